@@ -1,0 +1,6 @@
+//! Pure domain of Los: identifiers, reference-data types and the rules of the cooperation duties.
+//! No I/O, no async: everything here can be tested with plain values.
+#![forbid(unsafe_code)]
+
+pub mod ident;
+pub mod model;

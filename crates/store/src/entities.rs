@@ -1,0 +1,268 @@
+//! SeaORM entities: one module per table. Private to the store crate: nothing outside storage sees a row
+//! type, so every read of personal data goes through the store's policy-checked methods.
+#![allow(clippy::all)] // macro-generated code
+
+macro_rules! entity_boilerplate {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod law {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "law")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub short_name: String,
+        pub name_nb: String,
+        pub name_en: String,
+        pub lovdata_ref: Option<String>,
+        pub valid_from: Date,
+        pub valid_to: Option<Date>,
+        pub citation: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod provision {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "provision")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub law_code: String,
+        pub section: String,
+        pub title_nb: String,
+        pub title_en: String,
+        pub cooperation_system: bool,
+        pub cooperation_individual: bool,
+        pub coordination_duty: bool,
+        pub child_coordinator: bool,
+        pub valid_from: Date,
+        pub valid_to: Option<Date>,
+        pub citation: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod service_type {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service_type")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name_nb: String,
+        pub name_nn: String,
+        pub name_en: String,
+        pub sector: String,
+        pub owner_type: String,
+        pub law_code: Option<String>,
+        pub description_nb: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod municipality {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "municipality")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kommunenummer: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub valid_from: Date,
+        pub name: String,
+        pub fylke_nummer: String,
+        pub fylke_name: String,
+        pub valid_to: Option<Date>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod organisation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "organisation")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub kind: String,
+        pub name: String,
+        pub orgnr: Option<String>,
+        pub kommunenummer: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod service {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "service")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub organisation_id: String,
+        pub service_type: String,
+        pub name: String,
+        pub description: String,
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub address: Option<String>,
+        pub opening_hours: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "app_user")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub display_name: String,
+        pub kind: String,
+        pub person_id: Option<String>,
+        pub demo_description: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod membership {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "membership")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: String,
+        pub organisation_id: String,
+        pub service_id: Option<String>,
+        pub role: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod person {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub fnr: String,
+        pub given_name: String,
+        pub family_name: String,
+        pub birth_date: Date,
+        pub protected_address: bool,
+        pub registered_kommune: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod guardianship {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "guardianship")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub adult_person_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub child_person_id: String,
+        pub parental_responsibility: bool,
+    }
+    entity_boilerplate!();
+}
+
+pub mod case {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_file")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub child_person_id: String,
+        pub title: String,
+        pub opened_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod participation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "participation")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub case_id: String,
+        pub service_id: String,
+        pub joined_on: Date,
+        pub join_reason: String,
+        pub left_on: Option<Date>,
+        pub leave_reason: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "access_token")]
+    pub struct Model {
+        /// SHA-256 of the secret, hex. The secret itself is never stored.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub hash: String,
+        pub user_id: String,
+        pub kind: String,
+        pub label: Option<String>,
+        pub created_at: ChronoDateTimeUtc,
+        pub expires_at: Option<ChronoDateTimeUtc>,
+        pub revoked_at: Option<ChronoDateTimeUtc>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod audit_entry {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
+        pub at: ChronoDateTimeUtc,
+        pub actor_user_id: Option<String>,
+        pub actor_service_id: Option<String>,
+        pub actor_role: Option<String>,
+        pub action: String,
+        pub resource_type: String,
+        pub resource_id: Option<String>,
+        pub case_id: Option<String>,
+        pub category: Option<String>,
+        pub outcome: String,
+        pub basis: String,
+        pub prev_hash: String,
+        pub hash: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod audit_head {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_head")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub seq: i64,
+        pub hash: String,
+    }
+    entity_boilerplate!();
+}

@@ -1,0 +1,19 @@
+//! Storage for Los: one data layer for SQLite (the embedded default) and PostgreSQL (production).
+//!
+//! The rest of Los talks to [`Store`]. Its methods take and return domain types; SeaORM rows never leave this
+//! crate. Methods that touch personal data take the acting [`User`], ask the access policy
+//! ([`los_policy::authorize`]) and append an audit record in the same transaction, whether access was allowed
+//! or denied. There is no other way to reach personal data.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod demo;
+mod entities;
+pub mod error;
+mod migration;
+mod reference;
+mod store;
+
+pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
+pub use error::StoreError;
+pub use store::{Backend, CaseView, DatabaseUrl, DemoUser, Store, TokenKind};

@@ -1,0 +1,15 @@
+//! Schema migrations, one file per migration, applied on start and by `los migrate`.
+//! Never edit a migration that has landed: add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_foundation::Migration)]
+    }
+}

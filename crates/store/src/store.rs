@@ -1,0 +1,726 @@
+//! The store: connection, migrations, and the repository methods the rest of Los uses.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::ident::{Fodselsnummer, Kommunenummer, Organisasjonsnummer};
+use los_domain::model::{
+    Case, Guardianship, Law, Membership, Municipality, OrganisationKind, Organisation, OwnerType, Participation, Person,
+    Provision, Role, Sector, Service, ServiceType, User, UserKind,
+};
+use los_policy::{Action, CaseFacts, Decision, Resource, authorize};
+use rand::RngCore;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditKey, NewEntry, Outcome, VerifyReport};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::migration::Migrator;
+
+/// Which database engine the store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A validated database URL. A typo is an error, never a new empty database somewhere else.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    url: String,
+    backend: Backend,
+    sqlite_path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    // Passwords in URLs stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({})", self.redacted())
+    }
+}
+
+impl DatabaseUrl {
+    /// Parses `sqlite://path`, `sqlite:path` or `postgres://…` / `postgresql://…`.
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            let path = rest.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Err(StoreError::Config(
+                    "an in-memory SQLite database cannot be shared by the connection pool; give a file path, e.g. sqlite://data/los.sqlite".into(),
+                ));
+            }
+            return Ok(DatabaseUrl { url: url.to_owned(), backend: Backend::Sqlite, sqlite_path: Some(PathBuf::from(path)) });
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl { url: url.to_owned(), backend: Backend::Postgres, sqlite_path: None });
+        }
+        Err(StoreError::Config(format!(
+            "unsupported database URL '{}': use sqlite://PATH for the embedded database or postgres://USER@HOST/DB for PostgreSQL",
+            redact(url)
+        )))
+    }
+
+    /// A SQLite URL for a file path.
+    pub fn sqlite_file(path: &Path) -> Self {
+        DatabaseUrl { url: format!("sqlite://{}", path.display()), backend: Backend::Sqlite, sqlite_path: Some(path.to_owned()) }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The SQLite file, when the backend is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.sqlite_path.as_deref()
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        redact(&self.url)
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A browser session (cookie).
+    Session,
+    /// An API client (bearer token).
+    Api,
+}
+
+impl TokenKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Session => "session",
+            TokenKind::Api => "api",
+        }
+    }
+}
+
+/// A demo user as the login picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    pub id: String,
+    pub display_name: String,
+    pub description: String,
+}
+
+/// A case as an actor may see it, with the basis the policy gave.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: Case,
+    pub child: Person,
+    pub basis: los_policy::Basis,
+}
+
+/// The one data layer of Los.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    key: AuditKey,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn parse_enum<T>(v: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
+    parse(v).ok_or_else(|| StoreError::Integrity(format!("unknown {what} '{v}' in the database")))
+}
+
+impl Store {
+    /// Connects to the database. A SQLite file is created if its folder exists; a missing folder is an error.
+    pub async fn connect(url: &DatabaseUrl, key: AuditKey) -> Result<Store, StoreError> {
+        let mut conn_url = url.url.clone();
+        if let Some(path) = url.sqlite_path() {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                if !parent.is_dir() {
+                    return Err(StoreError::Config(format!(
+                        "the folder {} for the SQLite database does not exist; create it or give another --database",
+                        parent.display()
+                    )));
+                }
+            }
+            if !conn_url.contains("mode=") {
+                conn_url.push_str(if conn_url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
+            }
+        }
+        let mut opts = ConnectOptions::new(conn_url);
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
+        if url.backend == Backend::Sqlite {
+            opts.max_connections(8);
+        }
+        let db = Database::connect(opts).await.map_err(|e| {
+            StoreError::Config(format!(
+                "cannot reach the database at {}: {e}. Check that the server runs and that DATABASE_URL is right",
+                url.redacted()
+            ))
+        })?;
+        if url.backend == Backend::Sqlite {
+            // Durable and concurrent: write-ahead log, full fsync on commit, enforced foreign keys.
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
+                db.execute_unprepared(pragma).await?;
+            }
+        }
+        Ok(Store { db, key, backend: url.backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations. Returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        let pending = Migrator::get_pending_migrations(&self.db).await?.len();
+        Migrator::up(&self.db, None).await.map_err(|e| {
+            StoreError::Config(format!("the database could not be migrated: {e}. Nothing after the failing migration was applied"))
+        })?;
+        Ok(pending)
+    }
+
+    /// Names of applied and pending migrations.
+    pub async fn migration_status(&self) -> Result<(Vec<String>, Vec<String>), StoreError> {
+        let applied = Migrator::get_applied_migrations(&self.db).await?.iter().map(|m| m.name().to_owned()).collect();
+        let pending = Migrator::get_pending_migrations(&self.db).await?.iter().map(|m| m.name().to_owned()).collect();
+        Ok((applied, pending))
+    }
+
+    /// Loads the embedded reference data (laws, provisions, service types, municipalities), inserting new
+    /// rows and updating changed ones. Idempotent.
+    pub async fn sync_reference_data(&self) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        let counts = crate::reference::sync(&txn).await?;
+        audit::append(
+            &txn,
+            &self.key,
+            vec![NewEntry {
+                action: "sync".into(),
+                resource_type: "reference_data".into(),
+                basis: format!("reference data loaded at start-up: {counts}"),
+                ..Default::default()
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.db.ping().await.map_err(Into::into)
+    }
+
+    // ---- reference data (public) ----
+
+    pub async fn laws(&self) -> Result<Vec<Law>, StoreError> {
+        let rows = law::Entity::find().order_by_asc(law::Column::Code).all(&self.db).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Law {
+                code: r.code,
+                short_name: r.short_name,
+                name_nb: r.name_nb,
+                name_en: r.name_en,
+                lovdata_ref: r.lovdata_ref,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+                citation: r.citation,
+            })
+            .collect())
+    }
+
+    pub async fn provisions(&self) -> Result<Vec<Provision>, StoreError> {
+        let rows = provision::Entity::find().order_by_asc(provision::Column::Code).all(&self.db).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Provision {
+                code: r.code,
+                law_code: r.law_code,
+                section: r.section,
+                title_nb: r.title_nb,
+                title_en: r.title_en,
+                cooperation_system: r.cooperation_system,
+                cooperation_individual: r.cooperation_individual,
+                coordination_duty: r.coordination_duty,
+                child_coordinator: r.child_coordinator,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+                citation: r.citation,
+            })
+            .collect())
+    }
+
+    pub async fn service_types(&self) -> Result<Vec<ServiceType>, StoreError> {
+        let rows = service_type::Entity::find().order_by_asc(service_type::Column::Code).all(&self.db).await?;
+        rows.into_iter().map(service_type_from_row).collect()
+    }
+
+    /// Municipalities in force on `day`, optionally filtered by a name or number fragment.
+    pub async fn municipalities(&self, day: NaiveDate, query: Option<&str>) -> Result<Vec<Municipality>, StoreError> {
+        let rows = municipality::Entity::find().order_by_asc(municipality::Column::Kommunenummer).all(&self.db).await?;
+        let q = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
+        rows.into_iter()
+            .filter(|r| los_domain::model::in_force(r.valid_from, r.valid_to, day))
+            .filter(|r| q.as_ref().is_none_or(|q| r.name.to_lowercase().contains(q) || r.kommunenummer.starts_with(q.as_str())))
+            .map(municipality_from_row)
+            .collect()
+    }
+
+    /// The municipality with this number in force on `day`.
+    pub async fn municipality(&self, knr: &Kommunenummer, day: NaiveDate) -> Result<Municipality, StoreError> {
+        let rows = municipality::Entity::find()
+            .filter(municipality::Column::Kommunenummer.eq(knr.as_str()))
+            .all(&self.db)
+            .await?;
+        rows.into_iter()
+            .find(|r| los_domain::model::in_force(r.valid_from, r.valid_to, day))
+            .map(municipality_from_row)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound { kind: "municipality", id: knr.as_str().to_owned() })
+    }
+
+    // ---- organisations and the service directory (public) ----
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let rows = organisation::Entity::find().order_by_asc(organisation::Column::Name).all(&self.db).await?;
+        rows.into_iter().map(organisation_from_row).collect()
+    }
+
+    /// The organisation with this organisation number.
+    pub async fn organisation_by_orgnr(&self, orgnr: &Organisasjonsnummer) -> Result<Organisation, StoreError> {
+        organisation::Entity::find()
+            .filter(organisation::Column::Orgnr.eq(orgnr.as_str()))
+            .one(&self.db)
+            .await?
+            .map(organisation_from_row)
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound { kind: "organisation", id: orgnr.as_str().to_owned() })
+    }
+
+    /// Every service with its owner, ordered by name.
+    pub async fn services(&self) -> Result<Vec<Service>, StoreError> {
+        let orgs = organisation::Entity::find().all(&self.db).await?;
+        let types = service_type::Entity::find().all(&self.db).await?;
+        let rows = service::Entity::find().order_by_asc(service::Column::Name).all(&self.db).await?;
+        rows.into_iter().map(|r| service_from_row(r, &orgs, &types)).collect()
+    }
+
+    pub async fn service(&self, id: &str) -> Result<Service, StoreError> {
+        let row = service::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { kind: "service", id: id.to_owned() })?;
+        let orgs = organisation::Entity::find().all(&self.db).await?;
+        let types = service_type::Entity::find().all(&self.db).await?;
+        service_from_row(row, &orgs, &types)
+    }
+
+    // ---- users and tokens ----
+
+    pub async fn user(&self, id: &str) -> Result<User, StoreError> {
+        let row = user::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { kind: "user", id: id.to_owned() })?;
+        let ms = membership::Entity::find().filter(membership::Column::UserId.eq(id)).all(&self.db).await?;
+        user_from_rows(row, ms)
+    }
+
+    /// Users that have a demo description, for the demo login picker.
+    pub async fn demo_users(&self) -> Result<Vec<DemoUser>, StoreError> {
+        let rows = user::Entity::find().filter(user::Column::DemoDescription.is_not_null()).all(&self.db).await?;
+        let mut out: Vec<DemoUser> = rows
+            .into_iter()
+            .map(|r| DemoUser { id: r.id, display_name: r.display_name, description: r.demo_description.unwrap_or_default() })
+            .collect();
+        out.sort_by_key(|u| demo_order(&u.id));
+        Ok(out)
+    }
+
+    /// Creates a token for a user and returns its secret (shown once; only its hash is stored).
+    pub async fn create_token(
+        &self,
+        user_id: &str,
+        kind: TokenKind,
+        label: Option<&str>,
+        ttl: Option<chrono::Duration>,
+    ) -> Result<String, StoreError> {
+        let user = self.user(user_id).await?;
+        let mut raw = [0u8; 32];
+        rand::rng().fill_bytes(&mut raw);
+        let secret = format!("los_{}", hex::encode(raw));
+        let now = Utc::now();
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        token::Entity::insert(token::ActiveModel {
+            hash: Set(token_hash(&secret)),
+            user_id: Set(user.id.clone()),
+            kind: Set(kind.as_str().to_owned()),
+            label: Set(label.map(str::to_owned)),
+            created_at: Set(now),
+            expires_at: Set(ttl.map(|t| now + t)),
+            revoked_at: Set(None),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        let action = match kind {
+            TokenKind::Session => "login",
+            TokenKind::Api => "token_create",
+        };
+        audit::append(
+            &txn,
+            &self.key,
+            vec![NewEntry {
+                actor_user_id: Some(user.id.clone()),
+                action: action.into(),
+                resource_type: "access_token".into(),
+                resource_id: Some(user.id),
+                basis: label.map_or_else(|| format!("{} token issued", kind.as_str()), |l| format!("{} token issued: {l}", kind.as_str())),
+                ..Default::default()
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(secret)
+    }
+
+    /// The user a live token belongs to, or `None` for an unknown, expired or revoked token.
+    pub async fn user_for_token(&self, secret: &str, kind: TokenKind) -> Result<Option<User>, StoreError> {
+        let Some(row) = token::Entity::find_by_id(token_hash(secret)).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let now = Utc::now();
+        if row.kind != kind.as_str() || row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
+            return Ok(None);
+        }
+        self.user(&row.user_id).await.map(Some)
+    }
+
+    /// Revokes a token (logout). Unknown tokens are ignored.
+    pub async fn revoke_token(&self, secret: &str) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        if let Some(row) = token::Entity::find_by_id(token_hash(secret)).one(&txn).await? {
+            let user_id = row.user_id.clone();
+            let mut am: token::ActiveModel = row.into();
+            am.revoked_at = Set(Some(Utc::now()));
+            token::Entity::update(am).exec(&txn).await?;
+            audit::append(
+                &txn,
+                &self.key,
+                vec![NewEntry {
+                    actor_user_id: Some(user_id.clone()),
+                    action: "logout".into(),
+                    resource_type: "access_token".into(),
+                    resource_id: Some(user_id),
+                    basis: "token revoked by its holder".into(),
+                    ..Default::default()
+                }],
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    // ---- cases: personal data, always through the policy and the audit log ----
+
+    /// The cases `actor` may see, each read recorded in the audit log with its basis.
+    pub async fn cases_visible_to(&self, actor: &User) -> Result<Vec<CaseView>, StoreError> {
+        let day = today();
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        let cases = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(&txn).await?;
+        let mut out = Vec::new();
+        let mut entries = Vec::new();
+        for c in cases {
+            let (case, guardianships) = load_case(&txn, c).await?;
+            let facts = facts(&case, &guardianships);
+            if let Decision::Allow(basis) = authorize(actor, Action::Read, &Resource::Case(facts), day) {
+                entries.push(entry_for(actor, "list", &case.id, Outcome::Allow, &basis.detail, Some(&basis)));
+                let child = load_person(&txn, &case.child_person_id).await?;
+                out.push(CaseView { case, child, basis });
+            }
+        }
+        audit::append(&txn, &self.key, entries).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// One case as `actor` may see it. A denial is recorded in the audit log and returned as `Denied`.
+    pub async fn case_for(&self, actor: &User, case_id: &str) -> Result<CaseView, StoreError> {
+        let day = today();
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        let Some(row) = case::Entity::find_by_id(case_id.to_owned()).one(&txn).await? else {
+            return Err(StoreError::NotFound { kind: "case", id: case_id.to_owned() });
+        };
+        let (case, guardianships) = load_case(&txn, row).await?;
+        let decision = authorize(actor, Action::Read, &Resource::Case(facts(&case, &guardianships)), day);
+        let result = match decision {
+            Decision::Allow(basis) => {
+                audit::append(&txn, &self.key, vec![entry_for(actor, "read", &case.id, Outcome::Allow, &basis.detail, Some(&basis))])
+                    .await?;
+                let child = load_person(&txn, &case.child_person_id).await?;
+                Ok(CaseView { case, child, basis })
+            }
+            Decision::Deny(reason) => {
+                audit::append(&txn, &self.key, vec![entry_for(actor, "read", &case.id, Outcome::Deny, &reason.detail, None)]).await?;
+                Err(StoreError::Denied(reason))
+            }
+        };
+        txn.commit().await?;
+        result
+    }
+
+    // ---- audit ----
+
+    /// Walks the whole audit chain. Only for administrators and the command line (`los audit verify`).
+    pub async fn verify_audit_chain(&self) -> Result<VerifyReport, StoreError> {
+        audit::verify(&self.db, &self.key).await
+    }
+
+    /// The raw connection, for the demo loader and tests in this crate.
+    pub(crate) fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub(crate) fn key(&self) -> &AuditKey {
+        &self.key
+    }
+
+    /// Executes raw SQL. Only for tests that play an attacker with direct database access.
+    #[doc(hidden)]
+    pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<(), StoreError> {
+        self.db.execute_unprepared(sql).await?;
+        Ok(())
+    }
+
+    pub fn database_backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+}
+
+fn token_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn demo_order(id: &str) -> (usize, String) {
+    const ORDER: [&str; 12] = ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"];
+    (ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len()), id.to_owned())
+}
+
+fn entry_for(actor: &User, action: &str, case_id: &str, outcome: Outcome, basis: &str, b: Option<&los_policy::Basis>) -> NewEntry {
+    NewEntry {
+        actor_user_id: Some(actor.id.clone()),
+        actor_service_id: b.and_then(|b| b.via_service.clone()),
+        actor_role: b.and_then(|b| b.role).map(|r| r.as_str().to_owned()),
+        action: action.into(),
+        resource_type: "case".into(),
+        resource_id: Some(case_id.to_owned()),
+        case_id: Some(case_id.to_owned()),
+        category: Some("case_overview".into()),
+        outcome: Some(outcome),
+        basis: basis.to_owned(),
+    }
+}
+
+fn facts<'a>(case: &'a Case, guardianships: &'a [Guardianship]) -> CaseFacts<'a> {
+    CaseFacts { case_id: &case.id, child_person_id: &case.child_person_id, participants: &case.participants, guardianships }
+}
+
+async fn load_case(conn: &impl ConnectionTrait, row: case::Model) -> Result<(Case, Vec<Guardianship>), StoreError> {
+    let parts = participation::Entity::find()
+        .filter(participation::Column::CaseId.eq(row.id.as_str()))
+        .order_by_asc(participation::Column::JoinedOn)
+        .all(conn)
+        .await?;
+    let services = service::Entity::find().all(conn).await?;
+    let orgs = organisation::Entity::find().all(conn).await?;
+    let mut participants = Vec::new();
+    for p in parts {
+        let svc = services
+            .iter()
+            .find(|s| s.id == p.service_id)
+            .ok_or_else(|| StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id)))?;
+        let owner = owner_type_of(&svc.organisation_id, &orgs)?;
+        participants.push(Participation {
+            service_id: p.service_id,
+            service_name: svc.name.clone(),
+            owner_type: owner,
+            joined_on: p.joined_on,
+            join_reason: p.join_reason,
+            left_on: p.left_on,
+            leave_reason: p.leave_reason,
+        });
+    }
+    let guardianships = guardianship::Entity::find()
+        .filter(guardianship::Column::ChildPersonId.eq(row.child_person_id.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|g| Guardianship {
+            adult_person_id: g.adult_person_id,
+            child_person_id: g.child_person_id,
+            parental_responsibility: g.parental_responsibility,
+        })
+        .collect();
+    Ok((Case { id: row.id, child_person_id: row.child_person_id, title: row.title, opened_at: row.opened_at, participants }, guardianships))
+}
+
+async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, StoreError> {
+    let r = person::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
+    Ok(Person {
+        id: r.id,
+        fnr: Fodselsnummer::parse(&r.fnr).map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
+        given_name: r.given_name,
+        family_name: r.family_name,
+        birth_date: r.birth_date,
+        protected_address: r.protected_address,
+        registered_kommune: Kommunenummer::parse(&r.registered_kommune)
+            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
+    })
+}
+
+fn owner_type_of(org_id: &str, orgs: &[organisation::Model]) -> Result<OwnerType, StoreError> {
+    let org = orgs
+        .iter()
+        .find(|o| o.id == org_id)
+        .ok_or_else(|| StoreError::Integrity(format!("unknown organisation {org_id}")))?;
+    Ok(parse_enum(&org.kind, OrganisationKind::parse, "organisation kind")?.owner_type())
+}
+
+fn service_type_from_row(r: service_type::Model) -> Result<ServiceType, StoreError> {
+    Ok(ServiceType {
+        sector: parse_enum(&r.sector, Sector::parse, "sector")?,
+        owner_type: parse_enum(&r.owner_type, OwnerType::parse, "owner type")?,
+        code: r.code,
+        name_nb: r.name_nb,
+        name_nn: r.name_nn,
+        name_en: r.name_en,
+        law_code: r.law_code,
+        description_nb: r.description_nb,
+    })
+}
+
+fn municipality_from_row(r: municipality::Model) -> Result<Municipality, StoreError> {
+    Ok(Municipality {
+        kommunenummer: Kommunenummer::parse(&r.kommunenummer)
+            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
+        name: r.name,
+        fylke_nummer: r.fylke_nummer,
+        fylke_name: r.fylke_name,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+    })
+}
+
+fn organisation_from_row(r: organisation::Model) -> Result<Organisation, StoreError> {
+    Ok(Organisation {
+        kind: parse_enum(&r.kind, OrganisationKind::parse, "organisation kind")?,
+        orgnr: r
+            .orgnr
+            .as_deref()
+            .map(Organisasjonsnummer::parse)
+            .transpose()
+            .map_err(|e| StoreError::Integrity(format!("stored organisasjonsnummer is invalid: {e}")))?,
+        kommunenummer: r
+            .kommunenummer
+            .as_deref()
+            .map(Kommunenummer::parse)
+            .transpose()
+            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
+        id: r.id,
+        name: r.name,
+    })
+}
+
+fn service_from_row(r: service::Model, orgs: &[organisation::Model], types: &[service_type::Model]) -> Result<Service, StoreError> {
+    let org = orgs
+        .iter()
+        .find(|o| o.id == r.organisation_id)
+        .ok_or_else(|| StoreError::Integrity(format!("unknown organisation {}", r.organisation_id)))?;
+    let st = types
+        .iter()
+        .find(|t| t.code == r.service_type)
+        .ok_or_else(|| StoreError::Integrity(format!("unknown service type {}", r.service_type)))?;
+    Ok(Service {
+        owner_type: parse_enum(&org.kind, OrganisationKind::parse, "organisation kind")?.owner_type(),
+        sector: parse_enum(&st.sector, Sector::parse, "sector")?,
+        organisation_name: org.name.clone(),
+        id: r.id,
+        organisation_id: r.organisation_id,
+        service_type: r.service_type,
+        name: r.name,
+        description: r.description,
+        phone: r.phone,
+        email: r.email,
+        address: r.address,
+        opening_hours: r.opening_hours,
+    })
+}
+
+fn user_from_rows(row: user::Model, ms: Vec<membership::Model>) -> Result<User, StoreError> {
+    Ok(User {
+        kind: parse_enum(&row.kind, UserKind::parse, "user kind")?,
+        memberships: ms
+            .into_iter()
+            .map(|m| {
+                Ok(Membership {
+                    role: parse_enum(&m.role, Role::parse, "role")?,
+                    organisation_id: m.organisation_id,
+                    service_id: m.service_id,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?,
+        id: row.id,
+        display_name: row.display_name,
+        person_id: row.person_id,
+    })
+}
+
+/// Timestamp helper for the demo loader.
+pub(crate) fn at(date: &str) -> DateTime<Utc> {
+    format!("{date}T09:00:00Z").parse().expect("valid demo timestamp")
+}

@@ -1,0 +1,371 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+//! It calls the same store methods as the pages; errors are RFC 9457 problem JSON.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
+use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
+use los_domain::model::{Law, Municipality, Organisation, Participation, Provision, Service, ServiceType, User};
+use los_store::CaseView;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, ParticipationDto)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+#[derive(Serialize, ToSchema)]
+pub struct MembershipDto {
+    organisation_id: String,
+    service_id: Option<String>,
+    role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    id: String,
+    display_name: String,
+    kind: String,
+    memberships: Vec<MembershipDto>,
+}
+
+impl From<User> for MeDto {
+    fn from(u: User) -> Self {
+        MeDto {
+            id: u.id,
+            display_name: u.display_name,
+            kind: u.kind.as_str().into(),
+            memberships: u
+                .memberships
+                .into_iter()
+                .map(|m| MembershipDto { organisation_id: m.organisation_id, service_id: m.service_id, role: m.role.as_str().into() })
+                .collect(),
+        }
+    }
+}
+
+/// The authenticated caller.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeDto), (status = 401, body = Problem)))]
+pub async fn me(ApiUser(user): ApiUser) -> ApiResult<MeDto> {
+    Ok(Json(user.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ServiceDto {
+    id: String,
+    name: String,
+    description: String,
+    organisation_id: String,
+    organisation_name: String,
+    /// municipal | county | state | private
+    owner_type: String,
+    service_type: String,
+    sector: String,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    opening_hours: Option<String>,
+}
+
+impl From<Service> for ServiceDto {
+    fn from(s: Service) -> Self {
+        ServiceDto {
+            id: s.id,
+            name: s.name,
+            description: s.description,
+            organisation_id: s.organisation_id,
+            organisation_name: s.organisation_name,
+            owner_type: s.owner_type.as_str().into(),
+            service_type: s.service_type,
+            sector: s.sector.as_str().into(),
+            phone: s.phone,
+            email: s.email,
+            address: s.address,
+            opening_hours: s.opening_hours,
+        }
+    }
+}
+
+/// The service directory.
+#[utoipa::path(get, path = "/api/v1/services", responses((status = 200, body = Vec<ServiceDto>), (status = 401, body = Problem)))]
+pub async fn list_services(State(st): State<AppState>, _u: ApiUser) -> ApiResult<Vec<ServiceDto>> {
+    Ok(Json(st.store.services().await?.into_iter().map(Into::into).collect()))
+}
+
+/// One service with contact details and opening hours.
+#[utoipa::path(get, path = "/api/v1/services/{id}", params(("id" = String, Path)), responses((status = 200, body = ServiceDto), (status = 404, body = Problem)))]
+pub async fn get_service(State(st): State<AppState>, _u: ApiUser, Path(id): Path<String>) -> ApiResult<ServiceDto> {
+    Ok(Json(st.store.service(&id).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LawDto {
+    code: String,
+    short_name: String,
+    name_nb: String,
+    name_en: String,
+    lovdata_ref: Option<String>,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    citation: String,
+}
+
+impl From<Law> for LawDto {
+    fn from(l: Law) -> Self {
+        LawDto {
+            code: l.code,
+            short_name: l.short_name,
+            name_nb: l.name_nb,
+            name_en: l.name_en,
+            lovdata_ref: l.lovdata_ref,
+            valid_from: l.valid_from,
+            valid_to: l.valid_to,
+            citation: l.citation,
+        }
+    }
+}
+
+/// The laws amended on 1 August 2022, versioned.
+#[utoipa::path(get, path = "/api/v1/laws", responses((status = 200, body = Vec<LawDto>)))]
+pub async fn list_laws(State(st): State<AppState>, _u: ApiUser) -> ApiResult<Vec<LawDto>> {
+    Ok(Json(st.store.laws().await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProvisionDto {
+    code: String,
+    law_code: String,
+    section: String,
+    title_nb: String,
+    title_en: String,
+    cooperation_system: bool,
+    cooperation_individual: bool,
+    coordination_duty: bool,
+    child_coordinator: bool,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    citation: String,
+}
+
+impl From<Provision> for ProvisionDto {
+    fn from(p: Provision) -> Self {
+        ProvisionDto {
+            code: p.code,
+            law_code: p.law_code,
+            section: p.section,
+            title_nb: p.title_nb,
+            title_en: p.title_en,
+            cooperation_system: p.cooperation_system,
+            cooperation_individual: p.cooperation_individual,
+            coordination_duty: p.coordination_duty,
+            child_coordinator: p.child_coordinator,
+            valid_from: p.valid_from,
+            valid_to: p.valid_to,
+            citation: p.citation,
+        }
+    }
+}
+
+/// The provisions holding the cooperation duties, the coordination duty and the child coordinator right.
+#[utoipa::path(get, path = "/api/v1/provisions", responses((status = 200, body = Vec<ProvisionDto>)))]
+pub async fn list_provisions(State(st): State<AppState>, _u: ApiUser) -> ApiResult<Vec<ProvisionDto>> {
+    Ok(Json(st.store.provisions().await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ServiceTypeDto {
+    code: String,
+    name_nb: String,
+    name_nn: String,
+    name_en: String,
+    sector: String,
+    owner_type: String,
+    law_code: Option<String>,
+}
+
+impl From<ServiceType> for ServiceTypeDto {
+    fn from(t: ServiceType) -> Self {
+        ServiceTypeDto {
+            code: t.code,
+            name_nb: t.name_nb,
+            name_nn: t.name_nn,
+            name_en: t.name_en,
+            sector: t.sector.as_str().into(),
+            owner_type: t.owner_type.as_str().into(),
+            law_code: t.law_code,
+        }
+    }
+}
+
+/// The welfare-service taxonomy.
+#[utoipa::path(get, path = "/api/v1/service-types", responses((status = 200, body = Vec<ServiceTypeDto>)))]
+pub async fn list_service_types(State(st): State<AppState>, _u: ApiUser) -> ApiResult<Vec<ServiceTypeDto>> {
+    Ok(Json(st.store.service_types().await?.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MunicipalityDto {
+    kommunenummer: String,
+    name: String,
+    fylke_nummer: String,
+    fylke_name: String,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+impl From<Municipality> for MunicipalityDto {
+    fn from(m: Municipality) -> Self {
+        MunicipalityDto {
+            kommunenummer: m.kommunenummer.as_str().into(),
+            name: m.name,
+            fylke_nummer: m.fylke_nummer,
+            fylke_name: m.fylke_name,
+            valid_from: m.valid_from,
+            valid_to: m.valid_to,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct MunicipalityQuery {
+    /// Name or number fragment.
+    q: Option<String>,
+    /// The day the division must be in force (default today).
+    date: Option<NaiveDate>,
+}
+
+/// Municipalities in force on a day (default today).
+#[utoipa::path(get, path = "/api/v1/municipalities", params(MunicipalityQuery), responses((status = 200, body = Vec<MunicipalityDto>)))]
+pub async fn list_municipalities(State(st): State<AppState>, _u: ApiUser, Query(q): Query<MunicipalityQuery>) -> ApiResult<Vec<MunicipalityDto>> {
+    let day = q.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    Ok(Json(st.store.municipalities(day, q.q.as_deref()).await?.into_iter().map(Into::into).collect()))
+}
+
+/// One municipality by kommunenummer. An invalid number is a 400 naming the rule broken.
+#[utoipa::path(get, path = "/api/v1/municipalities/{kommunenummer}", params(("kommunenummer" = String, Path)), responses((status = 200, body = MunicipalityDto), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_municipality(State(st): State<AppState>, _u: ApiUser, Path(knr): Path<String>) -> ApiResult<MunicipalityDto> {
+    let knr = Kommunenummer::parse(&knr)?;
+    Ok(Json(st.store.municipality(&knr, chrono::Utc::now().date_naive()).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationDto {
+    id: String,
+    kind: String,
+    name: String,
+    orgnr: Option<String>,
+    kommunenummer: Option<String>,
+}
+
+impl From<Organisation> for OrganisationDto {
+    fn from(o: Organisation) -> Self {
+        OrganisationDto {
+            id: o.id,
+            kind: o.kind.as_str().into(),
+            name: o.name,
+            orgnr: o.orgnr.map(|n| n.as_str().into()),
+            kommunenummer: o.kommunenummer.map(|k| k.as_str().into()),
+        }
+    }
+}
+
+/// A service owner by organisasjonsnummer. An invalid number is a 400 naming the rule broken.
+#[utoipa::path(get, path = "/api/v1/organisations/{orgnr}", params(("orgnr" = String, Path)), responses((status = 200, body = OrganisationDto), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_organisation_by_orgnr(State(st): State<AppState>, _u: ApiUser, Path(orgnr): Path<String>) -> ApiResult<OrganisationDto> {
+    let orgnr = Organisasjonsnummer::parse(&orgnr)?;
+    Ok(Json(st.store.organisation_by_orgnr(&orgnr).await?.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipationDto {
+    service_id: String,
+    service_name: String,
+    owner_type: String,
+    joined_on: NaiveDate,
+    join_reason: String,
+    left_on: Option<NaiveDate>,
+    leave_reason: Option<String>,
+}
+
+impl From<Participation> for ParticipationDto {
+    fn from(p: Participation) -> Self {
+        ParticipationDto {
+            service_id: p.service_id,
+            service_name: p.service_name,
+            owner_type: p.owner_type.as_str().into(),
+            joined_on: p.joined_on,
+            join_reason: p.join_reason,
+            left_on: p.left_on,
+            leave_reason: p.leave_reason,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDto {
+    id: String,
+    title: String,
+    child_person_id: String,
+    child_name: String,
+    opened_at: chrono::DateTime<chrono::Utc>,
+    participants: Vec<ParticipationDto>,
+    /// Why the caller may see this case (from the access policy).
+    access_basis: String,
+}
+
+impl From<CaseView> for CaseDto {
+    fn from(v: CaseView) -> Self {
+        CaseDto {
+            child_name: v.child.full_name(),
+            id: v.case.id,
+            title: v.case.title,
+            child_person_id: v.case.child_person_id,
+            opened_at: v.case.opened_at,
+            participants: v.case.participants.into_iter().map(Into::into).collect(),
+            access_basis: v.basis.detail,
+        }
+    }
+}
+
+/// Exactly the cases the caller may see. Every case listed is recorded in the audit log.
+#[utoipa::path(get, path = "/api/v1/cases", responses((status = 200, body = Vec<CaseDto>), (status = 401, body = Problem)))]
+pub async fn list_cases(State(st): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<CaseDto>> {
+    Ok(Json(st.store.cases_visible_to(&user).await?.into_iter().map(Into::into).collect()))
+}
+
+/// One case as the caller may see it; 403 with the reason, or 404.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_case(State(st): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> ApiResult<CaseDto> {
+    Ok(Json(st.store.case_for(&user, &id).await?.into()))
+}
+
+/// Unknown API paths answer problem JSON, not an HTML page.
+pub async fn not_found() -> ApiError {
+    ApiError(crate::error::AppError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such API endpoint"))
+}

@@ -1,0 +1,115 @@
+//! The one error mapping of the web layer: pages get a page in the user's language, the API gets RFC 9457
+//! problem JSON. 5xx errors are logged with their cause and never shown to the user.
+
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use los_store::StoreError;
+use serde::Serialize;
+
+use crate::i18n::Tr;
+
+/// What went wrong, independent of how it is shown.
+#[derive(Debug)]
+pub struct AppError {
+    pub status: StatusCode,
+    /// Stable code for translation and clients, e.g. `not_found`.
+    pub code: String,
+    /// Explanation in English (API) — pages translate `code` where they can.
+    pub detail: String,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: impl Into<String>, detail: impl Into<String>) -> Self {
+        AppError { status, code: code.into(), detail: detail.into() }
+    }
+
+    pub fn bad_request(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in, or send an API token as 'Authorization: Bearer <token>'")
+    }
+
+    pub fn not_found(what: &str, id: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} {id} was not found"))
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { kind, id } => AppError::not_found(kind, &id),
+            StoreError::Denied(reason) => AppError::new(StatusCode::FORBIDDEN, format!("denied.{}", reason.code), reason.detail),
+            StoreError::Invalid(msg) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg),
+            other => {
+                tracing::error!(error = %other, "internal error");
+                AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+            }
+        }
+    }
+}
+
+impl From<los_domain::ident::IdentError> for AppError {
+    fn from(e: los_domain::ident::IdentError) -> Self {
+        AppError::bad_request(e.rule(), e.to_string())
+    }
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI reference that identifies the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: String,
+}
+
+/// An error answered as problem JSON (API).
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let body = Problem {
+            kind: format!("https://los.invalid/problems/{}", e.code),
+            title: e.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: e.status.as_u16(),
+            detail: e.detail,
+            code: e.code,
+        };
+        let mut res = (e.status, axum::Json(body)).into_response();
+        res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        res
+    }
+}
+
+/// An error answered as a page in the user's language.
+#[derive(Debug)]
+pub struct PageError {
+    pub error: AppError,
+    pub tr: Tr,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = self.tr;
+        let e = self.error;
+        let title = t.try_get(&format!("error-{}", e.status.as_u16())).unwrap_or_else(|| t.get("error-generic"));
+        // Translated explanation if we have one for the code, else the detail (ids only, never personal data).
+        let explanation = t.try_get(&format!("err-{}", e.code.replace('.', "-"))).unwrap_or(e.detail);
+        let page = crate::pages::ErrorPage::new(t, title, explanation);
+        (e.status, Html(page.render_html())).into_response()
+    }
+}

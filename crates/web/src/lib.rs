@@ -1,0 +1,130 @@
+//! HTTP for Los: server-rendered pages and the JSON API, on axum.
+//!
+//! `router(state)` builds the whole application. Layers (outermost first): request id, tracing, panic
+//! catcher, security headers, CSRF (Origin / Sec-Fetch-Site), body limit and timeout. Handlers are thin and
+//! call [`los_store::Store`], which applies the access policy and writes the audit log.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use include_dir::{Dir, include_dir};
+use los_store::Store;
+use tower_http::csrf::CsrfLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+static ASSETS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets");
+
+/// Shared state of the web layer.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+    /// Demo mode: the login page offers the demo users.
+    pub demo: bool,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// `GET /health`: the process runs and the database answers.
+async fn health(State(st): State<AppState>) -> Response {
+    match st.store.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ok", "database": st.store.backend().as_str()})).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable", "database": st.store.backend().as_str()})))
+                .into_response()
+        }
+    }
+}
+
+async fn asset(Path(path): Path<String>) -> Response {
+    let Some(file) = ASSETS.get_file(&path) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let mime = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("woff2") => "font/woff2",
+        Some("svg") => "image/svg+xml",
+        Some("txt") | Some("md") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], file.contents()).into_response()
+}
+
+fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let headers: [(HeaderName, &'static str); 7] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=()"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    headers.into_iter().fold(router, |r, (name, value)| r.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))))
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi))
+        .route("/me", get(api::me))
+        .route("/services", get(api::list_services))
+        .route("/services/{id}", get(api::get_service))
+        .route("/laws", get(api::list_laws))
+        .route("/provisions", get(api::list_provisions))
+        .route("/service-types", get(api::list_service_types))
+        .route("/municipalities", get(api::list_municipalities))
+        .route("/municipalities/{kommunenummer}", get(api::get_municipality))
+        .route("/organisations/{orgnr}", get(api::get_organisation_by_orgnr))
+        .route("/cases", get(api::list_cases))
+        .route("/cases/{id}", get(api::get_case))
+        .fallback(api::not_found);
+
+    let app = Router::new()
+        .route("/", get(pages::home))
+        .route("/health", get(health))
+        .route("/assets/{*path}", get(asset))
+        .route("/logg-inn", get(pages::login_form).post(pages::login))
+        .route("/logg-ut", post(pages::logout))
+        .route("/sprak", post(pages::set_language))
+        .route("/tjenester", get(pages::services))
+        .route("/tjenester/{id}", get(pages::service))
+        .route("/lovverk", get(pages::laws))
+        .route("/kommuner", get(pages::municipalities))
+        .route("/saker", get(pages::cases))
+        .route("/saker/{id}", get(pages::case))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .with_state(state);
+
+    let x_request_id = HeaderName::from_static("x-request-id");
+    security_headers(app)
+        .layer(CsrfLayer::new())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            // The path is logged, never query strings (they may carry search terms).
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}

@@ -1,0 +1,223 @@
+//! The Los binary: `serve`, `migrate`, `demo`, `audit verify`, `token create`.
+//!
+//! Configuration comes from flags, then environment variables, then an optional TOML file (`--config`),
+//! then defaults. The default database is an embedded SQLite file under `./data/`.
+#![forbid(unsafe_code)]
+
+mod config;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use los_store::{Store, TokenKind};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, FileConfig, GlobalArgs};
+
+#[derive(Parser)]
+#[command(name = "los", version, about = "Los: case coordination for services to children, young people and their families")]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, load reference data and serve HTTP.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "LOS_LISTEN")]
+        listen: Option<String>,
+        /// Load the demo municipality and offer the demo users on the login page.
+        #[arg(long, env = "LOS_DEMO")]
+        demo: bool,
+        /// Mark cookies Secure (set when Los runs behind HTTPS).
+        #[arg(long, env = "LOS_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply pending database migrations (or list them with --status).
+    Migrate {
+        #[arg(long)]
+        status: bool,
+    },
+    /// Load the demo municipality (idempotent).
+    Demo,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit non-zero naming the first bad entry.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user and print it.
+    Create {
+        /// The user id, e.g. barnevern.
+        #[arg(long)]
+        user: String,
+        /// What the token is for.
+        #[arg(long)]
+        label: Option<String>,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
+fn init_tracing(json: bool) {
+    let filter = EnvFilter::try_from_env("LOS_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json { builder.json().init() } else { builder.init() }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match FileConfig::load(cli.global.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(cli.global.log_format.as_deref().or(file.log_format.as_deref()) == Some("json"));
+    match run(cli, file).await {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Store> {
+    let store = Store::connect(&config.database, config.audit_key.clone()).await?;
+    tracing::info!(database = %config.database.redacted(), backend = store.backend().as_str(), "connected");
+    Ok(store)
+}
+
+async fn prepare(store: &Store) -> anyhow::Result<()> {
+    let applied = store.migrate().await?;
+    if applied > 0 {
+        tracing::info!(applied, "migrations applied");
+    }
+    store.sync_reference_data().await.context("loading reference data")?;
+    Ok(())
+}
+
+async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { listen, demo, secure_cookies } => {
+            let started = std::time::Instant::now();
+            let config = Config::resolve(&cli.global, &file)?;
+            let demo = demo || file.demo.unwrap_or(false);
+            let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            if demo && los_store::demo::load(&store).await? {
+                tracing::info!("demo municipality loaded");
+            }
+            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            let state = los_web::AppState { store, demo, secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false) };
+            let app = los_web::router(state);
+            tracing::info!(
+                address = %listener.local_addr()?,
+                demo,
+                startup_ms = started.elapsed().as_millis() as u64,
+                "Los is serving on http://{}",
+                listener.local_addr()?
+            );
+            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { status } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            if status {
+                let (applied, pending) = store.migration_status().await?;
+                for m in applied {
+                    println!("applied  {m}");
+                }
+                for m in pending {
+                    println!("pending  {m}");
+                }
+            } else {
+                prepare(&store).await?;
+                println!("database is up to date");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            if los_store::demo::load(&store).await? {
+                println!("demo municipality loaded");
+            } else {
+                println!("demo municipality was already loaded");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            let report = store.verify_audit_chain().await?;
+            match report.first_bad {
+                None => {
+                    println!("audit chain intact: {} entries verified", report.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(bad) => {
+                    println!("audit chain BROKEN at entry {}: {} ({} entries before it verified)", bad.seq, bad.problem, report.checked);
+                    Ok(ExitCode::from(3))
+                }
+            }
+        }
+        Command::Token { command: TokenCommand::Create { user, label, days } } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            let token = store
+                .create_token(&user, TokenKind::Api, Some(label.as_deref().unwrap_or("created with los token create")), Some(chrono::Duration::days(days)))
+                .await?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

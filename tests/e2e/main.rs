@@ -1,0 +1,162 @@
+//! Browser tests in headless Chromium (Debian's `chromium` and `chromium-driver`) with axe-core.
+//! Skipped when no browser is installed, except in CI (`CI` set) or with `LOS_TEST_REQUIRE_BROWSER=1`,
+//! where a missing browser fails the run.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, ensure};
+use fantoccini::{Client, ClientBuilder, Locator};
+use libtest_mimic::{Arguments, Failed, Trial};
+use los_tests::{Db, TestApp};
+use serde_json::{Value, json};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const AXE: &str = include_str!("axe.min.js");
+
+fn browser_required() -> bool {
+    std::env::var("LOS_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1") || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+struct Driver(Child, u16);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start_driver() -> anyhow::Result<(Driver, Client)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    let driver = Driver(child, port);
+    let profile = std::env::temp_dir().join(format!("los-chromium-{}", uuid::Uuid::new_v4().simple()));
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     format!("--user-data-dir={}", profile.display())]
+        }
+    });
+    let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
+    let mut last = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{}", driver.1)).await {
+            Ok(c) => return Ok((driver, c)),
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    anyhow::bail!("chromedriver did not start: {last:?}")
+}
+
+/// Runs axe-core on the current page; returns serious and critical violations.
+async fn axe(c: &Client) -> anyhow::Result<Vec<String>> {
+    c.execute(AXE, vec![]).await.context("injecting axe")?;
+    let res = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))))
+                .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));",
+            vec![],
+        )
+        .await?;
+    Ok(res
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v: &Value| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .map(|v| format!("{} ({}): {} [{} nodes]", v["id"], v["impact"], v["help"], v["nodes"]))
+        .collect())
+}
+
+async fn login_and_open_service_directory() -> anyhow::Result<()> {
+    let app = TestApp::demo(Db::Sqlite).await?;
+    let (_driver, c) = start_driver().await?;
+    let result = async {
+        c.goto(&app.url("/logg-inn")).await?;
+        c.find(Locator::Css("label[for='user-barnevern']")).await?.click().await?;
+        c.find(Locator::Id("login-submit")).await?.click().await?;
+        c.wait().for_element(Locator::Css("h1")).await?;
+        let body = c.find(Locator::Css("body")).await?.text().await?;
+        ensure!(body.contains("Berit Vern"), "not logged in as barnevern: {body}");
+        // Open the service directory from the main menu.
+        c.find(Locator::LinkText("Tjenestekatalog")).await?.click().await?;
+        let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
+        ensure!(table.contains("Barnevernstjenesten i Mellomvik") && table.contains("Oppfølgingstjenesten (OT)"), "directory: {table}");
+        ensure!(c.current_url().await?.path() == "/tjenester");
+        // Filter by sector without JavaScript semantics: a plain GET form.
+        c.find(Locator::Css("#sektor option[value='justice']")).await?.click().await?;
+        c.find(Locator::Css(".filter-form button")).await?.click().await?;
+        let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
+        ensure!(table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik"), "filtered: {table}");
+        Ok(())
+    }
+    .await;
+    let _ = c.close().await;
+    app.stop().await;
+    result
+}
+
+async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result<()> {
+    let app = TestApp::demo(Db::Sqlite).await?;
+    let (_driver, c) = start_driver().await?;
+    let result = async {
+        let mut failures = Vec::new();
+        let public = ["/", "/logg-inn", "/tjenester", "/tjenester/mellomvik-barnevern", "/lovverk", "/kommuner", "/kommuner?q=0012", "/finnes-ikke"];
+        for path in public {
+            c.goto(&app.url(path)).await?;
+            for v in axe(&c).await? {
+                failures.push(format!("{path}: {v}"));
+            }
+        }
+        c.goto(&app.url("/logg-inn")).await?;
+        c.find(Locator::Css("label[for='user-barnevern']")).await?.click().await?;
+        c.find(Locator::Id("login-submit")).await?.click().await?;
+        c.wait().for_element(Locator::Css("h1")).await?;
+        for path in ["/saker", "/saker/sak-sofia-daniel", "/saker/sak-overgang"] {
+            c.goto(&app.url(path)).await?;
+            for v in axe(&c).await? {
+                failures.push(format!("{path}: {v}"));
+            }
+        }
+        ensure!(failures.is_empty(), "axe found serious or critical violations:\n{}", failures.join("\n"));
+        Ok(())
+    }
+    .await;
+    let _ = c.close().await;
+    app.stop().await;
+    result
+}
+
+fn run<F: std::future::Future<Output = anyhow::Result<()>>>(f: impl FnOnce() -> F) -> Result<(), Failed> {
+    let rt = tokio::runtime::Runtime::new().map_err(|e| Failed::from(e.to_string()))?;
+    rt.block_on(f()).map_err(|e| Failed::from(format!("{e:#}")))
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let have_browser = Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists();
+    if have_browser {
+        eprintln!("browser tests: chromium at {CHROMIUM}");
+    } else if browser_required() {
+        eprintln!("error: browser tests are required here but {CHROMIUM} / {CHROMEDRIVER} are missing (apt-get install chromium chromium-driver)");
+        std::process::exit(1);
+    } else {
+        eprintln!("browser tests: SKIPPED ({CHROMIUM} or {CHROMEDRIVER} missing; apt-get install chromium chromium-driver)");
+    }
+    let trials = vec![
+        Trial::test("e2e::login_and_open_service_directory", || run(login_and_open_service_directory)).with_ignored_flag(!have_browser),
+        Trial::test("e2e::main_pages_have_no_serious_accessibility_violations", || run(main_pages_have_no_serious_accessibility_violations))
+            .with_ignored_flag(!have_browser),
+    ];
+    libtest_mimic::run(&args, trials).exit();
+}

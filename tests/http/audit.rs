@@ -1,0 +1,112 @@
+//! The tamper-evident audit log: every case read and denial is recorded; the chain verifies, detects
+//! alteration and removal, and the database refuses updates.
+
+use anyhow::ensure;
+use los_tests::{Db, TestApp};
+
+crate::tests!(
+    reads_and_denials_are_recorded_and_chain_verifies,
+    altered_entry_is_detected,
+    removed_last_entry_is_detected,
+    audit_log_is_append_only_in_the_database,
+    concurrent_reads_keep_one_chain,
+);
+
+async fn reads_and_denials_are_recorded_and_chain_verifies(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let before = app.store.verify_audit_chain().await?;
+    ensure!(before.first_bad.is_none(), "fresh chain: {before:?}");
+    let ok = app.token("barnevern").await?;
+    let no = app.token("skole").await?;
+    app.api_get(&ok, "/api/v1/cases/sak-sofia-daniel").await?;
+    app.api_get(&no, "/api/v1/cases/sak-sofia-daniel").await?;
+    let after = app.store.verify_audit_chain().await?;
+    ensure!(after.first_bad.is_none(), "{after:?}");
+    // two token creations + one allowed read + one denied read
+    ensure!(after.checked == before.checked + 4, "expected 4 new entries, got {}", after.checked - before.checked);
+    app.stop().await;
+    Ok(())
+}
+
+fn update_sql(db: Db, seq: i64) -> Vec<String> {
+    match db {
+        Db::Sqlite => vec![
+            "DROP TRIGGER audit_log_no_update".into(),
+            format!("UPDATE audit_log SET basis = 'nothing to see' WHERE seq = {seq}"),
+        ],
+        Db::Postgres => vec![
+            "DROP TRIGGER audit_log_append_only ON audit_log".into(),
+            format!("UPDATE audit_log SET basis = 'nothing to see' WHERE seq = {seq}"),
+        ],
+    }
+}
+
+async fn altered_entry_is_detected(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let token = app.token("barnevern").await?;
+    app.api_get(&token, "/api/v1/cases/sak-adam").await?;
+    let n = app.store.verify_audit_chain().await?.checked;
+    ensure!(n >= 3);
+    // An attacker with database access drops the guard and rewrites entry 2.
+    for sql in update_sql(db, 2) {
+        app.store.execute_raw_for_tests(&sql).await?;
+    }
+    let report = app.store.verify_audit_chain().await?;
+    let bad = report.first_bad.ok_or_else(|| anyhow::anyhow!("tampering not detected"))?;
+    ensure!(bad.seq == 2 && bad.problem.contains("altered"), "{bad:?}");
+    app.stop().await;
+    Ok(())
+}
+
+async fn removed_last_entry_is_detected(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let n = app.store.verify_audit_chain().await?.checked;
+    let drop = match db {
+        Db::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Db::Postgres => "DROP TRIGGER audit_log_append_only ON audit_log",
+    };
+    app.store.execute_raw_for_tests(drop).await?;
+    app.store.execute_raw_for_tests(&format!("DELETE FROM audit_log WHERE seq = {n}")).await?;
+    let report = app.store.verify_audit_chain().await?;
+    let bad = report.first_bad.ok_or_else(|| anyhow::anyhow!("removal not detected"))?;
+    ensure!(bad.seq == n, "{bad:?}");
+    // Removing one in the middle is detected too.
+    app.store.execute_raw_for_tests("DELETE FROM audit_log WHERE seq = 1").await?;
+    let bad = app.store.verify_audit_chain().await?.first_bad.unwrap();
+    ensure!(bad.seq == 1 && bad.problem.contains("missing"), "{bad:?}");
+    app.stop().await;
+    Ok(())
+}
+
+async fn audit_log_is_append_only_in_the_database(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let upd = app.store.execute_raw_for_tests("UPDATE audit_log SET basis = 'x' WHERE seq = 1").await;
+    ensure!(upd.is_err_and(|e| e.to_string().contains("append-only")), "update must be refused");
+    let del = app.store.execute_raw_for_tests("DELETE FROM audit_log WHERE seq = 1").await;
+    ensure!(del.is_err_and(|e| e.to_string().contains("append-only")), "delete must be refused");
+    ensure!(app.store.verify_audit_chain().await?.first_bad.is_none());
+    app.stop().await;
+    Ok(())
+}
+
+async fn concurrent_reads_keep_one_chain(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let token = app.token("barnevern").await?;
+    let before = app.store.verify_audit_chain().await?.checked;
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let url = app.url(if i % 2 == 0 { "/api/v1/cases/sak-adam" } else { "/api/v1/cases" });
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.map(|r| r.status().as_u16()) }));
+    }
+    for t in tasks {
+        let status = t.await??;
+        ensure!(status == 200, "concurrent request failed: {status}");
+    }
+    let report = app.store.verify_audit_chain().await?;
+    ensure!(report.first_bad.is_none(), "{report:?}");
+    // 12 point reads + 12 lists of 2 cases each
+    ensure!(report.checked == before + 12 + 24, "entries: {}", report.checked - before);
+    app.stop().await;
+    Ok(())
+}
