@@ -89,7 +89,7 @@ async fn login_and_open_service_directory() -> anyhow::Result<()> {
         let body = c.find(Locator::Css("body")).await?.text().await?;
         ensure!(body.contains("Berit Vern"), "not logged in as barnevern: {body}");
         // Open the service directory from the main menu.
-        c.find(Locator::LinkText("Tjenestekatalog")).await?.click().await?;
+        c.find(Locator::Css("nav a[href='/tjenester']")).await?.click().await?;
         let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
         ensure!(table.contains("Barnevernstjenesten i Mellomvik") && table.contains("Oppfølgingstjenesten (OT)"), "directory: {table}");
         ensure!(c.current_url().await?.path() == "/tjenester");
@@ -144,6 +144,8 @@ fn run<F: std::future::Future<Output = anyhow::Result<()>>>(f: impl FnOnce() -> 
 
 fn main() {
     let args = Arguments::from_args();
+    // fantoccini's rustls needs one process-wide crypto provider; both ring and aws-lc-rs are in the tree.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let have_browser = Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists();
     if have_browser {
         eprintln!("browser tests: chromium at {CHROMIUM}");
