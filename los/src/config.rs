@@ -39,7 +39,8 @@ pub struct FileConfig {
 impl FileConfig {
     pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
         let Some(path) = path else { return Ok(FileConfig::default()) };
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
     }
 }
@@ -58,7 +59,8 @@ impl Config {
             Some(url) => DatabaseUrl::parse(url)?,
             None => {
                 // The zero-set-up default: ./data/los.sqlite, folder created on first run.
-                std::fs::create_dir_all(DEFAULT_DIR).with_context(|| format!("cannot create the folder ./{DEFAULT_DIR}"))?;
+                std::fs::create_dir_all(DEFAULT_DIR)
+                    .with_context(|| format!("cannot create the folder ./{DEFAULT_DIR}"))?;
                 DatabaseUrl::sqlite_file(&Path::new(DEFAULT_DIR).join("los.sqlite"))
             }
         };

@@ -16,7 +16,11 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{Config, FileConfig, GlobalArgs};
 
 #[derive(Parser)]
-#[command(name = "los", version, about = "Los: case coordination for services to children, young people and their families")]
+#[command(
+    name = "los",
+    version,
+    about = "Los: case coordination for services to children, young people and their families"
+)]
 struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -133,8 +137,13 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             if demo && los_store::demo::load(&store).await? {
                 tracing::info!("demo municipality loaded");
             }
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-            let state = los_web::AppState { store, demo, secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false) };
+            let listener =
+                tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            let state = los_web::AppState {
+                store,
+                demo,
+                secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
+            };
             let app = los_web::router(state);
             tracing::info!(
                 address = %listener.local_addr()?,
@@ -185,7 +194,10 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(bad) => {
-                    println!("audit chain BROKEN at entry {}: {} ({} entries before it verified)", bad.seq, bad.problem, report.checked);
+                    println!(
+                        "audit chain BROKEN at entry {}: {} ({} entries before it verified)",
+                        bad.seq, bad.problem, report.checked
+                    );
                     Ok(ExitCode::from(3))
                 }
             }
@@ -195,7 +207,12 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             let store = open(&config).await?;
             prepare(&store).await?;
             let token = store
-                .create_token(&user, TokenKind::Api, Some(label.as_deref().unwrap_or("created with los token create")), Some(chrono::Duration::days(days)))
+                .create_token(
+                    &user,
+                    TokenKind::Api,
+                    Some(label.as_deref().unwrap_or("created with los token create")),
+                    Some(chrono::Duration::days(days)),
+                )
                 .await?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)

@@ -17,7 +17,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const AXE: &str = include_str!("axe.min.js");
 
 fn browser_required() -> bool {
-    std::env::var("LOS_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1") || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0")
+    std::env::var("LOS_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
+        || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 struct Driver(Child, u16);
@@ -31,7 +32,8 @@ impl Drop for Driver {
 
 async fn start_driver() -> anyhow::Result<(Driver, Client)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let child = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
+    let child =
+        Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
     let driver = Driver(child, port);
     let profile = std::env::temp_dir().join(format!("los-chromium-{}", uuid::Uuid::new_v4().simple()));
     let caps = json!({
@@ -45,7 +47,11 @@ async fn start_driver() -> anyhow::Result<(Driver, Client)> {
     let caps: serde_json::Map<String, Value> = caps.as_object().cloned().unwrap_or_default();
     let mut last = None;
     for _ in 0..50 {
-        match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{}", driver.1)).await {
+        match ClientBuilder::rustls()?
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.1))
+            .await
+        {
             Ok(c) => return Ok((driver, c)),
             Err(e) => {
                 last = Some(e);
@@ -91,13 +97,19 @@ async fn login_and_open_service_directory() -> anyhow::Result<()> {
         // Open the service directory from the main menu.
         c.find(Locator::Css("nav a[href='/tjenester']")).await?.click().await?;
         let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
-        ensure!(table.contains("Barnevernstjenesten i Mellomvik") && table.contains("Oppfølgingstjenesten (OT)"), "directory: {table}");
+        ensure!(
+            table.contains("Barnevernstjenesten i Mellomvik") && table.contains("Oppfølgingstjenesten (OT)"),
+            "directory: {table}"
+        );
         ensure!(c.current_url().await?.path() == "/tjenester");
         // Filter by sector without JavaScript semantics: a plain GET form.
         c.find(Locator::Css("#sektor option[value='justice']")).await?.click().await?;
         c.find(Locator::Css(".filter-form button")).await?.click().await?;
         let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
-        ensure!(table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik"), "filtered: {table}");
+        ensure!(
+            table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik"),
+            "filtered: {table}"
+        );
         Ok(())
     }
     .await;
@@ -111,7 +123,16 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
     let (_driver, c) = start_driver().await?;
     let result = async {
         let mut failures = Vec::new();
-        let public = ["/", "/logg-inn", "/tjenester", "/tjenester/mellomvik-barnevern", "/lovverk", "/kommuner", "/kommuner?q=0012", "/finnes-ikke"];
+        let public = [
+            "/",
+            "/logg-inn",
+            "/tjenester",
+            "/tjenester/mellomvik-barnevern",
+            "/lovverk",
+            "/kommuner",
+            "/kommuner?q=0012",
+            "/finnes-ikke",
+        ];
         for path in public {
             c.goto(&app.url(path)).await?;
             for v in axe(&c).await? {
@@ -150,15 +171,22 @@ fn main() {
     if have_browser {
         eprintln!("browser tests: chromium at {CHROMIUM}");
     } else if browser_required() {
-        eprintln!("error: browser tests are required here but {CHROMIUM} / {CHROMEDRIVER} are missing (apt-get install chromium chromium-driver)");
+        eprintln!(
+            "error: browser tests are required here but {CHROMIUM} / {CHROMEDRIVER} are missing (apt-get install chromium chromium-driver)"
+        );
         std::process::exit(1);
     } else {
-        eprintln!("browser tests: SKIPPED ({CHROMIUM} or {CHROMEDRIVER} missing; apt-get install chromium chromium-driver)");
+        eprintln!(
+            "browser tests: SKIPPED ({CHROMIUM} or {CHROMEDRIVER} missing; apt-get install chromium chromium-driver)"
+        );
     }
     let trials = vec![
-        Trial::test("e2e::login_and_open_service_directory", || run(login_and_open_service_directory)).with_ignored_flag(!have_browser),
-        Trial::test("e2e::main_pages_have_no_serious_accessibility_violations", || run(main_pages_have_no_serious_accessibility_violations))
+        Trial::test("e2e::login_and_open_service_directory", || run(login_and_open_service_directory))
             .with_ignored_flag(!have_browser),
+        Trial::test("e2e::main_pages_have_no_serious_accessibility_violations", || {
+            run(main_pages_have_no_serious_accessibility_violations)
+        })
+        .with_ignored_flag(!have_browser),
     ];
     libtest_mimic::run(&args, trials).exit();
 }

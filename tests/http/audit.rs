@@ -101,7 +101,9 @@ async fn concurrent_reads_keep_one_chain(db: Db) -> anyhow::Result<()> {
     for i in 0..24 {
         let url = app.url(if i % 2 == 0 { "/api/v1/cases/sak-adam" } else { "/api/v1/cases" });
         let token = token.clone();
-        tasks.push(tokio::spawn(async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.map(|r| r.status().as_u16()) }));
+        tasks.push(tokio::spawn(async move {
+            reqwest::Client::new().get(url).bearer_auth(token).send().await.map(|r| r.status().as_u16())
+        }));
     }
     for t in tasks {
         let status = t.await??;

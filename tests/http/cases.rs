@@ -39,7 +39,10 @@ async fn non_participants_admins_and_leaders_are_denied(db: Db) -> anyhow::Resul
         ensure!(status == 403 && body["code"] == code, "{user}: {status} {body}");
         ensure!(!body.to_string().contains("Daniel"), "a denial must not leak personal data");
         let (status, list) = app.api_get(&token, "/api/v1/cases").await?;
-        ensure!(status == 200 && list.as_array().unwrap().iter().all(|c| c["id"] != "sak-sofia-daniel"), "{user} list {list}");
+        ensure!(
+            status == 200 && list.as_array().unwrap().iter().all(|c| c["id"] != "sak-sofia-daniel"),
+            "{user} list {list}"
+        );
     }
     let token = app.token("skole").await?;
     let (status, body) = app.api_get(&token, "/api/v1/cases/finnes-ikke").await?;
@@ -68,13 +71,19 @@ async fn families_see_their_own_cases(db: Db) -> anyhow::Result<()> {
 async fn case_list_equals_point_checks(db: Db) -> anyhow::Result<()> {
     // The list query and the point check apply the same rule, for every demo user and case.
     let app = TestApp::demo(db).await?;
-    for user in ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"] {
+    for user in
+        ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"]
+    {
         let token = app.token(user).await?;
         let (_, list) = app.api_get(&token, "/api/v1/cases").await?;
-        let listed: Vec<String> = list.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+        let listed: Vec<String> =
+            list.as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
         for case in ["sak-overgang", "sak-sofia-daniel", "sak-adam"] {
             let (status, _) = app.api_get(&token, &format!("/api/v1/cases/{case}")).await?;
-            ensure!((status == 200) == listed.iter().any(|c| c == case), "{user}/{case}: point {status}, list {listed:?}");
+            ensure!(
+                (status == 200) == listed.iter().any(|c| c == case),
+                "{user}/{case}: point {status}, list {listed:?}"
+            );
         }
     }
     app.stop().await;
@@ -85,11 +94,17 @@ async fn case_pages_show_participants_and_denials(db: Db) -> anyhow::Result<()> 
     let app = TestApp::demo(db).await?;
     let c = app.logged_in("uk").await?;
     let html = c.get(app.url("/saker/sak-adam")).send().await?.text().await?;
-    ensure!(html.contains("Adam Lund") && html.contains("Friomsorgskontoret i Demo") && html.contains("statsforvalteren"), "case page");
+    ensure!(
+        html.contains("Adam Lund") && html.contains("Friomsorgskontoret i Demo") && html.contains("statsforvalteren"),
+        "case page"
+    );
     let res = c.get(app.url("/saker/sak-sofia-daniel")).send().await?;
     ensure!(res.status() == 403, "{}", res.status());
     let html = res.text().await?;
-    ensure!(html.contains("Ingen av tjenestene dine er med i denne saken") && !html.contains("Daniel"), "Norwegian denial without data");
+    ensure!(
+        html.contains("Ingen av tjenestene dine er med i denne saken") && !html.contains("Daniel"),
+        "Norwegian denial without data"
+    );
     let res = app.browser().get(app.url("/saker")).send().await?;
     ensure!(res.status().is_redirection() && res.headers()["location"] == "/logg-inn", "anonymous /saker");
     app.stop().await;

@@ -44,7 +44,8 @@ async fn migrations_apply_once_and_reference_data_is_loaded(db: Db) -> anyhow::R
     ensure!(app.store.laws().await?.len() >= 14, "laws");
     let provisions = app.store.provisions().await?;
     let today = chrono::Utc::now().date_naive();
-    let current: Vec<_> = provisions.iter().filter(|p| los_domain::model::in_force(p.valid_from, p.valid_to, today)).collect();
+    let current: Vec<_> =
+        provisions.iter().filter(|p| los_domain::model::in_force(p.valid_from, p.valid_to, today)).collect();
     ensure!(current.iter().filter(|p| p.cooperation_individual).count() == 12, "12 cooperation provisions");
     ensure!(current.iter().filter(|p| p.coordination_duty).count() == 9, "9 coordination provisions");
     let munis = app.store.municipalities(today, None).await?;
@@ -85,7 +86,10 @@ async fn service_directory_page_and_api_agree(db: Db) -> anyhow::Result<()> {
     let ot = services.iter().find(|s| s["id"] == "demofylke-ot").expect("OT");
     ensure!(ot["owner_type"] == "county" && ot["opening_hours"].is_string(), "OT {ot}");
     let filtered = reqwest::get(app.url("/tjenester?sektor=justice")).await?.text().await?;
-    ensure!(filtered.contains("Konfliktrådet") && !filtered.contains("Barnevernstjenesten i Mellomvik"), "sector filter");
+    ensure!(
+        filtered.contains("Konfliktrådet") && !filtered.contains("Barnevernstjenesten i Mellomvik"),
+        "sector filter"
+    );
     let detail = reqwest::get(app.url("/tjenester/mellomvik-barnevern")).await?.text().await?;
     ensure!(detail.contains("116 111") && detail.contains("Åpningstider"), "detail page lacks opening hours");
     app.stop().await;
@@ -101,7 +105,10 @@ async fn api_requires_a_valid_bearer_token(db: Db) -> anyhow::Result<()> {
     ensure!(status == 401 && body["code"] == "invalid_token", "bad token: {status} {body}");
     let token = app.token("ke").await?;
     let (status, me) = app.api_get(&token, "/api/v1/me").await?;
-    ensure!(status == 200 && me["id"] == "ke" && me["memberships"][0]["role"] == "coordinating_unit_handler", "me {me}");
+    ensure!(
+        status == 200 && me["id"] == "ke" && me["memberships"][0]["role"] == "coordinating_unit_handler",
+        "me {me}"
+    );
     app.stop().await;
     Ok(())
 }
@@ -110,7 +117,10 @@ async fn unknown_ids_give_clear_not_found(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;
     let token = app.token("barnevern").await?;
     let (status, body) = app.api_get(&token, "/api/v1/services/finnes-ikke").await?;
-    ensure!(status == 404 && body["code"] == "not_found" && body["detail"].as_str().unwrap().contains("finnes-ikke"), "{status} {body}");
+    ensure!(
+        status == 404 && body["code"] == "not_found" && body["detail"].as_str().unwrap().contains("finnes-ikke"),
+        "{status} {body}"
+    );
     let (status, body) = app.api_get(&token, "/api/v1/no-such-endpoint").await?;
     ensure!(status == 404 && body["status"] == 404, "{status} {body}");
     let res = reqwest::get(app.url("/tjenester/finnes-ikke")).await?;
@@ -138,7 +148,10 @@ async fn invalid_identifiers_are_rejected_with_the_rule(db: Db) -> anyhow::Resul
     let res = reqwest::get(app.url("/kommuner?q=0012")).await?;
     ensure!(res.status() == 400, "page: {}", res.status());
     let html = res.text().await?;
-    ensure!(html.contains("fylkesnummeret") && html.contains("aria-invalid=\"true\""), "Norwegian field error expected");
+    ensure!(
+        html.contains("fylkesnummeret") && html.contains("aria-invalid=\"true\""),
+        "Norwegian field error expected"
+    );
     app.stop().await;
     Ok(())
 }
@@ -195,7 +208,13 @@ async fn language_switch_changes_page_language(db: Db) -> anyhow::Result<()> {
     // Never redirect off-site.
     let res = c.post(app.url("/sprak")).form(&[("lang", "nb"), ("back", "//evil.example/")]).send().await?;
     ensure!(res.headers()["location"] == "/", "open redirect");
-    let html = reqwest::Client::new().get(app.url("/")).header("accept-language", "en-GB,en;q=0.8").send().await?.text().await?;
+    let html = reqwest::Client::new()
+        .get(app.url("/"))
+        .header("accept-language", "en-GB,en;q=0.8")
+        .send()
+        .await?
+        .text()
+        .await?;
     ensure!(html.contains("lang=\"en\""), "Accept-Language");
     app.stop().await;
     Ok(())
@@ -220,7 +239,9 @@ async fn cross_site_posts_are_refused(db: Db) -> anyhow::Result<()> {
 async fn laws_page_shows_provisions_with_citations(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;
     let html = reqwest::get(app.url("/lovverk")).await?.text().await?;
-    for needle in ["§ 15-8", "§ 24-1", "§ 2-5 c", "§ 7-2 a", "Samordningsplikt", "[000]", "Gjaldt fra 2022-08-01 til 2022-12-31"] {
+    for needle in
+        ["§ 15-8", "§ 24-1", "§ 2-5 c", "§ 7-2 a", "Samordningsplikt", "[000]", "Gjaldt fra 2022-08-01 til 2022-12-31"]
+    {
         ensure!(html.contains(needle), "laws page lacks {needle}");
     }
     app.stop().await;

@@ -24,7 +24,11 @@ macro_rules! tests {
 }
 
 fn run(f: TestFn, db: Db) -> Result<(), Failed> {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| Failed::from(e.to_string()))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failed::from(e.to_string()))?;
     rt.block_on(f(db)).map_err(|e| Failed::from(format!("{e:#}")))
 }
 
@@ -49,7 +53,9 @@ fn main() {
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));
-        trials.push(Trial::test(format!("postgres::{name}"), move || run(f, Db::Postgres)).with_ignored_flag(pg.is_err()));
+        trials.push(
+            Trial::test(format!("postgres::{name}"), move || run(f, Db::Postgres)).with_ignored_flag(pg.is_err()),
+        );
     }
     let conclusion = libtest_mimic::run(&args, trials);
     eprintln!("database backends: sqlite: ran; {pg_note}");

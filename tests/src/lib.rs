@@ -16,7 +16,8 @@ pub fn pg_admin_url() -> String {
 
 /// Must PostgreSQL run? True in CI (`CI` set) or when `LOS_TEST_REQUIRE_POSTGRES=1`.
 pub fn postgres_required() -> bool {
-    std::env::var("LOS_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0")
+    std::env::var("LOS_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+        || std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Checks that the PostgreSQL test server answers, and drops databases left by earlier crashed runs.
@@ -108,7 +109,16 @@ impl TestApp {
                 })
                 .await;
         });
-        Ok(TestApp { base: format!("http://{addr}"), addr, store, db, shutdown: Some(tx), server: Some(server), sqlite_dir, pg_name })
+        Ok(TestApp {
+            base: format!("http://{addr}"),
+            addr,
+            store,
+            db,
+            shutdown: Some(tx),
+            server: Some(server),
+            sqlite_dir,
+            pg_name,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -122,7 +132,11 @@ impl TestApp {
 
     /// A client without redirects and with a cookie store (a browser without JavaScript).
     pub fn browser(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
     }
 
     /// A browser already logged in as a demo user.
@@ -156,10 +170,10 @@ impl TestApp {
         if let Some(dir) = self.sqlite_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }
-        if let Some(name) = self.pg_name.take() {
-            if let Ok(admin) = Database::connect(pg_admin_url()).await {
-                let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
-            }
+        if let Some(name) = self.pg_name.take()
+            && let Ok(admin) = Database::connect(pg_admin_url()).await
+        {
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
         }
     }
 }

@@ -179,11 +179,7 @@ impl IdentError {
 }
 
 fn first_check_digit_message(found: u8, classic: Option<u8>, expected: &[u8]) -> String {
-    let list = expected
-        .iter()
-        .map(u8::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = expected.iter().map(u8::to_string).collect::<Vec<_>>().join(", ");
     match classic {
         Some(c) => format!(
             "check digit 1 is {found}, should be {c} (rule before 2032) \
@@ -206,12 +202,7 @@ const ORGNR_WEIGHTS: [u32; 8] = [3, 2, 7, 6, 5, 4, 3, 2];
 
 /// Weighted digit sum modulo 11. `digits` are digit values (0–9).
 fn weighted_mod11(digits: &[u8], weights: &[u32]) -> u32 {
-    digits
-        .iter()
-        .zip(weights)
-        .map(|(&d, &w)| u32::from(d) * w)
-        .sum::<u32>()
-        % 11
+    digits.iter().zip(weights).map(|(&d, &w)| u32::from(d) * w).sum::<u32>() % 11
 }
 
 /// The classic mod-11 check digit for a remainder: 11 − r, where 11 becomes
@@ -226,9 +217,7 @@ fn mod11_check_digit(remainder: u32) -> Option<u8> {
 /// Check digit 1 values allowed by the rule from 2032: `(S1 + k1) mod 11`
 /// must be 0, 1, 2 or 3. Ascending.
 fn k1_allowed_from_2032(remainder: u32) -> Vec<u8> {
-    (0u8..=9)
-        .filter(|&k| (remainder + u32::from(k)) % 11 <= 3)
-        .collect()
+    (0u8..=9).filter(|&k| (remainder + u32::from(k)) % 11 <= 3).collect()
 }
 
 /// Checks that `s` is exactly `N` ASCII digits (non-digits are reported
@@ -237,13 +226,7 @@ fn exact_digits<const N: usize>(s: &str, scheme: IdentScheme) -> Result<[u8; N],
     if !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(IdentError::NotDigits { scheme });
     }
-    s.as_bytes()
-        .try_into()
-        .map_err(|_| IdentError::WrongLength {
-            scheme,
-            expected: N,
-            found: s.len(),
-        })
+    s.as_bytes().try_into().map_err(|_| IdentError::WrongLength { scheme, expected: N, found: s.len() })
 }
 
 /// Value of two ASCII digits.
@@ -408,12 +391,7 @@ impl Fodselsnummer {
     /// Surrounding whitespace is ignored; what remains must be exactly 11
     /// ASCII digits (no inner spaces or separators).
     pub fn parse(s: &str) -> Result<Self, IdentError> {
-        Self::parse_with(
-            s,
-            ParseOptions {
-                allow_synthetic: true,
-            },
-        )
+        Self::parse_with(s, ParseOptions { allow_synthetic: true })
     }
 
     /// Parses a national identity number with explicit options, e.g.
@@ -454,11 +432,7 @@ impl Fodselsnummer {
         } else {
             let expected = k1_allowed_from_2032(r1);
             if !expected.contains(&k1) {
-                return Err(IdentError::FirstCheckDigit {
-                    found: k1,
-                    classic,
-                    expected,
-                });
+                return Err(IdentError::FirstCheckDigit { found: k1, classic, expected });
             }
             CheckDigitRule::From2032
         };
@@ -466,15 +440,9 @@ impl Fodselsnummer {
         let r2 = weighted_mod11(&d[..10], &FNR_K2_WEIGHTS);
         let expected = mod11_check_digit(r2).ok_or(IdentError::CheckDigitImpossible)?;
         if d[10] != expected {
-            return Err(IdentError::SecondCheckDigit {
-                found: d[10],
-                expected,
-            });
+            return Err(IdentError::SecondCheckDigit { found: d[10], expected });
         }
-        Ok(Fodselsnummer {
-            digits: ascii,
-            rule,
-        })
+        Ok(Fodselsnummer { digits: ascii, rule })
     }
 
     /// The 11 digits.
@@ -544,9 +512,7 @@ impl Fodselsnummer {
 
     /// The individnummer (digits 7–9), 0–999.
     pub fn individnummer(&self) -> u16 {
-        self.digits[6..9]
-            .iter()
-            .fold(0u16, |acc, &b| acc * 10 + u16::from(b - b'0'))
+        self.digits[6..9].iter().fold(0u16, |acc, &b| acc * 10 + u16::from(b - b'0'))
     }
 
     /// The date digits with the D/H/synthetic offsets removed, as
@@ -631,10 +597,7 @@ impl Fodselsnummer {
 
 impl fmt::Debug for Fodselsnummer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fodselsnummer")
-            .field("kind", &self.kind())
-            .field("masked", &self.masked())
-            .finish()
+        f.debug_struct("Fodselsnummer").field("kind", &self.kind()).field("masked", &self.masked()).finish()
     }
 }
 
@@ -673,13 +636,10 @@ impl Organisasjonsnummer {
         };
         let ascii = exact_digits::<9>(s, IdentScheme::Organisasjonsnummer)?;
         let d = values(&ascii);
-        let expected = mod11_check_digit(weighted_mod11(&d[..8], &ORGNR_WEIGHTS))
-            .ok_or(IdentError::OrgCheckDigitImpossible)?;
+        let expected =
+            mod11_check_digit(weighted_mod11(&d[..8], &ORGNR_WEIGHTS)).ok_or(IdentError::OrgCheckDigitImpossible)?;
         if d[8] != expected {
-            return Err(IdentError::OrgCheckDigit {
-                found: d[8],
-                expected,
-            });
+            return Err(IdentError::OrgCheckDigit { found: d[8], expected });
         }
         Ok(Organisasjonsnummer { digits: ascii })
     }
@@ -810,12 +770,7 @@ mod tests {
     #[test]
     fn whitespace_trimmed_but_inner_space_rejected() {
         assert_eq!(fnr("  01019000083\n").as_str(), "01019000083");
-        assert_eq!(
-            fnr_err("010190 00083"),
-            IdentError::NotDigits {
-                scheme: IdentScheme::Fodselsnummer
-            }
-        );
+        assert_eq!(fnr_err("010190 00083"), IdentError::NotDigits { scheme: IdentScheme::Fodselsnummer });
     }
 
     #[test]
@@ -835,9 +790,7 @@ mod tests {
     #[test]
     fn generators() {
         let birth = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
-        let s = (0..1000)
-            .find_map(|i| Fodselsnummer::synthetic(birth, i))
-            .unwrap();
+        let s = (0..1000).find_map(|i| Fodselsnummer::synthetic(birth, i)).unwrap();
         assert_eq!(s.as_str(), "01819000049");
         assert_eq!(s.legacy_birth_date(), Some(birth));
         // 2005 needs individnummer 500–999.
@@ -856,16 +809,11 @@ mod tests {
     fn synthetic_refusal() {
         let strict = ParseOptions::default();
         assert!(!strict.allow_synthetic);
-        assert_eq!(
-            Fodselsnummer::parse_with("01819000049", strict),
-            Err(IdentError::SyntheticNotAllowed)
-        );
+        assert_eq!(Fodselsnummer::parse_with("01819000049", strict), Err(IdentError::SyntheticNotAllowed));
         assert!(Fodselsnummer::parse_with("01019000083", strict).is_ok());
         // H-numbers / NAV Dolly cannot be distinguished and are not refused.
         assert!(Fodselsnummer::parse_with("01459000026", strict).is_ok());
-        let lenient = ParseOptions {
-            allow_synthetic: true,
-        };
+        let lenient = ParseOptions { allow_synthetic: true };
         assert!(Fodselsnummer::parse_with("01819000049", lenient).is_ok());
     }
 
@@ -875,68 +823,33 @@ mod tests {
         assert_eq!(f.masked(), "010190*****");
         let dbg = format!("{f:?}");
         assert!(!dbg.contains("01019000083"), "{dbg}");
-        assert_eq!(
-            dbg,
-            "Fodselsnummer { kind: Fodselsnummer, masked: \"010190*****\" }"
-        );
+        assert_eq!(dbg, "Fodselsnummer { kind: Fodselsnummer, masked: \"010190*****\" }");
         assert_eq!(format!("{f}"), "01019000083");
     }
 
     #[test]
     fn fnr_error_messages() {
         let cases: [(&str, &str, &str); 10] = [
-            (
-                "0101900008",
-                "fnr.length",
-                "national identity number must have 11 digits, found 10",
-            ),
-            (
-                "",
-                "fnr.length",
-                "national identity number must have 11 digits, found 0",
-            ),
-            (
-                "0101900008x",
-                "fnr.not_digits",
-                "national identity number may only contain the digits 0-9",
-            ),
-            (
-                "32019000083",
-                "fnr.day",
-                "day digits 32 are neither a day 01-31 nor a D-number day 41-71",
-            ),
+            ("0101900008", "fnr.length", "national identity number must have 11 digits, found 10"),
+            ("", "fnr.length", "national identity number must have 11 digits, found 0"),
+            ("0101900008x", "fnr.not_digits", "national identity number may only contain the digits 0-9"),
+            ("32019000083", "fnr.day", "day digits 32 are neither a day 01-31 nor a D-number day 41-71"),
             (
                 "01139000083",
                 "fnr.month",
                 "month digits 13 are not a month 01-12, an H-number month 41-52 \
                  or a synthetic month 81-92",
             ),
-            (
-                "31049000083",
-                "fnr.date",
-                "day 31 does not exist in month 4",
-            ),
-            (
-                "30029000083",
-                "fnr.date",
-                "day 30 does not exist in month 2",
-            ),
+            ("31049000083", "fnr.date", "day 31 does not exist in month 4"),
+            ("30029000083", "fnr.date", "day 30 does not exist in month 2"),
             (
                 "01019000053",
                 "fnr.check_digit_1",
                 "check digit 1 is 5, should be 8 (rule before 2032) \
                  or one of 0, 8, 9 (rule from 2032)",
             ),
-            (
-                "01019000084",
-                "fnr.check_digit_2",
-                "check digit 2 is 4, should be 3",
-            ),
-            (
-                "01819000049x",
-                "fnr.not_digits",
-                "national identity number may only contain the digits 0-9",
-            ),
+            ("01019000084", "fnr.check_digit_2", "check digit 2 is 4, should be 3"),
+            ("01819000049x", "fnr.not_digits", "national identity number may only contain the digits 0-9"),
         ];
         for (input, rule, msg) in cases {
             let e = fnr_err(input);
@@ -945,10 +858,7 @@ mod tests {
         }
         let e = Fodselsnummer::parse_with("01819000049", ParseOptions::default()).unwrap_err();
         assert_eq!(e.rule(), "fnr.synthetic_not_allowed");
-        assert_eq!(
-            e.to_string(),
-            "synthetic test numbers (month + 80) are not allowed here"
-        );
+        assert_eq!(e.to_string(), "synthetic test numbers (month + 80) are not allowed here");
     }
 
     /// Runs `pred` over the prefixes `010190000`..`010190999` (as digit
@@ -968,18 +878,10 @@ mod tests {
     fn first_check_digit_without_classic_value() {
         // S1 mod 11 == 1: the old rule allows no k1, the 2032 rule allows 0, 1, 2.
         let s = search(|d| {
-            (weighted_mod11(d, &FNR_K1_WEIGHTS) == 1)
-                .then(|| format!("{}50", ascii_str(&d.map(|v| v + b'0'))))
+            (weighted_mod11(d, &FNR_K1_WEIGHTS) == 1).then(|| format!("{}50", ascii_str(&d.map(|v| v + b'0'))))
         });
         let e = fnr_err(&s);
-        assert_eq!(
-            e,
-            IdentError::FirstCheckDigit {
-                found: 5,
-                classic: None,
-                expected: vec![0, 1, 2]
-            }
-        );
+        assert_eq!(e, IdentError::FirstCheckDigit { found: 5, classic: None, expected: vec![0, 1, 2] });
         assert_eq!(
             e.to_string(),
             "check digit 1 is 5, should be one of 0, 1, 2 (rule from 2032; \
@@ -993,16 +895,12 @@ mod tests {
             let k1 = mod11_check_digit(weighted_mod11(d, &FNR_K1_WEIGHTS))?;
             let mut ten = d.to_vec();
             ten.push(k1);
-            (weighted_mod11(&ten, &FNR_K2_WEIGHTS) == 1)
-                .then(|| format!("{}{k1}0", ascii_str(&d.map(|v| v + b'0'))))
+            (weighted_mod11(&ten, &FNR_K2_WEIGHTS) == 1).then(|| format!("{}{k1}0", ascii_str(&d.map(|v| v + b'0'))))
         });
         let e = fnr_err(&s);
         assert_eq!(e, IdentError::CheckDigitImpossible);
         assert_eq!(e.rule(), "fnr.check_digit_2_impossible");
-        assert!(
-            e.to_string()
-                .starts_with("check digit 2 cannot be computed")
-        );
+        assert!(e.to_string().starts_with("check digit 2 cannot be computed"));
     }
 
     #[test]
@@ -1026,41 +924,19 @@ mod tests {
         assert_eq!(o.to_string(), "974760673");
         assert_eq!(o.display_grouped(), "974 760 673");
         let de: StrDeserializer<'_, DeError> = "889640782".into_deserializer();
-        assert_eq!(
-            Organisasjonsnummer::deserialize(de).unwrap().as_str(),
-            "889640782"
-        );
+        assert_eq!(Organisasjonsnummer::deserialize(de).unwrap().as_str(), "889640782");
         // A test-range number: 3 + seven digits + check digit.
-        let t = (0..10)
-            .map(|c| format!("31000000{c}"))
-            .find_map(|s| Organisasjonsnummer::parse(&s).ok())
-            .unwrap();
+        let t = (0..10).map(|c| format!("31000000{c}")).find_map(|s| Organisasjonsnummer::parse(&s).ok()).unwrap();
         assert!(t.is_test_range());
     }
 
     #[test]
     fn orgnr_error_messages() {
         let cases = [
-            (
-                "97476067",
-                "orgnr.length",
-                "organisation number must have 9 digits, found 8",
-            ),
-            (
-                "97476067a",
-                "orgnr.not_digits",
-                "organisation number may only contain the digits 0-9",
-            ),
-            (
-                "9747 60673",
-                "orgnr.grouping",
-                "organisation number may only be grouped as \"999 999 999\"",
-            ),
-            (
-                "974760674",
-                "orgnr.check_digit",
-                "check digit is 4, should be 3",
-            ),
+            ("97476067", "orgnr.length", "organisation number must have 9 digits, found 8"),
+            ("97476067a", "orgnr.not_digits", "organisation number may only contain the digits 0-9"),
+            ("9747 60673", "orgnr.grouping", "organisation number may only be grouped as \"999 999 999\""),
+            ("974760674", "orgnr.check_digit", "check digit is 4, should be 3"),
         ];
         for (input, rule, msg) in cases {
             let e = Organisasjonsnummer::parse(input).expect_err(input);
@@ -1070,12 +946,7 @@ mod tests {
         // Find a prefix whose check digit would be 10.
         let impossible = (0..100_000_000u32)
             .map(|n| format!("{n:08}"))
-            .find(|p| {
-                weighted_mod11(
-                    &values::<8>(p.as_bytes().try_into().unwrap()),
-                    &ORGNR_WEIGHTS,
-                ) == 1
-            })
+            .find(|p| weighted_mod11(&values::<8>(p.as_bytes().try_into().unwrap()), &ORGNR_WEIGHTS) == 1)
             .unwrap();
         let e = Organisasjonsnummer::parse(&format!("{impossible}0")).unwrap_err();
         assert_eq!(e, IdentError::OrgCheckDigitImpossible);
@@ -1089,31 +960,11 @@ mod tests {
         assert_eq!(k.to_string(), "0301");
         assert_eq!(Kommunenummer::parse("4601").unwrap().fylkesnummer(), 46);
         let cases = [
-            (
-                "0000",
-                "kommunenr.county",
-                "county number 00 does not exist",
-            ),
-            (
-                "0099",
-                "kommunenr.county",
-                "county number 00 does not exist",
-            ),
-            (
-                "301",
-                "kommunenr.length",
-                "municipality number must have 4 digits, found 3",
-            ),
-            (
-                " 0301",
-                "kommunenr.not_digits",
-                "municipality number may only contain the digits 0-9",
-            ),
-            (
-                "03a1",
-                "kommunenr.not_digits",
-                "municipality number may only contain the digits 0-9",
-            ),
+            ("0000", "kommunenr.county", "county number 00 does not exist"),
+            ("0099", "kommunenr.county", "county number 00 does not exist"),
+            ("301", "kommunenr.length", "municipality number must have 4 digits, found 3"),
+            (" 0301", "kommunenr.not_digits", "municipality number may only contain the digits 0-9"),
+            ("03a1", "kommunenr.not_digits", "municipality number may only contain the digits 0-9"),
         ];
         for (input, rule, msg) in cases {
             let e = Kommunenummer::parse(input).expect_err(input);

@@ -37,7 +37,6 @@ macro_rules! coded_enum {
     };
 }
 
-
 coded_enum!(
     /// Who owns a service and so answers for its duties (spec 01 §2.1).
     OwnerType {
@@ -212,9 +211,7 @@ pub struct Person {
 impl std::fmt::Debug for Person {
     // Personal data stays out of logs and panics: only the id is printed.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Person")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
+        f.debug_struct("Person").field("id", &self.id).finish_non_exhaustive()
     }
 }
 
@@ -280,11 +277,7 @@ pub struct Case {
 impl Case {
     /// The services taking part on `day`.
     pub fn active_service_ids(&self, day: NaiveDate) -> Vec<&str> {
-        self.participants
-            .iter()
-            .filter(|p| p.active_on(day))
-            .map(|p| p.service_id.as_str())
-            .collect()
+        self.participants.iter().filter(|p| p.active_on(day)).map(|p| p.service_id.as_str()).collect()
     }
 }
 

@@ -1,9 +1,7 @@
 //! Property tests for the Norwegian identifier newtypes in `los_domain::ident`.
 
 use chrono::{Datelike, NaiveDate};
-use los_domain::ident::{
-    CheckDigitRule, Fodselsnummer, IdentKind, Kommunenummer, Organisasjonsnummer,
-};
+use los_domain::ident::{CheckDigitRule, Fodselsnummer, IdentKind, Kommunenummer, Organisasjonsnummer};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------
@@ -38,47 +36,23 @@ fn reference_fnr(s: &str) -> Option<CheckDigitRule> {
     if day > max_day {
         return None;
     }
-    let s1 = 3 * d[0]
-        + 7 * d[1]
-        + 6 * d[2]
-        + d[3]
-        + 8 * d[4]
-        + 9 * d[5]
-        + 4 * d[6]
-        + 5 * d[7]
-        + 2 * d[8];
+    let s1 = 3 * d[0] + 7 * d[1] + 6 * d[2] + d[3] + 8 * d[4] + 9 * d[5] + 4 * d[6] + 5 * d[7] + 2 * d[8];
     let rem = (s1 + d[9]) % 11;
     if rem > 3 {
         return None;
     }
-    let s2 = 5 * d[0]
-        + 4 * d[1]
-        + 3 * d[2]
-        + 2 * d[3]
-        + 7 * d[4]
-        + 6 * d[5]
-        + 5 * d[6]
-        + 4 * d[7]
-        + 3 * d[8]
-        + 2 * d[9];
+    let s2 =
+        5 * d[0] + 4 * d[1] + 3 * d[2] + 2 * d[3] + 7 * d[4] + 6 * d[5] + 5 * d[6] + 4 * d[7] + 3 * d[8] + 2 * d[9];
     // k2 = 11 - (s2 mod 11), 11 -> 0, 10 invalid  <=>  (s2 + k2) mod 11 == 0 with k2 a digit.
     if !(s2 + d[10]).is_multiple_of(11) {
         return None;
     }
-    Some(if rem == 0 {
-        CheckDigitRule::Classic
-    } else {
-        CheckDigitRule::From2032
-    })
+    Some(if rem == 0 { CheckDigitRule::Classic } else { CheckDigitRule::From2032 })
 }
 
 /// Reference check digit for 8 organisation number digits.
 fn reference_org_check(d: &[u32]) -> Option<u32> {
-    let s: u32 = d
-        .iter()
-        .zip([3, 2, 7, 6, 5, 4, 3, 2])
-        .map(|(a, w)| a * w)
-        .sum();
+    let s: u32 = d.iter().zip([3, 2, 7, 6, 5, 4, 3, 2]).map(|(a, w)| a * w).sum();
     match 11 - s % 11 {
         11 => Some(0),
         10 => None,
@@ -107,18 +81,13 @@ fn any_valid_fnr() -> impl Strategy<Value = String> {
             let day = date.day() + if d_number { 40 } else { 0 };
             let month = date.month() + [0, 40, 80][usize::from(marker)];
             let prefix = format!("{day:02}{month:02}{:02}{individ:03}", date.year() % 100);
-            (0..10)
-                .map(|k1| format!("{prefix}{k1}"))
-                .flat_map(|p| (0..10).map(move |k2| format!("{p}{k2}")))
-                .find(|s| {
+            (0..10).map(|k1| format!("{prefix}{k1}")).flat_map(|p| (0..10).map(move |k2| format!("{p}{k2}"))).find(
+                |s| {
                     let d: Vec<u32> = s.chars().map(|c| c.to_digit(10).unwrap()).collect();
-                    let s1: u32 = d[..9]
-                        .iter()
-                        .zip([3, 7, 6, 1, 8, 9, 4, 5, 2])
-                        .map(|(a, w)| a * w)
-                        .sum();
+                    let s1: u32 = d[..9].iter().zip([3, 7, 6, 1, 8, 9, 4, 5, 2]).map(|(a, w)| a * w).sum();
                     (s1 + d[9]) % 11 == rem && reference_fnr(s).is_some()
-                })
+                },
+            )
         },
     )
 }

@@ -165,23 +165,35 @@ fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, today: NaiveDat
             };
             if person == case.child_person_id {
                 return match action {
-                    Action::Read => Decision::allow("own_case", format!("the child or young person {person} reads their own case")),
-                    Action::Write => Decision::deny("citizen_read_only", "families read their case here; services record changes"),
+                    Action::Read => {
+                        Decision::allow("own_case", format!("the child or young person {person} reads their own case"))
+                    }
+                    Action::Write => {
+                        Decision::deny("citizen_read_only", "families read their case here; services record changes")
+                    }
                 };
             }
-            match case.guardianships.iter().find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id) {
+            match case
+                .guardianships
+                .iter()
+                .find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id)
+            {
                 Some(g) if g.parental_responsibility => match action {
                     Action::Read => Decision::allow(
                         "parental_responsibility",
                         format!("parent {person} with parental responsibility for the child in case {}", case.case_id),
                     ),
-                    Action::Write => Decision::deny("citizen_read_only", "families read their case here; services record changes"),
+                    Action::Write => {
+                        Decision::deny("citizen_read_only", "families read their case here; services record changes")
+                    }
                 },
                 Some(_) => Decision::deny(
                     "no_parental_responsibility",
                     "a parent without parental responsibility sees nothing unless given access",
                 ),
-                None => Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id)),
+                None => {
+                    Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id))
+                }
             }
         }
     }

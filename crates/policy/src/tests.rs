@@ -20,7 +20,13 @@ fn employee(id: &str, memberships: Vec<(Option<&str>, Role)>) -> User {
 }
 
 fn citizen(id: &str, person: &str) -> User {
-    User { id: id.into(), display_name: id.into(), kind: UserKind::Citizen, person_id: Some(person.into()), memberships: vec![] }
+    User {
+        id: id.into(),
+        display_name: id.into(),
+        kind: UserKind::Citizen,
+        person_id: Some(person.into()),
+        memberships: vec![],
+    }
 }
 
 fn part(service: &str, joined: &str, left: Option<&str>) -> Participation {
@@ -39,7 +45,12 @@ fn part(service: &str, joined: &str, left: Option<&str>) -> Participation {
 fn participant_reads_with_basis() {
     let parts = [part("bv", "2026-01-01", None)];
     let facts = CaseFacts { case_id: "c1", child_person_id: "p1", participants: &parts, guardianships: &[] };
-    let d = authorize(&employee("u", vec![(Some("bv"), Role::CaseWorker)]), Action::Read, &Resource::Case(facts), day("2026-06-01"));
+    let d = authorize(
+        &employee("u", vec![(Some("bv"), Role::CaseWorker)]),
+        Action::Read,
+        &Resource::Case(facts),
+        day("2026-06-01"),
+    );
     match d {
         Decision::Allow(b) => assert_eq!(b.code, "participant"),
         Decision::Deny(r) => panic!("denied: {r:?}"),
@@ -50,14 +61,20 @@ fn participant_reads_with_basis() {
 fn service_that_left_loses_access() {
     let parts = [part("bv", "2026-01-01", Some("2026-03-01"))];
     let facts = CaseFacts { case_id: "c1", child_person_id: "p1", participants: &parts, guardianships: &[] };
-    let d = authorize(&employee("u", vec![(Some("bv"), Role::CaseWorker)]), Action::Read, &Resource::Case(facts), day("2026-06-01"));
+    let d = authorize(
+        &employee("u", vec![(Some("bv"), Role::CaseWorker)]),
+        Action::Read,
+        &Resource::Case(facts),
+        day("2026-06-01"),
+    );
     assert!(!d.is_allow());
 }
 
 #[test]
 fn parent_without_responsibility_sees_nothing() {
     let parts = [part("bv", "2026-01-01", None)];
-    let g = [Guardianship { adult_person_id: "dad".into(), child_person_id: "p1".into(), parental_responsibility: false }];
+    let g =
+        [Guardianship { adult_person_id: "dad".into(), child_person_id: "p1".into(), parental_responsibility: false }];
     let facts = CaseFacts { case_id: "c1", child_person_id: "p1", participants: &parts, guardianships: &g };
     let d = authorize(&citizen("far", "dad"), Action::Read, &Resource::Case(facts), day("2026-06-01"));
     assert!(matches!(d, Decision::Deny(DenyReason { code: "no_parental_responsibility", .. })));

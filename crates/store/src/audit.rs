@@ -9,7 +9,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, QueryFilter, ColumnTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use sha2::Sha256;
 
@@ -156,7 +156,11 @@ pub(crate) async fn lock_head(conn: &impl ConnectionTrait) -> Result<(), StoreEr
 }
 
 /// Appends entries after the head. The caller holds the lock (`lock_head`) and commits.
-pub(crate) async fn append(conn: &impl ConnectionTrait, key: &AuditKey, entries: Vec<NewEntry>) -> Result<(), StoreError> {
+pub(crate) async fn append(
+    conn: &impl ConnectionTrait,
+    key: &AuditKey,
+    entries: Vec<NewEntry>,
+) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
     }
@@ -238,7 +242,9 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_owned();
     let mut checked = 0i64;
-    let bad = |checked: i64, seq: i64, problem: String| Ok(VerifyReport { checked, first_bad: Some(BadEntry { seq, problem }) });
+    let bad = |checked: i64, seq: i64, problem: String| {
+        Ok(VerifyReport { checked, first_bad: Some(BadEntry { seq, problem }) })
+    };
     loop {
         let page = audit_entry::Entity::find()
             .filter(audit_entry::Column::Seq.gte(expected_seq))
@@ -250,7 +256,11 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
         for m in page {
             let e = AuditEntry::from(m);
             if e.seq != expected_seq {
-                return bad(checked, expected_seq, format!("entry {expected_seq} is missing (next present is {})", e.seq));
+                return bad(
+                    checked,
+                    expected_seq,
+                    format!("entry {expected_seq} is missing (next present is {})", e.seq),
+                );
             }
             if e.prev_hash != prev {
                 return bad(checked, e.seq, "prev_hash does not match the hash of the entry before it".into());
@@ -275,11 +285,22 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
             checked,
             first_bad: Some(BadEntry {
                 seq: checked + 1,
-                problem: format!("the head records {} entries but {checked} are present (entries removed at the end)", head.seq),
+                problem: format!(
+                    "the head records {} entries but {checked} are present (entries removed at the end)",
+                    head.seq
+                ),
             }),
         });
     }
     Ok(VerifyReport { checked, first_bad: None })
+}
+
+/// A new random key, hex encoded (for the key file created on first run).
+pub fn random_key_hex() -> String {
+    use rand::RngCore;
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    hex::encode(raw)
 }
 
 #[cfg(test)]
@@ -327,12 +348,4 @@ mod tests {
             prop_assert_ne!(entry_hash(&k, &e1), entry_hash(&k, &e2));
         }
     }
-}
-
-/// A new random key, hex encoded (for the key file created on first run).
-pub fn random_key_hex() -> String {
-    use rand::RngCore;
-    let mut raw = [0u8; 32];
-    rand::rng().fill_bytes(&mut raw);
-    hex::encode(raw)
 }

@@ -187,8 +187,7 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
     }
     let mut models = Vec::with_capacity(munis.len());
     for r in munis {
-        Kommunenummer::parse(&r.kommunenummer)
-            .map_err(|e| StoreError::Integrity(format!("kommuner.csv: {e}")))?;
+        Kommunenummer::parse(&r.kommunenummer).map_err(|e| StoreError::Integrity(format!("kommuner.csv: {e}")))?;
         models.push(municipality::ActiveModel {
             kommunenummer: Set(r.kommunenummer),
             valid_from: Set(r.valid_from),

@@ -6,14 +6,14 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::ident::{Fodselsnummer, Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{
-    Case, Guardianship, Law, Membership, Municipality, OrganisationKind, Organisation, OwnerType, Participation, Person,
-    Provision, Role, Sector, Service, ServiceType, User, UserKind,
+    Case, Guardianship, Law, Membership, Municipality, Organisation, OrganisationKind, OwnerType, Participation,
+    Person, Provision, Role, Sector, Service, ServiceType, User, UserKind,
 };
 use los_policy::{Action, CaseFacts, Decision, Resource, authorize};
 use rand::RngCore;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
@@ -65,7 +65,11 @@ impl DatabaseUrl {
                     "an in-memory SQLite database cannot be shared by the connection pool; give a file path, e.g. sqlite://data/los.sqlite".into(),
                 ));
             }
-            return Ok(DatabaseUrl { url: url.to_owned(), backend: Backend::Sqlite, sqlite_path: Some(PathBuf::from(path)) });
+            return Ok(DatabaseUrl {
+                url: url.to_owned(),
+                backend: Backend::Sqlite,
+                sqlite_path: Some(PathBuf::from(path)),
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(DatabaseUrl { url: url.to_owned(), backend: Backend::Postgres, sqlite_path: None });
@@ -78,7 +82,11 @@ impl DatabaseUrl {
 
     /// A SQLite URL for a file path.
     pub fn sqlite_file(path: &Path) -> Self {
-        DatabaseUrl { url: format!("sqlite://{}", path.display()), backend: Backend::Sqlite, sqlite_path: Some(path.to_owned()) }
+        DatabaseUrl {
+            url: format!("sqlite://{}", path.display()),
+            backend: Backend::Sqlite,
+            sqlite_path: Some(path.to_owned()),
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -170,13 +178,13 @@ impl Store {
     pub async fn connect(url: &DatabaseUrl, key: AuditKey) -> Result<Store, StoreError> {
         let mut conn_url = url.url.clone();
         if let Some(path) = url.sqlite_path() {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                if !parent.is_dir() {
-                    return Err(StoreError::Config(format!(
-                        "the folder {} for the SQLite database does not exist; create it or give another --database",
-                        parent.display()
-                    )));
-                }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+                && !parent.is_dir()
+            {
+                return Err(StoreError::Config(format!(
+                    "the folder {} for the SQLite database does not exist; create it or give another --database",
+                    parent.display()
+                )));
             }
             if !conn_url.contains("mode=") {
                 conn_url.push_str(if conn_url.contains('?') { "&mode=rwc" } else { "?mode=rwc" });
@@ -210,7 +218,9 @@ impl Store {
     pub async fn migrate(&self) -> Result<usize, StoreError> {
         let pending = Migrator::get_pending_migrations(&self.db).await?.len();
         Migrator::up(&self.db, None).await.map_err(|e| {
-            StoreError::Config(format!("the database could not be migrated: {e}. Nothing after the failing migration was applied"))
+            StoreError::Config(format!(
+                "the database could not be migrated: {e}. Nothing after the failing migration was applied"
+            ))
         })?;
         Ok(pending)
     }
@@ -299,7 +309,9 @@ impl Store {
         let q = query.map(|q| q.trim().to_lowercase()).filter(|q| !q.is_empty());
         rows.into_iter()
             .filter(|r| los_domain::model::in_force(r.valid_from, r.valid_to, day))
-            .filter(|r| q.as_ref().is_none_or(|q| r.name.to_lowercase().contains(q) || r.kommunenummer.starts_with(q.as_str())))
+            .filter(|r| {
+                q.as_ref().is_none_or(|q| r.name.to_lowercase().contains(q) || r.kommunenummer.starts_with(q.as_str()))
+            })
             .map(municipality_from_row)
             .collect()
     }
@@ -369,7 +381,11 @@ impl Store {
         let rows = user::Entity::find().filter(user::Column::DemoDescription.is_not_null()).all(&self.db).await?;
         let mut out: Vec<DemoUser> = rows
             .into_iter()
-            .map(|r| DemoUser { id: r.id, display_name: r.display_name, description: r.demo_description.unwrap_or_default() })
+            .map(|r| DemoUser {
+                id: r.id,
+                display_name: r.display_name,
+                description: r.demo_description.unwrap_or_default(),
+            })
             .collect();
         out.sort_by_key(|u| demo_order(&u.id));
         Ok(out)
@@ -413,7 +429,10 @@ impl Store {
                 action: action.into(),
                 resource_type: "access_token".into(),
                 resource_id: Some(user.id),
-                basis: label.map_or_else(|| format!("{} token issued", kind.as_str()), |l| format!("{} token issued: {l}", kind.as_str())),
+                basis: label.map_or_else(
+                    || format!("{} token issued", kind.as_str()),
+                    |l| format!("{} token issued: {l}", kind.as_str()),
+                ),
                 ..Default::default()
             }],
         )
@@ -497,13 +516,22 @@ impl Store {
         let decision = authorize(actor, Action::Read, &Resource::Case(facts(&case, &guardianships)), day);
         let result = match decision {
             Decision::Allow(basis) => {
-                audit::append(&txn, &self.key, vec![entry_for(actor, "read", &case.id, Outcome::Allow, &basis.detail, Some(&basis))])
-                    .await?;
+                audit::append(
+                    &txn,
+                    &self.key,
+                    vec![entry_for(actor, "read", &case.id, Outcome::Allow, &basis.detail, Some(&basis))],
+                )
+                .await?;
                 let child = load_person(&txn, &case.child_person_id).await?;
                 Ok(CaseView { case, child, basis })
             }
             Decision::Deny(reason) => {
-                audit::append(&txn, &self.key, vec![entry_for(actor, "read", &case.id, Outcome::Deny, &reason.detail, None)]).await?;
+                audit::append(
+                    &txn,
+                    &self.key,
+                    vec![entry_for(actor, "read", &case.id, Outcome::Deny, &reason.detail, None)],
+                )
+                .await?;
                 Err(StoreError::Denied(reason))
             }
         };
@@ -544,11 +572,19 @@ fn token_hash(secret: &str) -> String {
 }
 
 fn demo_order(id: &str) -> (usize, String) {
-    const ORDER: [&str; 12] = ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"];
+    const ORDER: [&str; 12] =
+        ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"];
     (ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len()), id.to_owned())
 }
 
-fn entry_for(actor: &User, action: &str, case_id: &str, outcome: Outcome, basis: &str, b: Option<&los_policy::Basis>) -> NewEntry {
+fn entry_for(
+    actor: &User,
+    action: &str,
+    case_id: &str,
+    outcome: Outcome,
+    basis: &str,
+    b: Option<&los_policy::Basis>,
+) -> NewEntry {
     NewEntry {
         actor_user_id: Some(actor.id.clone()),
         actor_service_id: b.and_then(|b| b.via_service.clone()),
@@ -564,7 +600,12 @@ fn entry_for(actor: &User, action: &str, case_id: &str, outcome: Outcome, basis:
 }
 
 fn facts<'a>(case: &'a Case, guardianships: &'a [Guardianship]) -> CaseFacts<'a> {
-    CaseFacts { case_id: &case.id, child_person_id: &case.child_person_id, participants: &case.participants, guardianships }
+    CaseFacts {
+        case_id: &case.id,
+        child_person_id: &case.child_person_id,
+        participants: &case.participants,
+        guardianships,
+    }
 }
 
 async fn load_case(conn: &impl ConnectionTrait, row: case::Model) -> Result<(Case, Vec<Guardianship>), StoreError> {
@@ -577,10 +618,9 @@ async fn load_case(conn: &impl ConnectionTrait, row: case::Model) -> Result<(Cas
     let orgs = organisation::Entity::find().all(conn).await?;
     let mut participants = Vec::new();
     for p in parts {
-        let svc = services
-            .iter()
-            .find(|s| s.id == p.service_id)
-            .ok_or_else(|| StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id)))?;
+        let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
+            StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id))
+        })?;
         let owner = owner_type_of(&svc.organisation_id, &orgs)?;
         participants.push(Participation {
             service_id: p.service_id,
@@ -603,7 +643,16 @@ async fn load_case(conn: &impl ConnectionTrait, row: case::Model) -> Result<(Cas
             parental_responsibility: g.parental_responsibility,
         })
         .collect();
-    Ok((Case { id: row.id, child_person_id: row.child_person_id, title: row.title, opened_at: row.opened_at, participants }, guardianships))
+    Ok((
+        Case {
+            id: row.id,
+            child_person_id: row.child_person_id,
+            title: row.title,
+            opened_at: row.opened_at,
+            participants,
+        },
+        guardianships,
+    ))
 }
 
 async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, StoreError> {
@@ -613,7 +662,8 @@ async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, St
         .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
     Ok(Person {
         id: r.id,
-        fnr: Fodselsnummer::parse(&r.fnr).map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
+        fnr: Fodselsnummer::parse(&r.fnr)
+            .map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
         given_name: r.given_name,
         family_name: r.family_name,
         birth_date: r.birth_date,
@@ -676,7 +726,11 @@ fn organisation_from_row(r: organisation::Model) -> Result<Organisation, StoreEr
     })
 }
 
-fn service_from_row(r: service::Model, orgs: &[organisation::Model], types: &[service_type::Model]) -> Result<Service, StoreError> {
+fn service_from_row(
+    r: service::Model,
+    orgs: &[organisation::Model],
+    types: &[service_type::Model],
+) -> Result<Service, StoreError> {
     let org = orgs
         .iter()
         .find(|o| o.id == r.organisation_id)

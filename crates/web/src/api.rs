@@ -30,7 +30,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -64,7 +67,11 @@ impl From<User> for MeDto {
             memberships: u
                 .memberships
                 .into_iter()
-                .map(|m| MembershipDto { organisation_id: m.organisation_id, service_id: m.service_id, role: m.role.as_str().into() })
+                .map(|m| MembershipDto {
+                    organisation_id: m.organisation_id,
+                    service_id: m.service_id,
+                    role: m.role.as_str().into(),
+                })
                 .collect(),
         }
     }
@@ -262,14 +269,22 @@ pub struct MunicipalityQuery {
 
 /// Municipalities in force on a day (default today).
 #[utoipa::path(get, path = "/api/v1/municipalities", params(MunicipalityQuery), responses((status = 200, body = Vec<MunicipalityDto>)))]
-pub async fn list_municipalities(State(st): State<AppState>, _u: ApiUser, Query(q): Query<MunicipalityQuery>) -> ApiResult<Vec<MunicipalityDto>> {
+pub async fn list_municipalities(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    Query(q): Query<MunicipalityQuery>,
+) -> ApiResult<Vec<MunicipalityDto>> {
     let day = q.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
     Ok(Json(st.store.municipalities(day, q.q.as_deref()).await?.into_iter().map(Into::into).collect()))
 }
 
 /// One municipality by kommunenummer. An invalid number is a 400 naming the rule broken.
 #[utoipa::path(get, path = "/api/v1/municipalities/{kommunenummer}", params(("kommunenummer" = String, Path)), responses((status = 200, body = MunicipalityDto), (status = 400, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_municipality(State(st): State<AppState>, _u: ApiUser, Path(knr): Path<String>) -> ApiResult<MunicipalityDto> {
+pub async fn get_municipality(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    Path(knr): Path<String>,
+) -> ApiResult<MunicipalityDto> {
     let knr = Kommunenummer::parse(&knr)?;
     Ok(Json(st.store.municipality(&knr, chrono::Utc::now().date_naive()).await?.into()))
 }
@@ -297,7 +312,11 @@ impl From<Organisation> for OrganisationDto {
 
 /// A service owner by organisasjonsnummer. An invalid number is a 400 naming the rule broken.
 #[utoipa::path(get, path = "/api/v1/organisations/{orgnr}", params(("orgnr" = String, Path)), responses((status = 200, body = OrganisationDto), (status = 400, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_organisation_by_orgnr(State(st): State<AppState>, _u: ApiUser, Path(orgnr): Path<String>) -> ApiResult<OrganisationDto> {
+pub async fn get_organisation_by_orgnr(
+    State(st): State<AppState>,
+    _u: ApiUser,
+    Path(orgnr): Path<String>,
+) -> ApiResult<OrganisationDto> {
     let orgnr = Organisasjonsnummer::parse(&orgnr)?;
     Ok(Json(st.store.organisation_by_orgnr(&orgnr).await?.into()))
 }
@@ -361,7 +380,11 @@ pub async fn list_cases(State(st): State<AppState>, ApiUser(user): ApiUser) -> A
 
 /// One case as the caller may see it; 403 with the reason, or 404.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_case(State(st): State<AppState>, ApiUser(user): ApiUser, Path(id): Path<String>) -> ApiResult<CaseDto> {
+pub async fn get_case(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<CaseDto> {
     Ok(Json(st.store.case_for(&user, &id).await?.into()))
 }
 

@@ -20,7 +20,9 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
     let jar = CookieJar::from_headers(headers);
     jar.get(LANG_COOKIE)
         .and_then(|c| Lang::parse(c.value()))
-        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .or_else(|| {
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
+        })
         .unwrap_or_default()
 }
 
@@ -67,12 +69,15 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(AppError::unauthorized)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .ok_or_else(|| AppError::bad_request("bad_authorization", "the Authorization header must be 'Bearer <token>'"))?;
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(AppError::unauthorized)?;
+        let token =
+            header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).map(str::trim).ok_or_else(
+                || AppError::bad_request("bad_authorization", "the Authorization header must be 'Bearer <token>'"),
+            )?;
         match state.store.user_for_token(token, TokenKind::Api).await? {
             Some(user) => Ok(ApiUser(user)),
             None => Err(AppError::new(
@@ -92,10 +97,5 @@ pub fn session_cookie(secret: String, secure: bool) -> Cookie<'static> {
 
 /// The language cookie.
 pub fn lang_cookie(lang: Lang, secure: bool) -> Cookie<'static> {
-    Cookie::build((LANG_COOKIE, lang.code()))
-        .path("/")
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .permanent()
-        .build()
+    Cookie::build((LANG_COOKIE, lang.code())).path("/").same_site(SameSite::Lax).secure(secure).permanent().build()
 }

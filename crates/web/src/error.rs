@@ -28,7 +28,11 @@ impl AppError {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in, or send an API token as 'Authorization: Bearer <token>'")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "log in, or send an API token as 'Authorization: Bearer <token>'",
+        )
     }
 
     pub fn not_found(what: &str, id: &str) -> Self {
@@ -40,11 +44,17 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound { kind, id } => AppError::not_found(kind, &id),
-            StoreError::Denied(reason) => AppError::new(StatusCode::FORBIDDEN, format!("denied.{}", reason.code), reason.detail),
+            StoreError::Denied(reason) => {
+                AppError::new(StatusCode::FORBIDDEN, format!("denied.{}", reason.code), reason.detail)
+            }
             StoreError::Invalid(msg) => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg),
             other => {
                 tracing::error!(error = %other, "internal error");
-                AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side; it has been logged")
+                AppError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side; it has been logged",
+                )
             }
         }
     }

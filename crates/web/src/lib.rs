@@ -40,10 +40,15 @@ pub struct AppState {
 /// `GET /health`: the process runs and the database answers.
 async fn health(State(st): State<AppState>) -> Response {
     match st.store.ping().await {
-        Ok(()) => axum::Json(serde_json::json!({"status": "ok", "database": st.store.backend().as_str()})).into_response(),
+        Ok(()) => {
+            axum::Json(serde_json::json!({"status": "ok", "database": st.store.backend().as_str()})).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable", "database": st.store.backend().as_str()})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable", "database": st.store.backend().as_str()})),
+            )
                 .into_response()
         }
     }
@@ -77,7 +82,9 @@ fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
         (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    headers.into_iter().fold(router, |r, (name, value)| r.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))))
+    headers.into_iter().fold(router, |r, (name, value)| {
+        r.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)))
+    })
 }
 
 /// The whole application.
@@ -118,7 +125,10 @@ pub fn router(state: AppState) -> Router {
     security_headers(app)
         .layer(CsrfLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {

@@ -118,7 +118,11 @@ pub struct LoginForm {
 pub async fn login(State(st): State<AppState>, ctx: Ctx, jar: CookieJar, Form(form): Form<LoginForm>) -> PageResult {
     let err = page_err(&ctx);
     if !st.demo {
-        return Err(err(AppError::new(StatusCode::NOT_FOUND, "login_not_configured", "demo login is only available in demo mode")));
+        return Err(err(AppError::new(
+            StatusCode::NOT_FOUND,
+            "login_not_configured",
+            "demo login is only available in demo mode",
+        )));
     }
     let demo_users = st.store.demo_users().await.map_err(|e| err(e.into()))?;
     if !demo_users.iter().any(|u| u.id == form.user) {
@@ -137,7 +141,8 @@ pub async fn logout(State(st): State<AppState>, ctx: Ctx, jar: CookieJar) -> Pag
     if let Some(secret) = &ctx.session {
         st.store.revoke_token(secret).await.map_err(|e| page_err(&ctx)(e.into()))?;
     }
-    Ok((jar.remove(axum_extra::extract::cookie::Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/")).into_response())
+    Ok((jar.remove(axum_extra::extract::cookie::Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/"))
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -170,11 +175,21 @@ pub async fn services(State(st): State<AppState>, ctx: Ctx, Query(q): Query<Serv
     let err = page_err(&ctx);
     let sector = match q.sektor.as_deref().filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => Some(Sector::parse(s).ok_or_else(|| err(AppError::bad_request("unknown_sector", format!("unknown sector '{s}'"))))?),
+        Some(s) => Some(
+            Sector::parse(s)
+                .ok_or_else(|| err(AppError::bad_request("unknown_sector", format!("unknown sector '{s}'"))))?,
+        ),
     };
-    let services: Vec<Service> =
-        st.store.services().await.map_err(|e| err(e.into()))?.into_iter().filter(|s| sector.is_none_or(|x| s.sector == x)).collect();
-    let sectors = Sector::ALL.iter().map(|s| (s.as_str(), ctx.tr.get(&format!("sector-{s}")), Some(*s) == sector)).collect();
+    let services: Vec<Service> = st
+        .store
+        .services()
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .filter(|s| sector.is_none_or(|x| s.sector == x))
+        .collect();
+    let sectors =
+        Sector::ALL.iter().map(|s| (s.as_str(), ctx.tr.get(&format!("sector-{s}")), Some(*s) == sector)).collect();
     Ok(render(&ServicesPage { base: Base::new(&ctx, st.demo), services, sectors }))
 }
 
@@ -237,7 +252,8 @@ pub async fn laws(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         .map_err(|e| err(e.into()))?
         .into_iter()
         .map(|p| {
-            let law_name = laws.iter().find(|l| l.code == p.law_code).map_or_else(|| p.law_code.clone(), |l| l.short_name.clone());
+            let law_name =
+                laws.iter().find(|l| l.code == p.law_code).map_or_else(|| p.law_code.clone(), |l| l.short_name.clone());
             let mut duties = vec![];
             for (flag, key) in [
                 (p.cooperation_system, "duty-system"),
@@ -284,10 +300,11 @@ pub async fn municipalities(State(st): State<AppState>, ctx: Ctx, Query(q): Quer
     let trimmed = query.trim();
     // A query of digits is a kommunenummer (or its start); a full 4-digit number must be a valid one.
     let mut error = None;
-    if trimmed.len() == 4 && trimmed.chars().all(|c| c.is_ascii_digit()) {
-        if let Err(e) = Kommunenummer::parse(trimmed) {
-            error = Some(ctx.tr.try_get(&format!("err-{}", e.rule().replace('.', "-"))).unwrap_or_else(|| e.to_string()));
-        }
+    if trimmed.len() == 4
+        && trimmed.chars().all(|c| c.is_ascii_digit())
+        && let Err(e) = Kommunenummer::parse(trimmed)
+    {
+        error = Some(ctx.tr.try_get(&format!("err-{}", e.rule().replace('.', "-"))).unwrap_or_else(|| e.to_string()));
     }
     let municipalities = if error.is_some() {
         vec![]
@@ -322,7 +339,14 @@ pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let cases = views
         .into_iter()
         .map(|v| CaseRow {
-            active: v.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_name.as_str()).collect::<Vec<_>>().join(", "),
+            active: v
+                .case
+                .participants
+                .iter()
+                .filter(|p| p.active_on(today))
+                .map(|p| p.service_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             id: v.case.id,
             title: v.case.title,
             child: v.child.full_name(),
@@ -348,5 +372,8 @@ pub async fn case(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) 
 
 /// Fallback for unknown paths: a page in the user's language.
 pub async fn not_found(ctx: Ctx) -> PageError {
-    PageError { error: AppError::new(StatusCode::NOT_FOUND, "page_not_found", format!("no page at {}", ctx.path)), tr: ctx.tr }
+    PageError {
+        error: AppError::new(StatusCode::NOT_FOUND, "page_not_found", format!("no page at {}", ctx.path)),
+        tr: ctx.tr,
+    }
 }

@@ -186,7 +186,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("ix_participation_case").table("participation").col("case_id").to_owned()).await?;
+        m.create_index(Index::create().name("ix_participation_case").table("participation").col("case_id").to_owned())
+            .await?;
         m.create_table(
             Table::create()
                 .table("access_token")
