@@ -351,8 +351,12 @@ impl Store {
     pub async fn services(&self) -> Result<Vec<Service>, StoreError> {
         let orgs = organisation::Entity::find().all(&self.db).await?;
         let types = service_type::Entity::find().all(&self.db).await?;
-        let rows = service::Entity::find().order_by_asc(service::Column::Name).all(&self.db).await?;
-        rows.into_iter().map(|r| service_from_row(r, &orgs, &types)).collect()
+        let rows = service::Entity::find().all(&self.db).await?;
+        let mut out: Vec<Service> =
+            rows.into_iter().map(|r| service_from_row(r, &orgs, &types)).collect::<Result<_, _>>()?;
+        // Case-insensitive, the same on both backends (collations differ).
+        out.sort_by_key(|s| s.name.to_lowercase());
+        Ok(out)
     }
 
     pub async fn service(&self, id: &str) -> Result<Service, StoreError> {

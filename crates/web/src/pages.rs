@@ -231,6 +231,8 @@ struct LawsPage {
     base: Base,
     provisions: Vec<ProvisionRow>,
     laws: Vec<(Law, String)>,
+    /// (name in the page's language, sector, owner type, law short name)
+    service_types: Vec<(String, Sector, los_domain::model::OwnerType, String)>,
 }
 
 fn validity(t: &Tr, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> String {
@@ -272,11 +274,30 @@ pub async fn laws(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         .collect();
     // Provisions in force first, history after.
     provisions.sort_by_key(|p| !in_force(p.provision.valid_from, p.provision.valid_to, today));
+    let service_types = st
+        .store
+        .service_types()
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .map(|st| {
+            let name = match t.lang {
+                Lang::Nb => st.name_nb,
+                Lang::Nn => st.name_nn,
+                Lang::En => st.name_en,
+            };
+            let law = st
+                .law_code
+                .and_then(|c| laws.iter().find(|l| l.code == c).map(|l| l.short_name.clone()))
+                .unwrap_or_default();
+            (name, st.sector, st.owner_type, law)
+        })
+        .collect();
     let laws = laws.into_iter().map(|l| {
         let v = validity(&t, l.valid_from, l.valid_to);
         (l, v)
     });
-    Ok(render(&LawsPage { base: Base::new(&ctx, st.demo), provisions, laws: laws.collect() }))
+    Ok(render(&LawsPage { base: Base::new(&ctx, st.demo), provisions, laws: laws.collect(), service_types }))
 }
 
 #[derive(Template)]

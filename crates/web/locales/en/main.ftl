@@ -53,6 +53,7 @@ col-duties = Duties
 col-valid = Validity
 col-source = Source
 laws-caption = The 14 laws amended on 1 August 2022
+service-types-caption = Types of service (who owns the service, and which law applies)
 col-law = Law
 col-ref = Lovdata id
 duty-system = System-level cooperation

@@ -53,6 +53,7 @@ col-duties = Plikter
 col-valid = Gyldighet
 col-source = Kilde
 laws-caption = De 14 lovene som ble endret 1. august 2022
+service-types-caption = Tjenestetyper (hvem som eier tjenesten, og hvilken lov som gjelder)
 col-law = Lov
 col-ref = Lovdata-ID
 duty-system = Samarbeid på systemnivå

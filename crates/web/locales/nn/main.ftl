@@ -53,6 +53,7 @@ col-duties = Plikter
 col-valid = Gyldigheit
 col-source = Kjelde
 laws-caption = Dei 14 lovene som vart endra 1. august 2022
+service-types-caption = Tenestetypar (kven som eig tenesta, og kva lov som gjeld)
 col-law = Lov
 col-ref = Lovdata-ID
 duty-system = Samarbeid på systemnivå
