@@ -2,5 +2,7 @@
 //! No I/O, no async: everything here can be tested with plain values.
 #![forbid(unsafe_code)]
 
+pub mod anonymise;
+pub mod consent;
 pub mod ident;
 pub mod model;

@@ -36,6 +36,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum!(
     /// Who owns a service and so answers for its duties (spec 01 §2.1).
@@ -206,6 +207,9 @@ pub struct Person {
     /// services that must know it.
     pub protected_address: bool,
     pub registered_kommune: Kommunenummer,
+    /// The address on record. Shown only as the access policy allows (never for a protected address
+    /// outside the services that must know it).
+    pub address: Option<String>,
 }
 
 impl std::fmt::Debug for Person {
@@ -272,6 +276,9 @@ pub struct Case {
     pub title: String,
     pub opened_at: DateTime<Utc>,
     pub participants: Vec<Participation>,
+    /// A health service accepted the young person's reasons for keeping health information from the
+    /// parents (pbrl § 3-4 second paragraph).
+    pub health_private_from_parents: bool,
 }
 
 impl Case {
@@ -288,4 +295,19 @@ pub struct Guardianship {
     pub child_person_id: String,
     /// Parental responsibility (foreldreansvar).
     pub parental_responsibility: bool,
+}
+
+/// A record a service keeps in a case (a note), owned by that service. Changes are new versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub case_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub category: crate::consent::InfoCategory,
+    pub body: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// The earlier version this one replaces.
+    pub supersedes: Option<String>,
 }

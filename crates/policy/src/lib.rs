@@ -1,12 +1,25 @@
 //! The one access decision of Los.
 //!
-//! `authorize(actor, action, resource, today)` returns `Allow(basis)` or `Deny(reason)`. It is pure, deny by
+//! `authorize(actor, action, resource, now)` returns `Allow(basis)` or `Deny(reason)`. It is pure, deny by
 //! default and exhaustive over the enums, so a new kind of resource or action cannot slip through without a
 //! rule. Storage calls it before every read or write of personal data and records the returned basis in the
 //! audit log; the web layer never decides access itself.
+//!
+//! The rules (spec 02 §3.3–3.6, §6.F; spec 01 §8.I; spec 04 §1.2):
+//! - an employee sees a case only if one of their services takes part in it (or they broke the glass);
+//! - within it, a service's own records are open to other services only as far as a consent or a recorded
+//!   legal basis opens them; only the owning service changes them; the coordinator sees the shared plan
+//!   (the overview), not other services' records;
+//! - leaders see aggregates, administrators configure; neither reads personal data unless their service
+//!   takes part;
+//! - the child reads their own case; parents with parental responsibility read their child's, except health
+//!   information the young person keeps from them (pbrl § 3-4); a parent without responsibility sees
+//!   nothing;
+//! - a strictly confidential address is shown only to the person and to the services that must know it.
 #![forbid(unsafe_code)]
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
+use los_domain::consent::{Consent, InfoCategory, LegalBasis};
 use los_domain::model::{Guardianship, Participation, Role, User, UserKind};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +29,8 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     Read,
     Write,
+    /// Open a case outside normal access, giving a reason.
+    BreakGlass,
 }
 
 impl Action {
@@ -24,27 +39,53 @@ impl Action {
         match self {
             Action::Read => "read",
             Action::Write => "write",
+            Action::BreakGlass => "break_glass",
         }
     }
 }
 
-/// The facts about a case the decision needs: who takes part and who the family is.
-#[derive(Debug, Clone)]
+/// A time-limited emergency access to one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakGlassGrant {
+    pub id: String,
+    pub case_id: String,
+    pub user_id: String,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The facts about a case the decision needs.
+#[derive(Debug, Clone, Copy)]
 pub struct CaseFacts<'a> {
     pub case_id: &'a str,
     pub child_person_id: &'a str,
+    /// The child's age today.
+    pub child_age: u32,
     pub participants: &'a [Participation],
     pub guardianships: &'a [Guardianship],
+    pub consents: &'a [Consent],
+    pub legal_bases: &'a [LegalBasis],
+    pub grants: &'a [BreakGlassGrant],
+    /// A health service accepted the child's reasons (age 12–16) for keeping health information from the
+    /// parents (pbrl § 3-4 second paragraph).
+    pub health_private_from_parents: bool,
 }
 
 /// What the actor wants to act on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
     /// Public reference data: laws, provisions, the service directory, municipalities.
     PublicReference,
-    /// Personal data in a case.
+    /// The shared part of a case: who takes part, who coordinates, the shared plan, consents.
     Case(CaseFacts<'a>),
-    /// The audit chain as a whole (verification, internal-control reports).
+    /// Information a service owns in a case, of a category.
+    CaseInfo { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory },
+    /// A person's strictly confidential address, shown only to services in `must_know`.
+    ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
+    /// Aggregate access reports for internal control.
+    AuditReport,
+    /// The audit chain as a whole (verification).
     AuditChain,
     /// System configuration (organisations, services, users, tokens).
     Configuration,
@@ -53,7 +94,7 @@ pub enum Resource<'a> {
 /// Why access was allowed. Stored in the audit log and shown to the family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Basis {
-    /// Stable code, e.g. `participant`.
+    /// Stable code, e.g. `participant`, `consent`, `legal_basis`, `break_glass`.
     pub code: &'static str,
     /// Human-readable basis with ids and the legal reference.
     pub detail: String,
@@ -97,12 +138,20 @@ fn has_role(user: &User, role: Role) -> bool {
     user.memberships.iter().any(|m| m.role == role)
 }
 
-/// Decides whether `actor` may do `action` on `resource` on `today`.
-pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, today: NaiveDate) -> Decision {
+/// Service memberships that act in cases (not leader or administrator roles).
+fn working_memberships(user: &User) -> impl Iterator<Item = (&str, Role)> {
+    user.memberships
+        .iter()
+        .filter(|m| !matches!(m.role, Role::Administrator | Role::Leader))
+        .filter_map(|m| m.service_id.as_deref().map(|s| (s, m.role)))
+}
+
+/// Decides whether `actor` may do `action` on `resource` at `now`.
+pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: DateTime<Utc>) -> Decision {
     match resource {
         Resource::PublicReference => match action {
             Action::Read => Decision::allow("public", "public reference information"),
-            Action::Write => config_rule(actor),
+            Action::Write | Action::BreakGlass => config_rule(actor),
         },
         Resource::Configuration => config_rule(actor),
         Resource::AuditChain => {
@@ -112,7 +161,23 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, today: N
                 Decision::deny("not_administrator", "only administrators may verify the audit chain")
             }
         }
-        Resource::Case(case) => case_rule(actor, action, case, today),
+        Resource::AuditReport => {
+            if has_role(actor, Role::Leader) && action == Action::Read {
+                Decision::allow(
+                    "leader_internal_control",
+                    format!("leader {} reports on access for internal control", actor.id),
+                )
+            } else {
+                Decision::deny("not_leader", "only leaders report on access for internal control")
+            }
+        }
+        Resource::Case(case) => case_rule(actor, action, case, now),
+        Resource::CaseInfo { case, owner_service, category } => {
+            info_rule(actor, action, case, owner_service, *category, now)
+        }
+        Resource::ProtectedAddress { case, person_id, must_know } => {
+            address_rule(actor, action, case, person_id, must_know, now)
+        }
     }
 }
 
@@ -124,78 +189,253 @@ fn config_rule(actor: &User) -> Decision {
     }
 }
 
-fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, today: NaiveDate) -> Decision {
+/// The actor's membership in a service that takes part in the case at `now`.
+fn participating<'a>(
+    actor: &'a User,
+    case: &'a CaseFacts<'_>,
+    now: DateTime<Utc>,
+) -> Option<(&'a str, Role, &'a Participation)> {
+    let today = now.date_naive();
+    working_memberships(actor).find_map(|(service, role)| {
+        case.participants.iter().find(|p| p.service_id == service && p.active_on(today)).map(|p| (service, role, p))
+    })
+}
+
+/// A live emergency grant for the actor. Only employees who work in a service can hold one: a grant on
+/// record for a leader or administrator opens nothing.
+fn active_grant<'a>(actor: &User, case: &'a CaseFacts<'_>, now: DateTime<Utc>) -> Option<&'a BreakGlassGrant> {
+    working_memberships(actor).next()?;
+    case.grants
+        .iter()
+        .find(|g| g.user_id == actor.id && g.case_id == case.case_id && g.granted_at <= now && now < g.expires_at)
+}
+
+fn employee_denial(actor: &User, case: &CaseFacts<'_>) -> Decision {
+    if working_memberships(actor).next().is_none() && has_role(actor, Role::Administrator) {
+        Decision::deny("administrator_no_case_data", "administrators configure the system and see no case data")
+    } else if working_memberships(actor).next().is_none() && has_role(actor, Role::Leader) {
+        Decision::deny(
+            "leader_aggregates_only",
+            "leaders see aggregate figures, not personal data, unless their service takes part in the case",
+        )
+    } else {
+        Decision::deny("not_participant", format!("none of your services takes part in case {}", case.case_id))
+    }
+}
+
+fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
     match actor.kind {
         UserKind::Employee => {
-            let active: Vec<&Participation> = case.participants.iter().filter(|p| p.active_on(today)).collect();
-            let via = actor.memberships.iter().find_map(|m| {
-                let service = m.service_id.as_deref()?;
-                if matches!(m.role, Role::Administrator | Role::Leader) {
-                    return None;
-                }
-                active.iter().find(|p| p.service_id == service).map(|p| (m, *p))
-            });
-            match via {
-                Some((m, p)) => Decision::Allow(Basis {
-                    code: "participant",
-                    detail: format!(
-                        "{} as {} in service {} taking part in case {} since {} (duty to cooperate)",
-                        actor.id, m.role, p.service_id, case.case_id, p.joined_on
-                    ),
-                    via_service: Some(p.service_id.clone()),
-                    role: Some(m.role),
-                }),
-                None if has_role(actor, Role::Administrator) => Decision::deny(
-                    "administrator_no_case_data",
-                    "administrators configure the system and see no case data",
-                ),
-                None if has_role(actor, Role::Leader) => Decision::deny(
-                    "leader_aggregates_only",
-                    "leaders see aggregate figures, not personal data, unless their service takes part in the case",
-                ),
-                None => Decision::deny(
-                    "not_participant",
-                    format!("none of your services takes part in case {}", case.case_id),
-                ),
-            }
-        }
-        UserKind::Citizen => {
-            let Some(person) = actor.person_id.as_deref() else {
-                return Decision::deny("no_person", "this user is not linked to a person");
-            };
-            if person == case.child_person_id {
+            if let Some((service, role, p)) = participating(actor, case, now) {
                 return match action {
-                    Action::Read => {
-                        Decision::allow("own_case", format!("the child or young person {person} reads their own case"))
-                    }
-                    Action::Write => {
-                        Decision::deny("citizen_read_only", "families read their case here; services record changes")
-                    }
+                    Action::Read | Action::Write => Decision::Allow(Basis {
+                        code: "participant",
+                        detail: format!(
+                            "{} as {} in service {} taking part in case {} since {} (duty to cooperate)",
+                            actor.id, role, service, case.case_id, p.joined_on
+                        ),
+                        via_service: Some(service.to_owned()),
+                        role: Some(role),
+                    }),
+                    Action::BreakGlass => Decision::deny(
+                        "already_has_access",
+                        "your service takes part in the case; no emergency access is needed",
+                    ),
                 };
             }
-            match case
-                .guardianships
-                .iter()
-                .find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id)
-            {
-                Some(g) if g.parental_responsibility => match action {
-                    Action::Read => Decision::allow(
-                        "parental_responsibility",
-                        format!("parent {person} with parental responsibility for the child in case {}", case.case_id),
-                    ),
-                    Action::Write => {
-                        Decision::deny("citizen_read_only", "families read their case here; services record changes")
-                    }
+            match action {
+                Action::Read => match active_grant(actor, case, now) {
+                    Some(g) => Decision::Allow(Basis {
+                        code: "break_glass",
+                        detail: format!(
+                            "break-the-glass by {} until {}: {}",
+                            actor.id,
+                            g.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                            g.reason
+                        ),
+                        via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
+                        role: working_memberships(actor).next().map(|(_, r)| r),
+                    }),
+                    None => employee_denial(actor, case),
                 },
-                Some(_) => Decision::deny(
-                    "no_parental_responsibility",
-                    "a parent without parental responsibility sees nothing unless given access",
-                ),
-                None => {
-                    Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id))
-                }
+                Action::Write => employee_denial(actor, case),
+                Action::BreakGlass => match working_memberships(actor).next() {
+                    Some((service, role)) => Decision::Allow(Basis {
+                        code: "break_glass_request",
+                        detail: format!(
+                            "{} in service {} opens case {} in an emergency, with a reason",
+                            actor.id, service, case.case_id
+                        ),
+                        via_service: Some(service.to_owned()),
+                        role: Some(role),
+                    }),
+                    None => employee_denial(actor, case),
+                },
             }
         }
+        UserKind::Citizen => citizen_rule(actor, action, case, None),
+    }
+}
+
+/// Citizens: the child, parents with responsibility; optionally for a category of information.
+fn citizen_rule(actor: &User, action: Action, case: &CaseFacts<'_>, category: Option<InfoCategory>) -> Decision {
+    let Some(person) = actor.person_id.as_deref() else {
+        return Decision::deny("no_person", "this user is not linked to a person");
+    };
+    if action != Action::Read {
+        return Decision::deny("citizen_read_only", "families read their case here; services record changes");
+    }
+    if person == case.child_person_id {
+        return Decision::allow("own_case", format!("the child or young person {person} reads their own case"));
+    }
+    match case.guardianships.iter().find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id) {
+        Some(g) if g.parental_responsibility => {
+            if category == Some(InfoCategory::Health) {
+                if case.child_age >= 16 {
+                    return Decision::deny(
+                        "health_private_16",
+                        "from 16 parents get only the health information they need for their parental responsibility (pbrl § 3-4 fourth paragraph)",
+                    );
+                }
+                if case.child_age >= 12 && case.health_private_from_parents {
+                    return Decision::deny(
+                        "health_private_12",
+                        "the young person has reasons the health service respects for keeping this from the parents (pbrl § 3-4 second paragraph)",
+                    );
+                }
+            }
+            Decision::allow(
+                "parental_responsibility",
+                format!("parent {person} with parental responsibility for the child in case {}", case.case_id),
+            )
+        }
+        Some(_) => Decision::deny(
+            "no_parental_responsibility",
+            "a parent without parental responsibility sees nothing unless given access",
+        ),
+        None => Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id)),
+    }
+}
+
+fn info_rule(
+    actor: &User,
+    action: Action,
+    case: &CaseFacts<'_>,
+    owner: &str,
+    category: InfoCategory,
+    now: DateTime<Utc>,
+) -> Decision {
+    if category == InfoCategory::Overview {
+        return case_rule(actor, action, case, now);
+    }
+    match actor.kind {
+        UserKind::Citizen => citizen_rule(actor, action, case, Some(category)),
+        UserKind::Employee => {
+            // The owning service reads and writes its own records.
+            if let Some((service, role)) = working_memberships(actor).find(|(s, _)| *s == owner) {
+                return match action {
+                    Action::Read | Action::Write => Decision::Allow(Basis {
+                        code: "owning_service",
+                        detail: format!(
+                            "{} as {} in service {}, which owns this {} information",
+                            actor.id, role, service, category
+                        ),
+                        via_service: Some(service.to_owned()),
+                        role: Some(role),
+                    }),
+                    Action::BreakGlass => Decision::deny("already_has_access", "your service owns this information"),
+                };
+            }
+            if action != Action::Read {
+                return Decision::deny(
+                    "not_owning_service",
+                    format!(
+                        "only the owning service {owner} may change its records; the coordinator has no authority over other services' professional records"
+                    ),
+                );
+            }
+            if let Some((service, role, _)) = participating(actor, case, now) {
+                if let Some(c) = case.consents.iter().find(|c| c.covers(owner, service, category, now)) {
+                    return Decision::Allow(Basis {
+                        code: "consent",
+                        detail: format!(
+                            "consent {} covers {} from {} to {} until {}",
+                            c.id, category, owner, service, c.valid_to
+                        ),
+                        via_service: Some(service.to_owned()),
+                        role: Some(role),
+                    });
+                }
+                if let Some(b) = case.legal_bases.iter().find(|b| b.covers(owner, service, category, now)) {
+                    return Decision::Allow(Basis {
+                        code: "legal_basis",
+                        detail: format!(
+                            "legal basis {} ({}): {} from {} to {}",
+                            b.id, b.reference, category, owner, service
+                        ),
+                        via_service: Some(service.to_owned()),
+                        role: Some(role),
+                    });
+                }
+                return Decision::deny(
+                    "no_consent_or_basis",
+                    format!(
+                        "no valid consent or recorded legal basis opens {category} information from {owner} to {service}"
+                    ),
+                );
+            }
+            match active_grant(actor, case, now) {
+                Some(g) => Decision::Allow(Basis {
+                    code: "break_glass",
+                    detail: format!(
+                        "break-the-glass by {} until {}: {}",
+                        actor.id,
+                        g.expires_at.format("%Y-%m-%d %H:%M UTC"),
+                        g.reason
+                    ),
+                    via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
+                    role: working_memberships(actor).next().map(|(_, r)| r),
+                }),
+                None => employee_denial(actor, case),
+            }
+        }
+    }
+}
+
+fn address_rule(
+    actor: &User,
+    action: Action,
+    case: &CaseFacts<'_>,
+    person: &str,
+    must_know: &[String],
+    now: DateTime<Utc>,
+) -> Decision {
+    if action != Action::Read {
+        return Decision::deny("address_read_only", "addresses come from the population register");
+    }
+    match actor.kind {
+        UserKind::Citizen if actor.person_id.as_deref() == Some(person) => {
+            Decision::allow("own_address", format!("{person} reads their own address"))
+        }
+        UserKind::Citizen => Decision::deny(
+            "protected_address",
+            "the address is strictly confidential (strengt fortrolig adresse) and is shown only to the services that must know it",
+        ),
+        UserKind::Employee => match participating(actor, case, now) {
+            Some((service, role, _)) if must_know.iter().any(|s| s == service) => Decision::Allow(Basis {
+                code: "must_know_address",
+                detail: format!(
+                    "service {service} takes part in case {} and must know the protected address",
+                    case.case_id
+                ),
+                via_service: Some(service.to_owned()),
+                role: Some(role),
+            }),
+            _ => Decision::deny(
+                "protected_address",
+                "the address is strictly confidential (strengt fortrolig adresse) and is shown only to the services that must know it",
+            ),
+        },
     }
 }
 

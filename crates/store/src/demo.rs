@@ -11,6 +11,9 @@ use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::{Store, at};
+use los_domain::consent::{
+    ConsentDomain, ConsentForm, ConsentGiver, ConsentSituation, GiverCapacity, InfoCategory, validate_givers,
+};
 
 /// Kommunenummer used for the two fictional demo municipalities. County 99 does not exist in Norway, so
 /// they can never be mistaken for real ones.
@@ -367,18 +370,18 @@ const USERS: &[Usr] = &[
     ),
 ];
 
-struct Pers(&'static str, &'static str, &'static str, &'static str, bool, &'static str);
-// id, given, family, birth date, protected address, kommune
+struct Pers(&'static str, &'static str, &'static str, &'static str, bool, &'static str, &'static str);
+// id, given, family, birth date, protected address, kommune, address
 const PERSONS: &[Pers] = &[
-    Pers("person-sofia", "Sofia", "Berg", "1990-04-12", true, MELLOMVIK),
-    Pers("person-daniel", "Daniel", "Berg", "2018-03-02", true, MELLOMVIK),
-    Pers("person-jonas", "Jonas", "Dahl", "2009-02-20", false, MELLOMVIK),
-    Pers("person-adam", "Adam", "Lund", "2009-06-15", false, MELLOMVIK),
-    Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK),
-    Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK),
+    Pers("person-sofia", "Sofia", "Berg", "1990-04-12", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
+    Pers("person-daniel", "Daniel", "Berg", "2018-03-02", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
+    Pers("person-jonas", "Jonas", "Dahl", "2009-02-20", false, MELLOMVIK, "Elvegata 14, 9901 Mellomvik"),
+    Pers("person-adam", "Adam", "Lund", "2009-06-15", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
+    Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
+    Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
 ];
 
-const GUARDIANSHIPS: &[(&str, &str, bool)] = &[
+const GUARDIANSHIPS: &[(&'static str, &'static str, bool)] = &[
     ("person-sofia", "person-daniel", true),
     ("person-adam-mor", "person-adam", true),
     ("person-adam-far", "person-adam", true),
@@ -492,8 +495,247 @@ pub async fn load(store: &Store) -> Result<bool, StoreError> {
         }],
     )
     .await?;
+    insert_confidential(&txn).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+struct DemoConsent {
+    id: &'static str,
+    case: &'static str,
+    child: &'static str,
+    domain: ConsentDomain,
+    givers: &'static [(&'static str, GiverCapacity)],
+    from: &'static [&'static str],
+    to: &'static [&'static str],
+    categories: &'static [InfoCategory],
+    purpose: &'static str,
+    consequences: &'static str,
+    form: ConsentForm,
+    recorded_by: &'static str,
+    valid_from: &'static str,
+    /// Days from today; negative for a consent that has ended.
+    valid_days: Option<i64>,
+    valid_to: Option<&'static str>,
+}
+
+const CONSENTS: &[DemoConsent] = &[
+    DemoConsent {
+        id: "samtykke-sofia-krisesenter",
+        case: "sak-sofia-daniel",
+        child: "person-daniel",
+        domain: ConsentDomain::General,
+        givers: &[("person-sofia", GiverCapacity::Parent)],
+        from: &["storvik-krisesenter"],
+        to: &["familievernkontor-demo", "mellomvik-barnevern", "nav-mellomvik"],
+        categories: &[InfoCategory::General],
+        purpose: "Krisesenteret kontakter familievernet, barnevernet og NAV i Mellomvik for å planlegge flyttingen tilbake.",
+        consequences: "Tjenestene får vite at familien bor på krisesenteret og hva dere trenger. Uten samtykke må du kontakte hver tjeneste selv.",
+        form: ConsentForm::Written,
+        recorded_by: "krisesenter",
+        valid_from: "2026-06-01",
+        valid_days: None,
+        valid_to: Some("2026-09-15"),
+    },
+    DemoConsent {
+        id: "samtykke-sofia-barnevern-samordner",
+        case: "sak-sofia-daniel",
+        child: "person-daniel",
+        domain: ConsentDomain::General,
+        givers: &[("person-sofia", GiverCapacity::Parent)],
+        from: &["mellomvik-barnevern", "familievernkontor-demo", "nav-mellomvik", "mellomvik-skole"],
+        to: &["mellomvik-barnevern", "familievernkontor-demo", "nav-mellomvik", "mellomvik-skole"],
+        categories: &[InfoCategory::General, InfoCategory::Education, InfoCategory::Social],
+        purpose: "Barnevernstjenesten samordner tjenestene etter flyttingen; tjenestene deler det som trengs for å planlegge sammen.",
+        consequences: "Tjenestene kan snakke sammen om Daniel og deg uten å spørre hver gang. Uten samtykke må hver tjeneste følge dere opp hver for seg.",
+        form: ConsentForm::Written,
+        recorded_by: "barnevern",
+        valid_from: "2026-09-15",
+        valid_days: Some(20),
+        valid_to: None,
+    },
+    DemoConsent {
+        id: "samtykke-adam-oppfolgingsteam",
+        case: "sak-adam",
+        child: "person-adam",
+        domain: ConsentDomain::ChildWelfare,
+        givers: &[("person-adam", GiverCapacity::Child)],
+        from: &["mellomvik-barnevern", "mellomvik-vgs", "mellomvik-uteseksjon"],
+        to: &["konfliktradet-demo"],
+        categories: &[InfoCategory::ChildWelfare, InfoCategory::Education, InfoCategory::General],
+        purpose: "Ungdomskoordinatoren får det som trengs for å lage og følge opp ungdomsplanen.",
+        consequences: "Ungdomskoordinatoren ser hvordan det går på skolen og med tiltakene. Uten samtykke blir planen laget med mindre kunnskap.",
+        form: ConsentForm::Written,
+        recorded_by: "uk",
+        valid_from: "2026-02-01",
+        valid_days: Some(200),
+        valid_to: None,
+    },
+    DemoConsent {
+        id: "samtykke-jonas-overgang",
+        case: "sak-overgang",
+        child: "person-jonas",
+        domain: ConsentDomain::ChildWelfare,
+        givers: &[("person-jonas", GiverCapacity::Child)],
+        from: &["demofylke-ot", "nav-stat-mellomvik"],
+        to: &["demofylke-ot", "nav-stat-mellomvik"],
+        categories: &[InfoCategory::General, InfoCategory::Education],
+        purpose: "OT og NAV tilpasser jobbsøking til skoleplanen.",
+        consequences: "OT og NAV kan avtale timer og tiltak som passer med skolen. Uten samtykke må du selv bringe beskjeder mellom dem.",
+        form: ConsentForm::Oral,
+        recorded_by: "ot",
+        valid_from: "2026-05-10",
+        valid_days: Some(150),
+        valid_to: None,
+    },
+];
+
+const NOTES: &[(&str, &str, &str, InfoCategory, &str, &str)] = &[
+    (
+        "notat-demo-1",
+        "sak-sofia-daniel",
+        "mellomvik-barnevern",
+        InfoCategory::ChildWelfare,
+        "barnevern",
+        "Daniel sover dårlig og er redd for å møte faren. Vi har avtalt ukentlige samtaler med Sofia.",
+    ),
+    (
+        "notat-demo-2",
+        "sak-sofia-daniel",
+        "mellomvik-skole",
+        InfoCategory::Education,
+        "laerer",
+        "Daniel har begynt i 3. klasse og har fått SFO-plass. Han trenger en fast voksen i friminuttene.",
+    ),
+    (
+        "notat-demo-3",
+        "sak-sofia-daniel",
+        "nav-mellomvik",
+        InfoCategory::Social,
+        "barnevern",
+        "Sofia har søkt om bostøtte og stønad som enslig forsørger.",
+    ),
+    (
+        "notat-demo-4",
+        "sak-adam",
+        "mellomvik-helsestasjon",
+        InfoCategory::Health,
+        "helsesykepleier",
+        "Adam har fortalt helsesykepleier om søvnproblemer. Han ønsker ikke at foreldrene får vite detaljer.",
+    ),
+    (
+        "notat-demo-5",
+        "sak-adam",
+        "mellomvik-vgs",
+        InfoCategory::Education,
+        "uk",
+        "Fraværet er redusert fra 30 til 12 prosent siden oppstartsmøtet.",
+    ),
+];
+
+async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let today = chrono::Utc::now().date_naive();
+    for c in CONSENTS {
+        let child = PERSONS.iter().find(|p| p.0 == c.child).expect("demo child");
+        let birth = date(child.3);
+        let valid_from = date(c.valid_from);
+        let valid_to = match (c.valid_to, c.valid_days) {
+            (Some(d), _) => date(d),
+            (None, Some(days)) => today + chrono::Duration::days(days),
+            (None, None) => today,
+        };
+        let child_age = valid_from.years_since(birth).unwrap_or(0);
+        let situation = ConsentSituation {
+            domain: c.domain,
+            child_age,
+            care_order: false,
+            measures_directed_at_parents: false,
+            both_required: false,
+        };
+        let givers: Vec<ConsentGiver> = c
+            .givers
+            .iter()
+            .map(|(p, cap)| {
+                let person = PERSONS.iter().find(|x| x.0 == *p).expect("demo giver");
+                ConsentGiver {
+                    person_id: Some((*p).into()),
+                    capacity: *cap,
+                    age: valid_from.years_since(date(person.3)),
+                }
+            })
+            .collect();
+        // The demo consents obey the same rules as any other.
+        validate_givers(situation, &givers, |p| GUARDIANSHIPS.iter().any(|(a, ch, r)| *a == p && *ch == c.child && *r))
+            .map_err(|e| StoreError::Integrity(format!("demo consent {} is invalid: {e}", c.id)))?;
+        consent::Entity::insert(consent::ActiveModel {
+            id: Set(c.id.into()),
+            case_id: Set(c.case.into()),
+            subject_person_id: Set(c.child.into()),
+            domain: Set(c.domain.as_str().into()),
+            from_services: Set(c.from.join(",")),
+            to_services: Set(c.to.join(",")),
+            categories: Set(c.categories.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(",")),
+            purpose: Set(c.purpose.into()),
+            consequences: Set(c.consequences.into()),
+            form: Set(c.form.as_str().into()),
+            recorded_by: Set(c.recorded_by.into()),
+            recorded_at: Set(at(c.valid_from)),
+            valid_from: Set(valid_from),
+            valid_to: Set(valid_to),
+            withdrawn_at: Set(None),
+            withdrawn_by: Set(None),
+            withdrawal_reason: Set(None),
+            renews: Set(None),
+            care_order: Set(false),
+            measures_directed_at_parents: Set(false),
+            both_required: Set(false),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        for g in givers {
+            consent_giver::Entity::insert(consent_giver::ActiveModel {
+                consent_id: Set(c.id.into()),
+                person_id: Set(g.person_id),
+                capacity: Set(g.capacity.as_str().into()),
+                age: Set(g.age.map(|a| a as i32)),
+                ..Default::default()
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    for (id, case_id, service, category, by, body) in NOTES {
+        case_note::Entity::insert(case_note::ActiveModel {
+            id: Set((*id).into()),
+            case_id: Set((*case_id).into()),
+            service_id: Set((*service).into()),
+            category: Set(category.as_str().into()),
+            body: Set((*body).into()),
+            created_by: Set((*by).into()),
+            created_at: Set(at("2026-10-01")),
+            supersedes: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    legal_basis::Entity::insert(legal_basis::ActiveModel {
+        id: Set("hjemmel-demo-1".into()),
+        case_id: Set("sak-adam".into()),
+        from_service: Set("mellomvik-vgs".into()),
+        to_service: Set("konfliktradet-demo".into()),
+        category: Set(InfoCategory::DecisionFact.as_str().into()),
+        reference: Set("forvaltningsloven § 13 b første ledd nr. 5 (ii)".into()),
+        justification: Set(
+            "Ungdomskoordinatoren må vite at skolen har fattet vedtak om tilrettelagt opplæring, ikke begrunnelsen."
+                .into(),
+        ),
+        recorded_by: Set("uk".into()),
+        recorded_at: Set(at("2026-03-01")),
+        valid_to: Set(None),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
 }
 
 async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
@@ -545,6 +787,7 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             birth_date: Set(birth),
             protected_address: Set(p.4),
             registered_kommune: Set(p.5.into()),
+            address: Set(Some(p.6.into())),
         })
         .exec_without_returning(txn)
         .await?;
@@ -586,6 +829,7 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             child_person_id: Set(c.1.into()),
             title: Set(c.2.into()),
             opened_at: Set(at(c.3)),
+            health_private_from_parents: Set(false),
         })
         .exec_without_returning(txn)
         .await?;

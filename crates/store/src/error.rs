@@ -13,9 +13,9 @@ pub enum StoreError {
     /// The access policy denied the request; the denial is already in the audit log.
     #[error("access denied: {}", .0.detail)]
     Denied(DenyReason),
-    /// Input broke a rule of the domain; nothing was changed.
-    #[error("{0}")]
-    Invalid(String),
+    /// Input broke a rule of the domain; nothing was changed. `code` is stable for translation.
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
     /// Stored data broke an invariant (a bug or tampering).
     #[error("integrity error: {0}")]
     Integrity(String),

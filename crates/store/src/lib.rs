@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod cases;
 pub mod demo;
 mod entities;
 pub mod error;
@@ -15,5 +16,6 @@ mod reference;
 mod store;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
+pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
 pub use error::StoreError;
-pub use store::{Backend, CaseView, DatabaseUrl, DemoUser, Store, TokenKind};
+pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};

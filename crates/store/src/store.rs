@@ -4,12 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use los_domain::ident::{Fodselsnummer, Kommunenummer, Organisasjonsnummer};
+use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{
-    Case, Guardianship, Law, Membership, Municipality, Organisation, OrganisationKind, OwnerType, Participation,
-    Person, Provision, Role, Sector, Service, ServiceType, User, UserKind,
+    Law, Membership, Municipality, Organisation, OrganisationKind, OwnerType, Provision, Role, Sector, Service,
+    ServiceType, User, UserKind,
 };
-use los_policy::{Action, CaseFacts, Decision, Resource, authorize};
 use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
@@ -18,7 +17,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, AuditKey, NewEntry, Outcome, VerifyReport};
+use crate::audit::{self, AuditKey, NewEntry, VerifyReport};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::migration::Migrator;
@@ -143,20 +142,53 @@ pub struct DemoUser {
     pub description: String,
 }
 
-/// A case as an actor may see it, with the basis the policy gave.
-#[derive(Debug, Clone)]
-pub struct CaseView {
-    pub case: Case,
-    pub child: Person,
-    pub basis: los_policy::Basis,
-}
-
 /// The one data layer of Los.
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
     key: AuditKey,
     backend: Backend,
+    pub(crate) settings: Settings,
+}
+
+/// Local choices that are not law and so are configuration (spec: items marked "verify" stay configurable).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a break-the-glass grant lasts.
+    pub break_glass_hours: i64,
+    /// Warn this many days before a consent expires.
+    pub consent_warning_days: i64,
+    /// Service types that must know a strictly confidential address when they take part in the case.
+    pub address_must_know_types: Vec<String>,
+    /// Kommunenummer of municipalities small enough that anonymised facts may identify a child.
+    pub small_municipalities: Vec<String>,
+    /// Rare conditions and unusual facts that may identify a child in an anonymous consultation.
+    pub rare_terms: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            break_glass_hours: 4,
+            consent_warning_days: 30,
+            address_must_know_types: vec!["barnevernstjenesten".into(), "krisesenter".into()],
+            small_municipalities: vec![],
+            rare_terms: [
+                "syndrom",
+                "sjelden diagnose",
+                "sjeldne diagnose",
+                "cystisk fibrose",
+                "prader-willi",
+                "duchenne",
+                "cerebral parese",
+                "tvillinger",
+                "trillinger",
+            ]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -165,11 +197,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-pub(crate) fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
-fn parse_enum<T>(v: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
+pub(crate) fn parse_enum<T>(v: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
     parse(v).ok_or_else(|| StoreError::Integrity(format!("unknown {what} '{v}' in the database")))
 }
 
@@ -207,11 +235,21 @@ impl Store {
                 db.execute_unprepared(pragma).await?;
             }
         }
-        Ok(Store { db, key, backend: url.backend })
+        Ok(Store { db, key, backend: url.backend, settings: Settings::default() })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Replaces the local settings (break-the-glass length, consent warnings, address rules…).
+    pub fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// Applies pending migrations. Returns how many were applied.
@@ -484,65 +522,6 @@ impl Store {
         Ok(())
     }
 
-    // ---- cases: personal data, always through the policy and the audit log ----
-
-    /// The cases `actor` may see, each read recorded in the audit log with its basis.
-    pub async fn cases_visible_to(&self, actor: &User) -> Result<Vec<CaseView>, StoreError> {
-        let day = today();
-        let txn = self.db.begin().await?;
-        audit::lock_head(&txn).await?;
-        let cases = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(&txn).await?;
-        let mut out = Vec::new();
-        let mut entries = Vec::new();
-        for c in cases {
-            let (case, guardianships) = load_case(&txn, c).await?;
-            let facts = facts(&case, &guardianships);
-            if let Decision::Allow(basis) = authorize(actor, Action::Read, &Resource::Case(facts), day) {
-                entries.push(entry_for(actor, "list", &case.id, Outcome::Allow, &basis.detail, Some(&basis)));
-                let child = load_person(&txn, &case.child_person_id).await?;
-                out.push(CaseView { case, child, basis });
-            }
-        }
-        audit::append(&txn, &self.key, entries).await?;
-        txn.commit().await?;
-        Ok(out)
-    }
-
-    /// One case as `actor` may see it. A denial is recorded in the audit log and returned as `Denied`.
-    pub async fn case_for(&self, actor: &User, case_id: &str) -> Result<CaseView, StoreError> {
-        let day = today();
-        let txn = self.db.begin().await?;
-        audit::lock_head(&txn).await?;
-        let Some(row) = case::Entity::find_by_id(case_id.to_owned()).one(&txn).await? else {
-            return Err(StoreError::NotFound { kind: "case", id: case_id.to_owned() });
-        };
-        let (case, guardianships) = load_case(&txn, row).await?;
-        let decision = authorize(actor, Action::Read, &Resource::Case(facts(&case, &guardianships)), day);
-        let result = match decision {
-            Decision::Allow(basis) => {
-                audit::append(
-                    &txn,
-                    &self.key,
-                    vec![entry_for(actor, "read", &case.id, Outcome::Allow, &basis.detail, Some(&basis))],
-                )
-                .await?;
-                let child = load_person(&txn, &case.child_person_id).await?;
-                Ok(CaseView { case, child, basis })
-            }
-            Decision::Deny(reason) => {
-                audit::append(
-                    &txn,
-                    &self.key,
-                    vec![entry_for(actor, "read", &case.id, Outcome::Deny, &reason.detail, None)],
-                )
-                .await?;
-                Err(StoreError::Denied(reason))
-            }
-        };
-        txn.commit().await?;
-        result
-    }
-
     // ---- audit ----
 
     /// Walks the whole audit chain. Only for administrators and the command line (`los audit verify`).
@@ -581,103 +560,7 @@ fn demo_order(id: &str) -> (usize, String) {
     (ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len()), id.to_owned())
 }
 
-fn entry_for(
-    actor: &User,
-    action: &str,
-    case_id: &str,
-    outcome: Outcome,
-    basis: &str,
-    b: Option<&los_policy::Basis>,
-) -> NewEntry {
-    NewEntry {
-        actor_user_id: Some(actor.id.clone()),
-        actor_service_id: b.and_then(|b| b.via_service.clone()),
-        actor_role: b.and_then(|b| b.role).map(|r| r.as_str().to_owned()),
-        action: action.into(),
-        resource_type: "case".into(),
-        resource_id: Some(case_id.to_owned()),
-        case_id: Some(case_id.to_owned()),
-        category: Some("case_overview".into()),
-        outcome: Some(outcome),
-        basis: basis.to_owned(),
-    }
-}
-
-fn facts<'a>(case: &'a Case, guardianships: &'a [Guardianship]) -> CaseFacts<'a> {
-    CaseFacts {
-        case_id: &case.id,
-        child_person_id: &case.child_person_id,
-        participants: &case.participants,
-        guardianships,
-    }
-}
-
-async fn load_case(conn: &impl ConnectionTrait, row: case::Model) -> Result<(Case, Vec<Guardianship>), StoreError> {
-    let parts = participation::Entity::find()
-        .filter(participation::Column::CaseId.eq(row.id.as_str()))
-        .order_by_asc(participation::Column::JoinedOn)
-        .all(conn)
-        .await?;
-    let services = service::Entity::find().all(conn).await?;
-    let orgs = organisation::Entity::find().all(conn).await?;
-    let mut participants = Vec::new();
-    for p in parts {
-        let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
-            StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id))
-        })?;
-        let owner = owner_type_of(&svc.organisation_id, &orgs)?;
-        participants.push(Participation {
-            service_id: p.service_id,
-            service_name: svc.name.clone(),
-            owner_type: owner,
-            joined_on: p.joined_on,
-            join_reason: p.join_reason,
-            left_on: p.left_on,
-            leave_reason: p.leave_reason,
-        });
-    }
-    let guardianships = guardianship::Entity::find()
-        .filter(guardianship::Column::ChildPersonId.eq(row.child_person_id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|g| Guardianship {
-            adult_person_id: g.adult_person_id,
-            child_person_id: g.child_person_id,
-            parental_responsibility: g.parental_responsibility,
-        })
-        .collect();
-    Ok((
-        Case {
-            id: row.id,
-            child_person_id: row.child_person_id,
-            title: row.title,
-            opened_at: row.opened_at,
-            participants,
-        },
-        guardianships,
-    ))
-}
-
-async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, StoreError> {
-    let r = person::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
-    Ok(Person {
-        id: r.id,
-        fnr: Fodselsnummer::parse(&r.fnr)
-            .map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
-        given_name: r.given_name,
-        family_name: r.family_name,
-        birth_date: r.birth_date,
-        protected_address: r.protected_address,
-        registered_kommune: Kommunenummer::parse(&r.registered_kommune)
-            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
-    })
-}
-
-fn owner_type_of(org_id: &str, orgs: &[organisation::Model]) -> Result<OwnerType, StoreError> {
+pub(crate) fn owner_type_of(org_id: &str, orgs: &[organisation::Model]) -> Result<OwnerType, StoreError> {
     let org = orgs
         .iter()
         .find(|o| o.id == org_id)

@@ -3,22 +3,24 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use chrono::NaiveDate;
+use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory};
 use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{Law, Municipality, Organisation, Participation, Provision, Service, ServiceType, User};
-use los_store::CaseView;
+use los_store::{CaseSummary, CaseView, NewConsent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, AppError, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, ParticipationDto)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -347,13 +349,122 @@ impl From<Participation> for ParticipationDto {
 }
 
 #[derive(Serialize, ToSchema)]
+pub struct CaseSummaryDto {
+    id: String,
+    title: String,
+    child_name: String,
+    participants: Vec<ParticipationDto>,
+    /// Active consents that end within the warning period.
+    expiring_consents: usize,
+    /// Why the caller may see this case (from the access policy).
+    access_basis: String,
+}
+
+impl From<CaseSummary> for CaseSummaryDto {
+    fn from(v: CaseSummary) -> Self {
+        CaseSummaryDto {
+            id: v.case.id,
+            title: v.case.title,
+            child_name: v.child_name,
+            participants: v.case.participants.into_iter().map(Into::into).collect(),
+            expiring_consents: v.expiring_consents,
+            access_basis: v.basis.detail,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GiverDto {
+    person_id: Option<String>,
+    /// child | parent | child_welfare_service | adult
+    capacity: String,
+    age: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConsentDto {
+    id: String,
+    case_id: String,
+    /// child_welfare | health | general
+    domain: String,
+    givers: Vec<GiverDto>,
+    from_services: Vec<String>,
+    to_services: Vec<String>,
+    categories: Vec<String>,
+    purpose: String,
+    consequences: String,
+    /// written | oral | digital
+    form: String,
+    recorded_by: String,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    valid_from: NaiveDate,
+    valid_to: NaiveDate,
+    /// not_yet_valid | active | expired | withdrawn
+    status: String,
+    withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
+    withdrawal_reason: Option<String>,
+    renews: Option<String>,
+}
+
+impl From<Consent> for ConsentDto {
+    fn from(c: Consent) -> Self {
+        ConsentDto {
+            status: c.status(chrono::Utc::now()).as_str().into(),
+            domain: c.domain.as_str().into(),
+            givers: c
+                .givers
+                .into_iter()
+                .map(|g| GiverDto { person_id: g.person_id, capacity: g.capacity.as_str().into(), age: g.age })
+                .collect(),
+            categories: c.categories.iter().map(|k| k.as_str().to_owned()).collect(),
+            form: c.form.as_str().into(),
+            id: c.id,
+            case_id: c.case_id,
+            from_services: c.from_services,
+            to_services: c.to_services,
+            purpose: c.purpose,
+            consequences: c.consequences,
+            recorded_by: c.recorded_by,
+            recorded_at: c.recorded_at,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            withdrawn_at: c.withdrawn_at,
+            withdrawal_reason: c.withdrawal_reason,
+            renews: c.renews,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoteDto {
+    id: String,
+    service_id: String,
+    service_name: String,
+    category: String,
+    body: String,
+    created_by: String,
+    created_at: chrono::DateTime<chrono::Utc>,
+    /// Why the caller may read this record (owning service, consent, legal basis, …).
+    access_basis: String,
+}
+
+#[derive(Serialize, ToSchema)]
 pub struct CaseDto {
     id: String,
     title: String,
     child_person_id: String,
     child_name: String,
+    child_age: u32,
+    /// The address, when the caller may see it (never a protected address outside the services that must know it).
+    address: Option<String>,
+    address_hidden_reason: Option<String>,
     opened_at: chrono::DateTime<chrono::Utc>,
     participants: Vec<ParticipationDto>,
+    consents: Vec<ConsentDto>,
+    notes: Vec<NoteDto>,
+    /// Records in the case the caller may not read.
+    hidden_notes: usize,
+    expiring_consents: Vec<String>,
     /// Why the caller may see this case (from the access policy).
     access_basis: String,
 }
@@ -362,23 +473,43 @@ impl From<CaseView> for CaseDto {
     fn from(v: CaseView) -> Self {
         CaseDto {
             child_name: v.child.full_name(),
+            child_age: v.child_age,
+            address: v.address,
+            address_hidden_reason: v.address_hidden.map(|r| r.code.to_owned()),
             id: v.case.id,
             title: v.case.title,
             child_person_id: v.case.child_person_id,
             opened_at: v.case.opened_at,
             participants: v.case.participants.into_iter().map(Into::into).collect(),
+            consents: v.consents.into_iter().map(Into::into).collect(),
+            notes: v
+                .notes
+                .into_iter()
+                .map(|(n, b)| NoteDto {
+                    id: n.id,
+                    service_id: n.service_id,
+                    service_name: n.service_name,
+                    category: n.category.as_str().into(),
+                    body: n.body,
+                    created_by: n.created_by,
+                    created_at: n.created_at,
+                    access_basis: b.detail,
+                })
+                .collect(),
+            hidden_notes: v.hidden_notes,
+            expiring_consents: v.expiring_consents,
             access_basis: v.basis.detail,
         }
     }
 }
 
 /// Exactly the cases the caller may see. Every case listed is recorded in the audit log.
-#[utoipa::path(get, path = "/api/v1/cases", responses((status = 200, body = Vec<CaseDto>), (status = 401, body = Problem)))]
-pub async fn list_cases(State(st): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<CaseDto>> {
+#[utoipa::path(get, path = "/api/v1/cases", responses((status = 200, body = Vec<CaseSummaryDto>), (status = 401, body = Problem)))]
+pub async fn list_cases(State(st): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<CaseSummaryDto>> {
     Ok(Json(st.store.cases_visible_to(&user).await?.into_iter().map(Into::into).collect()))
 }
 
-/// One case as the caller may see it; 403 with the reason, or 404.
+/// One case as the caller may see it; 403 with the reason, or 404. Every part read is audited.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_case(
     State(st): State<AppState>,
@@ -388,7 +519,232 @@ pub async fn get_case(
     Ok(Json(st.store.case_for(&user, &id).await?.into()))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct GiverInput {
+    /// The person; omit for the child welfare service.
+    person_id: Option<String>,
+    /// child | parent | child_welfare_service | adult
+    capacity: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentInput {
+    /// child_welfare | health | general
+    domain: String,
+    givers: Vec<GiverInput>,
+    from_services: Vec<String>,
+    to_services: Vec<String>,
+    /// general | health | child_welfare | education | social | decision_fact
+    categories: Vec<String>,
+    purpose: String,
+    consequences: String,
+    /// written | oral | digital
+    form: String,
+    valid_from: NaiveDate,
+    valid_to: NaiveDate,
+    #[serde(default)]
+    care_order: bool,
+    #[serde(default)]
+    measures_directed_at_parents: bool,
+    #[serde(default)]
+    both_required: bool,
+}
+
+fn bad(code: &'static str, detail: String) -> ApiError {
+    ApiError(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail))
+}
+
+/// Records a consent. Who must consent follows the law for the domain and the child's age; a wrong set of
+/// givers is refused with the rule.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/consents", params(("id" = String, Path)), request_body = ConsentInput, responses((status = 201, body = ConsentDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_consent(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<ConsentInput>,
+) -> Result<(StatusCode, Json<ConsentDto>), ApiError> {
+    let domain = ConsentDomain::parse(&i.domain)
+        .ok_or_else(|| bad("consent.domain", format!("unknown domain '{}'", i.domain)))?;
+    let form = ConsentForm::parse(&i.form).ok_or_else(|| bad("consent.form", format!("unknown form '{}'", i.form)))?;
+    let mut givers = Vec::new();
+    for g in i.givers {
+        let cap = GiverCapacity::parse(&g.capacity)
+            .ok_or_else(|| bad("consent.giver", format!("unknown capacity '{}'", g.capacity)))?;
+        givers.push((g.person_id, cap));
+    }
+    let mut categories = Vec::new();
+    for c in &i.categories {
+        categories
+            .push(InfoCategory::parse(c).ok_or_else(|| bad("consent.category", format!("unknown category '{c}'")))?);
+    }
+    let new = NewConsent {
+        case_id: id,
+        domain,
+        givers,
+        from_services: i.from_services,
+        to_services: i.to_services,
+        categories,
+        purpose: i.purpose,
+        consequences: i.consequences,
+        form,
+        valid_from: i.valid_from,
+        valid_to: i.valid_to,
+        care_order: i.care_order,
+        measures_directed_at_parents: i.measures_directed_at_parents,
+        both_required: i.both_required,
+    };
+    let c = st.store.record_consent(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct WithdrawInput {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraws a consent at once. Information already shared stays with the recipient (spec 02 §3.4).
+#[utoipa::path(post, path = "/api/v1/consents/{id}/withdraw", params(("id" = String, Path)), request_body = WithdrawInput, responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn withdraw_consent(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<WithdrawInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.withdraw_consent(&user, &id, &i.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RenewInput {
+    valid_to: NaiveDate,
+}
+
+/// Renews a consent with a new end date; the old record is kept.
+#[utoipa::path(post, path = "/api/v1/consents/{id}/renew", params(("id" = String, Path)), request_body = RenewInput, responses((status = 201, body = ConsentDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn renew_consent(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<RenewInput>,
+) -> Result<(StatusCode, Json<ConsentDto>), ApiError> {
+    let c = st.store.renew_consent(&user, &id, i.valid_to).await?;
+    Ok((StatusCode::CREATED, Json(c.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoteInput {
+    service_id: String,
+    category: String,
+    body: String,
+}
+
+/// Adds a record owned by one of the caller's services.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", params(("id" = String, Path)), request_body = NoteInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_note(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<NoteInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let category = InfoCategory::parse(&i.category)
+        .ok_or_else(|| bad("note.category", format!("unknown category '{}'", i.category)))?;
+    let note = st.store.add_note(&user, &id, &i.service_id, category, &i.body, None).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": note }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BreakGlassInput {
+    reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GrantDto {
+    id: String,
+    case_id: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Opens a case in an emergency with a reason: time-limited, flagged to leaders, visible to the family.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/break-glass", params(("id" = String, Path)), request_body = BreakGlassInput, responses((status = 201, body = GrantDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn break_glass(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<BreakGlassInput>,
+) -> Result<(StatusCode, Json<GrantDto>), ApiError> {
+    let g = st.store.break_glass(&user, &id, &i.reason).await?;
+    Ok((StatusCode::CREATED, Json(GrantDto { id: g.id, case_id: g.case_id, expires_at: g.expires_at })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessLogDto {
+    at: chrono::DateTime<chrono::Utc>,
+    case_id: String,
+    who: String,
+    service: Option<String>,
+    role: Option<String>,
+    action: String,
+    category: Option<String>,
+    /// allow | deny
+    outcome: String,
+    basis: String,
+}
+
+/// The caller's (a citizen's) access log of their own and their children's cases.
+#[utoipa::path(get, path = "/api/v1/me/access-log", responses((status = 200, body = Vec<AccessLogDto>), (status = 403, body = Problem)))]
+pub async fn my_access_log(State(st): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<AccessLogDto>> {
+    let lines = st.store.access_log_for(&user).await?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| AccessLogDto {
+                at: l.at,
+                case_id: l.case_id,
+                who: l.who,
+                service: l.service,
+                role: l.role,
+                action: l.action,
+                category: l.category,
+                outcome: l.outcome,
+                basis: l.basis,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// Days back (default 31).
+    days: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccessReportDto {
+    since: chrono::DateTime<chrono::Utc>,
+    reads_allowed: usize,
+    denials: usize,
+    break_glass: Vec<serde_json::Value>,
+}
+
+/// Leaders' internal-control report on access.
+#[utoipa::path(get, path = "/api/v1/reports/access", params(ReportQuery), responses((status = 200, body = AccessReportDto), (status = 403, body = Problem)))]
+pub async fn access_report(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult<AccessReportDto> {
+    let since = chrono::Utc::now() - chrono::Duration::days(q.days.unwrap_or(31).clamp(1, 3650));
+    let r = st.store.access_report(&user, since).await?;
+    Ok(Json(AccessReportDto {
+        since: r.since,
+        reads_allowed: r.reads_allowed,
+        denials: r.denials,
+        break_glass: r.break_glass.into_iter().map(|g| serde_json::to_value(g).unwrap_or_default()).collect(),
+    }))
+}
+
 /// Unknown API paths answer problem JSON, not an HTML page.
 pub async fn not_found() -> ApiError {
-    ApiError(crate::error::AppError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such API endpoint"))
+    ApiError(AppError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint"))
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod casepages;
 pub mod error;
 pub mod i18n;
 pub mod pages;
@@ -102,6 +103,13 @@ pub fn router(state: AppState) -> Router {
         .route("/organisations/{orgnr}", get(api::get_organisation_by_orgnr))
         .route("/cases", get(api::list_cases))
         .route("/cases/{id}", get(api::get_case))
+        .route("/cases/{id}/consents", post(api::create_consent))
+        .route("/cases/{id}/notes", post(api::create_note))
+        .route("/cases/{id}/break-glass", post(api::break_glass))
+        .route("/consents/{id}/withdraw", post(api::withdraw_consent))
+        .route("/consents/{id}/renew", post(api::renew_consent))
+        .route("/me/access-log", get(api::my_access_log))
+        .route("/reports/access", get(api::access_report))
         .fallback(api::not_found);
 
     let app = Router::new()
@@ -115,8 +123,19 @@ pub fn router(state: AppState) -> Router {
         .route("/tjenester/{id}", get(pages::service))
         .route("/lovverk", get(pages::laws))
         .route("/kommuner", get(pages::municipalities))
-        .route("/saker", get(pages::cases))
-        .route("/saker/{id}", get(pages::case))
+        .route("/saker", get(casepages::cases))
+        .route("/saker/{id}", get(casepages::case))
+        .route("/saker/{id}/notater", post(casepages::add_note))
+        .route("/saker/{id}/samtykker", post(casepages::add_consent))
+        .route("/saker/{id}/hjemler", post(casepages::add_legal_basis))
+        .route("/saker/{id}/nodtilgang", post(casepages::break_glass))
+        .route("/saker/{id}/anonym", post(casepages::anonymise))
+        .route("/saker/{id}/helse-skjerming", post(casepages::health_privacy))
+        .route("/samtykker/{id}/trekk", post(casepages::withdraw_consent))
+        .route("/samtykker/{id}/forny", post(casepages::renew_consent))
+        .route("/meg/tilgangslogg", get(casepages::access_log))
+        .route("/rapporter/tilgang", get(casepages::access_report))
+        .route("/rapporter/nodtilgang/{id}/gjennomgatt", post(casepages::review_break_glass))
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .with_state(state);

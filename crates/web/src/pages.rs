@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use los_domain::ident::Kommunenummer;
 use los_domain::model::{Law, Municipality, Provision, Sector, Service, in_force};
-use los_store::{CaseView, DemoUser, TokenKind};
+use los_store::{DemoUser, TokenKind};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -22,6 +22,9 @@ pub struct Base {
     pub demo: bool,
     pub path: String,
     pub langs: Vec<(&'static str, &'static str, bool)>,
+    /// Extra menu entries for the user's kind: the family's access log, leaders' reports.
+    pub citizen: bool,
+    pub leader: bool,
 }
 
 impl Base {
@@ -30,25 +33,45 @@ impl Base {
         self.t.get(&format!("owner-{o}"))
     }
 
+    /// The translated name of an information category.
+    pub fn category(&self, c: &los_domain::consent::InfoCategory) -> String {
+        self.t.get(&format!("cat-{c}"))
+    }
+
+    /// The translated name of a category given by its code (from the audit log).
+    pub fn cat_code(&self, code: &str) -> String {
+        self.t.try_get(&format!("cat-{code}")).unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The translated name of an audited action.
+    pub fn action(&self, code: &str) -> String {
+        self.t.try_get(&format!("action-{code}")).unwrap_or_else(|| code.to_owned())
+    }
+
     /// The translated sector name.
     pub fn sector(&self, s: &Sector) -> String {
         self.t.get(&format!("sector-{s}"))
     }
 
-    fn new(ctx: &Ctx, demo: bool) -> Self {
+    pub fn new(ctx: &Ctx, demo: bool) -> Self {
         Base {
             t: ctx.tr,
             user_name: ctx.user.as_ref().map(|u| u.display_name.clone()),
             demo,
             path: ctx.path.clone(),
             langs: Lang::ALL.iter().map(|l| (l.code(), l.endonym(), *l == ctx.tr.lang)).collect(),
+            citizen: ctx.user.as_ref().is_some_and(|u| u.kind == los_domain::model::UserKind::Citizen),
+            leader: ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.memberships.iter().any(|m| m.role == los_domain::model::Role::Leader)),
         }
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub type PageResult = Result<Response, PageError>;
 
-fn render(t: &impl Template) -> Response {
+pub fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -58,7 +81,7 @@ fn render(t: &impl Template) -> Response {
     }
 }
 
-fn page_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
+pub fn page_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
     |error| PageError { error, tr: ctx.tr }
 }
 
@@ -78,6 +101,8 @@ impl ErrorPage {
             demo: false,
             path: "/".into(),
             langs: Lang::ALL.iter().map(|l| (l.code(), l.endonym(), *l == t.lang)).collect(),
+            citizen: false,
+            leader: false,
         };
         ErrorPage { base, title, explanation }
     }
@@ -335,60 +360,6 @@ pub async fn municipalities(State(st): State<AppState>, ctx: Ctx, Query(q): Quer
     let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     let page = MunicipalitiesPage { base: Base::new(&ctx, st.demo), municipalities, query, error };
     Ok((status, render(&page)).into_response())
-}
-
-pub struct CaseRow {
-    id: String,
-    title: String,
-    child: String,
-    active: String,
-}
-
-#[derive(Template)]
-#[template(path = "cases.html")]
-struct CasesPage {
-    base: Base,
-    cases: Vec<CaseRow>,
-}
-
-pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
-    let Some(user) = ctx.user.as_ref() else {
-        return Ok(Redirect::to("/logg-inn").into_response());
-    };
-    let today = chrono::Utc::now().date_naive();
-    let views = st.store.cases_visible_to(user).await.map_err(|e| page_err(&ctx)(e.into()))?;
-    let cases = views
-        .into_iter()
-        .map(|v| CaseRow {
-            active: v
-                .case
-                .participants
-                .iter()
-                .filter(|p| p.active_on(today))
-                .map(|p| p.service_name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            id: v.case.id,
-            title: v.case.title,
-            child: v.child.full_name(),
-        })
-        .collect();
-    Ok(render(&CasesPage { base: Base::new(&ctx, st.demo), cases }))
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    base: Base,
-    view: CaseView,
-}
-
-pub async fn case(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let Some(user) = ctx.user.as_ref() else {
-        return Ok(Redirect::to("/logg-inn").into_response());
-    };
-    let view = st.store.case_for(user, &id).await.map_err(|e| page_err(&ctx)(e.into()))?;
-    Ok(render(&CasePage { base: Base::new(&ctx, st.demo), view }))
 }
 
 /// Fallback for unknown paths: a page in the user's language.

@@ -1,0 +1,444 @@
+//! Information categories, consent (samtykke) and the other bases for sharing confidential information.
+//!
+//! Who consents depends on the welfare law that governs the information and on the child's age and
+//! situation (spec 02 §2.3, §3.4; spec 05 §3). `required_consent` says who must consent; `validate_givers`
+//! refuses a consent record whose givers do not satisfy it, naming the rule.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::coded_enum;
+
+coded_enum!(
+    /// What kind of information (the unit of access and of consent).
+    InfoCategory {
+        /// Who takes part, who coordinates, the shared cooperation plan.
+        Overview = "overview",
+        /// A service's general notes about the child or family.
+        General = "general",
+        /// Health information (health personnel's duty of confidentiality, hpl § 21).
+        Health = "health",
+        /// Child-welfare information (bvl § 13-1).
+        ChildWelfare = "child_welfare",
+        /// School and kindergarten information.
+        Education = "education",
+        /// NAV and social-services information (NAV-loven § 7, sotjl § 44).
+        Social = "social",
+        /// Only the fact that a decision was made and what it concerns (fvl § 13 b første ledd nr. 5 (ii)).
+        DecisionFact = "decision_fact",
+    }
+);
+
+coded_enum!(
+    /// Which welfare law's consent rules apply.
+    ConsentDomain {
+        /// Child welfare: bvl § 15-9 notes in Prop. 100 L (2020–2021).
+        ChildWelfare = "child_welfare",
+        /// Health and care: pbrl chapter 4, hpl § 22.
+        Health = "health",
+        /// Other services: under-18s generally cannot consent themselves.
+        General = "general",
+    }
+);
+
+coded_enum!(
+    /// In which capacity someone gave consent.
+    GiverCapacity {
+        /// The child or young person the information is about.
+        Child = "child",
+        /// A parent or other person with parental responsibility (foreldreansvar).
+        Parent = "parent",
+        /// The child welfare service, which has taken over care (bvl; pbrl § 4-5).
+        ChildWelfareService = "child_welfare_service",
+        /// An adult giving consent about themselves (a parent's own needs).
+        Adult = "adult",
+    }
+);
+
+coded_enum!(
+    /// How consent was given.
+    ConsentForm {
+        Written = "written",
+        Oral = "oral",
+        Digital = "digital",
+    }
+);
+
+/// One person (or the child welfare service) giving consent, with capacity and age at the time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentGiver {
+    /// The person; `None` when the child welfare service consents in place of the parents.
+    pub person_id: Option<String>,
+    pub capacity: GiverCapacity,
+    /// Age in years when consenting.
+    pub age: Option<u32>,
+}
+
+/// A consent record: everything spec 02 §3.4 asks the service to explain, and its life cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub id: String,
+    pub case_id: String,
+    /// The person the information is about.
+    pub subject_person_id: String,
+    pub domain: ConsentDomain,
+    pub givers: Vec<ConsentGiver>,
+    /// Services the information may come from.
+    pub from_services: Vec<String>,
+    /// Services it may go to.
+    pub to_services: Vec<String>,
+    pub categories: Vec<InfoCategory>,
+    pub purpose: String,
+    /// The consequences explained to the family (of consenting and of not consenting).
+    pub consequences: String,
+    pub form: ConsentForm,
+    /// The user who recorded it (for oral consent: who heard it).
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_by: Option<String>,
+    pub withdrawal_reason: Option<String>,
+    /// The consent this one renews.
+    pub renews: Option<String>,
+}
+
+/// Where a consent is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentStatus {
+    NotYetValid,
+    Active,
+    Expired,
+    Withdrawn,
+}
+
+impl ConsentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentStatus::NotYetValid => "not_yet_valid",
+            ConsentStatus::Active => "active",
+            ConsentStatus::Expired => "expired",
+            ConsentStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl Consent {
+    /// The status at `now`. Withdrawal takes effect at once.
+    pub fn status(&self, now: DateTime<Utc>) -> ConsentStatus {
+        let today = now.date_naive();
+        if self.withdrawn_at.is_some_and(|w| w <= now) {
+            ConsentStatus::Withdrawn
+        } else if today < self.valid_from {
+            ConsentStatus::NotYetValid
+        } else if today > self.valid_to {
+            ConsentStatus::Expired
+        } else {
+            ConsentStatus::Active
+        }
+    }
+
+    /// Does this consent, at `now`, let information of `category` go from `from_service` to `to_service`?
+    pub fn covers(&self, from_service: &str, to_service: &str, category: InfoCategory, now: DateTime<Utc>) -> bool {
+        self.status(now) == ConsentStatus::Active
+            && self.from_services.iter().any(|s| s == from_service)
+            && self.to_services.iter().any(|s| s == to_service)
+            && self.categories.contains(&category)
+    }
+
+    /// Active, and ends within `days` days of `now`: time to warn.
+    pub fn expires_within(&self, now: DateTime<Utc>, days: i64) -> bool {
+        self.status(now) == ConsentStatus::Active && (self.valid_to - now.date_naive()).num_days() < days
+    }
+}
+
+/// A recorded legal basis for sharing without consent (spec 02 §3.6): law, section and justification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalBasis {
+    pub id: String,
+    pub case_id: String,
+    pub from_service: String,
+    pub to_service: String,
+    pub category: InfoCategory,
+    /// E.g. "forvaltningsloven § 13 b første ledd nr. 5 (ii)".
+    pub reference: String,
+    pub justification: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl LegalBasis {
+    pub fn covers(&self, from_service: &str, to_service: &str, category: InfoCategory, now: DateTime<Utc>) -> bool {
+        self.from_service == from_service
+            && self.to_service == to_service
+            && self.category == category
+            && self.valid_to.is_none_or(|t| now.date_naive() <= t)
+    }
+}
+
+/// The facts that decide who must consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConsentSituation {
+    pub domain: ConsentDomain,
+    /// The child's age in whole years on the day of consent.
+    pub child_age: u32,
+    /// Child welfare has taken over care (omsorgsovertakelse).
+    pub care_order: bool,
+    /// The plan contains measures directed at the parents.
+    pub measures_directed_at_parents: bool,
+    /// Both the child and the parents must consent (the "sometimes both" cases).
+    pub both_required: bool,
+}
+
+/// Who must consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// The child or young person alone.
+    Child,
+    /// A parent (or other person) with parental responsibility.
+    Parents,
+    /// Both the child and a parent with parental responsibility.
+    ChildAndParents,
+    /// The child welfare service, in place of the parents.
+    ChildWelfareService,
+    /// The child welfare service and the young person.
+    ChildWelfareServiceAndChild,
+}
+
+/// Who must consent in this situation, and the rule that says so.
+pub fn required_consent(s: ConsentSituation) -> (Requirement, &'static str) {
+    use Requirement::*;
+    match s.domain {
+        ConsentDomain::ChildWelfare => {
+            if s.care_order && s.child_age < 15 {
+                (
+                    ChildWelfareService,
+                    "bvl § 15-9 (Prop. 100 L (2020–2021)): after a care order child welfare consents in place of the parents",
+                )
+            } else if s.child_age >= 15 && s.measures_directed_at_parents {
+                (
+                    ChildAndParents,
+                    "bvl § 15-9 (Prop. 100 L (2020–2021)): from 15, measures directed at the parents need both the young person and the parents",
+                )
+            } else if s.child_age >= 15 {
+                (Child, "bvl § 15-9 (Prop. 100 L (2020–2021)): from 15 the young person consents alone")
+            } else {
+                (Parents, "bvl § 15-9 (Prop. 100 L (2020–2021)): under 15, those with parental responsibility consent")
+            }
+        }
+        ConsentDomain::Health => {
+            if s.child_age >= 16 {
+                (Child, "pbrl § 4-3 and hpl § 22: from 16 the young person consents")
+            } else if s.care_order {
+                if s.both_required {
+                    (
+                        ChildWelfareServiceAndChild,
+                        "pbrl § 4-5: child welfare consents after a care order; here the child must consent too",
+                    )
+                } else {
+                    (ChildWelfareService, "pbrl § 4-5: child welfare consents after a care order")
+                }
+            } else if s.both_required {
+                (ChildAndParents, "pbrl § 4-4: parents consent under 16; here the child must consent too")
+            } else {
+                (Parents, "pbrl § 4-4: under 16, those with parental responsibility consent")
+            }
+        }
+        ConsentDomain::General => {
+            if s.child_age >= 18 {
+                (Child, "adults consent for themselves")
+            } else if s.care_order {
+                (ChildWelfareService, "after a care order child welfare has the parents' competence")
+            } else if s.both_required {
+                (ChildAndParents, "under 18 the parents consent; here the child must consent too (spec 02 §3.4)")
+            } else {
+                (Parents, "under 18 the parents consent unless a special rule says otherwise (spec 02 §3.4)")
+            }
+        }
+    }
+}
+
+/// Why a set of givers does not make a valid consent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentError {
+    #[error("this consent needs {needed}; {rule}")]
+    WrongGivers { needed: &'static str, rule: &'static str },
+    #[error("a parent who consents must have parental responsibility")]
+    ParentWithoutResponsibility,
+    #[error(
+        "the consent must name at least one service the information comes from, one it goes to and one kind of information"
+    )]
+    EmptyScope,
+    #[error("the purpose and the consequences explained must be recorded (spec 02 §3.4)")]
+    NotInformed,
+    #[error("the consent must end after it starts")]
+    BadPeriod,
+    #[error("consent to share information about a child with its own service is meaningless: from and to must differ")]
+    SameService,
+}
+
+impl ConsentError {
+    /// Stable code for translation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConsentError::WrongGivers { .. } => "consent.wrong_givers",
+            ConsentError::ParentWithoutResponsibility => "consent.parent_without_responsibility",
+            ConsentError::EmptyScope => "consent.empty_scope",
+            ConsentError::NotInformed => "consent.not_informed",
+            ConsentError::BadPeriod => "consent.bad_period",
+            ConsentError::SameService => "consent.same_service",
+        }
+    }
+}
+
+fn describe(r: Requirement) -> &'static str {
+    match r {
+        Requirement::Child => "the child or young person's own consent",
+        Requirement::Parents => "consent from a parent with parental responsibility",
+        Requirement::ChildAndParents => "consent from both the young person and a parent with parental responsibility",
+        Requirement::ChildWelfareService => "consent from the child welfare service",
+        Requirement::ChildWelfareServiceAndChild => "consent from the child welfare service and the child",
+    }
+}
+
+/// Checks that the givers satisfy the requirement. `parent_has_responsibility` tells, for a giving
+/// parent's person id, whether they have parental responsibility.
+pub fn validate_givers(
+    s: ConsentSituation,
+    givers: &[ConsentGiver],
+    parent_has_responsibility: impl Fn(&str) -> bool,
+) -> Result<Requirement, ConsentError> {
+    let (req, rule) = required_consent(s);
+    for g in givers {
+        if g.capacity == GiverCapacity::Parent && !g.person_id.as_deref().is_some_and(&parent_has_responsibility) {
+            return Err(ConsentError::ParentWithoutResponsibility);
+        }
+    }
+    let has = |c: GiverCapacity| givers.iter().any(|g| g.capacity == c);
+    let ok = match req {
+        Requirement::Child => has(GiverCapacity::Child),
+        Requirement::Parents => has(GiverCapacity::Parent),
+        Requirement::ChildAndParents => has(GiverCapacity::Child) && has(GiverCapacity::Parent),
+        Requirement::ChildWelfareService => has(GiverCapacity::ChildWelfareService),
+        Requirement::ChildWelfareServiceAndChild => {
+            has(GiverCapacity::ChildWelfareService) && has(GiverCapacity::Child)
+        }
+    };
+    if ok { Ok(req) } else { Err(ConsentError::WrongGivers { needed: describe(req), rule }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sit(domain: ConsentDomain, age: u32) -> ConsentSituation {
+        ConsentSituation {
+            domain,
+            child_age: age,
+            care_order: false,
+            measures_directed_at_parents: false,
+            both_required: false,
+        }
+    }
+
+    fn giver(c: GiverCapacity) -> ConsentGiver {
+        ConsentGiver { person_id: Some(format!("p-{c}")), capacity: c, age: None }
+    }
+
+    #[test]
+    fn child_welfare_table_from_prop_100_l() {
+        assert_eq!(required_consent(sit(ConsentDomain::ChildWelfare, 14)).0, Requirement::Parents);
+        assert_eq!(required_consent(sit(ConsentDomain::ChildWelfare, 15)).0, Requirement::Child);
+        let both = ConsentSituation { measures_directed_at_parents: true, ..sit(ConsentDomain::ChildWelfare, 16) };
+        assert_eq!(required_consent(both).0, Requirement::ChildAndParents);
+        let care = ConsentSituation { care_order: true, ..sit(ConsentDomain::ChildWelfare, 10) };
+        assert_eq!(required_consent(care).0, Requirement::ChildWelfareService);
+    }
+
+    #[test]
+    fn health_consent_age_is_16() {
+        assert_eq!(required_consent(sit(ConsentDomain::Health, 15)).0, Requirement::Parents);
+        assert_eq!(required_consent(sit(ConsentDomain::Health, 16)).0, Requirement::Child);
+        let both = ConsentSituation { both_required: true, ..sit(ConsentDomain::Health, 13) };
+        assert_eq!(required_consent(both).0, Requirement::ChildAndParents);
+    }
+
+    #[test]
+    fn wrong_givers_name_the_rule() {
+        let err =
+            validate_givers(sit(ConsentDomain::Health, 17), &[giver(GiverCapacity::Parent)], |_| true).unwrap_err();
+        assert_eq!(err.code(), "consent.wrong_givers");
+        assert!(err.to_string().contains("pbrl § 4-3"), "{err}");
+        let err =
+            validate_givers(sit(ConsentDomain::General, 8), &[giver(GiverCapacity::Parent)], |_| false).unwrap_err();
+        assert_eq!(err, ConsentError::ParentWithoutResponsibility);
+    }
+
+    fn consent(valid_from: &str, valid_to: &str) -> Consent {
+        Consent {
+            id: "c1".into(),
+            case_id: "sak".into(),
+            subject_person_id: "p".into(),
+            domain: ConsentDomain::General,
+            givers: vec![],
+            from_services: vec!["a".into()],
+            to_services: vec!["b".into()],
+            categories: vec![InfoCategory::General],
+            purpose: "p".into(),
+            consequences: "c".into(),
+            form: ConsentForm::Written,
+            recorded_by: "u".into(),
+            recorded_at: Utc::now(),
+            valid_from: valid_from.parse().unwrap(),
+            valid_to: valid_to.parse().unwrap(),
+            withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
+            renews: None,
+        }
+    }
+
+    proptest! {
+        /// The requirement is never satisfied by a set of givers that lacks the required capacity, and a
+        /// parent never consents for a young person who has reached the domain's age of consent alone.
+        #[test]
+        fn givers_satisfy_exactly_the_requirement(age in 0u32..20, d in 0usize..3, care in any::<bool>(), meas in any::<bool>(), both in any::<bool>(), mask in 0u8..16) {
+            let domain = ConsentDomain::ALL[d];
+            let s = ConsentSituation { domain, child_age: age, care_order: care, measures_directed_at_parents: meas, both_required: both };
+            let caps = [GiverCapacity::Child, GiverCapacity::Parent, GiverCapacity::ChildWelfareService, GiverCapacity::Adult];
+            let givers: Vec<ConsentGiver> = caps.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| giver(*c)).collect();
+            let result = validate_givers(s, &givers, |_| true);
+            let (req, _) = required_consent(s);
+            let has = |c| givers.iter().any(|g| g.capacity == c);
+            let expected = match req {
+                Requirement::Child => has(GiverCapacity::Child),
+                Requirement::Parents => has(GiverCapacity::Parent),
+                Requirement::ChildAndParents => has(GiverCapacity::Child) && has(GiverCapacity::Parent),
+                Requirement::ChildWelfareService => has(GiverCapacity::ChildWelfareService),
+                Requirement::ChildWelfareServiceAndChild => has(GiverCapacity::ChildWelfareService) && has(GiverCapacity::Child),
+            };
+            prop_assert_eq!(result.is_ok(), expected);
+            let alone_age = match domain { ConsentDomain::ChildWelfare => 15, ConsentDomain::Health => 16, ConsentDomain::General => 18 };
+            if age >= alone_age && !(domain == ConsentDomain::ChildWelfare && meas) {
+                prop_assert_eq!(req, Requirement::Child);
+            }
+        }
+
+        /// A consent covers nothing outside its period or after withdrawal.
+        #[test]
+        fn expired_or_withdrawn_consent_covers_nothing(offset in -400i64..400, withdrawn in any::<bool>()) {
+            let mut c = consent("2026-01-01", "2026-12-31");
+            let now: DateTime<Utc> = "2026-06-01T12:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::days(offset);
+            if withdrawn { c.withdrawn_at = Some(now - chrono::Duration::seconds(1)); }
+            let in_period = c.valid_from <= now.date_naive() && now.date_naive() <= c.valid_to;
+            prop_assert_eq!(c.covers("a", "b", InfoCategory::General, now), in_period && !withdrawn);
+            prop_assert!(!c.covers("b", "a", InfoCategory::General, now));
+            prop_assert!(!c.covers("a", "b", InfoCategory::Health, now));
+        }
+    }
+}

@@ -1,0 +1,608 @@
+//! Case pages: the case list, one case with its consents, records and forms, emergency access, anonymous
+//! consultation, the family's access log and leaders' access report. Thin handlers: parse the form, call
+//! the store (which applies the access policy and writes the audit log), render.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::{NaiveDate, Utc};
+use los_domain::anonymise::{Anonymised, Warning};
+use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentStatus, GiverCapacity, InfoCategory};
+use los_domain::model::{Role, UserKind};
+use los_store::{AccessLogLine, AccessReport, CaseSummary, CaseView, NewConsent, NewLegalBasis, StoreError};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Ctx;
+use crate::error::PageError;
+use crate::pages::{Base, PageResult, page_err, render};
+
+/// A problem with one form field, shown in an error summary that links to the field.
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn translate_store_error(ctx: &Ctx, e: &StoreError) -> String {
+    match e {
+        StoreError::Invalid { code, message } => {
+            ctx.tr.try_get(&format!("err-{}", code.replace('.', "-"))).unwrap_or_else(|| message.clone())
+        }
+        StoreError::Denied(r) => ctx.tr.try_get(&format!("err-denied-{}", r.code)).unwrap_or_else(|| r.detail.clone()),
+        other => other.to_string(),
+    }
+}
+
+pub struct CaseRow {
+    id: String,
+    title: String,
+    child: String,
+    active: String,
+    expiring: usize,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    base: Base,
+    cases: Vec<CaseRow>,
+}
+
+pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(Redirect::to("/logg-inn").into_response());
+    };
+    let today = Utc::now().date_naive();
+    let list: Vec<CaseSummary> = st.store.cases_visible_to(user).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    let cases = list
+        .into_iter()
+        .map(|v| CaseRow {
+            active: v
+                .case
+                .participants
+                .iter()
+                .filter(|p| p.active_on(today))
+                .map(|p| p.service_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            id: v.case.id,
+            title: v.case.title,
+            child: v.child_name,
+            expiring: v.expiring_consents,
+        })
+        .collect();
+    Ok(render(&CasesPage { base: Base::new(&ctx, st.demo), cases }))
+}
+
+/// A consent as the page shows it.
+pub struct ConsentRow {
+    c: Consent,
+    status: ConsentStatus,
+    expiring: bool,
+    from: String,
+    to: String,
+    categories: String,
+    givers: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    base: Base,
+    view: CaseView,
+    consents: Vec<ConsentRow>,
+    /// (id, name) of every service, for the consent and legal-basis forms.
+    services: Vec<(String, String)>,
+    /// (value, label) of the possible consent givers.
+    givers: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    employee: bool,
+    health_service: Option<String>,
+    today: String,
+    in_a_year: String,
+    error: Option<FieldError>,
+    anonymised: Option<(String, Anonymised)>,
+}
+
+async fn case_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    error: Option<FieldError>,
+    anonymised: Option<(String, Anonymised)>,
+) -> Result<Response, PageError> {
+    let err = page_err(ctx);
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(Redirect::to("/logg-inn").into_response());
+    };
+    let view = match st.store.case_for(user, id).await {
+        Ok(v) => v,
+        Err(StoreError::Denied(reason)) if user.kind == UserKind::Employee => {
+            let can_break_glass = user
+                .memberships
+                .iter()
+                .any(|m| m.service_id.is_some() && !matches!(m.role, Role::Administrator | Role::Leader));
+            let explanation = ctx.tr.try_get(&format!("err-denied-{}", reason.code)).unwrap_or(reason.detail);
+            let page = DeniedPage {
+                base: Base::new(ctx, st.demo),
+                case_id: id.to_owned(),
+                explanation,
+                can_break_glass,
+                error,
+            };
+            return Ok((StatusCode::FORBIDDEN, render(&page)).into_response());
+        }
+        Err(e) => return Err(err(e.into())),
+    };
+    let services_all = st.store.services().await.map_err(|e| err(e.into()))?;
+    let name = |sid: &str| services_all.iter().find(|s| s.id == sid).map_or_else(|| sid.to_owned(), |s| s.name.clone());
+    let now = Utc::now();
+    let family_name = |pid: &Option<String>| match pid {
+        Some(p) if *p == view.child.id => view.child.full_name(),
+        Some(p) => view.family.iter().find(|f| &f.0 == p).map_or_else(|| p.clone(), |f| f.1.clone()),
+        None => ctx.tr.get("giver-child_welfare_service"),
+    };
+    let consents = view
+        .consents
+        .iter()
+        .rev()
+        .map(|c| ConsentRow {
+            status: c.status(now),
+            expiring: view.expiring_consents.contains(&c.id),
+            from: c.from_services.iter().map(|s| name(s)).collect::<Vec<_>>().join(", "),
+            to: c.to_services.iter().map(|s| name(s)).collect::<Vec<_>>().join(", "),
+            categories: c.categories.iter().map(|k| ctx.tr.get(&format!("cat-{k}"))).collect::<Vec<_>>().join(", "),
+            givers: c
+                .givers
+                .iter()
+                .map(|g| {
+                    let age = g.age.map(|a| format!(", {a} år")).unwrap_or_default();
+                    format!("{} ({}{age})", family_name(&g.person_id), ctx.tr.get(&format!("giver-{}", g.capacity)))
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            c: c.clone(),
+        })
+        .collect();
+    let employee = user.kind == UserKind::Employee;
+    let mut givers = Vec::new();
+    if employee || user.person_id.as_deref() == Some(view.child.id.as_str()) {
+        givers.push((
+            format!("{}:child", view.child.id),
+            format!("{} ({})", view.child.full_name(), ctx.tr.get("giver-child")),
+        ));
+    }
+    for (pid, pname, resp) in &view.family {
+        if *resp && (employee || user.person_id.as_deref() == Some(pid.as_str())) {
+            givers.push((format!("{pid}:parent"), format!("{pname} ({})", ctx.tr.get("giver-parent"))));
+        }
+    }
+    if employee {
+        givers.push(("-:child_welfare_service".into(), ctx.tr.get("giver-child_welfare_service")));
+    }
+    let health_service = view
+        .my_services
+        .iter()
+        .find(|s| services_all.iter().any(|x| &x.id == *s && x.sector == los_domain::model::Sector::Health))
+        .cloned();
+    let page = CasePage {
+        base: Base::new(ctx, st.demo),
+        consents,
+        services: services_all.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        givers,
+        categories: InfoCategory::ALL
+            .iter()
+            .filter(|c| **c != InfoCategory::Overview)
+            .map(|c| (c.as_str(), ctx.tr.get(&format!("cat-{c}"))))
+            .collect(),
+        employee,
+        health_service,
+        today: now.date_naive().to_string(),
+        in_a_year: (now.date_naive() + chrono::Duration::days(365)).to_string(),
+        error,
+        anonymised,
+        view,
+    };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)).into_response())
+}
+
+pub async fn case(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    case_page(&st, &ctx, &id, None, None).await
+}
+
+#[derive(Template)]
+#[template(path = "denied.html")]
+struct DeniedPage {
+    base: Base,
+    case_id: String,
+    explanation: String,
+    can_break_glass: bool,
+    error: Option<FieldError>,
+}
+
+/// After a form: back to the case on success, or the case page with the error on the field.
+async fn after(
+    st: &AppState,
+    ctx: &Ctx,
+    case_id: &str,
+    field: &str,
+    result: Result<(), StoreError>,
+    anchor: &str,
+) -> PageResult {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/saker/{case_id}#{anchor}")).into_response()),
+        Err(e @ (StoreError::Invalid { .. } | StoreError::Denied(_))) => {
+            let message = translate_store_error(ctx, &e);
+            if matches!(e, StoreError::Denied(_)) && field == "reason" {
+                // The denial page carries the break-the-glass form.
+                return case_page(st, ctx, case_id, Some(FieldError { field: field.into(), message }), None).await;
+            }
+            case_page(st, ctx, case_id, Some(FieldError { field: field.into(), message }), None).await
+        }
+        Err(e) => Err(page_err(ctx)(e.into())),
+    }
+}
+
+fn user(ctx: &Ctx) -> Result<&los_domain::model::User, PageError> {
+    ctx.require_user().map_err(|e| page_err(ctx)(e))
+}
+
+#[derive(Deserialize)]
+pub struct NoteForm {
+    service: String,
+    category: String,
+    body: String,
+}
+
+pub async fn add_note(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let Some(category) = InfoCategory::parse(&f.category) else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "note-category",
+            Err(StoreError::Invalid { code: "note.category", message: "choose a category".into() }),
+            "notater",
+        )
+        .await;
+    };
+    let r = st.store.add_note(u, &id, &f.service, category, &f.body, None).await.map(|_| ());
+    after(&st, &ctx, &id, "note-body", r, "notater").await
+}
+
+#[derive(Deserialize)]
+pub struct ConsentFormData {
+    domain: String,
+    #[serde(default)]
+    giver: Vec<String>,
+    #[serde(default)]
+    from: Vec<String>,
+    #[serde(default)]
+    to: Vec<String>,
+    #[serde(default)]
+    category: Vec<String>,
+    purpose: String,
+    consequences: String,
+    form: Option<String>,
+    valid_from: String,
+    valid_to: String,
+    care_order: Option<String>,
+    measures_directed_at_parents: Option<String>,
+    both_required: Option<String>,
+}
+
+fn field_err(code: &'static str, message: &str) -> StoreError {
+    StoreError::Invalid { code, message: message.into() }
+}
+
+fn parse_consent(id: &str, f: &ConsentFormData, citizen: bool) -> Result<NewConsent, (String, StoreError)> {
+    let domain = ConsentDomain::parse(&f.domain).ok_or_else(|| {
+        ("consent-domain".to_owned(), field_err("consent.domain", "choose which law's consent rules apply"))
+    })?;
+    let mut givers = Vec::new();
+    for g in &f.giver {
+        let (p, cap) = g
+            .split_once(':')
+            .ok_or_else(|| ("consent-giver".to_owned(), field_err("consent.giver", "unknown giver")))?;
+        let cap = GiverCapacity::parse(cap)
+            .ok_or_else(|| ("consent-giver".to_owned(), field_err("consent.giver", "unknown giver")))?;
+        givers.push(((p != "-").then(|| p.to_owned()), cap));
+    }
+    if givers.is_empty() {
+        return Err(("consent-giver".into(), field_err("consent.no_giver", "choose who gives consent")));
+    }
+    let categories = f.category.iter().filter_map(|c| InfoCategory::parse(c)).collect();
+    let date = |s: &str, field: &str| {
+        s.parse::<NaiveDate>()
+            .map_err(|_| (field.to_owned(), field_err("consent.date", "write the date as yyyy-mm-dd")))
+    };
+    let form = if citizen {
+        ConsentForm::Digital
+    } else {
+        f.form
+            .as_deref()
+            .and_then(ConsentForm::parse)
+            .ok_or_else(|| ("consent-form".to_owned(), field_err("consent.form", "choose how consent was given")))?
+    };
+    Ok(NewConsent {
+        case_id: id.to_owned(),
+        domain,
+        givers,
+        from_services: f.from.clone(),
+        to_services: f.to.clone(),
+        categories,
+        purpose: f.purpose.clone(),
+        consequences: f.consequences.clone(),
+        form,
+        valid_from: date(&f.valid_from, "consent-valid-from")?,
+        valid_to: date(&f.valid_to, "consent-valid-to")?,
+        care_order: f.care_order.is_some(),
+        measures_directed_at_parents: f.measures_directed_at_parents.is_some(),
+        both_required: f.both_required.is_some(),
+    })
+}
+
+/// The form field a consent rule points at.
+fn consent_field(code: &str) -> &'static str {
+    match code {
+        "consent.wrong_givers"
+        | "consent.parent_without_responsibility"
+        | "consent.child_mismatch"
+        | "consent.no_giver" => "consent-giver",
+        "consent.empty_scope" | "consent.same_service" | "consent.unknown_service" => "consent-from",
+        "consent.not_informed" => "consent-purpose",
+        "consent.bad_period" => "consent-valid-to",
+        _ => "consent-domain",
+    }
+}
+
+pub async fn add_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ConsentFormData>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let new = match parse_consent(&id, &f, u.kind == UserKind::Citizen) {
+        Ok(n) => n,
+        Err((field, e)) => return after(&st, &ctx, &id, &field, Err(e), "samtykker").await,
+    };
+    let r = st.store.record_consent(u, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code, .. }) => consent_field(code),
+        _ => "consent-domain",
+    };
+    after(&st, &ctx, &id, field, r, "samtykker").await
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    case_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn withdraw_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(cid): Path<String>,
+    Form(f): Form<WithdrawForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.withdraw_consent(u, &cid, &f.reason).await;
+    after(&st, &ctx, &f.case_id, &format!("withdraw-{cid}"), r, "samtykker").await
+}
+
+#[derive(Deserialize)]
+pub struct RenewForm {
+    case_id: String,
+    valid_to: String,
+}
+
+pub async fn renew_consent(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(cid): Path<String>,
+    Form(f): Form<RenewForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = match f.valid_to.parse::<NaiveDate>() {
+        Ok(d) => st.store.renew_consent(u, &cid, d).await.map(|_| ()),
+        Err(_) => Err(field_err("consent.date", "write the date as yyyy-mm-dd")),
+    };
+    after(&st, &ctx, &f.case_id, &format!("renew-{cid}"), r, "samtykker").await
+}
+
+#[derive(Deserialize)]
+pub struct LegalBasisForm {
+    from: String,
+    to: String,
+    category: String,
+    reference: String,
+    justification: String,
+}
+
+pub async fn add_legal_basis(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<LegalBasisForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let Some(category) = InfoCategory::parse(&f.category) else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "basis-category",
+            Err(field_err("legal_basis.category", "choose a category")),
+            "hjemler",
+        )
+        .await;
+    };
+    let new = NewLegalBasis {
+        case_id: id.clone(),
+        from_service: f.from,
+        to_service: f.to,
+        category,
+        reference: f.reference,
+        justification: f.justification,
+        valid_to: None,
+    };
+    let r = st.store.record_legal_basis(u, new).await.map(|_| ());
+    after(&st, &ctx, &id, "basis-reference", r, "hjemler").await
+}
+
+#[derive(Deserialize)]
+pub struct BreakGlassForm {
+    reason: String,
+}
+
+pub async fn break_glass(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<BreakGlassForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    match st.store.break_glass(u, &id, &f.reason).await {
+        Ok(_) => Ok(Redirect::to(&format!("/saker/{id}")).into_response()),
+        Err(e @ (StoreError::Invalid { .. } | StoreError::Denied(_))) => {
+            let message = translate_store_error(&ctx, &e);
+            let page = DeniedPage {
+                base: Base::new(&ctx, st.demo),
+                case_id: id,
+                explanation: ctx.tr.get("break-glass-lead"),
+                can_break_glass: matches!(e, StoreError::Invalid { .. }),
+                error: Some(FieldError { field: "reason".into(), message }),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        Err(e) => Err(page_err(&ctx)(e.into())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnonymiseForm {
+    text: String,
+}
+
+pub async fn anonymise(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AnonymiseForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    match st.store.anonymise_summary(u, &id, &f.text).await {
+        Ok(a) => case_page(&st, &ctx, &id, None, Some((f.text, a))).await,
+        Err(e) => after(&st, &ctx, &id, "anon-text", Err(e), "anonym").await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HealthPrivacyForm {
+    service: String,
+    private: String,
+}
+
+pub async fn health_privacy(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HealthPrivacyForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.set_health_privacy(u, &id, &f.service, f.private == "true").await;
+    after(&st, &ctx, &id, "health-privacy", r, "helse").await
+}
+
+#[derive(Template)]
+#[template(path = "access_log.html")]
+struct AccessLogPage {
+    base: Base,
+    lines: Vec<AccessLogLine>,
+}
+
+pub async fn access_log(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let u = user(&ctx)?;
+    let lines = st.store.access_log_for(u).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    Ok(render(&AccessLogPage { base: Base::new(&ctx, st.demo), lines }))
+}
+
+#[derive(Template)]
+#[template(path = "access_report.html")]
+struct AccessReportPage {
+    base: Base,
+    report: AccessReport,
+    days: i64,
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    dager: Option<i64>,
+}
+
+pub async fn access_report(State(st): State<AppState>, ctx: Ctx, Query(q): Query<ReportQuery>) -> PageResult {
+    let u = user(&ctx)?;
+    let days = q.dager.unwrap_or(31).clamp(1, 3650);
+    let since = Utc::now() - chrono::Duration::days(days);
+    let report = st.store.access_report(u, since).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    Ok(render(&AccessReportPage { base: Base::new(&ctx, st.demo), report, days }))
+}
+
+pub async fn review_break_glass(State(st): State<AppState>, ctx: Ctx, Path(gid): Path<String>) -> PageResult {
+    let u = user(&ctx)?;
+    st.store.review_break_glass(u, &gid).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    Ok(Redirect::to("/rapporter/tilgang").into_response())
+}
+
+/// Translated text for an anonymisation warning.
+pub fn warning_text(base: &Base, w: &Warning) -> String {
+    match w {
+        Warning::SmallMunicipality => base.t.get("anon-warn-small"),
+        Warning::RareCondition { term } => base.t.with("anon-warn-rare", &[("term", term)]),
+        Warning::PlaceNamed { place } => base.t.with("anon-warn-place", &[("place", place)]),
+        Warning::PossibleName { word } => base.t.with("anon-warn-name", &[("word", word)]),
+    }
+}
+
+impl CasePage {
+    fn warning(&self, w: &Warning) -> String {
+        warning_text(&self.base, w)
+    }
+
+    fn service_name(&self, id: &str) -> String {
+        self.services.iter().find(|s| s.0 == id).map_or_else(|| id.to_owned(), |s| s.1.clone())
+    }
+
+    fn status_key(&self, s: &ConsentStatus) -> &'static str {
+        match s {
+            ConsentStatus::Active => "consent-status-active",
+            ConsentStatus::Expired => "consent-status-expired",
+            ConsentStatus::Withdrawn => "consent-status-withdrawn",
+            ConsentStatus::NotYetValid => "consent-status-not-yet",
+        }
+    }
+
+    fn form_key(&self, f: &ConsentForm) -> &'static str {
+        match f {
+            ConsentForm::Written => "form-written",
+            ConsentForm::Oral => "form-oral",
+            ConsentForm::Digital => "form-digital",
+        }
+    }
+
+    fn domains(&self) -> Vec<(&'static str, String)> {
+        ConsentDomain::ALL.iter().map(|d| (d.as_str(), self.base.t.get(&format!("domain-{d}")))).collect()
+    }
+}
