@@ -62,6 +62,22 @@ async fn start_driver() -> anyhow::Result<(Driver, Client)> {
     anyhow::bail!("chromedriver did not start: {last:?}")
 }
 
+/// Scrolls an element into view and clicks it, as a user would.
+async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
+    let el = c.find(Locator::Css(css)).await?;
+    c.execute("arguments[0].scrollIntoView({block: 'center'});", vec![serde_json::to_value(&el)?]).await?;
+    if let Err(e) = el.click().await {
+        // Keep a picture of what was in the way, for whoever reads the failure.
+        if let Ok(png) = c.screenshot().await {
+            let path = std::env::temp_dir().join("los-e2e-click-failure.png");
+            let _ = std::fs::write(&path, png);
+            eprintln!("screenshot of the failed click: {}", path.display());
+        }
+        return Err(e.into());
+    }
+    Ok(())
+}
+
 /// Runs axe-core on the current page; returns serious and critical violations.
 async fn axe(c: &Client) -> anyhow::Result<Vec<String>> {
     c.execute(AXE, vec![]).await.context("injecting axe")?;
@@ -143,10 +159,37 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
         c.find(Locator::Css("label[for='user-barnevern']")).await?.click().await?;
         c.find(Locator::Id("login-submit")).await?.click().await?;
         c.wait().for_element(Locator::Css("h1")).await?;
-        for path in ["/saker", "/saker/sak-sofia-daniel", "/saker/sak-overgang"] {
+        for path in ["/saker", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
             c.goto(&app.url(path)).await?;
+            // Open the collapsed forms so axe checks them too.
+            c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
             for v in axe(&c).await? {
                 failures.push(format!("{path}: {v}"));
+            }
+        }
+        // A consent form with an error summary.
+        c.goto(&app.url("/saker/sak-sofia-daniel")).await?;
+        c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
+        // Designsystemet animates the opening of <details> for 0.4 s.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        click(&c, "#consent-submit").await?;
+        c.wait().for_element(Locator::Id("error-summary")).await?;
+        for v in axe(&c).await? {
+            failures.push(format!("consent form error: {v}"));
+        }
+        // Pages for other users: the denial page with the break-the-glass form, the family's access log,
+        // the leader's report.
+        for (user, path) in
+            [("skole", "/saker/sak-sofia-daniel"), ("sofia", "/meg/tilgangslogg"), ("leder", "/rapporter/tilgang")]
+        {
+            c.delete_all_cookies().await?;
+            c.goto(&app.url("/logg-inn")).await?;
+            click(&c, &format!("label[for='user-{user}']")).await?;
+            click(&c, "#login-submit").await?;
+            c.wait().for_element(Locator::Css("h1")).await?;
+            c.goto(&app.url(path)).await?;
+            for v in axe(&c).await? {
+                failures.push(format!("{user} {path}: {v}"));
             }
         }
         ensure!(failures.is_empty(), "axe found serious or critical violations:\n{}", failures.join("\n"));

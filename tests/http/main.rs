@@ -3,6 +3,7 @@
 
 mod audit;
 mod cases;
+mod confidentiality;
 mod foundation;
 
 use std::future::Future;
@@ -50,6 +51,7 @@ fn main() {
     let mut all = foundation::all();
     all.extend(cases::all());
     all.extend(audit::all());
+    all.extend(confidentiality::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

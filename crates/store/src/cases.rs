@@ -966,7 +966,7 @@ impl Store {
             Some(s) => service_type::Entity::find_by_id(s.service_type).one(&txn).await?,
             None => None,
         };
-        if !st.is_some_and(|t| t.sector == "health") {
+        if st.is_none_or(|t| t.sector != "health") {
             return Err(StoreError::Invalid {
                 code: "health_privacy.not_health",
                 message: "only a health service decides this (pbrl § 3-4)".into(),

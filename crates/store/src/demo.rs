@@ -368,6 +368,30 @@ const USERS: &[Usr] = &[
         "Ungdom (17) i overgang til voksenlivet. Innbygger.",
         &[],
     ),
+    Usr(
+        "hilde",
+        "Hilde Lund",
+        "citizen",
+        Some("person-adam-mor"),
+        "Mor til Adam (17), med foreldreansvar. Innbygger.",
+        &[],
+    ),
+    Usr(
+        "helsesykepleier",
+        "Hanne Helse",
+        "employee",
+        None,
+        "Helsesykepleier i skolehelsetjenesten. Med i Adams sak.",
+        &[("mellomvik", Some("mellomvik-helsestasjon"), "case_worker")],
+    ),
+    Usr(
+        "laerer",
+        "Lise Lærer",
+        "employee",
+        None,
+        "Kontaktlærer ved Mellomvik skole, Daniels nye skole.",
+        &[("mellomvik", Some("mellomvik-skole"), "case_worker")],
+    ),
 ];
 
 struct Pers(&'static str, &'static str, &'static str, &'static str, bool, &'static str, &'static str);
@@ -381,7 +405,7 @@ const PERSONS: &[Pers] = &[
     Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
 ];
 
-const GUARDIANSHIPS: &[(&'static str, &'static str, bool)] = &[
+const GUARDIANSHIPS: &[(&str, &str, bool)] = &[
     ("person-sofia", "person-daniel", true),
     ("person-adam-mor", "person-adam", true),
     ("person-adam-far", "person-adam", true),
