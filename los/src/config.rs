@@ -22,6 +22,12 @@ pub struct GlobalArgs {
     /// Log format: text (default) or json.
     #[arg(long, global = true, env = "LOS_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Hours a break-the-glass grant lasts (default 4).
+    #[arg(long, global = true, env = "LOS_BREAK_GLASS_HOURS")]
+    pub break_glass_hours: Option<i64>,
+    /// Days before expiry a consent is warned about (default 30).
+    #[arg(long, global = true, env = "LOS_CONSENT_WARNING_DAYS")]
+    pub consent_warning_days: Option<i64>,
 }
 
 /// The optional configuration file. Flags and environment variables win over it.
@@ -34,6 +40,58 @@ pub struct FileConfig {
     pub demo: Option<bool>,
     pub secure_cookies: Option<bool>,
     pub log_format: Option<String>,
+    /// Local rules that are choices, not law.
+    #[serde(default)]
+    pub rules: RulesConfig,
+}
+
+/// `[rules]` in the configuration file: local choices the law leaves to the municipality.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    /// Hours a break-the-glass grant lasts (default 4).
+    pub break_glass_hours: Option<i64>,
+    /// Days before expiry a consent is warned about (default 30).
+    pub consent_warning_days: Option<i64>,
+    /// Service types that must know a strictly confidential address.
+    pub address_must_know_types: Option<Vec<String>>,
+    /// Kommunenummer of municipalities where anonymised facts may still identify a child.
+    pub small_municipalities: Option<Vec<String>>,
+    /// Rare conditions and unusual facts to warn about in anonymous consultations.
+    pub rare_terms: Option<Vec<String>>,
+}
+
+impl RulesConfig {
+    /// The store settings: defaults overridden by the file, validated.
+    pub fn settings(&self) -> anyhow::Result<los_store::Settings> {
+        let mut s = los_store::Settings::default();
+        if let Some(h) = self.break_glass_hours {
+            if !(1..=72).contains(&h) {
+                bail!("rules.break_glass_hours must be between 1 and 72");
+            }
+            s.break_glass_hours = h;
+        }
+        if let Some(d) = self.consent_warning_days {
+            if !(0..=365).contains(&d) {
+                bail!("rules.consent_warning_days must be between 0 and 365");
+            }
+            s.consent_warning_days = d;
+        }
+        if let Some(t) = &self.address_must_know_types {
+            s.address_must_know_types = t.clone();
+        }
+        if let Some(m) = &self.small_municipalities {
+            for k in m {
+                los_domain::ident::Kommunenummer::parse(k)
+                    .with_context(|| format!("rules.small_municipalities: {k}"))?;
+            }
+            s.small_municipalities = m.clone();
+        }
+        if let Some(r) = &self.rare_terms {
+            s.rare_terms = r.iter().map(|t| t.to_lowercase()).collect();
+        }
+        Ok(s)
+    }
 }
 
 impl FileConfig {
@@ -49,6 +107,7 @@ impl FileConfig {
 pub struct Config {
     pub database: DatabaseUrl,
     pub audit_key: AuditKey,
+    pub settings: los_store::Settings,
 }
 
 const DEFAULT_DIR: &str = "data";
@@ -77,7 +136,14 @@ impl Config {
                 key_file(&dir.join("audit.key"))?
             }
         };
-        Ok(Config { database, audit_key })
+        let mut settings = file.rules.settings()?;
+        if let Some(h) = args.break_glass_hours {
+            settings.break_glass_hours = h.clamp(1, 72);
+        }
+        if let Some(d) = args.consent_warning_days {
+            settings.consent_warning_days = d.clamp(0, 365);
+        }
+        Ok(Config { database, audit_key, settings })
     }
 }
 

@@ -111,7 +111,8 @@ async fn main() -> ExitCode {
 }
 
 async fn open(config: &Config) -> anyhow::Result<Store> {
-    let store = Store::connect(&config.database, config.audit_key.clone()).await?;
+    let store =
+        Store::connect(&config.database, config.audit_key.clone()).await?.with_settings(config.settings.clone());
     tracing::info!(database = %config.database.redacted(), backend = store.backend().as_str(), "connected");
     Ok(store)
 }

@@ -92,3 +92,30 @@ fn bad_database_urls_stop_with_a_clear_message() {
     assert!(!t.contains("secret"), "password leaked: {t}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn configuration_file_is_read_and_validated() {
+    let dir = tmp();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/los.example.toml");
+    // The example file parses; the database flag wins over the file.
+    let o = Command::new(env!("CARGO_BIN_EXE_los"))
+        .args(["--config", example, "migrate", "--database"])
+        .arg(format!("sqlite://{}", dir.join("los.sqlite").display()))
+        .env("LOS_AUDIT_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(o.status.success() && text(&o).contains("up to date"), "{}", text(&o));
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[rules]\nbreak_glass_hours = 500\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_los"))
+        .args(["--config", bad.to_str().unwrap(), "migrate"])
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("los.sqlite").display()))
+        .env("LOS_AUDIT_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(!o.status.success() && text(&o).contains("break_glass_hours must be between 1 and 72"), "{}", text(&o));
+    std::fs::write(&bad, "databse = \"typo\"\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_los")).args(["--config", bad.to_str().unwrap(), "migrate"]).output().unwrap();
+    assert!(!o.status.success() && text(&o).contains("unknown field"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

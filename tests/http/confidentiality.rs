@@ -16,7 +16,54 @@ crate::tests!(
     family_sees_who_read_their_data,
     consent_pages_record_withdraw_and_renew,
     anonymous_consultation_removes_identifiers,
+    family_gives_a_relative_access_to_the_overview,
 );
+
+async fn family_gives_a_relative_access_to_the_overview(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let gran = app.token("mormor").await?;
+    let (status, err) = app.api_get(&gran, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 403 && err["code"] == "denied.not_family", "{status} {err}");
+    let sofia = app.logged_in("sofia").await?;
+    // A mistyped number: a clear message on the field, and nothing changes.
+    let res = sofia.post(app.url("/saker/sak-sofia-daniel/familie")).form(&[("fnr", "19886212345")]).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    let html = res.text().await?;
+    ensure!(
+        html.contains("kontrollsiffer")
+            && html.contains("aria-invalid=\"true\"")
+            && html.contains("href=\"#relative-fnr\""),
+        "field error"
+    );
+    let (status, _) = app.api_get(&gran, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 403, "a refused invitation changed something");
+    // The right number gives access to the overview only.
+    let fnr = los_store::demo::synthetic_fnr("1962-08-19".parse()?);
+    let res = sofia.post(app.url("/saker/sak-sofia-daniel/familie")).form(&[("fnr", fnr.as_str())]).send().await?;
+    ensure!(res.status().is_redirection(), "invite: {}", res.status());
+    let (status, case) = app.api_get(&gran, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200 && case["access_basis"].as_str().unwrap().contains("given access"), "{status} {case}");
+    ensure!(
+        case["notes"].as_array().unwrap().is_empty() && case["hidden_notes"].as_u64().unwrap() >= 3,
+        "overview only: {case}"
+    );
+    ensure!(case["address"].is_null(), "the protected address stays hidden");
+    // Services cannot hand out the family's access.
+    let teacher = app.logged_in("laerer").await?;
+    let res = teacher.post(app.url("/saker/sak-sofia-daniel/familie")).form(&[("fnr", fnr.as_str())]).send().await?;
+    ensure!(res.status() == 422 || res.status() == 403, "{}", res.status());
+    // Sofia takes it back.
+    let res = sofia
+        .post(app.url("/saker/sak-sofia-daniel/familie/fjern"))
+        .form(&[("person", "person-mormor")])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "revoke: {}", res.status());
+    let (status, _) = app.api_get(&gran, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 403, "access must end when the family takes it back");
+    app.stop().await;
+    Ok(())
+}
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
     let res = reqwest::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().await?;

@@ -288,13 +288,42 @@ impl Case {
     }
 }
 
-/// A parent's or guardian's link to a child.
+coded_enum!(
+    /// How an adult is linked to a child.
+    Relation {
+        /// A parent (with or without parental responsibility).
+        Parent = "parent",
+        /// A foster parent; sees the case only when the child welfare service has authorised it.
+        FosterParent = "foster_parent",
+        /// A relative the family invited; sees the shared overview only.
+        InvitedRelative = "invited_relative",
+    }
+);
+
+/// An adult's link to a child.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardianship {
     pub adult_person_id: String,
     pub child_person_id: String,
+    pub relation: Relation,
     /// Parental responsibility (foreldreansvar).
     pub parental_responsibility: bool,
+    /// Access given explicitly: by the family (an invited relative, a parent without responsibility) or by
+    /// the child welfare service (a foster parent).
+    pub access_granted: bool,
+}
+
+impl Guardianship {
+    /// A parent with parental responsibility.
+    pub fn parent(adult: &str, child: &str, responsibility: bool) -> Self {
+        Guardianship {
+            adult_person_id: adult.into(),
+            child_person_id: child.into(),
+            relation: Relation::Parent,
+            parental_responsibility: responsibility,
+            access_granted: false,
+        }
+    }
 }
 
 /// A record a service keeps in a case (a note), owned by that service. Changes are new versions.

@@ -20,7 +20,7 @@
 
 use chrono::{DateTime, Utc};
 use los_domain::consent::{Consent, InfoCategory, LegalBasis};
-use los_domain::model::{Guardianship, Participation, Role, User, UserKind};
+use los_domain::model::{Guardianship, Participation, Relation, Role, User, UserKind};
 use serde::{Deserialize, Serialize};
 
 /// What the actor wants to do.
@@ -288,8 +288,13 @@ fn citizen_rule(actor: &User, action: Action, case: &CaseFacts<'_>, category: Op
     if person == case.child_person_id {
         return Decision::allow("own_case", format!("the child or young person {person} reads their own case"));
     }
-    match case.guardianships.iter().find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id) {
-        Some(g) if g.parental_responsibility => {
+    let Some(g) =
+        case.guardianships.iter().find(|g| g.adult_person_id == person && g.child_person_id == case.child_person_id)
+    else {
+        return Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id));
+    };
+    match g.relation {
+        Relation::Parent if g.parental_responsibility => {
             if category == Some(InfoCategory::Health) {
                 if case.child_age >= 16 {
                     return Decision::deny(
@@ -309,11 +314,35 @@ fn citizen_rule(actor: &User, action: Action, case: &CaseFacts<'_>, category: Op
                 format!("parent {person} with parental responsibility for the child in case {}", case.case_id),
             )
         }
-        Some(_) => Decision::deny(
+        Relation::FosterParent if g.access_granted => {
+            if category == Some(InfoCategory::Health) && case.child_age >= 16 {
+                return Decision::deny(
+                    "health_private_16",
+                    "from 16 the young person's health information is not shared with those who care for them (pbrl § 3-4)",
+                );
+            }
+            Decision::allow(
+                "foster_parent",
+                format!("foster parent {person} authorised by the child welfare service in case {}", case.case_id),
+            )
+        }
+        Relation::InvitedRelative | Relation::Parent if g.access_granted => match category {
+            None | Some(InfoCategory::Overview) => Decision::allow(
+                "invited_by_family",
+                format!("{person} was given access to the shared overview of case {} by the family", case.case_id),
+            ),
+            Some(_) => Decision::deny(
+                "overview_only",
+                "access given by the family covers the shared overview, not the services' records",
+            ),
+        },
+        Relation::Parent => Decision::deny(
             "no_parental_responsibility",
             "a parent without parental responsibility sees nothing unless given access",
         ),
-        None => Decision::deny("not_family", format!("you are not the child or a parent in case {}", case.case_id)),
+        Relation::FosterParent | Relation::InvitedRelative => {
+            Decision::deny("access_not_granted", format!("you have not been given access to case {}", case.case_id))
+        }
     }
 }
 

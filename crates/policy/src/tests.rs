@@ -206,10 +206,7 @@ fn break_glass_is_time_limited() {
 
 #[test]
 fn parents_and_young_peoples_health_information() {
-    let g = [
-        Guardianship { adult_person_id: "mum".into(), child_person_id: "child".into(), parental_responsibility: true },
-        Guardianship { adult_person_id: "dad".into(), child_person_id: "child".into(), parental_responsibility: false },
-    ];
+    let g = [Guardianship::parent("mum", "child", true), Guardianship::parent("dad", "child", false)];
     let mut f = facts(&[], &g, &[], &[], &[]);
     let mum = citizen("m", "mum");
     let health = |f: CaseFacts<'_>| {
@@ -401,7 +398,7 @@ proptest! {
     /// Citizens never write, and read only their own or their children's cases (with responsibility).
     #[test]
     fn citizens_read_only_own_family(person in 0u8..4, child in 0u8..4, resp in any::<bool>(), is_parent in any::<bool>(), cat in arb_category()) {
-        let g: Vec<Guardianship> = if is_parent { vec![Guardianship { adult_person_id: format!("p{person}"), child_person_id: format!("p{child}"), parental_responsibility: resp }] } else { vec![] };
+        let g: Vec<Guardianship> = if is_parent { vec![Guardianship::parent(&format!("p{person}"), &format!("p{child}"), resp)] } else { vec![] };
         let child_id = format!("p{child}");
         let mut f = facts(&[], &g, &[], &[], &[]);
         f.child_person_id = &child_id;
@@ -412,4 +409,31 @@ proptest! {
         let expected = person == child || (is_parent && resp);
         prop_assert_eq!(authorize(&actor, Action::Read, &Resource::Case(f), now()).is_allow(), expected);
     }
+}
+
+#[test]
+fn foster_parents_and_invited_relatives() {
+    let mut foster = Guardianship::parent("foster", "child", false);
+    foster.relation = los_domain::model::Relation::FosterParent;
+    let mut gran = Guardianship::parent("gran", "child", false);
+    gran.relation = los_domain::model::Relation::InvitedRelative;
+    let mut dad = Guardianship::parent("dad", "child", false);
+    let g = [foster.clone(), gran.clone(), dad.clone()];
+    let f = facts(&[], &g, &[], &[], &[]);
+    let read = |who: &str, f: CaseFacts<'_>| authorize(&citizen(who, who), Action::Read, &Resource::Case(f), now());
+    // Without access given, none of them sees anything.
+    for who in ["foster", "gran", "dad"] {
+        assert!(!read(who, f).is_allow(), "{who}");
+    }
+    foster.access_granted = true;
+    gran.access_granted = true;
+    dad.access_granted = true;
+    let g = [foster, gran, dad];
+    let f = facts(&[], &g, &[], &[], &[]);
+    assert!(matches!(read("foster", f), Decision::Allow(Basis { code: "foster_parent", .. })));
+    assert!(matches!(read("gran", f), Decision::Allow(Basis { code: "invited_by_family", .. })));
+    assert!(matches!(read("dad", f), Decision::Allow(Basis { code: "invited_by_family", .. })));
+    let notes = Resource::CaseInfo { case: f, owner_service: "s", category: InfoCategory::General };
+    assert!(!authorize(&citizen("gran", "gran"), Action::Read, &notes, now()).is_allow(), "overview only");
+    assert!(authorize(&citizen("foster", "foster"), Action::Read, &notes, now()).is_allow());
 }

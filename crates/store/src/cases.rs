@@ -12,7 +12,7 @@ use los_domain::consent::{
     LegalBasis, validate_givers,
 };
 use los_domain::ident::{Fodselsnummer, Kommunenummer};
-use los_domain::model::{Case, Guardianship, Note, Participation, Person, User};
+use los_domain::model::{Case, Guardianship, Note, Participation, Person, Relation, User};
 use los_policy::{Action, Basis, BreakGlassGrant, CaseFacts, Decision, DenyReason, Resource, authorize};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -46,8 +46,8 @@ pub struct CaseView {
     /// The services the actor works in that take part in this case.
     pub my_services: Vec<String>,
     pub child_age: u32,
-    /// Parents and others linked to the child: (person id, name, parental responsibility).
-    pub family: Vec<(String, String, bool)>,
+    /// Adults linked to the child: (person id, name, parental responsibility, relation, access granted).
+    pub family: Vec<(String, String, bool, Relation, bool)>,
 }
 
 /// A line of the case list.
@@ -280,12 +280,16 @@ pub(crate) async fn load(
         .all(conn)
         .await?
         .into_iter()
-        .map(|g| Guardianship {
-            adult_person_id: g.adult_person_id,
-            child_person_id: g.child_person_id,
-            parental_responsibility: g.parental_responsibility,
+        .map(|g| {
+            Ok(Guardianship {
+                relation: parse_enum(&g.relation, Relation::parse, "relation")?,
+                adult_person_id: g.adult_person_id,
+                child_person_id: g.child_person_id,
+                parental_responsibility: g.parental_responsibility,
+                access_granted: g.access_granted,
+            })
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     let consent_rows = consent::Entity::find()
         .filter(consent::Column::CaseId.eq(row.id.as_str()))
         .order_by_asc(consent::Column::RecordedAt)
@@ -516,7 +520,7 @@ impl Store {
         let mut family = Vec::new();
         for g in &l.guardianships {
             let p = load_person(&txn, &g.adult_person_id).await?;
-            family.push((p.id.clone(), p.full_name(), g.parental_responsibility));
+            family.push((p.id.clone(), p.full_name(), g.parental_responsibility, g.relation, g.access_granted));
         }
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
@@ -1116,6 +1120,124 @@ impl Store {
         am.reviewed_at = Set(Some(now));
         am.reviewed_by = Set(Some(actor.id.clone()));
         break_glass::Entity::update(am).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// A parent with parental responsibility (or the young person from 15) gives a relative, identified by
+    /// fødselsnummer, access to the shared overview of the case. The relative must be known to Los.
+    pub async fn invite_relative(
+        &self,
+        actor: &User,
+        case_id: &str,
+        fnr: &Fodselsnummer,
+    ) -> Result<String, StoreError> {
+        let now = Utc::now();
+        let txn = self.begin_audited().await?;
+        let l = self.load_case(&txn, case_id, now).await?;
+        let me = actor.person_id.as_deref().unwrap_or_default();
+        let d = if actor.kind != los_domain::model::UserKind::Citizen {
+            Decision::Deny(DenyReason { code: "family_only", detail: "only the family invites relatives".into() })
+        } else if me == l.child.id && l.child_age >= 15
+            || l.guardianships
+                .iter()
+                .any(|g| g.adult_person_id == me && g.relation == Relation::Parent && g.parental_responsibility)
+        {
+            Decision::Allow(Basis {
+                code: "family_invites",
+                detail: format!("{} gives a relative access to the overview of case {case_id}", actor.id),
+                via_service: None,
+                role: None,
+            })
+        } else {
+            Decision::Deny(DenyReason {
+                code: "family_only",
+                detail: "only a parent with parental responsibility, or the young person from 15, invites relatives"
+                    .into(),
+            })
+        };
+        let (_, txn) = self
+            .decide(txn, d, entry(actor, "invite_relative", "case", case_id, case_id), Some(InfoCategory::Overview))
+            .await?;
+        let Some(relative) = person::Entity::find().filter(person::Column::Fnr.eq(fnr.as_str())).one(&txn).await?
+        else {
+            return Err(StoreError::Invalid {
+                code: "relative.unknown",
+                message: "no person with that fødselsnummer is known to Los".into(),
+            });
+        };
+        if relative.id == l.child.id || relative.id == me {
+            return Err(StoreError::Invalid {
+                code: "relative.self",
+                message: "invite someone other than yourself or the child".into(),
+            });
+        }
+        match guardianship::Entity::find_by_id((relative.id.clone(), l.child.id.clone())).one(&txn).await? {
+            Some(g) => {
+                let mut am: guardianship::ActiveModel = g.into();
+                am.access_granted = Set(true);
+                guardianship::Entity::update(am).exec(&txn).await?;
+            }
+            None => {
+                guardianship::Entity::insert(guardianship::ActiveModel {
+                    adult_person_id: Set(relative.id.clone()),
+                    child_person_id: Set(l.child.id.clone()),
+                    parental_responsibility: Set(false),
+                    relation: Set(Relation::InvitedRelative.as_str().into()),
+                    access_granted: Set(true),
+                })
+                .exec_without_returning(&txn)
+                .await?;
+            }
+        }
+        audit::append(
+            &txn,
+            self.key(),
+            vec![NewEntry {
+                outcome: Some(Outcome::Allow),
+                basis: format!("person {} may see the overview of case {case_id}", relative.id),
+                ..entry(actor, "grant_access", "person", &relative.id, case_id)
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(relative.id)
+    }
+
+    /// The family takes back a relative's access.
+    pub async fn revoke_relative(&self, actor: &User, case_id: &str, person_id: &str) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let txn = self.begin_audited().await?;
+        let l = self.load_case(&txn, case_id, now).await?;
+        let me = actor.person_id.as_deref().unwrap_or_default();
+        let allowed = actor.kind == los_domain::model::UserKind::Citizen
+            && (me == l.child.id && l.child_age >= 15
+                || l.guardianships
+                    .iter()
+                    .any(|g| g.adult_person_id == me && g.relation == Relation::Parent && g.parental_responsibility));
+        let d = if allowed {
+            Decision::Allow(Basis {
+                code: "family_revokes",
+                detail: format!("{} takes back access for {person_id}", actor.id),
+                via_service: None,
+                role: None,
+            })
+        } else {
+            Decision::Deny(DenyReason {
+                code: "family_only",
+                detail: "only the family takes back access it gave".into(),
+            })
+        };
+        let (_, txn) = self
+            .decide(txn, d, entry(actor, "revoke_access", "person", person_id, case_id), Some(InfoCategory::Overview))
+            .await?;
+        let Some(g) = guardianship::Entity::find_by_id((person_id.to_owned(), l.child.id.clone())).one(&txn).await?
+        else {
+            return Err(StoreError::NotFound { kind: "relative", id: person_id.to_owned() });
+        };
+        let mut am: guardianship::ActiveModel = g.into();
+        am.access_granted = Set(false);
+        guardianship::Entity::update(am).exec(&txn).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -369,6 +369,14 @@ const USERS: &[Usr] = &[
         &[],
     ),
     Usr(
+        "mormor",
+        "Randi Berg",
+        "citizen",
+        Some("person-mormor"),
+        "Mormor til Daniel. Ser saken bare hvis Sofia gir henne tilgang.",
+        &[],
+    ),
+    Usr(
         "hilde",
         "Hilde Lund",
         "citizen",
@@ -403,6 +411,7 @@ const PERSONS: &[Pers] = &[
     Pers("person-adam", "Adam", "Lund", "2009-06-15", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
+    Pers("person-mormor", "Randi", "Berg", "1962-08-19", false, STORVIK, "Havnegata 3, 9902 Storvik"),
 ];
 
 const GUARDIANSHIPS: &[(&str, &str, bool)] = &[
@@ -489,8 +498,9 @@ fn date(s: &str) -> NaiveDate {
     s.parse().expect("valid demo date")
 }
 
-/// A synthetic (Tenor-style) number for a birth date.
-fn synthetic_fnr(birth: NaiveDate) -> Fodselsnummer {
+/// The synthetic (Tenor-style) number the demo gives a person born on `birth`: the first individnummer
+/// with valid check digits. Public so tests can find a demo person by number.
+pub fn synthetic_fnr(birth: NaiveDate) -> Fodselsnummer {
     (1..999).find_map(|i| Fodselsnummer::synthetic(birth, i)).expect("some individnummer gives valid check digits")
 }
 
@@ -821,6 +831,8 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             adult_person_id: Set((*adult).into()),
             child_person_id: Set((*child).into()),
             parental_responsibility: Set(*resp),
+            relation: Set("parent".into()),
+            access_granted: Set(false),
         })
         .exec_without_returning(txn)
         .await?;

@@ -178,6 +178,8 @@ pub mod guardianship {
         #[sea_orm(primary_key, auto_increment = false)]
         pub child_person_id: String,
         pub parental_responsibility: bool,
+        pub relation: String,
+        pub access_granted: bool,
     }
     entity_boilerplate!();
 }

@@ -555,8 +555,24 @@ fn token_hash(secret: &str) -> String {
 }
 
 fn demo_order(id: &str) -> (usize, String) {
-    const ORDER: [&str; 12] =
-        ["admin", "leder", "ke", "barnevern", "skole", "sofia", "nav", "uk", "ot", "krisesenter", "adam", "jonas"];
+    const ORDER: [&str; 16] = [
+        "admin",
+        "leder",
+        "ke",
+        "barnevern",
+        "skole",
+        "sofia",
+        "nav",
+        "uk",
+        "ot",
+        "krisesenter",
+        "laerer",
+        "helsesykepleier",
+        "adam",
+        "jonas",
+        "hilde",
+        "mormor",
+    ];
     (ORDER.iter().position(|o| *o == id).unwrap_or(ORDER.len()), id.to_owned())
 }
 

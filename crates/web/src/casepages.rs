@@ -10,7 +10,7 @@ use axum_extra::extract::Form;
 use chrono::{NaiveDate, Utc};
 use los_domain::anonymise::{Anonymised, Warning};
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentStatus, GiverCapacity, InfoCategory};
-use los_domain::model::{Role, UserKind};
+use los_domain::model::{Relation, Role, UserKind};
 use los_store::{AccessLogLine, AccessReport, CaseSummary, CaseView, NewConsent, NewLegalBasis, StoreError};
 use serde::Deserialize;
 
@@ -99,6 +99,8 @@ struct CasePage {
     givers: Vec<(String, String)>,
     categories: Vec<(&'static str, String)>,
     employee: bool,
+    /// The family member may give relatives access.
+    may_invite: bool,
     health_service: Option<String>,
     today: String,
     in_a_year: String,
@@ -167,6 +169,10 @@ async fn case_page(
         })
         .collect();
     let employee = user.kind == UserKind::Employee;
+    let me = user.person_id.as_deref().unwrap_or_default();
+    let may_invite = !employee
+        && (me == view.child.id && view.child_age >= 15
+            || view.family.iter().any(|f| f.0 == me && f.2 && f.3 == Relation::Parent));
     let mut givers = Vec::new();
     if employee || user.person_id.as_deref() == Some(view.child.id.as_str()) {
         givers.push((
@@ -174,8 +180,8 @@ async fn case_page(
             format!("{} ({})", view.child.full_name(), ctx.tr.get("giver-child")),
         ));
     }
-    for (pid, pname, resp) in &view.family {
-        if *resp && (employee || user.person_id.as_deref() == Some(pid.as_str())) {
+    for (pid, pname, resp, relation, _) in &view.family {
+        if *resp && *relation == Relation::Parent && (employee || user.person_id.as_deref() == Some(pid.as_str())) {
             givers.push((format!("{pid}:parent"), format!("{pname} ({})", ctx.tr.get("giver-parent"))));
         }
     }
@@ -198,6 +204,7 @@ async fn case_page(
             .map(|c| (c.as_str(), ctx.tr.get(&format!("cat-{c}"))))
             .collect(),
         employee,
+        may_invite,
         health_service,
         today: now.date_naive().to_string(),
         in_a_year: (now.date_naive() + chrono::Duration::days(365)).to_string(),
@@ -526,6 +533,46 @@ pub async fn health_privacy(
     after(&st, &ctx, &id, "health-privacy", r, "helse").await
 }
 
+#[derive(Deserialize)]
+pub struct InviteForm {
+    fnr: String,
+}
+
+/// The family gives a relative access to the shared overview, by fødselsnummer.
+pub async fn invite_relative(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<InviteForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = match los_domain::ident::Fodselsnummer::parse_with(&f.fnr, st.ident_options()) {
+        Ok(fnr) => st.store.invite_relative(u, &id, &fnr).await.map(|_| ()),
+        Err(e) => {
+            let message =
+                ctx.tr.try_get(&format!("err-{}", e.rule().replace('.', "-"))).unwrap_or_else(|| e.to_string());
+            return case_page(&st, &ctx, &id, Some(FieldError { field: "relative-fnr".into(), message }), None).await;
+        }
+    };
+    after(&st, &ctx, &id, "relative-fnr", r, "familie").await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    person: String,
+}
+
+pub async fn revoke_relative(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<RevokeForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.revoke_relative(u, &id, &f.person).await;
+    after(&st, &ctx, &id, "relative-fnr", r, "familie").await
+}
+
 #[derive(Template)]
 #[template(path = "access_log.html")]
 struct AccessLogPage {
@@ -599,6 +646,14 @@ impl CasePage {
             ConsentForm::Written => "form-written",
             ConsentForm::Oral => "form-oral",
             ConsentForm::Digital => "form-digital",
+        }
+    }
+
+    fn relation_key(&self, r: &Relation) -> &'static str {
+        match r {
+            Relation::Parent => "col-parent",
+            Relation::FosterParent => "relation-foster-parent",
+            Relation::InvitedRelative => "relation-invited-relative",
         }
     }
 

@@ -38,6 +38,13 @@ pub struct AppState {
     pub secure_cookies: bool,
 }
 
+impl AppState {
+    /// How identity numbers typed by users are parsed: synthetic test numbers only in demo mode.
+    pub fn ident_options(&self) -> los_domain::ident::ParseOptions {
+        los_domain::ident::ParseOptions { allow_synthetic: self.demo }
+    }
+}
+
 /// `GET /health`: the process runs and the database answers.
 async fn health(State(st): State<AppState>) -> Response {
     match st.store.ping().await {
@@ -131,6 +138,8 @@ pub fn router(state: AppState) -> Router {
         .route("/saker/{id}/nodtilgang", post(casepages::break_glass))
         .route("/saker/{id}/anonym", post(casepages::anonymise))
         .route("/saker/{id}/helse-skjerming", post(casepages::health_privacy))
+        .route("/saker/{id}/familie", post(casepages::invite_relative))
+        .route("/saker/{id}/familie/fjern", post(casepages::revoke_relative))
         .route("/samtykker/{id}/trekk", post(casepages::withdraw_consent))
         .route("/samtykker/{id}/forny", post(casepages::renew_consent))
         .route("/meg/tilgangslogg", get(casepages::access_log))
