@@ -115,7 +115,8 @@ fn configuration_file_is_read_and_validated() {
         .unwrap();
     assert!(!o.status.success() && text(&o).contains("break_glass_hours must be between 1 and 72"), "{}", text(&o));
     std::fs::write(&bad, "databse = \"typo\"\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_los")).args(["--config", bad.to_str().unwrap(), "migrate"]).output().unwrap();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_los")).args(["--config", bad.to_str().unwrap(), "migrate"]).output().unwrap();
     assert!(!o.status.success() && text(&o).contains("unknown field"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -78,6 +78,20 @@ async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Logs in through the demo picker and waits until the case list has loaded.
+async fn login(c: &Client, app: &TestApp, user: &str) -> anyhow::Result<()> {
+    c.goto(&app.url("/logg-inn")).await?;
+    click(c, &format!("label[for='user-{user}']")).await?;
+    click(c, "#login-submit").await?;
+    for _ in 0..100 {
+        if c.current_url().await?.path() == "/saker" {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("login as {user} did not reach /saker")
+}
+
 /// Runs axe-core on the current page; returns serious and critical violations.
 async fn axe(c: &Client) -> anyhow::Result<Vec<String>> {
     c.execute(AXE, vec![]).await.context("injecting axe")?;
@@ -105,9 +119,14 @@ async fn login_and_open_service_directory() -> anyhow::Result<()> {
     let (_driver, c) = start_driver().await?;
     let result = async {
         c.goto(&app.url("/logg-inn")).await?;
-        c.find(Locator::Css("label[for='user-barnevern']")).await?.click().await?;
-        c.find(Locator::Id("login-submit")).await?.click().await?;
-        c.wait().for_element(Locator::Css("h1")).await?;
+        click(&c, "label[for='user-barnevern']").await?;
+        click(&c, "#login-submit").await?;
+        for _ in 0..50 {
+            if c.current_url().await?.path() == "/saker" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let body = c.find(Locator::Css("body")).await?.text().await?;
         ensure!(body.contains("Berit Vern"), "not logged in as barnevern: {body}");
         // Open the service directory from the main menu.
@@ -121,6 +140,13 @@ async fn login_and_open_service_directory() -> anyhow::Result<()> {
         // Filter by sector without JavaScript semantics: a plain GET form.
         c.find(Locator::Css("#sektor option[value='justice']")).await?.click().await?;
         c.find(Locator::Css(".filter-form button")).await?.click().await?;
+        // Wait for the new page before reading the table (the old one goes stale).
+        for _ in 0..50 {
+            if c.current_url().await?.query().is_some_and(|q| q.contains("sektor=justice")) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
         ensure!(
             table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik"),
@@ -147,6 +173,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             "/lovverk",
             "/kommuner",
             "/kommuner?q=0012",
+            "/hvem-bestemmer",
             "/finnes-ikke",
         ];
         for path in public {
@@ -155,10 +182,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
                 failures.push(format!("{path}: {v}"));
             }
         }
-        c.goto(&app.url("/logg-inn")).await?;
-        c.find(Locator::Css("label[for='user-barnevern']")).await?.click().await?;
-        c.find(Locator::Id("login-submit")).await?.click().await?;
-        c.wait().for_element(Locator::Css("h1")).await?;
+        login(&c, &app, "barnevern").await?;
         for path in ["/saker", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
             c.goto(&app.url(path)).await?;
             // Open the collapsed forms so axe checks them too.
@@ -183,10 +207,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             [("skole", "/saker/sak-sofia-daniel"), ("sofia", "/meg/tilgangslogg"), ("leder", "/rapporter/tilgang")]
         {
             c.delete_all_cookies().await?;
-            c.goto(&app.url("/logg-inn")).await?;
-            click(&c, &format!("label[for='user-{user}']")).await?;
-            click(&c, "#login-submit").await?;
-            c.wait().for_element(Locator::Css("h1")).await?;
+            login(&c, &app, user).await?;
             c.goto(&app.url(path)).await?;
             for v in axe(&c).await? {
                 failures.push(format!("{user} {path}: {v}"));

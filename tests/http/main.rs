@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod confidentiality;
 mod foundation;
+mod scenarios;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,6 +53,7 @@ fn main() {
     all.extend(cases::all());
     all.extend(audit::all());
     all.extend(confidentiality::all());
+    all.extend(scenarios::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

@@ -4,5 +4,6 @@
 
 pub mod anonymise;
 pub mod consent;
+pub mod coordination;
 pub mod ident;
 pub mod model;

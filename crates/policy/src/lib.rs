@@ -31,6 +31,8 @@ pub enum Action {
     Write,
     /// Open a case outside normal access, giving a reason.
     BreakGlass,
+    /// Decide a dispute about who coordinates, as the municipality's decision-maker.
+    Decide,
 }
 
 impl Action {
@@ -40,6 +42,7 @@ impl Action {
             Action::Read => "read",
             Action::Write => "write",
             Action::BreakGlass => "break_glass",
+            Action::Decide => "decide",
         }
     }
 }
@@ -70,6 +73,9 @@ pub struct CaseFacts<'a> {
     /// A health service accepted the child's reasons (age 12–16) for keeping health information from the
     /// parents (pbrl § 3-4 second paragraph).
     pub health_private_from_parents: bool,
+    /// When a dispute about who coordinates is open: the role that decides it (spec 01 §6.3), who may then
+    /// read the shared overview of the case and decide.
+    pub dispute_decider: Option<Role>,
 }
 
 /// What the actor wants to act on.
@@ -151,7 +157,7 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
     match resource {
         Resource::PublicReference => match action {
             Action::Read => Decision::allow("public", "public reference information"),
-            Action::Write | Action::BreakGlass => config_rule(actor),
+            Action::Write | Action::BreakGlass | Action::Decide => config_rule(actor),
         },
         Resource::Configuration => config_rule(actor),
         Resource::AuditChain => {
@@ -224,6 +230,24 @@ fn employee_denial(actor: &User, case: &CaseFacts<'_>) -> Decision {
 }
 
 fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
+    let decider = case.dispute_decider.filter(|r| has_role(actor, *r));
+    if action == Action::Decide {
+        return match decider {
+            Some(role) => Decision::Allow(Basis {
+                code: "dispute_decider",
+                detail: format!(
+                    "{} as {} decides who coordinates in case {} (the municipality's delegation)",
+                    actor.id, role, case.case_id
+                ),
+                via_service: None,
+                role: Some(role),
+            }),
+            None => Decision::deny(
+                "not_decision_maker",
+                "only the municipality's configured decision-maker decides a dispute about who coordinates, and only while one is open",
+            ),
+        };
+    }
     match actor.kind {
         UserKind::Employee => {
             if let Some((service, role, p)) = participating(actor, case, now) {
@@ -241,7 +265,19 @@ fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<U
                         "already_has_access",
                         "your service takes part in the case; no emergency access is needed",
                     ),
+                    Action::Decide => unreachable!("handled above"),
                 };
+            }
+            if let (Some(role), Action::Read) = (decider, action) {
+                return Decision::Allow(Basis {
+                    code: "dispute_decider",
+                    detail: format!(
+                        "{} as {} reads the dossier of the open coordination dispute in case {} (the municipality's delegation)",
+                        actor.id, role, case.case_id
+                    ),
+                    via_service: None,
+                    role: Some(role),
+                });
             }
             match action {
                 Action::Read => match active_grant(actor, case, now) {
@@ -271,6 +307,7 @@ fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<U
                     }),
                     None => employee_denial(actor, case),
                 },
+                Action::Decide => unreachable!("handled above"),
             }
         }
         UserKind::Citizen => citizen_rule(actor, action, case, None),
@@ -372,7 +409,9 @@ fn info_rule(
                         via_service: Some(service.to_owned()),
                         role: Some(role),
                     }),
-                    Action::BreakGlass => Decision::deny("already_has_access", "your service owns this information"),
+                    Action::BreakGlass | Action::Decide => {
+                        Decision::deny("already_has_access", "your service owns this information")
+                    }
                 };
             }
             if action != Action::Read {

@@ -95,6 +95,7 @@ fn facts<'a>(
         legal_bases: bases,
         grants,
         health_private_from_parents: false,
+        dispute_decider: None,
     }
 }
 
@@ -436,4 +437,24 @@ fn foster_parents_and_invited_relatives() {
     let notes = Resource::CaseInfo { case: f, owner_service: "s", category: InfoCategory::General };
     assert!(!authorize(&citizen("gran", "gran"), Action::Read, &notes, now()).is_allow(), "overview only");
     assert!(authorize(&citizen("foster", "foster"), Action::Read, &notes, now()).is_allow());
+}
+
+#[test]
+fn the_decision_maker_reads_and_decides_only_while_a_dispute_is_open() {
+    let parts = [part("school", None)];
+    let ke = employee("ke", &[(Some("ke-unit"), Role::CoordinatingUnitHandler)]);
+    let mut f = facts(&parts, &[], &[], &[], &[]);
+    assert!(!authorize(&ke, Action::Decide, &Resource::Case(f), now()).is_allow());
+    assert!(!authorize(&ke, Action::Read, &Resource::Case(f), now()).is_allow());
+    f.dispute_decider = Some(Role::CoordinatingUnitHandler);
+    assert!(authorize(&ke, Action::Decide, &Resource::Case(f), now()).is_allow());
+    assert!(matches!(
+        authorize(&ke, Action::Read, &Resource::Case(f), now()),
+        Decision::Allow(Basis { code: "dispute_decider", .. })
+    ));
+    // The dossier, not the services' own records.
+    let info = Resource::CaseInfo { case: f, owner_service: "school", category: InfoCategory::Education };
+    assert!(!authorize(&ke, Action::Read, &info, now()).is_allow());
+    let teacher = employee("t", &[(Some("school"), Role::CaseWorker)]);
+    assert!(!authorize(&teacher, Action::Decide, &Resource::Case(f), now()).is_allow());
 }

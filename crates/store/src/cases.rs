@@ -48,6 +48,8 @@ pub struct CaseView {
     pub child_age: u32,
     /// Adults linked to the child: (person id, name, parental responsibility, relation, access granted).
     pub family: Vec<(String, String, bool, Relation, bool)>,
+    /// Who coordinates, assessments, the plan, prompts, disputes, the youth sentence.
+    pub cooperation: crate::coordination::CooperationView,
 }
 
 /// A line of the case list.
@@ -134,6 +136,7 @@ pub(crate) struct Loaded {
     pub bases: Vec<LegalBasis>,
     pub grants: Vec<BreakGlassGrant>,
     pub child_age: u32,
+    pub dispute_decider: Option<los_domain::model::Role>,
 }
 
 impl Loaded {
@@ -148,6 +151,7 @@ impl Loaded {
             legal_bases: &self.bases,
             grants: &self.grants,
             health_private_from_parents: self.case.health_private_from_parents,
+            dispute_decider: self.dispute_decider,
         }
     }
 }
@@ -338,6 +342,19 @@ pub(crate) async fn load(
         .collect();
     let child = load_person(conn, &row.child_person_id).await?;
     let child_age = child.age_on(now.date_naive());
+    let open_dispute = dispute::Entity::find()
+        .filter(dispute::Column::CaseId.eq(row.id.as_str()))
+        .filter(dispute::Column::ResolvedAt.is_null())
+        .one(conn)
+        .await?
+        .is_some();
+    let dispute_decider = if open_dispute {
+        crate::coordination::decision_maker_for(conn, child.registered_kommune.as_str(), now.date_naive())
+            .await?
+            .and_then(|d| los_domain::model::Role::parse(&d.decider_role))
+    } else {
+        None
+    };
     Ok(Loaded {
         case: Case {
             id: row.id,
@@ -353,18 +370,19 @@ pub(crate) async fn load(
         bases,
         grants,
         child_age,
+        dispute_decider,
     })
 }
 
 impl Store {
     /// Begins a writing transaction holding the audit chain's lock.
-    async fn begin_audited(&self) -> Result<DatabaseTransaction, StoreError> {
+    pub(crate) async fn begin_audited(&self) -> Result<DatabaseTransaction, StoreError> {
         let txn = self.conn().begin().await?;
         audit::lock_head(&txn).await?;
         Ok(txn)
     }
 
-    async fn load_case(
+    pub(crate) async fn load_case(
         &self,
         txn: &DatabaseTransaction,
         case_id: &str,
@@ -378,7 +396,7 @@ impl Store {
     }
 
     /// Records a decision in the audit log and commits; a denial becomes `Denied` after it is recorded.
-    async fn decide(
+    pub(crate) async fn decide(
         &self,
         txn: DatabaseTransaction,
         d: Decision,
@@ -517,6 +535,7 @@ impl Store {
                 }
             }
         };
+        let cooperation = crate::coordination::load_cooperation(&txn, &l, actor, now, &mut entries).await?;
         let mut family = Vec::new();
         for g in &l.guardianships {
             let p = load_person(&txn, &g.adult_person_id).await?;
@@ -554,6 +573,7 @@ impl Store {
             my_services,
             child_age: l.child_age,
             family,
+            cooperation,
         })
     }
 

@@ -752,6 +752,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
         .exec_without_returning(txn)
         .await?;
     }
+    insert_cooperation(txn).await?;
     legal_basis::Entity::insert(legal_basis::ActiveModel {
         id: Set("hjemmel-demo-1".into()),
         case_id: Set("sak-adam".into()),
@@ -879,6 +880,365 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             left_on: Set(p.4.map(|l| date(l.0))),
             leave_reason: Set(p.4.map(|l| l.1.to_owned())),
             ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// (id, case, service, basis, agreed by, decided by, child's view, parents' view, reasons, from, to, told how)
+type DemoAssignment<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+/// (id, case, kind, title, responsible, for person, position, depends on, status, measure type)
+type DemoPlanItem<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    i32,
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+);
+
+/// Who coordinates, assessments, the plan and Adam's sentence: the scenarios as the services left them.
+async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
+    decision_maker::Entity::insert(decision_maker::ActiveModel {
+        kommunenummer: Set(MELLOMVIK.into()),
+        valid_from: Set(date("2024-01-01")),
+        kind: Set("coordinating_unit".into()),
+        title: Set("Koordinerende enhet i Mellomvik".into()),
+        decider_role: Set("coordinating_unit_handler".into()),
+        delegation_ref: Set(
+            "Delegasjonsreglement for Mellomvik kommune § 7-3 (kommunedirektørens delegering), vedtatt 2023-06-15"
+                .into(),
+        ),
+        contact: Set("koordinerende-enhet@demo.los.invalid, +47 21 00 10 40".into()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    decision_maker::Entity::insert(decision_maker::ActiveModel {
+        kommunenummer: Set(STORVIK.into()),
+        valid_from: Set(date("2024-01-01")),
+        kind: Set("kommunedirektor".into()),
+        title: Set("Kommunedirektøren i Storvik".into()),
+        decider_role: Set("leader".into()),
+        delegation_ref: Set("Ikke delegert; kommuneloven § 13-1".into()),
+        contact: Set("postmottak@storvik.demo.los.invalid".into()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    // (id, case, service, basis, agreed_by, decided_by, child view, parents view, reasons, from, to, communicated)
+    let assignments: [DemoAssignment; 4] = [
+        (
+            "samordning-demo-1",
+            "sak-overgang",
+            "demofylke-ot",
+            "agreed_non_municipal",
+            "demofylke-ot,nav-stat-mellomvik,mellomvik-legekontor",
+            "ot",
+            "Jonas vil at OT skal holde i trådene fordi han kjenner rådgiveren.",
+            "Ikke aktuelt: Jonas er snart 18 og har ikke kontakt med foreldrene.",
+            "OT følger opp skoleløpet, og NAV og fastlegen er enige.",
+            "2026-05-12",
+            None,
+            Some("Samtale med Jonas og brev i Digipost"),
+        ),
+        (
+            "samordning-demo-2",
+            "sak-sofia-daniel",
+            "storvik-krisesenter",
+            "agreed_by_services",
+            "storvik-krisesenter,familievernkontor-demo,mellomvik-barnevern,nav-mellomvik",
+            "krisesenter",
+            "Daniel vil at «de på krisesenteret» skal hjelpe.",
+            "Sofia ønsker at krisesenteret samordner mens de bor der.",
+            "Krisesenteret har mest kontakt med familien under oppholdet.",
+            "2026-06-20",
+            Some("2026-09-15"),
+            Some("Samtale med Sofia og Daniel"),
+        ),
+        (
+            "samordning-demo-3",
+            "sak-sofia-daniel",
+            "mellomvik-barnevern",
+            "agreed_by_services",
+            "familievernkontor-demo,mellomvik-barnevern,nav-mellomvik,mellomvik-skole",
+            "barnevern",
+            "Daniel vil gjerne fortsette å snakke med Berit i barnevernet.",
+            "Sofia ønsker at barnevernet tar over samordningen etter flyttingen.",
+            "Barnevernet kjenner familien og har rutiner for tverrfaglig samarbeid i oppvekstområdet.",
+            "2026-09-15",
+            None,
+            None,
+        ),
+        (
+            "samordning-demo-4",
+            "sak-adam",
+            "konfliktradet-demo",
+            "agreed_non_municipal",
+            "konfliktradet-demo,mellomvik-vgs,mellomvik-barnevern,mellomvik-uteseksjon,mellomvik-helsestasjon,politikontakt-mellomvik,friomsorg-demo",
+            "uk",
+            "Adam vil helst ha én voksen å forholde seg til: ungdomskoordinatoren.",
+            "Foreldrene støtter at ungdomskoordinatoren leder teamet.",
+            "Ungdomskoordinatoren samordner ungdomsstraffen (konfliktrådsloven), og tjenestene er enige.",
+            "2026-02-05",
+            None,
+            Some("Oppstartsmøtet 2026-02-10"),
+        ),
+    ];
+    for a in assignments {
+        coordination::Entity::insert(coordination::ActiveModel {
+            id: Set(a.0.into()),
+            case_id: Set(a.1.into()),
+            service_id: Set(a.2.into()),
+            basis: Set(a.3.into()),
+            agreed_by: Set(a.4.into()),
+            decided_by: Set(a.5.into()),
+            decided_role: Set(Some("case_worker".into())),
+            delegation_ref: Set(None),
+            child_view: Set(a.6.into()),
+            parents_view: Set(a.7.into()),
+            reasons: Set(a.8.into()),
+            decided_at: Set(format!("{}T12:00:00Z", a.9).parse().expect("demo time")),
+            valid_from: Set(date(a.9)),
+            valid_to: Set(a.10.map(date)),
+            communicated_at: Set(a.11.map(|_| at(a.9))),
+            communicated_how: Set(a.11.map(str::to_owned)),
+            dispute_id: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    // (id, case, service, result, reasoning, child voice, wishes, by, date)
+    let assessments = [
+        (
+            "vurdering-demo-1",
+            "sak-overgang",
+            "demofylke-ot",
+            "necessary",
+            "Skole, arbeid og gjeld må ses sammen for at Jonas ikke skal falle ut.",
+            "heard",
+            "Jonas vil ha jobb ved siden av skolen og hjelp med gjelda.",
+            "ot",
+            "2026-05-11",
+        ),
+        (
+            "vurdering-demo-2",
+            "sak-overgang",
+            "nav-stat-mellomvik",
+            "necessary",
+            "Oppfølging mot arbeid må tilpasses skoleplanen.",
+            "heard",
+            "Jonas vil ha jobb ved siden av skolen.",
+            "nav",
+            "2026-05-11",
+        ),
+        (
+            "vurdering-demo-3",
+            "sak-sofia-daniel",
+            "mellomvik-barnevern",
+            "necessary",
+            "Bolig, skole, SFO og økonomi henger sammen etter flyttingen.",
+            "heard",
+            "Daniel vil bo nær den nye skolen og ha SFO med vennene sine.",
+            "barnevern",
+            "2026-06-20",
+        ),
+        (
+            "vurdering-demo-4",
+            "sak-adam",
+            "konfliktradet-demo",
+            "necessary",
+            "Ungdomsstraffen bygger på tverretatlig oppfølging.",
+            "heard",
+            "Adam vil ha færre voksne rundt seg og snakke med én han stoler på.",
+            "uk",
+            "2026-02-05",
+        ),
+    ];
+    for a in assessments {
+        assessment::Entity::insert(assessment::ActiveModel {
+            id: Set(a.0.into()),
+            case_id: Set(a.1.into()),
+            service_id: Set(a.2.into()),
+            result: Set(a.3.into()),
+            reasoning: Set(a.4.into()),
+            child_voice: Set(a.5.into()),
+            child_wishes: Set(a.6.into()),
+            needs_of_child: Set(true),
+            needs_of_parents: Set(a.1 == "sak-sofia-daniel"),
+            best_interests_id: Set(None),
+            assessed_by: Set(a.7.into()),
+            assessed_at: Set(at(a.8)),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    // (id, case, kind, title, responsible, for person, position, depends on, status, measure type)
+    let plan: [DemoPlanItem; 8] = [
+        (
+            "plan-demo-1",
+            "sak-sofia-daniel",
+            "goal",
+            "Daniel og Sofia har en trygg bolig nær den nye skolen",
+            None,
+            None,
+            1,
+            None,
+            "started",
+            None,
+        ),
+        (
+            "plan-demo-2",
+            "sak-sofia-daniel",
+            "measure",
+            "Finne bolig som oppfyller sikkerhetskravene",
+            Some("mellomvik-boligkontor"),
+            Some("person-sofia"),
+            1,
+            None,
+            "done",
+            Some("help"),
+        ),
+        (
+            "plan-demo-3",
+            "sak-sofia-daniel",
+            "measure",
+            "SFO-plass og fast voksen i friminuttene",
+            Some("mellomvik-skole"),
+            Some("person-daniel"),
+            2,
+            Some("plan-demo-2"),
+            "started",
+            Some("help"),
+        ),
+        (
+            "plan-demo-4",
+            "sak-sofia-daniel",
+            "measure",
+            "Råd om stønad som enslig forsørger og bostøtte",
+            Some("nav-mellomvik"),
+            Some("person-sofia"),
+            3,
+            None,
+            "started",
+            Some("help"),
+        ),
+        (
+            "plan-demo-5",
+            "sak-adam",
+            "goal",
+            "Adam fullfører skoleåret og holder avtalene i ungdomsplanen",
+            None,
+            None,
+            1,
+            None,
+            "started",
+            None,
+        ),
+        (
+            "plan-demo-6",
+            "sak-adam",
+            "measure",
+            "Møte på skolen hver dag, med oppfølging av miljøarbeider",
+            Some("mellomvik-vgs"),
+            Some("person-adam"),
+            1,
+            None,
+            "started",
+            Some("help"),
+        ),
+        (
+            "plan-demo-7",
+            "sak-adam",
+            "measure",
+            "Innetid kl. 22 på hverdager",
+            Some("konfliktradet-demo"),
+            Some("person-adam"),
+            2,
+            None,
+            "started",
+            Some("control"),
+        ),
+        (
+            "plan-demo-8",
+            "sak-overgang",
+            "goal",
+            "Jonas fullfører studiekompetanse og har deltidsjobb",
+            None,
+            None,
+            1,
+            None,
+            "started",
+            None,
+        ),
+    ];
+    for p in plan {
+        plan_item::Entity::insert(plan_item::ActiveModel {
+            id: Set(p.0.into()),
+            case_id: Set(p.1.into()),
+            kind: Set(p.2.into()),
+            title: Set(p.3.into()),
+            responsible_service: Set(p.4.map(str::to_owned)),
+            for_person: Set(p.5.map(str::to_owned)),
+            position: Set(p.6),
+            depends_on: Set(p.7.map(str::to_owned)),
+            status: Set(p.8.into()),
+            measure_type: Set(p.9.map(str::to_owned)),
+            created_by: Set("demo".into()),
+            created_at: Set(at("2026-10-01")),
+            supersedes: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    sentence::Entity::insert(sentence::ActiveModel {
+        id: Set("straff-demo-adam".into()),
+        case_id: Set("sak-adam".into()),
+        kind: Set("ungdomsstraff".into()),
+        starts_on: Set(date("2026-02-01")),
+        ends_on: Set(date("2028-02-01")),
+        youth_coordinator_service: Set("konfliktradet-demo".into()),
+        recorded_by: Set("uk".into()),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    let team = [
+        ("youth_coordinator", Some("konfliktradet-demo"), "Ulrik Koordinator"),
+        ("police_contact", Some("politikontakt-mellomvik"), "Politikontakten i Mellomvik"),
+        ("correctional_service", Some("friomsorg-demo"), "Friomsorgskontoret i Demo"),
+        ("service", Some("mellomvik-vgs"), "Miljøarbeider, Mellomvik videregående skole"),
+        ("service", Some("mellomvik-barnevern"), "Berit Vern, barnevernstjenesten"),
+        ("service", Some("mellomvik-uteseksjon"), "Utekontakten"),
+        ("service", Some("mellomvik-helsestasjon"), "Hanne Helse, helsesykepleier"),
+        ("parent", None, "Hilde Lund"),
+        ("parent", None, "Tor Lund"),
+    ];
+    for (i, (role, service, name)) in team.iter().enumerate() {
+        team_member::Entity::insert(team_member::ActiveModel {
+            id: Set(format!("team-demo-{i}")),
+            case_id: Set("sak-adam".into()),
+            sentence_id: Set("straff-demo-adam".into()),
+            role: Set((*role).into()),
+            service_id: Set(service.map(str::to_owned)),
+            person_id: Set(None),
+            name: Set((*name).into()),
         })
         .exec_without_returning(txn)
         .await?;

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod coordination;
 pub mod demo;
 mod entities;
 pub mod error;
@@ -17,5 +18,6 @@ mod store;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
+pub use coordination::{CooperationView, NewAssessment, NewAssignment, NewPlanItem};
 pub use error::StoreError;
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory};
+use los_domain::coordination::{AssessmentResult, ChildVoice, CoordinationBasis, SentenceType, TeamRole, Transition};
 use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{Law, Municipality, Organisation, Participation, Provision, Service, ServiceType, User};
 use los_store::{CaseSummary, CaseView, NewConsent};
@@ -19,8 +20,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -465,6 +466,10 @@ pub struct CaseDto {
     /// Records in the case the caller may not read.
     hidden_notes: usize,
     expiring_consents: Vec<String>,
+    /// Who coordinates (with basis, who decided, views, whether the family was told), its history, open
+    /// dispute, prompts to review, step-2 assessments, the plan and any youth sentence.
+    #[schema(value_type = Object)]
+    cooperation: serde_json::Value,
     /// Why the caller may see this case (from the access policy).
     access_basis: String,
 }
@@ -498,6 +503,7 @@ impl From<CaseView> for CaseDto {
                 .collect(),
             hidden_notes: v.hidden_notes,
             expiring_consents: v.expiring_consents,
+            cooperation: serde_json::to_value(&v.cooperation).unwrap_or_default(),
             access_basis: v.basis.detail,
         }
     }
@@ -742,6 +748,304 @@ pub async fn access_report(
         denials: r.denials,
         break_glass: r.break_glass.into_iter().map(|g| serde_json::to_value(g).unwrap_or_default()).collect(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ParticipantInput {
+    service_id: String,
+    reason: String,
+}
+
+/// Step 3: contact another service and add it to the case. Refused (422 `step3.no_consent`) unless a valid
+/// consent or a recorded legal exception covers the contact from the caller's service.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/participants", params(("id" = String, Path)), request_body = ParticipantInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_participant(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<ParticipantInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.add_participant(&user, &id, &i.service_id, &i.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LeaveInput {
+    reason: String,
+}
+
+/// A service leaves the case, with a reason; the others are asked to assess again.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/participants/{service}/leave", params(("id" = String, Path), ("service" = String, Path)), request_body = LeaveInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn leave_participant(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, service)): Path<(String, String)>,
+    Json(i): Json<LeaveInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.end_participation(&user, &id, &service, &i.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssessmentInput {
+    service_id: String,
+    /// necessary | voluntary_with_consent | not_necessary
+    result: String,
+    reasoning: String,
+    /// heard | declined | not_yet_heard
+    child_voice: String,
+    child_wishes: String,
+    #[serde(default = "yes")]
+    needs_of_child: bool,
+    #[serde(default)]
+    needs_of_parents: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Step 2: a service's assessment of whether cooperation is necessary, with the child's wishes.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assessments", params(("id" = String, Path)), request_body = AssessmentInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_assessment(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<AssessmentInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let result = AssessmentResult::parse(&i.result)
+        .ok_or_else(|| bad("assessment.result", format!("unknown result '{}'", i.result)))?;
+    let child_voice = ChildVoice::parse(&i.child_voice)
+        .ok_or_else(|| bad("assessment.child_voice", format!("unknown value '{}'", i.child_voice)))?;
+    let new = los_store::NewAssessment {
+        case_id: id,
+        service_id: i.service_id,
+        result,
+        reasoning: i.reasoning,
+        child_voice,
+        child_wishes: i.child_wishes,
+        needs_of_child: i.needs_of_child,
+        needs_of_parents: i.needs_of_parents,
+        best_interests_id: None,
+    };
+    let aid = st.store.record_assessment(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": aid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CoordinatorInput {
+    service_id: String,
+    /// agreed_by_services | designated_by_municipality | child_coordinator | agreed_non_municipal
+    basis: String,
+    #[serde(default)]
+    agreed_by: Vec<String>,
+    child_view: String,
+    parents_view: String,
+    #[serde(default)]
+    reasons: String,
+}
+
+/// Records who coordinates. Every rule of spec 01 §6.2 is checked; a refusal names the rule (422).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/coordinator", params(("id" = String, Path)), request_body = CoordinatorInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn assign_coordinator(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<CoordinatorInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let basis = CoordinationBasis::parse(&i.basis)
+        .ok_or_else(|| bad("coordination.basis", format!("unknown basis '{}'", i.basis)))?;
+    let new = los_store::NewAssignment {
+        case_id: id,
+        service_id: i.service_id,
+        basis,
+        agreed_by: i.agreed_by,
+        child_view: i.child_view,
+        parents_view: i.parents_view,
+        reasons: i.reasons,
+    };
+    let aid = st.store.assign_coordinator(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": aid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DisputeInput {
+    positions: String,
+    #[serde(default)]
+    child_wishes: String,
+    #[serde(default)]
+    family_wishes: String,
+}
+
+/// The services cannot agree who coordinates: the dispute goes to the municipality's decision-maker.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/disputes", params(("id" = String, Path)), request_body = DisputeInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn raise_dispute(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<DisputeInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let did = st.store.raise_dispute(&user, &id, &i.positions, &i.child_wishes, &i.family_wishes).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": did }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommunicatedInput {
+    how: String,
+}
+
+/// Records that the family was told who coordinates.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/coordinator/communicated", params(("id" = String, Path)), request_body = CommunicatedInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn coordinator_communicated(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<CommunicatedInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.mark_communicated(&user, &id, &i.how).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionInput {
+    /// kindergarten_to_school | lower_to_upper_secondary | turning_18 | end_of_crisis_centre_stay | moving_municipality | end_of_sentence
+    transition: String,
+}
+
+/// A life transition: prompts a review of who coordinates.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transitions", params(("id" = String, Path)), request_body = TransitionInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_transition(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<TransitionInput>,
+) -> Result<StatusCode, ApiError> {
+    let t = Transition::parse(&i.transition)
+        .ok_or_else(|| bad("transition.unknown", format!("unknown transition '{}'", i.transition)))?;
+    st.store.record_transition(&user, &id, t).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanItemInput {
+    /// goal | measure
+    kind: String,
+    title: String,
+    responsible_service: Option<String>,
+    for_person: Option<String>,
+    #[serde(default)]
+    position: i32,
+    depends_on: Option<String>,
+    /// help | control
+    measure_type: Option<String>,
+}
+
+/// Adds a goal or a measure to the shared plan; a measure only by its responsible service.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan", params(("id" = String, Path)), request_body = PlanItemInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_plan_item(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<PlanItemInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let new = los_store::NewPlanItem {
+        case_id: id,
+        kind: i.kind,
+        title: i.title,
+        responsible_service: i.responsible_service,
+        for_person: i.for_person,
+        position: i.position,
+        depends_on: i.depends_on,
+        measure_type: i.measure_type,
+    };
+    let pid = st.store.add_plan_item(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": pid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportInput {
+    description: String,
+}
+
+/// A team member reports that the youth did not follow a measure; it goes to the youth coordinator.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/non-compliance", params(("id" = String, Path)), request_body = ReportInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn report_non_compliance(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<ReportInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.report_non_compliance(&user, &id, &i.description).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TeamMemberInput {
+    /// police_contact | correctional_service | guardian | service | network (the youth coordinator and, under 18, the parents are added)
+    role: String,
+    service_id: Option<String>,
+    name: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SentenceInput {
+    /// ungdomsstraff | ungdomsoppfolging
+    kind: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    team: Vec<TeamMemberInput>,
+}
+
+/// The youth coordinator records a youth sentence and its follow-up team; mandatory members are checked.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/sentence", params(("id" = String, Path)), request_body = SentenceInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn start_sentence(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<SentenceInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let kind = SentenceType::parse(&i.kind)
+        .ok_or_else(|| bad("sentence.kind", format!("unknown sentence type '{}'", i.kind)))?;
+    let mut team = Vec::new();
+    for m in i.team {
+        let role =
+            TeamRole::parse(&m.role).ok_or_else(|| bad("sentence.role", format!("unknown role '{}'", m.role)))?;
+        team.push((role, m.service_id, m.name));
+    }
+    let sid = st.store.start_sentence(&user, &id, kind, i.starts_on, i.ends_on, team).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": sid }))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DecisionMakerDto {
+    kommunenummer: String,
+    municipality: String,
+    kind: String,
+    title: String,
+    delegation_ref: String,
+    contact: String,
+    valid_from: NaiveDate,
+}
+
+/// Who decides when services disagree about who coordinates, per municipality (public).
+#[utoipa::path(get, path = "/api/v1/decision-makers", responses((status = 200, body = Vec<DecisionMakerDto>)))]
+pub async fn decision_makers(State(st): State<AppState>, _u: ApiUser) -> ApiResult<Vec<DecisionMakerDto>> {
+    Ok(Json(
+        st.store
+            .decision_makers()
+            .await?
+            .into_iter()
+            .map(|(k, name, d)| DecisionMakerDto {
+                kommunenummer: k,
+                municipality: name,
+                kind: d.kind,
+                title: d.title,
+                delegation_ref: d.delegation_ref,
+                contact: d.contact,
+                valid_from: d.valid_from,
+            })
+            .collect(),
+    ))
 }
 
 /// Unknown API paths answer problem JSON, not an HTML page.

@@ -10,6 +10,7 @@ use axum_extra::extract::Form;
 use chrono::{NaiveDate, Utc};
 use los_domain::anonymise::{Anonymised, Warning};
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentStatus, GiverCapacity, InfoCategory};
+use los_domain::coordination::{AssessmentResult, ChildVoice, CoordinationBasis, SentenceType, TeamRole, Transition};
 use los_domain::model::{Relation, Role, UserKind};
 use los_store::{AccessLogLine, AccessReport, CaseSummary, CaseView, NewConsent, NewLegalBasis, StoreError};
 use serde::Deserialize;
@@ -649,6 +650,66 @@ impl CasePage {
         }
     }
 
+    fn is_mine(&self, id: &str) -> bool {
+        self.view.my_services.iter().any(|s| s == id)
+    }
+
+    fn result_key(&self, r: &AssessmentResult) -> &'static str {
+        self.result_code_key(r.as_str())
+    }
+
+    fn result_code_key(&self, r: &str) -> &'static str {
+        match r {
+            "necessary" => "result-necessary",
+            "voluntary_with_consent" => "result-voluntary",
+            _ => "result-not-necessary",
+        }
+    }
+
+    fn voice_key(&self, v: &str) -> &'static str {
+        match v {
+            "heard" => "voice-heard",
+            "declined" => "voice-declined",
+            _ => "voice-not-yet",
+        }
+    }
+
+    fn measure_type_key(&self, t: &str) -> &'static str {
+        if t == "control" { "measure-control" } else { "measure-help" }
+    }
+
+    fn status_name_key(&self, s: &str) -> &'static str {
+        match s {
+            "started" => "status-started",
+            "done" => "status-done",
+            "stopped" => "status-stopped",
+            _ => "status-planned",
+        }
+    }
+
+    fn sentence_key(&self, k: &SentenceType) -> &'static str {
+        match k {
+            SentenceType::Ungdomsstraff => "sentence-ungdomsstraff",
+            SentenceType::Ungdomsoppfolging => "sentence-ungdomsoppfolging",
+        }
+    }
+
+    fn team_role_key(&self, r: &TeamRole) -> &'static str {
+        match r {
+            TeamRole::YouthCoordinator => "role-youth-coordinator",
+            TeamRole::PoliceContact => "role-police-contact",
+            TeamRole::CorrectionalService => "role-correctional-service",
+            TeamRole::Parent => "role-parent",
+            TeamRole::Guardian => "role-guardian",
+            TeamRole::Service => "role-service",
+            TeamRole::Network => "role-network",
+        }
+    }
+
+    fn transitions(&self) -> Vec<(&'static str, String)> {
+        Transition::ALL.iter().map(|t| (t.as_str(), self.base.transition(t.as_str()))).collect()
+    }
+
     fn relation_key(&self, r: &Relation) -> &'static str {
         match r {
             Relation::Parent => "col-parent",
@@ -660,4 +721,270 @@ impl CasePage {
     fn domains(&self) -> Vec<(&'static str, String)> {
         ConsentDomain::ALL.iter().map(|d| (d.as_str(), self.base.t.get(&format!("domain-{d}")))).collect()
     }
+}
+
+// ---- cooperation and coordination (spec 01 §4–§6) ----
+
+#[derive(Deserialize)]
+pub struct AssessmentForm {
+    service: String,
+    result: String,
+    reasoning: String,
+    child_voice: String,
+    child_wishes: String,
+}
+
+pub async fn add_assessment(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AssessmentForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let (Some(result), Some(child_voice)) = (AssessmentResult::parse(&f.result), ChildVoice::parse(&f.child_voice))
+    else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "coop-assessment-result",
+            Err(field_err("assessment.result", "choose a result")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let new = los_store::NewAssessment {
+        case_id: id.clone(),
+        service_id: f.service,
+        result,
+        reasoning: f.reasoning,
+        child_voice,
+        child_wishes: f.child_wishes,
+        needs_of_child: true,
+        needs_of_parents: false,
+        best_interests_id: None,
+    };
+    let r = st.store.record_assessment(u, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "coordination.child_wishes_missing", .. }) => "coop-assessment-wishes",
+        _ => "coop-assessment-reasoning",
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct ParticipantForm {
+    service: String,
+    reason: String,
+}
+
+pub async fn add_participant(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ParticipantForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.add_participant(u, &id, &f.service, &f.reason).await;
+    after(&st, &ctx, &id, "coop-participant-service", r, "samarbeid").await
+}
+
+pub async fn leave_participant(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ParticipantForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.end_participation(u, &id, &f.service, &f.reason).await;
+    after(&st, &ctx, &id, "coop-leave-reason", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    service: String,
+    basis: String,
+    #[serde(default)]
+    agreed: Vec<String>,
+    #[serde(default)]
+    child_view: String,
+    #[serde(default)]
+    parents_view: String,
+    #[serde(default)]
+    reasons: String,
+}
+
+pub async fn assign_coordinator(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let Some(basis) = CoordinationBasis::parse(&f.basis) else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "coop-coord-basis",
+            Err(field_err("coordination.basis", "choose the basis")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let new = los_store::NewAssignment {
+        case_id: id.clone(),
+        service_id: f.service,
+        basis,
+        agreed_by: f.agreed,
+        child_view: f.child_view,
+        parents_view: f.parents_view,
+        reasons: f.reasons,
+    };
+    let r = st.store.assign_coordinator(u, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code, .. }) if code.contains("child_view") => "coop-coord-child",
+        Err(StoreError::Invalid { code, .. }) if code.contains("parents_view") => "coop-coord-parents",
+        Err(StoreError::Invalid { code, .. }) if code.contains("agreement") => "coop-coord-agreed",
+        Err(StoreError::Invalid { code, .. })
+            if code.contains("basis")
+                || code.contains("municipal")
+                || code.contains("dispute")
+                || code.contains("child_coordinator") =>
+        {
+            "coop-coord-basis"
+        }
+        _ => "coop-coord-service",
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct DisputeForm {
+    positions: String,
+    #[serde(default)]
+    child_wishes: String,
+    #[serde(default)]
+    family_wishes: String,
+}
+
+pub async fn raise_dispute(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DisputeForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.raise_dispute(u, &id, &f.positions, &f.child_wishes, &f.family_wishes).await.map(|_| ());
+    after(&st, &ctx, &id, "coop-dispute-positions", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct CommunicatedForm {
+    how: String,
+}
+
+pub async fn mark_communicated(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<CommunicatedForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.mark_communicated(u, &id, &f.how).await;
+    after(&st, &ctx, &id, "communicated-how", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct TransitionForm {
+    transition: String,
+}
+
+pub async fn record_transition(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<TransitionForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = match Transition::parse(&f.transition) {
+        Some(t) => st.store.record_transition(u, &id, t).await,
+        None => Err(field_err("transition.unknown", "choose a transition")),
+    };
+    after(&st, &ctx, &id, "coop-transition", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct PlanForm {
+    title: String,
+    kind: String,
+    service: Option<String>,
+    measure_type: Option<String>,
+}
+
+pub async fn add_plan_item(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<PlanForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let measure = f.kind == "measure";
+    let new = los_store::NewPlanItem {
+        case_id: id.clone(),
+        kind: f.kind,
+        title: f.title,
+        responsible_service: if measure { f.service } else { None },
+        for_person: None,
+        position: 100,
+        depends_on: None,
+        measure_type: if measure { f.measure_type } else { None },
+    };
+    let r = st.store.add_plan_item(u, new).await.map(|_| ());
+    after(&st, &ctx, &id, "coop-plan-title", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct PlanStatusForm {
+    status: String,
+}
+
+pub async fn set_plan_status(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(String, String)>,
+    Form(f): Form<PlanStatusForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.set_plan_status(u, &id, &item, &f.status).await.map(|_| ());
+    after(&st, &ctx, &id, &format!("status-{item}"), r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    description: String,
+}
+
+pub async fn report_non_compliance(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.report_non_compliance(u, &id, &f.description).await;
+    after(&st, &ctx, &id, "report-text", r, "samarbeid").await
+}
+
+#[derive(Template)]
+#[template(path = "who_decides.html")]
+struct WhoDecidesPage {
+    base: Base,
+    makers: Vec<(String, String, los_domain::coordination::DecisionMaker)>,
+}
+
+/// Public page: who decides when services disagree about who coordinates (spec 01 §6.3).
+pub async fn who_decides(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let makers = st.store.decision_makers().await.map_err(|e| page_err(&ctx)(e.into()))?;
+    Ok(render(&WhoDecidesPage { base: Base::new(&ctx, st.demo), makers }))
 }

@@ -48,6 +48,20 @@ impl Base {
         self.t.try_get(&format!("action-{code}")).unwrap_or_else(|| code.to_owned())
     }
 
+    /// The translated basis of a coordination assignment.
+    pub fn basis(&self, b: &los_domain::coordination::CoordinationBasis) -> String {
+        self.basis_code(b.as_str())
+    }
+
+    pub fn basis_code(&self, code: &str) -> String {
+        self.t.try_get(&format!("basis-{code}")).unwrap_or_else(|| code.to_owned())
+    }
+
+    /// The translated name of a life transition.
+    pub fn transition(&self, code: &str) -> String {
+        self.t.try_get(&format!("transition-{code}")).unwrap_or_else(|| code.to_owned())
+    }
+
     /// The translated sector name.
     pub fn sector(&self, s: &Sector) -> String {
         self.t.get(&format!("sector-{s}"))

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_confidentiality;
 mod m20261123_000003_relations;
+mod m20261123_000004_cooperation;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_confidentiality::Migration),
             Box::new(m20261123_000003_relations::Migration),
+            Box::new(m20261123_000004_cooperation::Migration),
         ]
     }
 }

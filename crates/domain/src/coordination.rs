@@ -1,0 +1,595 @@
+//! Cooperation in a single case and the municipality's coordination duty (spec 01 §4, §6, §8.C–F).
+//!
+//! Pure rules: the outcome of a service's step-2 assessment, the best-interests assessment and the record of
+//! hearing the child, who may coordinate and on which basis, the dispute that goes to the municipality's
+//! decision-maker, and the life transitions that call for a new look at who coordinates. Cooperation and
+//! coordination are not individual decisions (enkeltvedtak): nothing here has an appeal deadline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{OwnerType, Participation, coded_enum};
+
+coded_enum!(
+    /// The outcome of one service's step-2 assessment (spec 01 §4.2).
+    AssessmentResult {
+        /// Cooperation is necessary for a holistic and coordinated offer: the duty applies.
+        Necessary = "necessary",
+        /// Not required, but the services may cooperate with consent (the threshold should be low).
+        VoluntaryWithConsent = "voluntary_with_consent",
+        /// Not necessary now.
+        NotNecessary = "not_necessary",
+    }
+);
+
+coded_enum!(
+    /// Where a step-1 mapping got its information (spec 01 §8.C item 12).
+    MappingSource {
+        AskedChild = "asked_child",
+        AskedParents = "asked_parents",
+        OwnRecords = "own_records",
+    }
+);
+
+coded_enum!(
+    /// The child's voice in an assessment (spec 01 §8.C item 13): required, or why it is missing.
+    ChildVoice {
+        /// The child's wishes are recorded.
+        Heard = "heard",
+        /// The child declined to express a view (a right, not a duty).
+        Declined = "declined",
+        /// Not yet heard, with a reason.
+        NotYetHeard = "not_yet_heard",
+    }
+);
+
+/// A service's step-2 assessment of whether cooperation is necessary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub id: String,
+    pub case_id: String,
+    pub service_id: String,
+    pub result: AssessmentResult,
+    pub reasoning: String,
+    pub child_voice: ChildVoice,
+    /// The child's wishes, or the reason they are missing.
+    pub child_wishes: String,
+    /// Whose needs are considered: the child, a parent, or both.
+    pub needs_of_child: bool,
+    pub needs_of_parents: bool,
+    pub best_interests_id: Option<String>,
+    pub assessed_by: String,
+    pub assessed_at: DateTime<Utc>,
+}
+
+/// Why an assessment, hearing or assignment is refused. Each names the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoordinationError {
+    #[error(
+        "the child's wishes must be recorded, or why they are missing (spec 01 §4.2 step 2: the assessment must emphasise what the child wants)"
+    )]
+    ChildWishesMissing,
+    #[error("the reasoning for the assessment is missing")]
+    ReasoningMissing,
+    #[error(
+        "a best-interests assessment cannot be finalised without a record of hearing the child or a stated reason the child was not heard (spec 01 §4.4–4.5)"
+    )]
+    NotHeard,
+    #[error(
+        "every one of the seven elements of the best-interests assessment needs an assessment text (spec 01 §4.4): missing {0}"
+    )]
+    ElementMissing(&'static str),
+    #[error("the conclusion of the best-interests assessment is missing")]
+    ConclusionMissing,
+    #[error("the coordinating service must take part in the case")]
+    NotParticipant,
+    #[error(
+        "the municipality can designate only a municipal service; a county, state or private service coordinates only by agreement (spec 01 §6.2 point 5)"
+    )]
+    DesignateNonMunicipal,
+    #[error(
+        "no municipal service takes part, so the municipality cannot designate one: the services must agree among themselves (spec 01 §6.2 point 6)"
+    )]
+    NoMunicipalService,
+    #[error(
+        "a county, state or private service coordinates only when all the services taking part have agreed; missing agreement from {0}"
+    )]
+    AgreementMissing(String),
+    #[error(
+        "a child coordinator is appointed, so the child coordinator coordinates (hol § 7-2 a; spec 01 §6.2 point 2)"
+    )]
+    ChildCoordinatorAppointed,
+    #[error("there is no appointed child coordinator to point the assignment at")]
+    NoChildCoordinator,
+    #[error("the coordination duty applies only when a service has assessed cooperation as necessary (spec 01 §6.1)")]
+    CooperationNotNecessary,
+    #[error("the child's view on who coordinates must be on file, or why it is not (spec 01 §6.2 point 4)")]
+    ChildViewMissing,
+    #[error("the parents' view on who coordinates must be on file, or why it is not (spec 01 §6.2 point 4)")]
+    ParentsViewMissing,
+    #[error(
+        "the municipality designates only when the services disagree: raise a dispute first (spec 01 §6.2 point 3)"
+    )]
+    NoDispute,
+    #[error("the decision needs the delegation it is made under (spec 01 §6.3)")]
+    DelegationMissing,
+    #[error("the municipality decides when the services cannot agree; use the basis 'designated by the municipality'")]
+    DisputeOpen,
+    #[error("a youth sentence can be served from the age of 15 (spec 01 §5.2)")]
+    TooYoungForSentence,
+    #[error("the follow-up team of a youth sentence must include {0} (spec 01 §5.2)")]
+    MandatorySlotMissing(&'static str),
+}
+
+impl CoordinationError {
+    /// Stable code for translation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoordinationError::ChildWishesMissing => "coordination.child_wishes_missing",
+            CoordinationError::ReasoningMissing => "coordination.reasoning_missing",
+            CoordinationError::NotHeard => "coordination.not_heard",
+            CoordinationError::ElementMissing(_) => "coordination.element_missing",
+            CoordinationError::ConclusionMissing => "coordination.conclusion_missing",
+            CoordinationError::NotParticipant => "coordination.not_participant",
+            CoordinationError::DesignateNonMunicipal => "coordination.designate_non_municipal",
+            CoordinationError::NoMunicipalService => "coordination.no_municipal_service",
+            CoordinationError::AgreementMissing(_) => "coordination.agreement_missing",
+            CoordinationError::ChildCoordinatorAppointed => "coordination.child_coordinator_appointed",
+            CoordinationError::NoChildCoordinator => "coordination.no_child_coordinator",
+            CoordinationError::CooperationNotNecessary => "coordination.not_necessary",
+            CoordinationError::ChildViewMissing => "coordination.child_view_missing",
+            CoordinationError::ParentsViewMissing => "coordination.parents_view_missing",
+            CoordinationError::NoDispute => "coordination.no_dispute",
+            CoordinationError::DelegationMissing => "coordination.delegation_missing",
+            CoordinationError::DisputeOpen => "coordination.dispute_open",
+            CoordinationError::TooYoungForSentence => "sentence.too_young",
+            CoordinationError::MandatorySlotMissing(_) => "sentence.mandatory_slot",
+        }
+    }
+}
+
+/// Checks a step-2 assessment before it is recorded.
+pub fn validate_assessment(a: &Assessment) -> Result<(), CoordinationError> {
+    if a.reasoning.trim().is_empty() {
+        return Err(CoordinationError::ReasoningMissing);
+    }
+    if a.child_wishes.trim().is_empty() {
+        return Err(CoordinationError::ChildWishesMissing);
+    }
+    Ok(())
+}
+
+/// The seven elements of a best-interests assessment (spec 01 §4.4).
+pub const BEST_INTEREST_ELEMENTS: [&str; 7] =
+    ["view", "identity", "family", "protection", "vulnerability", "health", "education"];
+
+coded_enum!(
+    /// Where the child was heard (spec 01 §8.E item 19).
+    HearingPlace {
+        Kindergarten = "kindergarten",
+        School = "school",
+        Home = "home",
+        Neutral = "neutral",
+        Office = "office",
+        Digital = "digital",
+    }
+);
+
+/// The record of hearing the child (spec 01 §4.5, §8.E item 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hearing {
+    pub id: String,
+    pub case_id: String,
+    pub held_on: NaiveDate,
+    /// Heard directly (the main rule) or through someone else, with the reason.
+    pub direct: bool,
+    pub indirect_reason: Option<String>,
+    pub place: HearingPlace,
+    pub talked_with: String,
+    pub companion: Option<String>,
+    /// Interpreter, ASK/AAC, adapted information.
+    pub adaptations: Vec<String>,
+    /// The child declined to speak: a right, not a duty.
+    pub declined: bool,
+    pub views: String,
+    pub age: u32,
+    pub maturity: String,
+    pub weight: String,
+    pub recorded_by: String,
+}
+
+/// A best-interests assessment with the seven elements and a conclusion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BestInterests {
+    pub id: String,
+    pub case_id: String,
+    /// Element code (see [`BEST_INTEREST_ELEMENTS`]) and its assessment.
+    pub elements: Vec<(String, String)>,
+    pub conclusion: String,
+    pub hearing_id: Option<String>,
+    /// Why the child was not heard, when no hearing is linked.
+    pub not_heard_reason: Option<String>,
+    pub finalised: bool,
+    pub assessed_by: String,
+    pub assessed_at: DateTime<Utc>,
+}
+
+/// Checks that a best-interests assessment may be finalised.
+pub fn validate_best_interests(b: &BestInterests) -> Result<(), CoordinationError> {
+    if !b.finalised {
+        return Ok(());
+    }
+    for e in BEST_INTEREST_ELEMENTS {
+        if !b.elements.iter().any(|(k, v)| k == e && !v.trim().is_empty()) {
+            return Err(CoordinationError::ElementMissing(e));
+        }
+    }
+    if b.conclusion.trim().is_empty() {
+        return Err(CoordinationError::ConclusionMissing);
+    }
+    if b.hearing_id.is_none() && b.not_heard_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(CoordinationError::NotHeard);
+    }
+    Ok(())
+}
+
+coded_enum!(
+    /// On which basis a service coordinates (spec 01 §8.F item 21).
+    CoordinationBasis {
+        /// The services taking part agreed (a municipal service).
+        AgreedByServices = "agreed_by_services",
+        /// The municipality's decision-maker designated it, after a dispute.
+        DesignatedByMunicipality = "designated_by_municipality",
+        /// An appointed child coordinator coordinates.
+        ChildCoordinator = "child_coordinator",
+        /// The services agreed that a county, state or private service coordinates.
+        AgreedNonMunicipal = "agreed_non_municipal",
+    }
+);
+
+/// Who decides when services disagree (spec 01 §6.3), configured per municipality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionMaker {
+    /// kommunedirektor | staff_function | coordinating_unit | other
+    pub kind: String,
+    pub title: String,
+    /// The delegation: document, paragraph and date.
+    pub delegation_ref: String,
+    pub contact: String,
+    pub valid_from: NaiveDate,
+}
+
+/// A proposed assignment of the coordinating service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignmentRequest<'a> {
+    pub service_id: &'a str,
+    pub basis: CoordinationBasis,
+    /// Services that agreed (for the agreed bases).
+    pub agreed_by: &'a [String],
+    pub child_view: &'a str,
+    pub parents_view: &'a str,
+    pub delegation_ref: Option<&'a str>,
+}
+
+/// The facts an assignment is checked against.
+#[derive(Debug, Clone, Copy)]
+pub struct CoordinationFacts<'a> {
+    pub participants: &'a [Participation],
+    pub today: NaiveDate,
+    /// A service has assessed cooperation as necessary.
+    pub cooperation_necessary: bool,
+    /// The service of the appointed child coordinator, if any.
+    pub child_coordinator_service: Option<&'a str>,
+    /// An unresolved dispute about who coordinates.
+    pub open_dispute: bool,
+}
+
+/// Checks every rule of spec 01 §8.F item 22 (a)–(e) and §6.2.
+pub fn validate_assignment(req: &AssignmentRequest<'_>, f: CoordinationFacts<'_>) -> Result<(), CoordinationError> {
+    if !f.cooperation_necessary {
+        return Err(CoordinationError::CooperationNotNecessary);
+    }
+    if req.child_view.trim().is_empty() {
+        return Err(CoordinationError::ChildViewMissing);
+    }
+    if req.parents_view.trim().is_empty() {
+        return Err(CoordinationError::ParentsViewMissing);
+    }
+    let active: Vec<&Participation> = f.participants.iter().filter(|p| p.active_on(f.today)).collect();
+    let target = active.iter().find(|p| p.service_id == req.service_id).ok_or(CoordinationError::NotParticipant)?;
+    // (d) an appointed child coordinator always coordinates.
+    match (f.child_coordinator_service, req.basis) {
+        (Some(cc), CoordinationBasis::ChildCoordinator) if cc == req.service_id => return Ok(()),
+        (Some(_), _) => return Err(CoordinationError::ChildCoordinatorAppointed),
+        (None, CoordinationBasis::ChildCoordinator) => return Err(CoordinationError::NoChildCoordinator),
+        (None, _) => {}
+    }
+    let municipal_present = active.iter().any(|p| p.owner_type == OwnerType::Municipal);
+    let agreed_by_all = || {
+        let missing: Vec<&str> =
+            active.iter().map(|p| p.service_id.as_str()).filter(|s| !req.agreed_by.iter().any(|a| a == s)).collect();
+        if missing.is_empty() { Ok(()) } else { Err(CoordinationError::AgreementMissing(missing.join(", "))) }
+    };
+    match req.basis {
+        CoordinationBasis::DesignatedByMunicipality => {
+            // (c) no municipal services: the municipal path is closed.
+            if !municipal_present {
+                return Err(CoordinationError::NoMunicipalService);
+            }
+            // (a) only a municipal service.
+            if target.owner_type != OwnerType::Municipal {
+                return Err(CoordinationError::DesignateNonMunicipal);
+            }
+            if !f.open_dispute {
+                return Err(CoordinationError::NoDispute);
+            }
+            if req.delegation_ref.is_none_or(|d| d.trim().is_empty()) {
+                return Err(CoordinationError::DelegationMissing);
+            }
+            Ok(())
+        }
+        CoordinationBasis::AgreedByServices => {
+            if f.open_dispute {
+                return Err(CoordinationError::DisputeOpen);
+            }
+            // (b) a non-municipal coordinator only by the non-municipal agreement path.
+            if target.owner_type != OwnerType::Municipal {
+                return Err(CoordinationError::DesignateNonMunicipal);
+            }
+            agreed_by_all()
+        }
+        CoordinationBasis::AgreedNonMunicipal => {
+            if f.open_dispute {
+                return Err(CoordinationError::DisputeOpen);
+            }
+            agreed_by_all()
+        }
+        CoordinationBasis::ChildCoordinator => unreachable!("handled above"),
+    }
+}
+
+coded_enum!(
+    /// Life transitions that call for a new look at who coordinates (spec 01 §8.F item 25).
+    Transition {
+        KindergartenToSchool = "kindergarten_to_school",
+        LowerToUpperSecondary = "lower_to_upper_secondary",
+        Turning18 = "turning_18",
+        EndOfCrisisCentreStay = "end_of_crisis_centre_stay",
+        MovingMunicipality = "moving_municipality",
+        EndOfSentence = "end_of_sentence",
+    }
+);
+
+coded_enum!(
+    /// A youth sanction (spec 01 §5.2).
+    SentenceType {
+        /// Ungdomsstraff: police contact and the correctional service are mandatory in the team.
+        Ungdomsstraff = "ungdomsstraff",
+        /// Ungdomsoppfølging.
+        Ungdomsoppfolging = "ungdomsoppfolging",
+    }
+);
+
+coded_enum!(
+    /// Roles in the follow-up team (oppfølgingsteam).
+    TeamRole {
+        YouthCoordinator = "youth_coordinator",
+        PoliceContact = "police_contact",
+        CorrectionalService = "correctional_service",
+        Parent = "parent",
+        Guardian = "guardian",
+        Service = "service",
+        Network = "network",
+    }
+);
+
+/// The mandatory team roles for a sanction, and whether parents join (under 18).
+pub fn mandatory_team_roles(kind: SentenceType, youth_age: u32) -> Vec<TeamRole> {
+    let mut roles = vec![TeamRole::YouthCoordinator];
+    if kind == SentenceType::Ungdomsstraff {
+        roles.extend([TeamRole::PoliceContact, TeamRole::CorrectionalService]);
+    }
+    if youth_age < 18 {
+        roles.push(TeamRole::Parent);
+    }
+    roles
+}
+
+/// Checks that a youth sentence can start with this team.
+pub fn validate_sentence(kind: SentenceType, youth_age: u32, team: &[TeamRole]) -> Result<(), CoordinationError> {
+    if youth_age < 15 {
+        return Err(CoordinationError::TooYoungForSentence);
+    }
+    for role in mandatory_team_roles(kind, youth_age) {
+        if !team.contains(&role) {
+            return Err(CoordinationError::MandatorySlotMissing(match role {
+                TeamRole::YouthCoordinator => "the youth coordinator",
+                TeamRole::PoliceContact => "the police contact",
+                TeamRole::CorrectionalService => "the correctional service",
+                TeamRole::Parent => "the parents, because the youth is under 18",
+                _ => "a required member",
+            }));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn part(id: &str, owner: OwnerType, left: bool) -> Participation {
+        Participation {
+            service_id: id.into(),
+            service_name: id.into(),
+            owner_type: owner,
+            joined_on: "2026-01-01".parse().unwrap(),
+            join_reason: "r".into(),
+            left_on: left.then(|| "2026-02-01".parse().unwrap()),
+            leave_reason: None,
+        }
+    }
+
+    fn facts(parts: &[Participation]) -> CoordinationFacts<'_> {
+        CoordinationFacts {
+            participants: parts,
+            today: "2026-06-01".parse().unwrap(),
+            cooperation_necessary: true,
+            child_coordinator_service: None,
+            open_dispute: false,
+        }
+    }
+
+    fn req<'a>(service: &'a str, basis: CoordinationBasis, agreed: &'a [String]) -> AssignmentRequest<'a> {
+        AssignmentRequest {
+            service_id: service,
+            basis,
+            agreed_by: agreed,
+            child_view: "ønsker OT",
+            parents_view: "ingen innvendinger",
+            delegation_ref: Some("Delegasjonsreglement § 4, 2024-01-01"),
+        }
+    }
+
+    #[test]
+    fn transition_example_ot_coordinates_by_agreement() {
+        let parts = [
+            part("ot", OwnerType::County, false),
+            part("nav", OwnerType::State, false),
+            part("bv", OwnerType::Municipal, true),
+        ];
+        let all = ["ot".to_owned(), "nav".to_owned()];
+        assert_eq!(validate_assignment(&req("ot", CoordinationBasis::AgreedNonMunicipal, &all), facts(&parts)), Ok(()));
+        // No municipal service takes part any more: the municipality cannot designate.
+        let mut f = facts(&parts);
+        f.open_dispute = true;
+        assert_eq!(
+            validate_assignment(&req("ot", CoordinationBasis::DesignatedByMunicipality, &[]), f),
+            Err(CoordinationError::NoMunicipalService)
+        );
+        // Agreement must come from every service taking part.
+        let some = ["ot".to_owned()];
+        assert!(
+            matches!(validate_assignment(&req("ot", CoordinationBasis::AgreedNonMunicipal, &some), facts(&parts)), Err(CoordinationError::AgreementMissing(m)) if m == "nav")
+        );
+    }
+
+    #[test]
+    fn municipality_designates_only_municipal_services_after_a_dispute() {
+        let parts = [part("school", OwnerType::Municipal, false), part("bup", OwnerType::State, false)];
+        let mut f = facts(&parts);
+        assert_eq!(
+            validate_assignment(&req("school", CoordinationBasis::DesignatedByMunicipality, &[]), f),
+            Err(CoordinationError::NoDispute)
+        );
+        f.open_dispute = true;
+        assert_eq!(
+            validate_assignment(&req("bup", CoordinationBasis::DesignatedByMunicipality, &[]), f),
+            Err(CoordinationError::DesignateNonMunicipal)
+        );
+        assert_eq!(validate_assignment(&req("school", CoordinationBasis::DesignatedByMunicipality, &[]), f), Ok(()));
+        let mut r = req("school", CoordinationBasis::DesignatedByMunicipality, &[]);
+        r.delegation_ref = None;
+        assert_eq!(validate_assignment(&r, f), Err(CoordinationError::DelegationMissing));
+        r.delegation_ref = Some("x");
+        r.child_view = " ";
+        assert_eq!(validate_assignment(&r, f), Err(CoordinationError::ChildViewMissing));
+    }
+
+    #[test]
+    fn child_coordinator_always_coordinates() {
+        let parts = [part("hs", OwnerType::Municipal, false), part("school", OwnerType::Municipal, false)];
+        let mut f = facts(&parts);
+        f.child_coordinator_service = Some("hs");
+        let all = ["hs".to_owned(), "school".to_owned()];
+        assert_eq!(
+            validate_assignment(&req("school", CoordinationBasis::AgreedByServices, &all), f),
+            Err(CoordinationError::ChildCoordinatorAppointed)
+        );
+        assert_eq!(validate_assignment(&req("hs", CoordinationBasis::ChildCoordinator, &[]), f), Ok(()));
+        f.child_coordinator_service = None;
+        assert_eq!(
+            validate_assignment(&req("hs", CoordinationBasis::ChildCoordinator, &[]), f),
+            Err(CoordinationError::NoChildCoordinator)
+        );
+    }
+
+    #[test]
+    fn best_interests_needs_all_elements_and_a_hearing() {
+        let mut b = BestInterests {
+            id: "b".into(),
+            case_id: "c".into(),
+            elements: BEST_INTEREST_ELEMENTS.iter().map(|e| ((*e).to_owned(), "vurdert".to_owned())).collect(),
+            conclusion: "samarbeid er til barnets beste".into(),
+            hearing_id: None,
+            not_heard_reason: None,
+            finalised: true,
+            assessed_by: "u".into(),
+            assessed_at: Utc::now(),
+        };
+        assert_eq!(validate_best_interests(&b), Err(CoordinationError::NotHeard));
+        b.not_heard_reason = Some("barnet er 1 år".into());
+        assert_eq!(validate_best_interests(&b), Ok(()));
+        b.elements.retain(|(k, _)| k != "education");
+        assert_eq!(validate_best_interests(&b), Err(CoordinationError::ElementMissing("education")));
+    }
+
+    #[test]
+    fn youth_sentence_team() {
+        use TeamRole::*;
+        assert_eq!(
+            validate_sentence(SentenceType::Ungdomsstraff, 14, &[]),
+            Err(CoordinationError::TooYoungForSentence)
+        );
+        assert!(
+            validate_sentence(SentenceType::Ungdomsstraff, 17, &[YouthCoordinator, PoliceContact, Parent]).is_err()
+        );
+        assert_eq!(
+            validate_sentence(
+                SentenceType::Ungdomsstraff,
+                17,
+                &[YouthCoordinator, PoliceContact, CorrectionalService, Parent]
+            ),
+            Ok(())
+        );
+        assert_eq!(validate_sentence(SentenceType::Ungdomsoppfolging, 18, &[YouthCoordinator]), Ok(()));
+    }
+
+    fn arb_owner() -> impl Strategy<Value = OwnerType> {
+        prop::sample::select(OwnerType::ALL.to_vec())
+    }
+
+    proptest! {
+        /// Whatever the case looks like, an accepted assignment never puts a non-municipal service in charge
+        /// by municipal designation, and never goes around an appointed child coordinator.
+        #[test]
+        fn accepted_assignments_obey_the_rules(
+            owners in prop::collection::vec((arb_owner(), any::<bool>()), 1..5),
+            target in 0usize..5,
+            basis in prop::sample::select(CoordinationBasis::ALL.to_vec()),
+            agreed_mask in 0u8..32,
+            dispute in any::<bool>(),
+            cc in prop::option::of(0usize..5),
+        ) {
+            let parts: Vec<Participation> = owners.iter().enumerate().map(|(i, (o, left))| part(&format!("s{i}"), *o, *left)).collect();
+            let agreed: Vec<String> = (0..5).filter(|i| agreed_mask & (1 << i) != 0).map(|i| format!("s{i}")).collect();
+            let cc_id = cc.map(|i| format!("s{i}"));
+            let mut f = facts(&parts);
+            f.open_dispute = dispute;
+            f.child_coordinator_service = cc_id.as_deref();
+            let t = format!("s{target}");
+            let r = req(&t, basis, &agreed);
+            if validate_assignment(&r, f).is_ok() {
+                let p = parts.iter().find(|p| p.service_id == t).expect("target takes part");
+                prop_assert!(p.left_on.is_none());
+                if let Some(cc) = &cc_id { prop_assert_eq!(cc, &t); prop_assert_eq!(basis, CoordinationBasis::ChildCoordinator); }
+                if basis == CoordinationBasis::DesignatedByMunicipality { prop_assert_eq!(p.owner_type, OwnerType::Municipal); prop_assert!(dispute); }
+                if p.owner_type != OwnerType::Municipal && cc_id.is_none() { prop_assert_eq!(basis, CoordinationBasis::AgreedNonMunicipal); }
+                if matches!(basis, CoordinationBasis::AgreedByServices | CoordinationBasis::AgreedNonMunicipal) {
+                    for q in parts.iter().filter(|q| q.left_on.is_none()) { prop_assert!(agreed.contains(&q.service_id)); }
+                }
+            }
+        }
+    }
+}
