@@ -59,6 +59,8 @@ pub struct RulesConfig {
     pub small_municipalities: Option<Vec<String>>,
     /// Rare conditions and unusual facts to warn about in anonymous consultations.
     pub rare_terms: Option<Vec<String>>,
+    /// Days between evaluations of a cooperation before a reminder (default 90).
+    pub evaluation_days: Option<i64>,
 }
 
 impl RulesConfig {
@@ -86,6 +88,12 @@ impl RulesConfig {
                     .with_context(|| format!("rules.small_municipalities: {k}"))?;
             }
             s.small_municipalities = m.clone();
+        }
+        if let Some(e) = self.evaluation_days {
+            if !(7..=730).contains(&e) {
+                bail!("rules.evaluation_days must be between 7 and 730");
+            }
+            s.evaluation_days = e;
         }
         if let Some(r) = &self.rare_terms {
             s.rare_terms = r.iter().map(|t| t.to_lowercase()).collect();

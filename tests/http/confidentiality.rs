@@ -395,6 +395,12 @@ async fn consent_pages_record_withdraw_and_renew(db: Db) -> anyhow::Result<()> {
     let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
     ensure!(html.contains("går ut") && html.contains("Samtykker"), "expiry warning on the case page");
     // Missing givers: the error summary links to the field, and nothing is stored.
+    let today = chrono::Utc::now().date_naive();
+    let (from, to, renew_to) = (
+        today.to_string(),
+        (today + chrono::Duration::days(365)).to_string(),
+        (today + chrono::Duration::days(800)).to_string(),
+    );
     let form = [
         ("domain", "general"),
         ("from", "mellomvik-barnevern"),
@@ -403,8 +409,8 @@ async fn consent_pages_record_withdraw_and_renew(db: Db) -> anyhow::Result<()> {
         ("purpose", "Henvisning"),
         ("consequences", "BUP får bakgrunnen"),
         ("form", "written"),
-        ("valid_from", "2026-11-01"),
-        ("valid_to", "2027-11-01"),
+        ("valid_from", from.as_str()),
+        ("valid_to", to.as_str()),
     ];
     let res = c.post(app.url("/saker/sak-sofia-daniel/samtykker")).form(&form).send().await?;
     ensure!(res.status() == 422, "{}", res.status());
@@ -426,13 +432,13 @@ async fn consent_pages_record_withdraw_and_renew(db: Db) -> anyhow::Result<()> {
     // Renew, then withdraw the renewal.
     let res = c
         .post(app.url(&format!("/samtykker/{id}/forny")))
-        .form(&[("case_id", "sak-sofia-daniel"), ("valid_to", "2028-01-01")])
+        .form(&[("case_id", "sak-sofia-daniel"), ("valid_to", renew_to.as_str())])
         .send()
         .await?;
     ensure!(res.status().is_redirection(), "renew {}", res.status());
     let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
     let renewal = case["consents"].as_array().unwrap().iter().find(|k| k["renews"] == json!(id)).expect("renewal");
-    ensure!(renewal["valid_to"] == "2028-01-01", "{renewal}");
+    ensure!(renewal["valid_to"] == json!(renew_to), "{renewal}");
     // Sofia gives consent digitally herself.
     let s = app.logged_in("sofia").await?;
     let mut sofia_form: Vec<(&str, &str)> = form.iter().filter(|(k, _)| *k != "form").copied().collect();

@@ -12,7 +12,75 @@ crate::tests!(
     dispute_goes_to_the_decision_maker_after_the_familys_wishes,
     step_two_situation_checks_need_the_childs_voice,
     case_page_shows_coordination_and_no_appeal_deadline,
+    hearing_best_interests_and_step_one_mapping,
+    evaluation_reminder_follows_the_configured_cadence,
 );
+
+async fn hearing_best_interests_and_step_one_mapping(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let elements: serde_json::Map<String, Value> =
+        ["view", "identity", "family", "protection", "vulnerability", "health", "education"]
+            .iter()
+            .map(|e| ((*e).to_owned(), json!("vurdert")))
+            .collect();
+    let bi = json!({"elements": elements, "conclusion": "Samarbeid er til Daniels beste", "finalised": true});
+    let (status, err) = post(&app, &bv, "/api/v1/cases/sak-sofia-daniel/best-interests", bi.clone()).await?;
+    ensure!(status == 422 && err["code"] == "coordination.not_heard", "{status} {err}");
+    let (status, err) = post(
+        &app,
+        &bv,
+        "/api/v1/cases/sak-sofia-daniel/hearings",
+        json!({"held_on": "2026-11-20", "direct": false, "place": "school", "talked_with": "Berit Vern", "views": "x"}),
+    )
+    .await?;
+    ensure!(status == 422 && err["code"] == "hearing.indirect_reason", "{status} {err}");
+    let (status, h) = post(&app, &bv, "/api/v1/cases/sak-sofia-daniel/hearings", json!({
+        "held_on": "2026-11-20", "place": "school", "talked_with": "Berit Vern", "companion": "Kontaktlæreren",
+        "adaptations": ["tegning"], "views": "Daniel vil bo nær skolen og fortsette på SFO", "maturity": "Moden for alderen", "weight": "Stor vekt"
+    })).await?;
+    ensure!(status == 201, "{status} {h}");
+    let mut with_hearing = bi.clone();
+    with_hearing["hearing_id"] = h["id"].clone();
+    let (status, _) = post(&app, &bv, "/api/v1/cases/sak-sofia-daniel/best-interests", with_hearing.clone()).await?;
+    ensure!(status == 201, "{status}");
+    let mut missing = with_hearing;
+    missing["elements"].as_object_mut().unwrap().remove("education");
+    let (status, err) = post(&app, &bv, "/api/v1/cases/sak-sofia-daniel/best-interests", missing).await?;
+    ensure!(status == 422 && err["code"] == "coordination.element_missing", "{status} {err}");
+    let (status, _) = post(&app, &bv, "/api/v1/cases/sak-sofia-daniel/mappings", json!({"other_services": "Fastlege; tannhelsetjenesten", "source": "asked_parents", "guidance": "Hjulpet Sofia å kontakte fastlegen"})).await?;
+    ensure!(status == 204, "{status}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let c = coop(&case);
+    ensure!(
+        c["hearings"].as_array().unwrap().len() == 1 && c["hearings"][0]["age"] == 8,
+        "hearing with the child's age: {c}"
+    );
+    ensure!(c["best_interests"].as_array().unwrap().len() == 1 && c["mappings"].as_array().unwrap().len() == 1, "{c}");
+    app.stop().await;
+    Ok(())
+}
+
+async fn evaluation_reminder_follows_the_configured_cadence(db: Db) -> anyhow::Result<()> {
+    // The demo's newest plan change is from 2026-10-01, so a 7-day cadence reminds and a ten-year one does not.
+    let settings = los_store::Settings { evaluation_days: 7, ..Default::default() };
+    let app = TestApp::start_with(db, true, settings).await?;
+    let (_, case) = app.api_get(&app.token("ot").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(
+        coop(&case)["prompts"].as_array().unwrap().iter().any(|p| p["kind"] == "evaluate"),
+        "{}",
+        coop(&case)["prompts"]
+    );
+    app.stop().await;
+    let app = TestApp::demo(db).await?;
+    let (_, case) = app.api_get(&app.token("ot").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(
+        !coop(&case)["prompts"].as_array().unwrap().iter().any(|p| p["kind"] == "evaluate"),
+        "default cadence is 90 days"
+    );
+    app.stop().await;
+    Ok(())
+}
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
     let res = reqwest::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().await?;
@@ -157,6 +225,7 @@ async fn sofia_and_daniel_coordination_moves_with_a_new_consent(db: Db) -> anyho
 
 async fn adams_youth_sentence_team_and_reports_to_the_uk(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;
+    let today = chrono::Utc::now().date_naive();
     let uk = app.token("uk").await?;
     let (_, case) = app.api_get(&uk, "/api/v1/cases/sak-adam").await?;
     let s = &coop(&case)["sentence"];
@@ -188,14 +257,14 @@ async fn adams_youth_sentence_team_and_reports_to_the_uk(db: Db) -> anyhow::Resu
     let (_, case) = app.api_get(&app.token("barnevern").await?, "/api/v1/cases/sak-adam").await?;
     ensure!(coop(&case)["sentence"]["reports"].as_array().unwrap().is_empty(), "reports go to the UK only");
     // Mandatory members are checked; one sentence per case.
-    let (status, err) = post(&app, &uk, "/api/v1/cases/sak-adam/sentence", json!({"kind": "ungdomsstraff", "starts_on": "2026-03-01", "ends_on": "2027-03-01", "team": [{"role": "police_contact", "name": "Politikontakten"}]})).await?;
+    let (status, err) = post(&app, &uk, "/api/v1/cases/sak-adam/sentence", json!({"kind": "ungdomsstraff", "starts_on": today.to_string(), "ends_on": (today + chrono::Duration::days(365)).to_string(), "team": [{"role": "police_contact", "name": "Politikontakten"}]})).await?;
     ensure!(
         status == 422
             && err["code"] == "sentence.mandatory_slot"
             && err["detail"].as_str().unwrap().contains("correctional"),
         "{status} {err}"
     );
-    let full = json!({"kind": "ungdomsstraff", "starts_on": "2026-03-01", "ends_on": "2027-03-01", "team": [{"role": "police_contact", "name": "P"}, {"role": "correctional_service", "name": "K"}]});
+    let full = json!({"kind": "ungdomsstraff", "starts_on": today.to_string(), "ends_on": (today + chrono::Duration::days(365)).to_string(), "team": [{"role": "police_contact", "name": "P"}, {"role": "correctional_service", "name": "K"}]});
     let (status, err) = post(&app, &uk, "/api/v1/cases/sak-adam/sentence", full).await?;
     ensure!(status == 422 && err["code"] == "sentence.exists", "{status} {err}");
     // The end of the sentence prompts a review of who coordinates.

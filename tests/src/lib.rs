@@ -76,6 +76,11 @@ impl TestApp {
 
     /// Starts Los; `demo` loads the demo municipality and enables the demo login picker.
     pub async fn start(db: Db, demo: bool) -> anyhow::Result<TestApp> {
+        Self::start_with(db, demo, los_store::Settings::default()).await
+    }
+
+    /// Starts Los with local rules other than the defaults.
+    pub async fn start_with(db: Db, demo: bool, settings: los_store::Settings) -> anyhow::Result<TestApp> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (url, sqlite_dir, pg_name) = match db {
             Db::Sqlite => {
@@ -92,7 +97,8 @@ impl TestApp {
                 (DatabaseUrl::parse(&format!("{server}/{name}"))?, None, Some(name))
             }
         };
-        let store = Store::connect(&url, AuditKey::new(TEST_AUDIT_KEY.as_bytes().to_vec())).await?;
+        let store =
+            Store::connect(&url, AuditKey::new(TEST_AUDIT_KEY.as_bytes().to_vec())).await?.with_settings(settings);
         store.migrate().await?;
         store.sync_reference_data().await?;
         if demo {

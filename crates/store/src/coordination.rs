@@ -191,6 +191,7 @@ pub(crate) async fn load_cooperation(
     actor: &User,
     now: DateTime<Utc>,
     entries: &mut Vec<NewEntry>,
+    evaluation_days: i64,
 ) -> Result<CooperationView, StoreError> {
     let case_id = l.case.id.as_str();
     let services = service::Entity::find().all(conn).await?;
@@ -407,6 +408,18 @@ pub(crate) async fn load_cooperation(
         }
         None => None,
     };
+    // Continuous evaluation: remind when nothing has been assessed or changed in the plan for the cadence.
+    let mut prompts: Vec<Prompt> = prompts;
+    let last = assessments.iter().map(|a| a.assessed_at).chain(plan.iter().map(|p| p.created_at)).max();
+    if cooperation_necessary && last.is_none_or(|t| (now - t).num_days() > evaluation_days) {
+        prompts.push(Prompt {
+            id: format!("evaluate-{case_id}"),
+            kind: "evaluate".into(),
+            service_id: None,
+            reason: format!("{evaluation_days}"),
+            created_at: now,
+        });
+    }
     Ok(CooperationView {
         current,
         history: assignments,
@@ -892,7 +905,7 @@ impl Store {
     pub async fn assign_coordinator(&self, actor: &User, new: NewAssignment) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let mut entries = Vec::new();
-        let coop = load_cooperation(&txn, &l, actor, now, &mut entries).await?;
+        let coop = load_cooperation(&txn, &l, actor, now, &mut entries, self.settings.evaluation_days).await?;
         let designated = new.basis == CoordinationBasis::DesignatedByMunicipality;
         let action = if designated { Action::Decide } else { Action::Write };
         let d = authorize(actor, action, &Resource::Case(l.facts()), now);

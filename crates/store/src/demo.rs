@@ -406,9 +406,9 @@ struct Pers(&'static str, &'static str, &'static str, &'static str, bool, &'stat
 // id, given, family, birth date, protected address, kommune, address
 const PERSONS: &[Pers] = &[
     Pers("person-sofia", "Sofia", "Berg", "1990-04-12", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
-    Pers("person-daniel", "Daniel", "Berg", "2018-03-02", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
-    Pers("person-jonas", "Jonas", "Dahl", "2009-02-20", false, MELLOMVIK, "Elvegata 14, 9901 Mellomvik"),
-    Pers("person-adam", "Adam", "Lund", "2009-06-15", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
+    Pers("person-daniel", "Daniel", "Berg", "today-3000", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
+    Pers("person-jonas", "Jonas", "Dahl", "today-6480", false, MELLOMVIK, "Elvegata 14, 9901 Mellomvik"),
+    Pers("person-adam", "Adam", "Lund", "today-6370", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-mormor", "Randi", "Berg", "1962-08-19", false, STORVIK, "Havnegata 3, 9902 Storvik"),
@@ -496,6 +496,15 @@ const PARTICIPATIONS: &[Part] = &[
 
 fn date(s: &str) -> NaiveDate {
     s.parse().expect("valid demo date")
+}
+
+/// Demo dates written as `today-<days>` are relative to the day the demo is loaded, so the children keep
+/// their ages in the scenarios (Adam 17, Jonas nearly 18, Daniel 8) whenever Los is run.
+fn demo_date(s: &str) -> NaiveDate {
+    match s.strip_prefix("today-") {
+        Some(days) => chrono::Utc::now().date_naive() - chrono::Duration::days(days.parse().expect("days")),
+        None => date(s),
+    }
 }
 
 /// The synthetic (Tenor-style) number the demo gives a person born on `birth`: the first individnummer
@@ -601,7 +610,7 @@ const CONSENTS: &[DemoConsent] = &[
         consequences: "Ungdomskoordinatoren ser hvordan det går på skolen og med tiltakene. Uten samtykke blir planen laget med mindre kunnskap.",
         form: ConsentForm::Written,
         recorded_by: "uk",
-        valid_from: "2026-02-01",
+        valid_from: "today-120",
         valid_days: Some(200),
         valid_to: None,
     },
@@ -618,7 +627,7 @@ const CONSENTS: &[DemoConsent] = &[
         consequences: "OT og NAV kan avtale timer og tiltak som passer med skolen. Uten samtykke må du selv bringe beskjeder mellom dem.",
         form: ConsentForm::Oral,
         recorded_by: "ot",
-        valid_from: "2026-05-10",
+        valid_from: "today-60",
         valid_days: Some(150),
         valid_to: None,
     },
@@ -671,8 +680,8 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
     let today = chrono::Utc::now().date_naive();
     for c in CONSENTS {
         let child = PERSONS.iter().find(|p| p.0 == c.child).expect("demo child");
-        let birth = date(child.3);
-        let valid_from = date(c.valid_from);
+        let birth = demo_date(child.3);
+        let valid_from = demo_date(c.valid_from);
         let valid_to = match (c.valid_to, c.valid_days) {
             (Some(d), _) => date(d),
             (None, Some(days)) => today + chrono::Duration::days(days),
@@ -694,7 +703,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
                 ConsentGiver {
                     person_id: Some((*p).into()),
                     capacity: *cap,
-                    age: valid_from.years_since(date(person.3)),
+                    age: valid_from.years_since(demo_date(person.3)),
                 }
             })
             .collect();
@@ -713,7 +722,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
             consequences: Set(c.consequences.into()),
             form: Set(c.form.as_str().into()),
             recorded_by: Set(c.recorded_by.into()),
-            recorded_at: Set(at(c.valid_from)),
+            recorded_at: Set(at(&demo_date(c.valid_from).to_string())),
             valid_from: Set(valid_from),
             valid_to: Set(valid_to),
             withdrawn_at: Set(None),
@@ -813,7 +822,7 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
         .await?;
     }
     for p in PERSONS {
-        let birth = date(p.3);
+        let birth = demo_date(p.3);
         person::Entity::insert(person::ActiveModel {
             id: Set(p.0.into()),
             fnr: Set(synthetic_fnr(birth).as_str().to_owned()),

@@ -164,6 +164,9 @@ pub struct Settings {
     pub small_municipalities: Vec<String>,
     /// Rare conditions and unusual facts that may identify a child in an anonymous consultation.
     pub rare_terms: Vec<String>,
+    /// Days between evaluations of the cooperation (spec 01 §4.3: evaluate continuously); a case whose
+    /// newest assessment or plan change is older gets a reminder.
+    pub evaluation_days: i64,
 }
 
 impl Default for Settings {
@@ -171,6 +174,7 @@ impl Default for Settings {
         Settings {
             break_glass_hours: 4,
             consent_warning_days: 30,
+            evaluation_days: 90,
             address_must_know_types: vec!["barnevernstjenesten".into(), "krisesenter".into()],
             small_municipalities: vec![],
             rare_terms: [

@@ -6,7 +6,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory};
-use los_domain::coordination::{AssessmentResult, ChildVoice, CoordinationBasis, SentenceType, TeamRole, Transition};
+use los_domain::coordination::{
+    AssessmentResult, BestInterests, ChildVoice, CoordinationBasis, Hearing, HearingPlace, MappingSource, SentenceType,
+    TeamRole, Transition,
+};
 use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{Law, Municipality, Organisation, Participation, Provision, Service, ServiceType, User};
 use los_store::{CaseSummary, CaseView, NewConsent};
@@ -20,8 +23,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1046,6 +1049,118 @@ pub async fn decision_makers(State(st): State<AppState>, _u: ApiUser) -> ApiResu
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MappingInput {
+    /// The other services and providers involved (or "none").
+    other_services: String,
+    /// asked_child | asked_parents | own_records
+    source: String,
+    /// Guidance given when a need has no service (and whether the family was helped to make contact).
+    guidance: Option<String>,
+}
+
+/// Step 1: which other services are involved, where that came from, and guidance given.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/mappings", params(("id" = String, Path)), request_body = MappingInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_mapping(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<MappingInput>,
+) -> Result<StatusCode, ApiError> {
+    let source = MappingSource::parse(&i.source)
+        .ok_or_else(|| bad("mapping.source", format!("unknown source '{}'", i.source)))?;
+    st.store.record_mapping(&user, &id, &i.other_services, source, i.guidance.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct HearingInput {
+    held_on: NaiveDate,
+    #[serde(default = "yes")]
+    direct: bool,
+    indirect_reason: Option<String>,
+    /// kindergarten | school | home | neutral | office | digital
+    place: String,
+    talked_with: String,
+    companion: Option<String>,
+    /// e.g. interpreter, ASK/AAC, adapted information
+    #[serde(default)]
+    adaptations: Vec<String>,
+    #[serde(default)]
+    declined: bool,
+    #[serde(default)]
+    views: String,
+    #[serde(default)]
+    maturity: String,
+    #[serde(default)]
+    weight: String,
+}
+
+/// The record of hearing the child (how, where, who, adaptations, the right to decline, views, weight).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/hearings", params(("id" = String, Path)), request_body = HearingInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_hearing(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<HearingInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let place =
+        HearingPlace::parse(&i.place).ok_or_else(|| bad("hearing.place", format!("unknown place '{}'", i.place)))?;
+    let h = Hearing {
+        id: String::new(),
+        case_id: id,
+        held_on: i.held_on,
+        direct: i.direct,
+        indirect_reason: i.indirect_reason,
+        place,
+        talked_with: i.talked_with,
+        companion: i.companion,
+        adaptations: i.adaptations,
+        declined: i.declined,
+        views: i.views,
+        age: 0,
+        maturity: i.maturity,
+        weight: i.weight,
+        recorded_by: user.id.clone(),
+    };
+    let hid = st.store.record_hearing(&user, h).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": hid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct BestInterestsInput {
+    /// The seven elements: view, identity, family, protection, vulnerability, health, education.
+    elements: std::collections::BTreeMap<String, String>,
+    conclusion: String,
+    hearing_id: Option<String>,
+    not_heard_reason: Option<String>,
+    #[serde(default)]
+    finalised: bool,
+}
+
+/// A best-interests assessment. Finalising needs all seven elements and a hearing record or a stated reason.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/best-interests", params(("id" = String, Path)), request_body = BestInterestsInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_best_interests(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<BestInterestsInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let b = BestInterests {
+        id: String::new(),
+        case_id: id,
+        elements: i.elements.into_iter().collect(),
+        conclusion: i.conclusion,
+        hearing_id: i.hearing_id,
+        not_heard_reason: i.not_heard_reason,
+        finalised: i.finalised,
+        assessed_by: user.id.clone(),
+        assessed_at: chrono::Utc::now(),
+    };
+    let bid = st.store.record_best_interests(&user, b).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": bid }))))
 }
 
 /// Unknown API paths answer problem JSON, not an HTML page.

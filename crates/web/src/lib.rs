@@ -126,6 +126,9 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/plan", post(api::add_plan_item))
         .route("/cases/{id}/non-compliance", post(api::report_non_compliance))
         .route("/cases/{id}/sentence", post(api::start_sentence))
+        .route("/cases/{id}/mappings", post(api::record_mapping))
+        .route("/cases/{id}/hearings", post(api::record_hearing))
+        .route("/cases/{id}/best-interests", post(api::record_best_interests))
         .route("/decision-makers", get(api::decision_makers))
         .route("/reports/access", get(api::access_report))
         .fallback(api::not_found);
