@@ -14,7 +14,50 @@ crate::tests!(
     case_page_shows_coordination_and_no_appeal_deadline,
     hearing_best_interests_and_step_one_mapping,
     evaluation_reminder_follows_the_configured_cadence,
+    placed_child_municipalities_and_planning_assessments,
 );
+
+async fn placed_child_municipalities_and_planning_assessments(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let path = "/api/v1/cases/sak-adam/municipalities";
+    let (status, err) = post(&app, &bv, path, json!({"care": "99a1"})).await?;
+    ensure!(status == 422 && err["code"] == "kommunenr.not_digits", "{status} {err}");
+    let (status, err) = post(&app, &bv, path, json!({"placement": "0302"})).await?;
+    ensure!(status == 422 && err["code"] == "municipality.unknown", "{status} {err}");
+    let (status, _) = post(&app, &bv, path, json!({"care": "9901", "placement": "0301"})).await?;
+    ensure!(status == 204, "{status}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    let m = &coop(&case)["municipalities"];
+    ensure!(m["coordinating"] == "9901" && m["follow_up"] == "9901" && m["needs_local_clarification"] == true, "{m}");
+    let (status, _) = post(
+        &app,
+        &bv,
+        path,
+        json!({"care": "9901", "placement": "0301", "local_clarification": "Barnevernet i Oslo deltar i møtene"}),
+    )
+    .await?;
+    ensure!(status == 204);
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    ensure!(coop(&case)["municipalities"]["needs_local_clarification"] == false, "clarified");
+    // The four planning assessments: all or none.
+    let a = |planning: Value| json!({"service_id": "mellomvik-barnevern", "result": "necessary", "reasoning": "r", "child_voice": "heard", "child_wishes": "w", "planning": planning});
+    let (status, err) = post(
+        &app,
+        &bv,
+        "/api/v1/cases/sak-adam/assessments",
+        a(json!({"cooperate_with": "UK", "cooperate_on": "", "extent_duration": "2 år", "organisation": "team"})),
+    )
+    .await?;
+    ensure!(status == 422 && err["code"] == "coordination.planning_incomplete", "{status} {err}");
+    let (status, _) = post(&app, &bv, "/api/v1/cases/sak-adam/assessments", a(json!({"cooperate_with": "UK og skolen", "cooperate_on": "Foreldreveiledning og skolegang", "extent_duration": "Ukentlig i to år", "organisation": "Oppfølgingsteamet"}))).await?;
+    ensure!(status == 201, "{status}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    let first = &coop(&case)["assessments"][0];
+    ensure!(first["planning"]["cooperate_on"] == "Foreldreveiledning og skolegang", "{first}");
+    app.stop().await;
+    Ok(())
+}
 
 async fn hearing_best_interests_and_step_one_mapping(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;

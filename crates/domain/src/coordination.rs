@@ -60,6 +60,52 @@ pub struct Assessment {
     pub best_interests_id: Option<String>,
     pub assessed_by: String,
     pub assessed_at: DateTime<Utc>,
+    /// The four assessments each service makes when cooperation is necessary (spec 01 §4.3): which other
+    /// providers, what to cooperate on, how extensive and long-lasting, and how it is organised.
+    pub planning: Option<PlanningAssessment>,
+}
+
+/// A service's four planning assessments (spec 01 §4.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanningAssessment {
+    pub cooperate_with: String,
+    pub cooperate_on: String,
+    pub extent_duration: String,
+    pub organisation: String,
+}
+
+/// The municipalities tied to a child (spec 01 §5.1, §8.H item 30).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Municipalities {
+    /// Registered permanent address (Folkeregisteret): coordinates the service offer.
+    pub registered: String,
+    /// The child welfare service that has care of a placed child (omsorgskommunen): follows the child up.
+    pub care: Option<String>,
+    /// Where the foster home or institution is.
+    pub placement: Option<String>,
+    /// A second actual residence (delt bosted); its services may take part.
+    pub second_residence: Option<String>,
+    /// The local clarification of cooperation with the placement municipality.
+    pub local_clarification: Option<String>,
+}
+
+impl Municipalities {
+    /// The municipality responsible for coordinating the offer: the registered one (spec 01 §5.1).
+    pub fn coordinating(&self) -> &str {
+        &self.registered
+    }
+
+    /// The municipality whose child welfare service follows the child up: the care municipality for a
+    /// placed child, otherwise the registered one.
+    pub fn follow_up(&self) -> &str {
+        self.care.as_deref().unwrap_or(&self.registered)
+    }
+
+    /// A placement in another municipality needs a recorded local clarification of who cooperates.
+    pub fn needs_local_clarification(&self) -> bool {
+        self.placement.as_deref().is_some_and(|p| Some(p) != self.care.as_deref() && p != self.registered)
+            && self.local_clarification.as_deref().is_none_or(|c| c.trim().is_empty())
+    }
 }
 
 /// Why an assessment, hearing or assignment is refused. Each names the rule.
@@ -71,6 +117,10 @@ pub enum CoordinationError {
     ChildWishesMissing,
     #[error("the reasoning for the assessment is missing")]
     ReasoningMissing,
+    #[error(
+        "the planning assessment needs all four parts: with whom, on what, how extensive and long, and how it is organised (spec 01 §4.3)"
+    )]
+    PlanningIncomplete,
     #[error(
         "a best-interests assessment cannot be finalised without a record of hearing the child or a stated reason the child was not heard (spec 01 §4.4–4.5)"
     )]
@@ -127,6 +177,7 @@ impl CoordinationError {
         match self {
             CoordinationError::ChildWishesMissing => "coordination.child_wishes_missing",
             CoordinationError::ReasoningMissing => "coordination.reasoning_missing",
+            CoordinationError::PlanningIncomplete => "coordination.planning_incomplete",
             CoordinationError::NotHeard => "coordination.not_heard",
             CoordinationError::ElementMissing(_) => "coordination.element_missing",
             CoordinationError::ConclusionMissing => "coordination.conclusion_missing",
@@ -155,6 +206,11 @@ pub fn validate_assessment(a: &Assessment) -> Result<(), CoordinationError> {
     }
     if a.child_wishes.trim().is_empty() {
         return Err(CoordinationError::ChildWishesMissing);
+    }
+    if let Some(p) = &a.planning
+        && [&p.cooperate_with, &p.cooperate_on, &p.extent_duration, &p.organisation].iter().any(|f| f.trim().is_empty())
+    {
+        return Err(CoordinationError::PlanningIncomplete);
     }
     Ok(())
 }
@@ -533,6 +589,24 @@ mod tests {
         assert_eq!(validate_best_interests(&b), Ok(()));
         b.elements.retain(|(k, _)| k != "education");
         assert_eq!(validate_best_interests(&b), Err(CoordinationError::ElementMissing("education")));
+    }
+
+    #[test]
+    fn municipalities_for_placed_children() {
+        let mut m = Municipalities {
+            registered: "9901".into(),
+            care: None,
+            placement: None,
+            second_residence: None,
+            local_clarification: None,
+        };
+        assert_eq!((m.coordinating(), m.follow_up()), ("9901", "9901"));
+        m.care = Some("9902".into());
+        m.placement = Some("0301".into());
+        assert_eq!(m.follow_up(), "9902");
+        assert!(m.needs_local_clarification());
+        m.local_clarification = Some("Barnevernet i Oslo deltar i samarbeidsmøtene".into());
+        assert!(!m.needs_local_clarification());
     }
 
     #[test]

@@ -10,8 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::coordination::{
     Assessment, AssessmentResult, AssignmentRequest, BestInterests, ChildVoice, CoordinationBasis, CoordinationError,
-    CoordinationFacts, DecisionMaker, Hearing, HearingPlace, MappingSource, SentenceType, TeamRole, Transition,
-    validate_assessment, validate_assignment, validate_best_interests, validate_sentence,
+    CoordinationFacts, DecisionMaker, Hearing, HearingPlace, MappingSource, Municipalities, PlanningAssessment,
+    SentenceType, TeamRole, Transition, validate_assessment, validate_assignment, validate_best_interests,
+    validate_sentence,
 };
 use los_domain::model::{Relation, User};
 use los_policy::{Action, Basis, Decision, Resource, authorize};
@@ -147,6 +148,18 @@ pub struct CooperationView {
     pub sentence: Option<SentenceView>,
     /// A service has assessed cooperation as necessary.
     pub cooperation_necessary: bool,
+    /// The municipalities tied to the child: who coordinates, who follows up a placed child.
+    pub municipalities: Option<MunicipalitiesView>,
+}
+
+/// The municipalities tied to the child, with the responsibilities that follow (spec 01 §5.1).
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalitiesView {
+    #[serde(flatten)]
+    pub m: Municipalities,
+    pub coordinating: String,
+    pub follow_up: String,
+    pub needs_local_clarification: bool,
 }
 
 fn assignment_view(r: coordination::Model, services: &[service::Model]) -> Result<AssignmentView, StoreError> {
@@ -259,6 +272,12 @@ pub(crate) async fn load_cooperation(
                 best_interests_id: a.best_interests_id,
                 assessed_by: a.assessed_by,
                 assessed_at: a.assessed_at,
+                planning: match (a.cooperate_with, a.cooperate_on, a.extent_duration, a.organisation) {
+                    (Some(cooperate_with), Some(cooperate_on), Some(extent_duration), Some(organisation)) => {
+                        Some(PlanningAssessment { cooperate_with, cooperate_on, extent_duration, organisation })
+                    }
+                    _ => None,
+                },
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -420,7 +439,24 @@ pub(crate) async fn load_cooperation(
             created_at: now,
         });
     }
+    let row = case::Entity::find_by_id(case_id.to_owned()).one(conn).await?;
+    let municipalities = row.map(|r| {
+        let m = Municipalities {
+            registered: l.child.registered_kommune.as_str().to_owned(),
+            care: r.care_kommune,
+            placement: r.placement_kommune,
+            second_residence: r.second_residence_kommune,
+            local_clarification: r.local_clarification,
+        };
+        MunicipalitiesView {
+            coordinating: m.coordinating().to_owned(),
+            follow_up: m.follow_up().to_owned(),
+            needs_local_clarification: m.needs_local_clarification(),
+            m,
+        }
+    });
     Ok(CooperationView {
+        municipalities,
         current,
         history: assignments,
         dispute,
@@ -460,6 +496,7 @@ pub struct NewAssessment {
     pub needs_of_child: bool,
     pub needs_of_parents: bool,
     pub best_interests_id: Option<String>,
+    pub planning: Option<PlanningAssessment>,
 }
 
 /// A new assignment of the coordinating service.
@@ -762,6 +799,7 @@ impl Store {
             best_interests_id: new.best_interests_id.clone(),
             assessed_by: actor.id.clone(),
             assessed_at: Utc::now(),
+            planning: new.planning.clone(),
         };
         validate_assessment(&a).map_err(invalid)?;
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
@@ -792,6 +830,10 @@ impl Store {
             best_interests_id: Set(a.best_interests_id),
             assessed_by: Set(a.assessed_by),
             assessed_at: Set(now),
+            cooperate_with: Set(a.planning.as_ref().map(|p| p.cooperate_with.trim().to_owned())),
+            cooperate_on: Set(a.planning.as_ref().map(|p| p.cooperate_on.trim().to_owned())),
+            extent_duration: Set(a.planning.as_ref().map(|p| p.extent_duration.trim().to_owned())),
+            organisation: Set(a.planning.as_ref().map(|p| p.organisation.trim().to_owned())),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -1370,6 +1412,60 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Records the municipalities tied to the child beside the registered one: the care municipality, the
+    /// placement municipality and a second residence, and the local clarification of cooperation.
+    pub async fn set_municipalities(
+        &self,
+        actor: &User,
+        case_id: &str,
+        care: Option<&str>,
+        placement: Option<&str>,
+        second_residence: Option<&str>,
+        local_clarification: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "municipalities", "case", case_id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        let mut checked = Vec::new();
+        for k in [care, placement, second_residence] {
+            let k = k.map(str::trim).filter(|k| !k.is_empty());
+            if let Some(k) = k {
+                let knr = los_domain::ident::Kommunenummer::parse(k)
+                    .map_err(|e| StoreError::Invalid { code: e.rule(), message: e.to_string() })?;
+                let known = municipality::Entity::find()
+                    .filter(municipality::Column::Kommunenummer.eq(knr.as_str()))
+                    .one(&txn)
+                    .await?;
+                if known.is_none() {
+                    return Err(StoreError::Invalid {
+                        code: "municipality.unknown",
+                        message: format!("there is no municipality {k} in the current division"),
+                    });
+                }
+            }
+            checked.push(k.map(str::to_owned));
+        }
+        let row = case::Entity::find_by_id(case_id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.into() })?;
+        let mut am: case::ActiveModel = row.into();
+        am.care_kommune = Set(checked[0].clone());
+        am.placement_kommune = Set(checked[1].clone());
+        am.second_residence_kommune = Set(checked[2].clone());
+        am.local_clarification = Set(local_clarification.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned));
+        case::Entity::update(am).exec(&txn).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -876,6 +876,10 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             title: Set(c.2.into()),
             opened_at: Set(at(c.3)),
             health_private_from_parents: Set(false),
+            care_kommune: Set(None),
+            placement_kommune: Set(None),
+            second_residence_kommune: Set(None),
+            local_clarification: Set(None),
         })
         .exec_without_returning(txn)
         .await?;
@@ -1095,6 +1099,10 @@ async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError
             best_interests_id: Set(None),
             assessed_by: Set(a.7.into()),
             assessed_at: Set(at(a.8)),
+            cooperate_with: Set(None),
+            cooperate_on: Set(None),
+            extent_duration: Set(None),
+            organisation: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

@@ -195,6 +195,10 @@ pub mod case {
         pub title: String,
         pub opened_at: ChronoDateTimeUtc,
         pub health_private_from_parents: bool,
+        pub care_kommune: Option<String>,
+        pub placement_kommune: Option<String>,
+        pub second_residence_kommune: Option<String>,
+        pub local_clarification: Option<String>,
     }
     entity_boilerplate!();
 }
@@ -411,6 +415,10 @@ pub mod assessment {
         pub best_interests_id: Option<String>,
         pub assessed_by: String,
         pub assessed_at: ChronoDateTimeUtc,
+        pub cooperate_with: Option<String>,
+        pub cooperate_on: Option<String>,
+        pub extent_duration: Option<String>,
+        pub organisation: Option<String>,
     }
     entity_boilerplate!();
 }

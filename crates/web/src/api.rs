@@ -23,8 +23,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -802,6 +802,16 @@ pub struct AssessmentInput {
     needs_of_child: bool,
     #[serde(default)]
     needs_of_parents: bool,
+    /// The four planning assessments (spec 01 §4.3), all four or none.
+    planning: Option<PlanningInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanningInput {
+    cooperate_with: String,
+    cooperate_on: String,
+    extent_duration: String,
+    organisation: String,
 }
 
 fn yes() -> bool {
@@ -830,6 +840,12 @@ pub async fn create_assessment(
         needs_of_child: i.needs_of_child,
         needs_of_parents: i.needs_of_parents,
         best_interests_id: None,
+        planning: i.planning.map(|p| los_domain::coordination::PlanningAssessment {
+            cooperate_with: p.cooperate_with,
+            cooperate_on: p.cooperate_on,
+            extent_duration: p.extent_duration,
+            organisation: p.organisation,
+        }),
     };
     let aid = st.store.record_assessment(&user, new).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": aid }))))
@@ -1161,6 +1177,39 @@ pub async fn record_best_interests(
     };
     let bid = st.store.record_best_interests(&user, b).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": bid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MunicipalitiesInput {
+    /// The care municipality (omsorgskommune) of a placed child.
+    care: Option<String>,
+    /// Where the foster home or institution is.
+    placement: Option<String>,
+    /// A second actual residence (delt bosted).
+    second_residence: Option<String>,
+    /// How cooperation with the placement municipality was clarified locally.
+    local_clarification: Option<String>,
+}
+
+/// Records the municipalities tied to the child beside the registered one.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/municipalities", params(("id" = String, Path)), request_body = MunicipalitiesInput, responses((status = 204), (status = 400, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_municipalities(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<MunicipalitiesInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store
+        .set_municipalities(
+            &user,
+            &id,
+            i.care.as_deref(),
+            i.placement.as_deref(),
+            i.second_residence.as_deref(),
+            i.local_clarification.as_deref(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Unknown API paths answer problem JSON, not an HTML page.

@@ -732,6 +732,10 @@ pub struct AssessmentForm {
     reasoning: String,
     child_voice: String,
     child_wishes: String,
+    cooperate_with: Option<String>,
+    cooperate_on: Option<String>,
+    extent_duration: Option<String>,
+    organisation: Option<String>,
 }
 
 pub async fn add_assessment(
@@ -763,6 +767,17 @@ pub async fn add_assessment(
         needs_of_child: true,
         needs_of_parents: false,
         best_interests_id: None,
+        planning: match (f.cooperate_with, f.cooperate_on, f.extent_duration, f.organisation) {
+            (Some(a), Some(b), Some(c), Some(d)) if [&a, &b, &c, &d].iter().any(|x| !x.trim().is_empty()) => {
+                Some(los_domain::coordination::PlanningAssessment {
+                    cooperate_with: a,
+                    cooperate_on: b,
+                    extent_duration: c,
+                    organisation: d,
+                })
+            }
+            _ => None,
+        },
     };
     let r = st.store.record_assessment(u, new).await.map(|_| ());
     let field = match &r {

@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/mappings", post(api::record_mapping))
         .route("/cases/{id}/hearings", post(api::record_hearing))
         .route("/cases/{id}/best-interests", post(api::record_best_interests))
+        .route("/cases/{id}/municipalities", post(api::set_municipalities))
         .route("/decision-makers", get(api::decision_makers))
         .route("/reports/access", get(api::access_report))
         .fallback(api::not_found);

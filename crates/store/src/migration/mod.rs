@@ -7,6 +7,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_confidentiality;
 mod m20261123_000003_relations;
 mod m20261123_000004_cooperation;
+mod m20261123_000005_planning_and_municipalities;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_confidentiality::Migration),
             Box::new(m20261123_000003_relations::Migration),
             Box::new(m20261123_000004_cooperation::Migration),
+            Box::new(m20261123_000005_planning_and_municipalities::Migration),
         ]
     }
 }
