@@ -15,7 +15,43 @@ crate::tests!(
     hearing_best_interests_and_step_one_mapping,
     evaluation_reminder_follows_the_configured_cadence,
     placed_child_municipalities_and_planning_assessments,
+    pages_record_hearing_and_best_interests,
 );
+
+async fn pages_record_hearing_and_best_interests(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let c = app.logged_in("barnevern").await?;
+    let elements = ["view", "identity", "family", "protection", "vulnerability", "health", "education"];
+    let mut form: Vec<(String, String)> = elements.iter().map(|e| (format!("el_{e}"), "vurdert".to_owned())).collect();
+    form.push(("conclusion".into(), "Samarbeid er til Daniels beste".into()));
+    form.push(("finalised".into(), "1".into()));
+    let res = c.post(app.url("/saker/sak-sofia-daniel/barnets-beste")).form(&form).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    let html = res.text().await?;
+    ensure!(html.contains("href=\"#coop-bi-hearing\""), "error summary links to the hearing field");
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/samtale"))
+        .form(&[
+            ("held_on", "2026-11-20"),
+            ("place", "school"),
+            ("talked_with", "Berit Vern"),
+            ("adaptations", "tegning, tolk"),
+            ("views", "Daniel vil fortsette på SFO"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "hearing: {}", res.status());
+    let (_, case) = app.api_get(&app.token("barnevern").await?, "/api/v1/cases/sak-sofia-daniel").await?;
+    let hearing = coop(&case)["hearings"][0]["id"].as_str().unwrap().to_owned();
+    ensure!(coop(&case)["hearings"][0]["adaptations"] == json!(["tegning", "tolk"]), "{}", coop(&case)["hearings"]);
+    form.push(("hearing_id".into(), hearing));
+    let res = c.post(app.url("/saker/sak-sofia-daniel/barnets-beste")).form(&form).send().await?;
+    ensure!(res.status().is_redirection(), "best interests: {}", res.status());
+    let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.contains("Samarbeid er til Daniels beste") && html.contains("ferdigstilt"), "shown on the case page");
+    app.stop().await;
+    Ok(())
+}
 
 async fn placed_child_municipalities_and_planning_assessments(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;

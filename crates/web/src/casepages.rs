@@ -710,6 +710,32 @@ impl CasePage {
         Transition::ALL.iter().map(|t| (t.as_str(), self.base.transition(t.as_str()))).collect()
     }
 
+    fn source_key(&self, s: &str) -> &'static str {
+        match s {
+            "asked_child" => "source-asked-child",
+            "asked_parents" => "source-asked-parents",
+            _ => "source-own-records",
+        }
+    }
+
+    fn place_key(&self, p: &str) -> &'static str {
+        match p {
+            "school" => "place-school",
+            "kindergarten" => "place-kindergarten",
+            "home" => "place-home",
+            "neutral" => "place-neutral",
+            "office" => "place-office",
+            _ => "place-digital",
+        }
+    }
+
+    fn elements(&self) -> Vec<(&'static str, String)> {
+        los_domain::coordination::BEST_INTEREST_ELEMENTS
+            .iter()
+            .map(|e| (*e, self.base.t.get(&format!("element-{e}"))))
+            .collect()
+    }
+
     fn relation_key(&self, r: &Relation) -> &'static str {
         match r {
             Relation::Parent => "col-parent",
@@ -1002,4 +1028,131 @@ struct WhoDecidesPage {
 pub async fn who_decides(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     let makers = st.store.decision_makers().await.map_err(|e| page_err(&ctx)(e.into()))?;
     Ok(render(&WhoDecidesPage { base: Base::new(&ctx, st.demo), makers }))
+}
+
+#[derive(Deserialize)]
+pub struct MappingForm {
+    other_services: String,
+    source: String,
+    #[serde(default)]
+    guidance: String,
+}
+
+pub async fn record_mapping(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<MappingForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = match los_domain::coordination::MappingSource::parse(&f.source) {
+        Some(src) => st.store.record_mapping(u, &id, &f.other_services, src, Some(&f.guidance)).await,
+        None => Err(field_err("mapping.source", "choose where the information came from")),
+    };
+    after(&st, &ctx, &id, "coop-mapping-others", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct HearingForm {
+    held_on: String,
+    place: String,
+    #[serde(default)]
+    talked_with: String,
+    #[serde(default)]
+    companion: String,
+    #[serde(default)]
+    adaptations: String,
+    indirect: Option<String>,
+    #[serde(default)]
+    indirect_reason: String,
+    declined: Option<String>,
+    #[serde(default)]
+    views: String,
+    #[serde(default)]
+    maturity: String,
+    #[serde(default)]
+    weight: String,
+}
+
+pub async fn record_hearing(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<HearingForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let (Ok(held_on), Some(place)) =
+        (f.held_on.parse::<NaiveDate>(), los_domain::coordination::HearingPlace::parse(&f.place))
+    else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "coop-hearing-date",
+            Err(field_err("hearing.date", "write the date as yyyy-mm-dd")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let opt = |s: String| Some(s.trim().to_owned()).filter(|x| !x.is_empty());
+    let h = los_domain::coordination::Hearing {
+        id: String::new(),
+        case_id: id.clone(),
+        held_on,
+        direct: f.indirect.is_none(),
+        indirect_reason: opt(f.indirect_reason),
+        place,
+        talked_with: f.talked_with,
+        companion: opt(f.companion),
+        adaptations: f.adaptations.split(',').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
+        declined: f.declined.is_some(),
+        views: f.views,
+        age: 0,
+        maturity: f.maturity,
+        weight: f.weight,
+        recorded_by: u.id.clone(),
+    };
+    let r = st.store.record_hearing(u, h).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "hearing.indirect_reason", .. }) => "coop-hearing-indirect-reason",
+        Err(StoreError::Invalid { code: "hearing.talked_with", .. }) => "coop-hearing-with",
+        _ => "coop-hearing-views",
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+/// The best-interests form: one field per element (`el_<code>`), conclusion, hearing or reason.
+pub async fn record_best_interests(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<std::collections::HashMap<String, String>>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let b = los_domain::coordination::BestInterests {
+        id: String::new(),
+        case_id: id.clone(),
+        elements: los_domain::coordination::BEST_INTEREST_ELEMENTS
+            .iter()
+            .filter_map(|e| get(&format!("el_{e}")).map(|v| ((*e).to_owned(), v)))
+            .collect(),
+        conclusion: get("conclusion").unwrap_or_default(),
+        hearing_id: get("hearing_id"),
+        not_heard_reason: get("not_heard_reason"),
+        finalised: f.contains_key("finalised"),
+        assessed_by: u.id.clone(),
+        assessed_at: Utc::now(),
+    };
+    let r = st.store.record_best_interests(u, b).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "coordination.not_heard", .. }) => "coop-bi-hearing".to_owned(),
+        Err(StoreError::Invalid { code: "coordination.conclusion_missing", .. }) => "coop-bi-conclusion".to_owned(),
+        Err(StoreError::Invalid { message, .. }) => los_domain::coordination::BEST_INTEREST_ELEMENTS
+            .iter()
+            .find(|e| message.ends_with(*e))
+            .map_or_else(|| "coop-bi-conclusion".to_owned(), |e| format!("coop-bi-{e}")),
+        _ => "coop-bi-conclusion".to_owned(),
+    };
+    after(&st, &ctx, &id, &field, r, "samarbeid").await
 }
