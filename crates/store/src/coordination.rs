@@ -471,6 +471,31 @@ pub(crate) async fn load_cooperation(
     })
 }
 
+/// Marks the open prompts of a kind (for one service, or all) as done by `actor`.
+async fn close_prompts(
+    txn: &DatabaseTransaction,
+    case_id: &str,
+    kind: &str,
+    service: Option<&str>,
+    actor: &User,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut q = review_prompt::Entity::find()
+        .filter(review_prompt::Column::CaseId.eq(case_id))
+        .filter(review_prompt::Column::Kind.eq(kind))
+        .filter(review_prompt::Column::DoneAt.is_null());
+    if let Some(s) = service {
+        q = q.filter(review_prompt::Column::ServiceId.eq(s));
+    }
+    for p in q.all(txn).await? {
+        let mut am: review_prompt::ActiveModel = p.into();
+        am.done_at = Set(Some(now));
+        am.done_by = Set(Some(actor.id.clone()));
+        review_prompt::Entity::update(am).exec(txn).await?;
+    }
+    Ok(())
+}
+
 /// The newest assessment of each service.
 fn latest_per_service(all: &[Assessment]) -> Vec<&Assessment> {
     let mut seen = std::collections::HashSet::new();
@@ -838,19 +863,7 @@ impl Store {
         .exec_without_returning(&txn)
         .await?;
         // The service's open re-assessment prompts are done.
-        for p in review_prompt::Entity::find()
-            .filter(review_prompt::Column::CaseId.eq(new.case_id.as_str()))
-            .filter(review_prompt::Column::Kind.eq("reassess"))
-            .filter(review_prompt::Column::ServiceId.eq(new.service_id.as_str()))
-            .filter(review_prompt::Column::DoneAt.is_null())
-            .all(&txn)
-            .await?
-        {
-            let mut am: review_prompt::ActiveModel = p.into();
-            am.done_at = Set(Some(now));
-            am.done_by = Set(Some(actor.id.clone()));
-            review_prompt::Entity::update(am).exec(&txn).await?;
-        }
+        close_prompts(&txn, &new.case_id, "reassess", Some(&new.service_id), actor, now).await?;
         let _ = l;
         txn.commit().await?;
         Ok(id)
@@ -1047,18 +1060,7 @@ impl Store {
             am.resolved_at = Set(Some(now));
             dispute::Entity::update(am).exec(&txn).await?;
         }
-        for p in review_prompt::Entity::find()
-            .filter(review_prompt::Column::CaseId.eq(new.case_id.as_str()))
-            .filter(review_prompt::Column::Kind.eq("review_coordinator"))
-            .filter(review_prompt::Column::DoneAt.is_null())
-            .all(&txn)
-            .await?
-        {
-            let mut am: review_prompt::ActiveModel = p.into();
-            am.done_at = Set(Some(now));
-            am.done_by = Set(Some(actor.id.clone()));
-            review_prompt::Entity::update(am).exec(&txn).await?;
-        }
+        close_prompts(&txn, &new.case_id, "review_coordinator", None, actor, now).await?;
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
