@@ -313,6 +313,24 @@ pub struct Guardianship {
     pub access_granted: bool,
 }
 
+/// May this person give (or take back) a relative's access to the child's case? A parent with parental
+/// responsibility may, and so may the young person from 15 (the age a young person acts alone in child
+/// welfare matters, spec 02 §2.3).
+pub fn may_grant_family_access(
+    person_id: &str,
+    child_id: &str,
+    child_age: u32,
+    guardianships: &[Guardianship],
+) -> bool {
+    (person_id == child_id && child_age >= 15)
+        || guardianships.iter().any(|g| {
+            g.adult_person_id == person_id
+                && g.child_person_id == child_id
+                && g.relation == Relation::Parent
+                && g.parental_responsibility
+        })
+}
+
 impl Guardianship {
     /// A parent with parental responsibility.
     pub fn parent(adult: &str, child: &str, responsibility: bool) -> Self {
@@ -339,4 +357,25 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
     /// The earlier version this one replaces.
     pub supersedes: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_may_grant_family_access() {
+        let mut dad = Guardianship::parent("dad", "child", false);
+        let g = [Guardianship::parent("mum", "child", true), dad.clone()];
+        assert!(may_grant_family_access("mum", "child", 8, &g));
+        assert!(!may_grant_family_access("dad", "child", 8, &g), "no parental responsibility");
+        assert!(!may_grant_family_access("child", "child", 14, &g));
+        assert!(may_grant_family_access("child", "child", 15, &g));
+        dad.relation = Relation::FosterParent;
+        dad.parental_responsibility = true;
+        assert!(
+            !may_grant_family_access("dad", "child", 8, &[dad]),
+            "foster parents do not hand out the family's access"
+        );
+    }
 }

@@ -1160,11 +1160,7 @@ impl Store {
         let me = actor.person_id.as_deref().unwrap_or_default();
         let d = if actor.kind != los_domain::model::UserKind::Citizen {
             Decision::Deny(DenyReason { code: "family_only", detail: "only the family invites relatives".into() })
-        } else if me == l.child.id && l.child_age >= 15
-            || l.guardianships
-                .iter()
-                .any(|g| g.adult_person_id == me && g.relation == Relation::Parent && g.parental_responsibility)
-        {
+        } else if los_domain::model::may_grant_family_access(me, &l.child.id, l.child_age, &l.guardianships) {
             Decision::Allow(Basis {
                 code: "family_invites",
                 detail: format!("{} gives a relative access to the overview of case {case_id}", actor.id),
@@ -1233,10 +1229,7 @@ impl Store {
         let l = self.load_case(&txn, case_id, now).await?;
         let me = actor.person_id.as_deref().unwrap_or_default();
         let allowed = actor.kind == los_domain::model::UserKind::Citizen
-            && (me == l.child.id && l.child_age >= 15
-                || l.guardianships
-                    .iter()
-                    .any(|g| g.adult_person_id == me && g.relation == Relation::Parent && g.parental_responsibility));
+            && los_domain::model::may_grant_family_access(me, &l.child.id, l.child_age, &l.guardianships);
         let d = if allowed {
             Decision::Allow(Basis {
                 code: "family_revokes",

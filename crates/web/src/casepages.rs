@@ -171,9 +171,19 @@ async fn case_page(
         .collect();
     let employee = user.kind == UserKind::Employee;
     let me = user.person_id.as_deref().unwrap_or_default();
-    let may_invite = !employee
-        && (me == view.child.id && view.child_age >= 15
-            || view.family.iter().any(|f| f.0 == me && f.2 && f.3 == Relation::Parent));
+    let guardianships: Vec<los_domain::model::Guardianship> = view
+        .family
+        .iter()
+        .map(|f| los_domain::model::Guardianship {
+            adult_person_id: f.0.clone(),
+            child_person_id: view.child.id.clone(),
+            relation: f.3,
+            parental_responsibility: f.2,
+            access_granted: f.4,
+        })
+        .collect();
+    let may_invite =
+        !employee && los_domain::model::may_grant_family_access(me, &view.child.id, view.child_age, &guardianships);
     let mut givers = Vec::new();
     if employee || user.person_id.as_deref() == Some(view.child.id.as_str()) {
         givers.push((
