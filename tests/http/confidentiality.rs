@@ -66,9 +66,7 @@ async fn family_gives_a_relative_access_to_the_overview(db: Db) -> anyhow::Resul
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
-    let res = reqwest::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or(Value::Null)))
+    app.api_post(token, path, body).await
 }
 
 fn note_ids(case: &Value) -> Vec<String> {

@@ -162,9 +162,7 @@ async fn evaluation_reminder_follows_the_configured_cadence(db: Db) -> anyhow::R
 }
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> anyhow::Result<(u16, Value)> {
-    let res = reqwest::Client::new().post(app.url(path)).bearer_auth(token).json(&body).send().await?;
-    let status = res.status().as_u16();
-    Ok((status, res.json().await.unwrap_or(Value::Null)))
+    app.api_post(token, path, body).await
 }
 
 fn coop(case: &Value) -> &Value {

@@ -161,6 +161,18 @@ impl TestApp {
         Ok((status, body))
     }
 
+    /// POST JSON to an API path with a bearer token; returns status and JSON.
+    pub async fn api_post(
+        &self,
+        token: &str,
+        path: &str,
+        body: serde_json::Value,
+    ) -> anyhow::Result<(u16, serde_json::Value)> {
+        let res = reqwest::Client::new().post(self.url(path)).bearer_auth(token).json(&body).send().await?;
+        let status = res.status().as_u16();
+        Ok((status, res.json().await.unwrap_or(serde_json::Value::Null)))
+    }
+
     /// Stops the server and removes its database.
     pub async fn stop(mut self) {
         self.cleanup().await;
