@@ -378,8 +378,11 @@ async fn family_sees_who_read_their_data(db: Db) -> anyhow::Result<()> {
         "denials are visible to the family too"
     );
     ensure!(lines.iter().all(|l| l["case_id"] == "sak-sofia-daniel"), "Sofia sees only her family's log");
-    let (status, err) = app.api_get(&app.token("barnevern").await?, "/api/v1/me/access-log").await?;
+    let employee = app.token("barnevern").await?;
+    let before = app.store.verify_audit_chain().await?.checked;
+    let (status, err) = app.api_get(&employee, "/api/v1/me/access-log").await?;
     ensure!(status == 403 && err["code"] == "denied.citizens_only", "{status} {err}");
+    ensure!(app.store.verify_audit_chain().await?.checked == before + 1, "the denial is recorded");
     let c = app.logged_in("sofia").await?;
     let html = c.get(app.url("/meg/tilgangslogg")).send().await?.text().await?;
     ensure!(html.contains("Berit Vern") && html.contains("Avvist"), "access log page");

@@ -160,7 +160,7 @@ fn split(s: &str) -> Vec<String> {
     s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
-fn new_id(prefix: &str) -> String {
+pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
 }
 
@@ -1013,13 +1013,22 @@ impl Store {
     /// service, on which basis (as Helsenorge shows hospital access logs).
     pub async fn access_log_for(&self, actor: &User) -> Result<Vec<AccessLogLine>, StoreError> {
         let now = Utc::now();
+        let txn = self.begin_audited().await?;
         if actor.kind != los_domain::model::UserKind::Citizen {
-            return Err(StoreError::Denied(DenyReason {
+            // The denial is itself recorded.
+            let d = Decision::Deny(DenyReason {
                 code: "citizens_only",
                 detail: "the access log is the family's view of their own cases".into(),
-            }));
+            });
+            let e = NewEntry {
+                actor_user_id: Some(actor.id.clone()),
+                action: "read".into(),
+                resource_type: "access_log".into(),
+                ..Default::default()
+            };
+            self.decide(txn, d, e, None).await?;
+            unreachable!("a denial returns an error");
         }
-        let txn = self.begin_audited().await?;
         let rows = case::Entity::find().all(&txn).await?;
         let mut case_ids = Vec::new();
         for row in rows {

@@ -22,17 +22,13 @@ use sea_orm::{
 use serde::Serialize;
 
 use crate::audit::{self, NewEntry, Outcome};
-use crate::cases::Loaded;
+use crate::cases::{Loaded, new_id};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::{Store, parse_enum};
 
 fn invalid(e: CoordinationError) -> StoreError {
     StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
-
-fn new_id(prefix: &str) -> String {
-    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
 }
 
 fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {

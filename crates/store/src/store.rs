@@ -11,8 +11,8 @@ use los_domain::model::{
 };
 use rand::RngCore;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
@@ -250,10 +250,6 @@ impl Store {
     pub fn with_settings(mut self, settings: Settings) -> Self {
         self.settings = settings;
         self
-    }
-
-    pub fn settings(&self) -> &Settings {
-        &self.settings
     }
 
     /// Applies pending migrations. Returns how many were applied.
@@ -547,10 +543,6 @@ impl Store {
     pub async fn execute_raw_for_tests(&self, sql: &str) -> Result<(), StoreError> {
         self.db.execute_unprepared(sql).await?;
         Ok(())
-    }
-
-    pub fn database_backend(&self) -> DbBackend {
-        self.db.get_database_backend()
     }
 }
 
