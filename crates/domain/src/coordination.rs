@@ -63,6 +63,11 @@ pub struct Assessment {
     /// The four assessments each service makes when cooperation is necessary (spec 01 §4.3): which other
     /// providers, what to cooperate on, how extensive and long-lasting, and how it is organised.
     pub planning: Option<PlanningAssessment>,
+    /// The situations from the guidance the service ticked (spec 01 §4.2), and why it found otherwise than
+    /// the guidance suggests, when it did.
+    #[serde(default)]
+    pub situations: Vec<crate::planning::Situation>,
+    pub deviation_reason: Option<String>,
 }
 
 /// A service's four planning assessments (spec 01 §4.3).

@@ -7,3 +7,4 @@ pub mod consent;
 pub mod coordination;
 pub mod ident;
 pub mod model;
+pub mod planning;

@@ -15,6 +15,7 @@ use los_domain::coordination::{
     validate_sentence,
 };
 use los_domain::model::{Relation, User};
+use los_domain::planning::{PlanningError, Situation, validate_situations};
 use los_policy::{Action, Basis, Decision, Resource, authorize};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -31,7 +32,11 @@ fn invalid(e: CoordinationError) -> StoreError {
     StoreError::Invalid { code: e.code(), message: e.to_string() }
 }
 
-fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {
+pub(crate) fn planning_invalid(e: PlanningError) -> StoreError {
+    StoreError::Invalid { code: e.code(), message: e.to_string() }
+}
+
+pub(crate) fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {
     if v.trim().is_empty() { Err(StoreError::Invalid { code, message: message.into() }) } else { Ok(()) }
 }
 
@@ -114,6 +119,8 @@ pub struct PlanItem {
     pub created_at: DateTime<Utc>,
     /// Earlier versions of this item (newest first): the plan's history.
     pub history: Vec<(String, String, DateTime<Utc>)>,
+    /// The ids of the earlier versions, so that a dependency on any version finds this item.
+    pub history_ids: Vec<String>,
 }
 
 /// A youth sentence and its follow-up team.
@@ -146,6 +153,10 @@ pub struct CooperationView {
     pub cooperation_necessary: bool,
     /// The municipalities tied to the child: who coordinates, who follows up a placed child.
     pub municipalities: Option<MunicipalitiesView>,
+    /// Sector decisions linked to the case (each owned by the deciding service).
+    pub decisions: Vec<crate::planning::ExternalDecisionView>,
+    /// Meetings, oldest first.
+    pub meetings: Vec<crate::planning::MeetingView>,
 }
 
 /// The municipalities tied to the child, with the responsibilities that follow (spec 01 §5.1).
@@ -274,6 +285,14 @@ pub(crate) async fn load_cooperation(
                     }
                     _ => None,
                 },
+                situations: a
+                    .situations
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(Situation::parse)
+                    .collect(),
+                deviation_reason: a.deviation_reason,
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -340,10 +359,12 @@ pub(crate) async fn load_cooperation(
         .filter(|i| !superseded.contains(&i.id.as_str()))
         .map(|i| {
             let mut history = Vec::new();
+            let mut history_ids = Vec::new();
             let mut prev = i.supersedes.clone();
             while let Some(p) = prev {
                 match items.iter().find(|x| x.id == p) {
                     Some(x) => {
+                        history_ids.push(x.id.clone());
                         history.push((x.status.clone(), x.created_by.clone(), x.created_at));
                         prev = x.supersedes.clone();
                     }
@@ -363,6 +384,7 @@ pub(crate) async fn load_cooperation(
                 created_by: i.created_by.clone(),
                 created_at: i.created_at,
                 history,
+                history_ids,
             }
         })
         .collect();
@@ -451,7 +473,10 @@ pub(crate) async fn load_cooperation(
             m,
         }
     });
+    let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
     Ok(CooperationView {
+        decisions,
+        meetings,
         municipalities,
         current,
         history: assignments,
@@ -518,6 +543,8 @@ pub struct NewAssessment {
     pub needs_of_parents: bool,
     pub best_interests_id: Option<String>,
     pub planning: Option<PlanningAssessment>,
+    pub situations: Vec<Situation>,
+    pub deviation_reason: Option<String>,
 }
 
 /// A new assignment of the coordinating service.
@@ -546,14 +573,23 @@ pub struct NewPlanItem {
 }
 
 impl Store {
-    async fn tx_case(&self, case_id: &str) -> Result<(DatabaseTransaction, Loaded, DateTime<Utc>), StoreError> {
+    pub(crate) async fn tx_case(
+        &self,
+        case_id: &str,
+    ) -> Result<(DatabaseTransaction, Loaded, DateTime<Utc>), StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         let l = self.load_case(&txn, case_id, now).await?;
         Ok((txn, l, now))
     }
 
-    fn write_entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
+    pub(crate) fn write_entry(
+        actor: &User,
+        action: &str,
+        resource_type: &str,
+        resource_id: &str,
+        case_id: &str,
+    ) -> NewEntry {
         NewEntry {
             actor_user_id: Some(actor.id.clone()),
             action: action.into(),
@@ -566,7 +602,7 @@ impl Store {
     }
 
     /// The service through which the actor works in the case (from the policy's basis).
-    fn acting_service(basis: &Basis) -> Result<String, StoreError> {
+    pub(crate) fn acting_service(basis: &Basis) -> Result<String, StoreError> {
         basis.via_service.clone().ok_or(StoreError::Invalid {
             code: "cooperation.no_service",
             message: "this is done by a service taking part in the case".into(),
@@ -598,7 +634,7 @@ impl Store {
     }
 
     /// Asks every service taking part to assess the need for cooperation again (spec 01 §8.C item 13).
-    async fn prompt_reassessment(
+    pub(crate) async fn prompt_reassessment(
         &self,
         txn: &DatabaseTransaction,
         l: &Loaded,
@@ -821,8 +857,16 @@ impl Store {
             assessed_by: actor.id.clone(),
             assessed_at: Utc::now(),
             planning: new.planning.clone(),
+            situations: new.situations.clone(),
+            deviation_reason: new
+                .deviation_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
         };
         validate_assessment(&a).map_err(invalid)?;
+        validate_situations(a.result, &a.situations, a.deviation_reason.as_deref()).map_err(planning_invalid)?;
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let d = authorize(
             actor,
@@ -855,6 +899,8 @@ impl Store {
             cooperate_on: Set(a.planning.as_ref().map(|p| p.cooperate_on.trim().to_owned())),
             extent_duration: Set(a.planning.as_ref().map(|p| p.extent_duration.trim().to_owned())),
             organisation: Set(a.planning.as_ref().map(|p| p.organisation.trim().to_owned())),
+            situations: Set(Some(a.situations.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))),
+            deviation_reason: Set(a.deviation_reason),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -1221,6 +1267,8 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
+        let (current, latest) = crate::planning::current_plan(&txn, &new.case_id).await?;
+        crate::planning::check_plan(&current, &latest, (&id, new.position, new.depends_on.as_deref()), None)?;
         plan_item::Entity::insert(plan_item::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(new.case_id),
@@ -1280,6 +1328,14 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
+        let (current, latest) = crate::planning::current_plan(&txn, case_id).await?;
+        if !current.iter().any(|i| i.id == old.id) {
+            return Err(StoreError::Invalid {
+                code: "plan.stale",
+                message: "this version has been changed since: reload the case and try again".into(),
+            });
+        }
+        crate::planning::check_start(&current, &latest, &old, status)?;
         plan_item::Entity::insert(plan_item::ActiveModel {
             id: Set(id.clone()),
             status: Set(status.into()),

@@ -1103,6 +1103,15 @@ async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError
             cooperate_on: Set(None),
             extent_duration: Set(None),
             organisation: Set(None),
+            situations: Set(Some(
+                match a.1 {
+                    "sak-sofia-daniel" => "many_providers_family",
+                    "sak-adam" => "challenging_behaviour",
+                    _ => "",
+                }
+                .into(),
+            )),
+            deviation_reason: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

@@ -419,6 +419,8 @@ pub mod assessment {
         pub cooperate_on: Option<String>,
         pub extent_duration: Option<String>,
         pub organisation: Option<String>,
+        pub situations: Option<String>,
+        pub deviation_reason: Option<String>,
     }
     entity_boilerplate!();
 }
@@ -619,6 +621,66 @@ pub mod decision_maker {
         pub decider_role: String,
         pub delegation_ref: String,
         pub contact: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod external_decision {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "external_decision")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub service_id: String,
+        pub title: String,
+        pub reference: Option<String>,
+        pub decided_on: Date,
+        pub recorded_by: String,
+        pub recorded_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub series_id: Option<String>,
+        pub kind: String,
+        pub starts_at: DateTime,
+        pub duration_minutes: i32,
+        pub place: String,
+        pub agenda: String,
+        pub invited: String,
+        pub excluded_by_child: String,
+        pub child_participation: String,
+        pub arranged_by_service: String,
+        pub created_by: String,
+        pub created_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod meeting_minutes {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_minutes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub meeting_id: String,
+        pub attended: String,
+        pub minutes: String,
+        pub follow_ups: String,
+        pub recorded_by: String,
+        pub recorded_at: ChronoDateTimeUtc,
     }
     entity_boilerplate!();
 }

@@ -13,6 +13,7 @@ pub mod demo;
 mod entities;
 pub mod error;
 mod migration;
+pub mod planning;
 mod reference;
 mod store;
 
@@ -20,4 +21,5 @@ pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
 pub use coordination::{CooperationView, NewAssessment, NewAssignment, NewPlanItem};
 pub use error::StoreError;
+pub use planning::{ExternalDecisionView, MeetingView, MinutesView, NewExternalDecision, NewMeetings, PlanRevision};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};

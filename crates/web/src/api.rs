@@ -12,6 +12,7 @@ use los_domain::coordination::{
 };
 use los_domain::ident::{Kommunenummer, Organisasjonsnummer};
 use los_domain::model::{Law, Municipality, Organisation, Participation, Provision, Service, ServiceType, User};
+use los_domain::planning::{ChildParticipation, MeetingKind, Situation};
 use los_store::{CaseSummary, CaseView, NewConsent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -23,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -804,6 +805,12 @@ pub struct AssessmentInput {
     needs_of_parents: bool,
     /// The four planning assessments (spec 01 §4.3), all four or none.
     planning: Option<PlanningInput>,
+    /// Situations from the guidance (spec 01 §4.2): child_welfare_health_needs | health_needs_at_school |
+    /// challenging_behaviour | many_providers_family | universal_services_only
+    #[serde(default)]
+    situations: Vec<String>,
+    /// Why the result differs from what the ticked situations suggest.
+    deviation_reason: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -830,6 +837,11 @@ pub async fn create_assessment(
         .ok_or_else(|| bad("assessment.result", format!("unknown result '{}'", i.result)))?;
     let child_voice = ChildVoice::parse(&i.child_voice)
         .ok_or_else(|| bad("assessment.child_voice", format!("unknown value '{}'", i.child_voice)))?;
+    let situations = i
+        .situations
+        .iter()
+        .map(|s| Situation::parse(s).ok_or_else(|| bad("assessment.situation", format!("unknown situation '{s}'"))))
+        .collect::<Result<Vec<_>, _>>()?;
     let new = los_store::NewAssessment {
         case_id: id,
         service_id: i.service_id,
@@ -840,6 +852,8 @@ pub async fn create_assessment(
         needs_of_child: i.needs_of_child,
         needs_of_parents: i.needs_of_parents,
         best_interests_id: None,
+        situations,
+        deviation_reason: i.deviation_reason,
         planning: i.planning.map(|p| los_domain::coordination::PlanningAssessment {
             cooperate_with: p.cooperate_with,
             cooperate_on: p.cooperate_on,
@@ -1215,4 +1229,164 @@ pub async fn set_municipalities(
 /// Unknown API paths answer problem JSON, not an HTML page.
 pub async fn not_found() -> ApiError {
     ApiError(AppError::new(StatusCode::NOT_FOUND, "not_found", "no such API endpoint"))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExternalDecisionInput {
+    /// The deciding service (the actor must work there).
+    service_id: String,
+    /// What was decided, e.g. "Vedtak om arbeidsrettet oppfølging".
+    title: String,
+    /// The service's own reference (its case or decision number).
+    reference: Option<String>,
+    decided_on: NaiveDate,
+}
+
+/// Links a decision of one service (a NAV vedtak, a child welfare measure) to the case. Granting a new
+/// service asks every service taking part to assess the need for cooperation again.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/decisions", params(("id" = String, Path)), request_body = ExternalDecisionInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_external_decision(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<ExternalDecisionInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let new = los_store::NewExternalDecision {
+        case_id: id,
+        service_id: i.service_id,
+        title: i.title,
+        reference: i.reference,
+        decided_on: i.decided_on,
+    };
+    let did = st.store.record_external_decision(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": did }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MeetingInput {
+    /// cooperation | start_up | follow_up | restorative
+    kind: String,
+    /// Norwegian local time of the (first) meeting, e.g. 2026-12-10T09:00.
+    starts_at: String,
+    /// For a series: weeks between meetings, and how many (1 for a single meeting).
+    #[serde(default)]
+    every_weeks: u32,
+    #[serde(default = "one")]
+    count: u32,
+    #[serde(default = "hour")]
+    duration_minutes: u32,
+    #[serde(default)]
+    place: String,
+    agenda: String,
+    invited: Vec<String>,
+    /// Services the child does not want at the meeting; they contribute outside it.
+    #[serde(default)]
+    excluded_by_child: Vec<String>,
+    /// attends | part_of_meeting | through_someone | written_views | not_taking_part
+    child_participation: String,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn hour() -> u32 {
+    60
+}
+
+/// Sets up a meeting or a series of meetings in the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/meetings", params(("id" = String, Path)), request_body = MeetingInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn schedule_meetings(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<MeetingInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let kind =
+        MeetingKind::parse(&i.kind).ok_or_else(|| bad("meeting.kind", format!("unknown meeting kind '{}'", i.kind)))?;
+    let child_participation = ChildParticipation::parse(&i.child_participation)
+        .ok_or_else(|| bad("meeting.child_participation", format!("unknown value '{}'", i.child_participation)))?;
+    let first = crate::parse_local_time(&i.starts_at)
+        .ok_or_else(|| bad("meeting.starts_at", format!("'{}' is not a time like 2026-12-10T09:00", i.starts_at)))?;
+    let new = los_store::NewMeetings {
+        case_id: id,
+        kind,
+        first,
+        every_weeks: i.every_weeks,
+        count: i.count,
+        duration_minutes: i.duration_minutes,
+        place: i.place,
+        agenda: i.agenda,
+        invited: i.invited,
+        excluded_by_child: i.excluded_by_child,
+        child_participation,
+    };
+    let ids = st.store.schedule_meetings(&user, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "ids": ids }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MinutesInput {
+    /// The invited services that came.
+    attended: Vec<String>,
+    minutes: String,
+    /// Follow-up actions with owners and due dates.
+    #[serde(default)]
+    follow_ups: String,
+}
+
+/// Records the minutes of a meeting (a new version keeps the earlier ones).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/meetings/{meeting}/minutes", params(("id" = String, Path), ("meeting" = String, Path)), request_body = MinutesInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_minutes(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, meeting)): Path<(String, String)>,
+    Json(i): Json<MinutesInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let mid = st.store.record_minutes(&user, &id, &meeting, i.attended, &i.minutes, &i.follow_ups).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": mid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanRevisionInput {
+    title: String,
+    for_person: Option<String>,
+    position: i32,
+    depends_on: Option<String>,
+}
+
+/// Revises a goal or measure as a new version; the order and dependencies are checked.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/{item}/revisions", params(("id" = String, Path), ("item" = String, Path)), request_body = PlanRevisionInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn revise_plan_item(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, item)): Path<(String, String)>,
+    Json(i): Json<PlanRevisionInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let rev = los_store::PlanRevision {
+        title: i.title,
+        for_person: i.for_person,
+        position: i.position,
+        depends_on: i.depends_on,
+    };
+    let pid = st.store.revise_plan_item(&user, &id, &item, rev).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": pid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanStatusInput {
+    /// planned | started | done | stopped
+    status: String,
+}
+
+/// Changes a measure's status as a new version; a measure does not start before what it waits for.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/plan/{item}/status", params(("id" = String, Path), ("item" = String, Path)), request_body = PlanStatusInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_plan_status(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, item)): Path<(String, String)>,
+    Json(i): Json<PlanStatusInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let pid = st.store.set_plan_status(&user, &id, &item, &i.status).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": pid }))))
 }

@@ -12,6 +12,7 @@ use los_domain::anonymise::{Anonymised, Warning};
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentStatus, GiverCapacity, InfoCategory};
 use los_domain::coordination::{AssessmentResult, ChildVoice, CoordinationBasis, SentenceType, TeamRole, Transition};
 use los_domain::model::{Relation, Role, UserKind};
+use los_domain::planning::{ChildParticipation, MeetingKind, Situation};
 use los_store::{AccessLogLine, AccessReport, CaseSummary, CaseView, NewConsent, NewLegalBasis, StoreError};
 use serde::Deserialize;
 
@@ -754,6 +755,80 @@ impl CasePage {
         }
     }
 
+    fn situations(&self) -> Vec<(&'static str, String, String)> {
+        Situation::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    self.base.t.get(&format!("situation-{s}")),
+                    self.base.t.get(&format!("situation-{s}-help")),
+                )
+            })
+            .collect()
+    }
+
+    fn situation_name(&self, s: &Situation) -> String {
+        self.base.t.get(&format!("situation-{s}"))
+    }
+
+    fn meeting_kinds(&self) -> Vec<(&'static str, String)> {
+        MeetingKind::ALL.iter().map(|k| (k.as_str(), self.base.t.get(&format!("meeting-kind-{k}")))).collect()
+    }
+
+    fn meeting_kind(&self, k: &MeetingKind) -> String {
+        self.base.t.get(&format!("meeting-kind-{k}"))
+    }
+
+    fn participation_modes(&self) -> Vec<(&'static str, String)> {
+        ChildParticipation::ALL.iter().map(|k| (k.as_str(), self.base.t.get(&format!("child-part-{k}")))).collect()
+    }
+
+    fn participation(&self, k: &ChildParticipation) -> String {
+        self.base.t.get(&format!("child-part-{k}"))
+    }
+
+    /// The child and the adults linked to the child: whom a measure can be for.
+    fn persons(&self) -> Vec<(String, String)> {
+        std::iter::once((self.view.child.id.clone(), self.view.child.full_name()))
+            .chain(self.view.family.iter().map(|f| (f.0.clone(), f.1.clone())))
+            .collect()
+    }
+
+    fn person_name(&self, id: &str) -> String {
+        self.persons().into_iter().find(|p| p.0 == id).map_or_else(|| id.to_owned(), |p| p.1)
+    }
+
+    /// The title of the plan item an id (of any version) points at.
+    fn plan_title(&self, id: &str) -> String {
+        self.view
+            .cooperation
+            .plan
+            .iter()
+            .find(|p| p.id == id || p.history_ids.iter().any(|h| h == id))
+            .map_or_else(|| id.to_owned(), |p| p.title.clone())
+    }
+
+    /// Does plan item `p` wait for `q` (any version of it)?
+    fn waits_for(&self, p: &los_store::coordination::PlanItem, q: &los_store::coordination::PlanItem) -> bool {
+        p.depends_on.as_deref().is_some_and(|d| d == q.id || q.history_ids.iter().any(|h| h == d))
+    }
+
+    fn active_participants(&self) -> Vec<(String, String)> {
+        let today = Utc::now().date_naive();
+        self.view
+            .case
+            .participants
+            .iter()
+            .filter(|p| p.active_on(today))
+            .map(|p| (p.service_id.clone(), p.service_name.clone()))
+            .collect()
+    }
+
+    fn names(&self, ids: &[String]) -> String {
+        ids.iter().map(|s| self.service_name(s)).collect::<Vec<_>>().join(", ")
+    }
+
     fn domains(&self) -> Vec<(&'static str, String)> {
         ConsentDomain::ALL.iter().map(|d| (d.as_str(), self.base.t.get(&format!("domain-{d}")))).collect()
     }
@@ -772,6 +847,11 @@ pub struct AssessmentForm {
     cooperate_on: Option<String>,
     extent_duration: Option<String>,
     organisation: Option<String>,
+    #[serde(default)]
+    situations: Vec<String>,
+    deviation_reason: Option<String>,
+    #[serde(default)]
+    needs: Vec<String>,
 }
 
 pub async fn add_assessment(
@@ -793,6 +873,10 @@ pub async fn add_assessment(
         )
         .await;
     };
+    let Some(situations) = f.situations.iter().map(|s| Situation::parse(s)).collect::<Option<Vec<_>>>() else {
+        let e = field_err("assessment.situation", "unknown situation");
+        return after(&st, &ctx, &id, "coop-assessment-situations", Err(e), "samarbeid").await;
+    };
     let new = los_store::NewAssessment {
         case_id: id.clone(),
         service_id: f.service,
@@ -800,9 +884,12 @@ pub async fn add_assessment(
         reasoning: f.reasoning,
         child_voice,
         child_wishes: f.child_wishes,
-        needs_of_child: true,
-        needs_of_parents: false,
+        // Whose needs are considered; the child's when the form says nothing.
+        needs_of_child: f.needs.is_empty() || f.needs.iter().any(|n| n == "child"),
+        needs_of_parents: f.needs.iter().any(|n| n == "parents"),
         best_interests_id: None,
+        situations,
+        deviation_reason: f.deviation_reason,
         planning: match (f.cooperate_with, f.cooperate_on, f.extent_duration, f.organisation) {
             (Some(a), Some(b), Some(c), Some(d)) if [&a, &b, &c, &d].iter().any(|x| !x.trim().is_empty()) => {
                 Some(los_domain::coordination::PlanningAssessment {
@@ -818,6 +905,7 @@ pub async fn add_assessment(
     let r = st.store.record_assessment(u, new).await.map(|_| ());
     let field = match &r {
         Err(StoreError::Invalid { code: "coordination.child_wishes_missing", .. }) => "coop-assessment-wishes",
+        Err(StoreError::Invalid { code: "assessment.situation_deviation", .. }) => "coop-assessment-deviation",
         _ => "coop-assessment-reasoning",
     };
     after(&st, &ctx, &id, field, r, "samarbeid").await
@@ -971,6 +1059,25 @@ pub struct PlanForm {
     kind: String,
     service: Option<String>,
     measure_type: Option<String>,
+    for_person: Option<String>,
+    position: Option<String>,
+    depends_on: Option<String>,
+}
+
+fn non_empty(v: Option<String>) -> Option<String> {
+    v.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty())
+}
+
+/// The place in the plan's order from a form field; empty means "last".
+fn position(v: Option<&str>, last: i32) -> Result<i32, StoreError> {
+    match v.map(str::trim).filter(|x| !x.is_empty()) {
+        None => Ok(last + 1),
+        Some(x) => x
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (1..=999).contains(n))
+            .ok_or_else(|| field_err("plan.position", "the order is a number from 1 to 999")),
+    }
 }
 
 pub async fn add_plan_item(
@@ -981,18 +1088,65 @@ pub async fn add_plan_item(
 ) -> PageResult {
     let u = user(&ctx)?;
     let measure = f.kind == "measure";
+    let last = st
+        .store
+        .case_for(u, &id)
+        .await
+        .map(|v| v.cooperation.plan.iter().map(|p| p.position).max().unwrap_or(0))
+        .unwrap_or(0);
+    let position = match position(f.position.as_deref(), last) {
+        Ok(p) => p,
+        Err(e) => return after(&st, &ctx, &id, "coop-plan-position", Err(e), "samarbeid").await,
+    };
     let new = los_store::NewPlanItem {
         case_id: id.clone(),
         kind: f.kind,
         title: f.title,
         responsible_service: if measure { f.service } else { None },
-        for_person: None,
-        position: 100,
-        depends_on: None,
+        for_person: non_empty(f.for_person),
+        position,
+        depends_on: non_empty(f.depends_on),
         measure_type: if measure { f.measure_type } else { None },
     };
     let r = st.store.add_plan_item(u, new).await.map(|_| ());
-    after(&st, &ctx, &id, "coop-plan-title", r, "samarbeid").await
+    let field = match &r {
+        Err(StoreError::Invalid { code, .. }) if code.starts_with("plan.") && *code != "plan.title" => {
+            "coop-plan-depends"
+        }
+        _ => "coop-plan-title",
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct PlanRevisionForm {
+    title: String,
+    for_person: Option<String>,
+    position: Option<String>,
+    depends_on: Option<String>,
+}
+
+pub async fn revise_plan_item(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(String, String)>,
+    Form(f): Form<PlanRevisionForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let field = format!("revise-{item}");
+    let r = match position(f.position.as_deref(), 0) {
+        Ok(position) => {
+            let rev = los_store::PlanRevision {
+                title: f.title,
+                for_person: non_empty(f.for_person),
+                position,
+                depends_on: non_empty(f.depends_on),
+            };
+            st.store.revise_plan_item(u, &id, &item, rev).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    after(&st, &ctx, &id, &field, r, "plan").await
 }
 
 #[derive(Deserialize)]
@@ -1165,4 +1319,243 @@ pub async fn record_best_interests(
         _ => "coop-bi-conclusion".to_owned(),
     };
     after(&st, &ctx, &id, &field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct SentenceForm {
+    kind: String,
+    starts_on: String,
+    ends_on: String,
+    police_contact: String,
+    correctional_service: String,
+    #[serde(default)]
+    team_services: Vec<String>,
+    #[serde(default)]
+    network: String,
+}
+
+/// The youth coordinator records a youth sentence from the case page: the mandatory team slots are fields
+/// of their own, services are ticked, network members are named one per line.
+pub async fn start_sentence(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<SentenceForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let Some(kind) = SentenceType::parse(&f.kind) else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "sentence-kind",
+            Err(field_err("sentence.kind", "choose the sentence")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let (Ok(starts), Ok(ends)) = (f.starts_on.parse::<NaiveDate>(), f.ends_on.parse::<NaiveDate>()) else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "sentence-starts",
+            Err(field_err("sentence.date", "write the dates as yyyy-mm-dd")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let services = st.store.services().await.map_err(|e| page_err(&ctx)(e.into()))?;
+    let mut team = Vec::new();
+    for (role, name) in
+        [(TeamRole::PoliceContact, &f.police_contact), (TeamRole::CorrectionalService, &f.correctional_service)]
+    {
+        if !name.trim().is_empty() {
+            team.push((role, None, name.trim().to_owned()));
+        }
+    }
+    for sid in &f.team_services {
+        let name = services.iter().find(|s| &s.id == sid).map_or_else(|| sid.clone(), |s| s.name.clone());
+        team.push((TeamRole::Service, Some(sid.clone()), name));
+    }
+    for line in f.network.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        team.push((TeamRole::Network, None, line.to_owned()));
+    }
+    let r = st.store.start_sentence(u, &id, kind, starts, ends, team).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "sentence.mandatory_slot", .. }) => "sentence-police",
+        _ => "sentence-starts",
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    service: String,
+    title: String,
+    reference: Option<String>,
+    decided_on: String,
+}
+
+pub async fn record_external_decision(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let Ok(decided_on) = f.decided_on.parse::<NaiveDate>() else {
+        return after(
+            &st,
+            &ctx,
+            &id,
+            "coop-decision-date",
+            Err(field_err("decision.date", "write the date as yyyy-mm-dd")),
+            "samarbeid",
+        )
+        .await;
+    };
+    let new = los_store::NewExternalDecision {
+        case_id: id.clone(),
+        service_id: f.service,
+        title: f.title,
+        reference: f.reference,
+        decided_on,
+    };
+    let r = st.store.record_external_decision(u, new).await.map(|_| ());
+    let field = if matches!(&r, Err(StoreError::Invalid { code: "decision.future", .. })) {
+        "coop-decision-date"
+    } else {
+        "coop-decision-title"
+    };
+    after(&st, &ctx, &id, field, r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct MeetingForm {
+    kind: String,
+    starts_at: String,
+    #[serde(default)]
+    every_weeks: String,
+    #[serde(default)]
+    count: String,
+    duration_minutes: String,
+    #[serde(default)]
+    place: String,
+    agenda: String,
+    #[serde(default)]
+    invited: Vec<String>,
+    #[serde(default)]
+    excluded: Vec<String>,
+    child_participation: String,
+}
+
+fn number(v: &str, default: u32) -> Option<u32> {
+    let v = v.trim();
+    if v.is_empty() { Some(default) } else { v.parse().ok() }
+}
+
+pub async fn schedule_meetings(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<MeetingForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let parsed = (
+        MeetingKind::parse(&f.kind),
+        crate::parse_local_time(&f.starts_at),
+        number(&f.every_weeks, 0),
+        number(&f.count, 1),
+        number(&f.duration_minutes, 60),
+        ChildParticipation::parse(&f.child_participation),
+    );
+    let (Some(kind), Some(first), Some(every_weeks), Some(count), Some(duration_minutes), Some(child_participation)) =
+        parsed
+    else {
+        let (field, e) = if parsed.1.is_none() {
+            ("meeting-starts", field_err("meeting.starts_at", "write the date and time of the meeting"))
+        } else {
+            ("meeting-count", field_err("meeting.numbers", "the numbers must be whole numbers"))
+        };
+        return after(&st, &ctx, &id, field, Err(e), "moter").await;
+    };
+    let new = los_store::NewMeetings {
+        case_id: id.clone(),
+        kind,
+        first,
+        every_weeks,
+        count,
+        duration_minutes,
+        place: f.place,
+        agenda: f.agenda,
+        invited: f.invited,
+        excluded_by_child: f.excluded,
+        child_participation,
+    };
+    let r = st.store.schedule_meetings(u, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "meeting.agenda", .. }) => "meeting-agenda",
+        Err(StoreError::Invalid { code, .. }) if code.starts_with("meeting.series") => "meeting-count",
+        Err(StoreError::Invalid { code: "meeting.past", .. }) => "meeting-starts",
+        Err(StoreError::Invalid { code: "meeting.restorative", .. }) => "meeting-kind",
+        _ => "meeting-invited",
+    };
+    after(&st, &ctx, &id, field, r, "moter").await
+}
+
+#[derive(Deserialize)]
+pub struct MinutesForm {
+    #[serde(default)]
+    attended: Vec<String>,
+    minutes: String,
+    #[serde(default)]
+    follow_ups: String,
+}
+
+pub async fn record_minutes(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, meeting)): Path<(String, String)>,
+    Form(f): Form<MinutesForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.record_minutes(u, &id, &meeting, f.attended, &f.minutes, &f.follow_ups).await.map(|_| ());
+    after(&st, &ctx, &id, &format!("minutes-{meeting}"), r, "moter").await
+}
+
+/// The case's meetings as an iCalendar file for the user's own calendar. It is read through the same
+/// audited case read as the page; the file names the meeting kind and the case number, not the child.
+pub async fn meetings_calendar(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let u = user(&ctx)?;
+    let view = st.store.case_for(u, &id).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    let mut cal = icalendar::Calendar::new();
+    cal.name(&format!("Los {}", view.case.id));
+    for m in &view.cooperation.meetings {
+        use icalendar::{Component, EventLike};
+        let tz = los_store::planning::TIME_ZONE.name();
+        let start = icalendar::CalendarDateTime::WithTimezone { date_time: m.starts_at, tzid: tz.into() };
+        let end = icalendar::CalendarDateTime::WithTimezone {
+            date_time: m.starts_at + chrono::Duration::minutes(i64::from(m.duration_minutes)),
+            tzid: tz.into(),
+        };
+        let event = icalendar::Event::new()
+            .uid(&format!("{}@los", m.id))
+            .summary(&format!("{} ({})", ctx.tr.get(&format!("meeting-kind-{}", m.kind)), view.case.id))
+            .location(&m.place)
+            .starts(start)
+            .ends(end)
+            .class(icalendar::Class::Confidential)
+            .done();
+        cal.push(event);
+    }
+    let body = cal.done().to_string();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.ics\"", view.case.id)),
+        ],
+        body,
+    )
+        .into_response())
 }

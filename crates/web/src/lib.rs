@@ -130,6 +130,11 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/hearings", post(api::record_hearing))
         .route("/cases/{id}/best-interests", post(api::record_best_interests))
         .route("/cases/{id}/municipalities", post(api::set_municipalities))
+        .route("/cases/{id}/decisions", post(api::record_external_decision))
+        .route("/cases/{id}/meetings", post(api::schedule_meetings))
+        .route("/cases/{id}/meetings/{meeting}/minutes", post(api::record_minutes))
+        .route("/cases/{id}/plan/{item}/revisions", post(api::revise_plan_item))
+        .route("/cases/{id}/plan/{item}/status", post(api::set_plan_status))
         .route("/decision-makers", get(api::decision_makers))
         .route("/reports/access", get(api::access_report))
         .fallback(api::not_found);
@@ -167,6 +172,12 @@ pub fn router(state: AppState) -> Router {
         .route("/saker/{id}/plan", post(casepages::add_plan_item))
         .route("/saker/{id}/plan/{item}/status", post(casepages::set_plan_status))
         .route("/saker/{id}/straff/avvik", post(casepages::report_non_compliance))
+        .route("/saker/{id}/straff", post(casepages::start_sentence))
+        .route("/saker/{id}/vedtak", post(casepages::record_external_decision))
+        .route("/saker/{id}/moter", post(casepages::schedule_meetings))
+        .route("/saker/{id}/moter.ics", get(casepages::meetings_calendar))
+        .route("/saker/{id}/moter/{meeting}/referat", post(casepages::record_minutes))
+        .route("/saker/{id}/plan/{item}/endre", post(casepages::revise_plan_item))
         .route("/hvem-bestemmer", get(casepages::who_decides))
         .route("/saker/{id}/familie/fjern", post(casepages::revoke_relative))
         .route("/samtykker/{id}/trekk", post(casepages::withdraw_consent))
@@ -194,4 +205,12 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+/// Parses a local time as a browser's `datetime-local` field sends it (`2026-12-10T09:00`, seconds optional).
+pub(crate) fn parse_local_time(s: &str) -> Option<chrono::NaiveDateTime> {
+    let s = s.trim();
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
 }

@@ -8,6 +8,7 @@ mod m20261123_000002_confidentiality;
 mod m20261123_000003_relations;
 mod m20261123_000004_cooperation;
 mod m20261123_000005_planning_and_municipalities;
+mod m20261202_000006_meetings_and_decisions;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_relations::Migration),
             Box::new(m20261123_000004_cooperation::Migration),
             Box::new(m20261123_000005_planning_and_municipalities::Migration),
+            Box::new(m20261202_000006_meetings_and_decisions::Migration),
         ]
     }
 }

@@ -1,0 +1,431 @@
+//! Planning and carrying out the cooperation (spec 01 §4.2–4.3, §5.2, §8.C item 13, §8.G items 26–27).
+//!
+//! Pure rules: the guided situation checks of step 2 (which situations the guidance names as needing
+//! cooperation, and which not), the order and dependencies of the plan's measures, and the meetings of a
+//! case — single meetings, regular series, the start-up meeting and the mediation service's restorative
+//! meetings — with the child's say over who attends.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::coordination::AssessmentResult;
+use crate::model::coded_enum;
+
+coded_enum!(
+    /// The situations the guidance names for step 2 (spec 01 §4.2). The first four are its examples where
+    /// cooperation may be necessary; the last is its counter-example.
+    Situation {
+        /// A child in child welfare (foster home or institution) who needs GP, school health service, mental
+        /// health care or other health professionals.
+        ChildWelfareHealthNeeds = "child_welfare_health_needs",
+        /// Extensive, regular health and care needs during the school day (medication, tube feeding,
+        /// medical equipment, asthma or epileptic attacks).
+        HealthNeedsAtSchool = "health_needs_at_school",
+        /// Challenging behaviour at school; the school needs health, PPT or the respite home.
+        ChallengingBehaviour = "challenging_behaviour",
+        /// The family gets services from many providers, some for the child and some for the parents, and
+        /// they pull against each other (the parent's NAV course against the child's appointments).
+        ManyProvidersFamily = "many_providers_family",
+        /// Only the universal services: kindergarten with health centre and dental service.
+        UniversalServicesOnly = "universal_services_only",
+    }
+);
+
+impl Situation {
+    /// Whether the guidance names this situation as one where cooperation may be necessary.
+    pub fn points_to_cooperation(self) -> bool {
+        !matches!(self, Situation::UniversalServicesOnly)
+    }
+}
+
+/// What the guidance suggests for the situations a service has ticked, or `None` when none is ticked.
+/// It is a suggestion: the service still makes an individual and concrete assessment (spec 01 §4.2 step 2).
+pub fn suggested_result(situations: &[Situation]) -> Option<AssessmentResult> {
+    if situations.iter().any(|s| s.points_to_cooperation()) {
+        Some(AssessmentResult::Necessary)
+    } else if situations.is_empty() {
+        None
+    } else {
+        // Kindergarten, health centre and dental alone do not trigger the duty, but the services may always
+        // cooperate with consent, and the threshold should be low.
+        Some(AssessmentResult::VoluntaryWithConsent)
+    }
+}
+
+/// Checks a result against the ticked situations: a service that ticks a situation the guidance names as
+/// needing cooperation and still finds cooperation not necessary must say why.
+pub fn validate_situations(
+    result: AssessmentResult,
+    situations: &[Situation],
+    deviation_reason: Option<&str>,
+) -> Result<(), PlanningError> {
+    if suggested_result(situations) == Some(AssessmentResult::Necessary)
+        && result != AssessmentResult::Necessary
+        && deviation_reason.is_none_or(|r| r.trim().is_empty())
+    {
+        return Err(PlanningError::DeviationUnexplained);
+    }
+    Ok(())
+}
+
+/// A measure or goal as far as ordering goes: its place in the plan and what it waits for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNode<'a> {
+    pub id: &'a str,
+    pub position: i32,
+    pub depends_on: Option<&'a str>,
+}
+
+/// Checks the order of the plan (spec 01 §8.G item 26): each dependency is an item of the same plan, nothing
+/// depends on itself or (through others) on something that depends on it, and a measure comes after the
+/// measure it waits for.
+pub fn validate_plan(nodes: &[PlanNode<'_>]) -> Result<(), PlanningError> {
+    let by_id: HashMap<&str, &PlanNode<'_>> = nodes.iter().map(|n| (n.id, n)).collect();
+    for n in nodes {
+        let Some(dep) = n.depends_on else { continue };
+        let Some(d) = by_id.get(dep) else {
+            return Err(PlanningError::UnknownDependency(dep.to_owned()));
+        };
+        if d.position >= n.position {
+            return Err(PlanningError::OrderAgainstDependency);
+        }
+    }
+    // With one dependency per item, a cycle is a walk that comes back; the order check above already rules
+    // it out (positions would have to fall forever), but the walk keeps the rule explicit and independent.
+    for n in nodes {
+        let mut seen = HashSet::from([n.id]);
+        let mut cur = n.depends_on;
+        while let Some(c) = cur {
+            if !seen.insert(c) {
+                return Err(PlanningError::Cycle);
+            }
+            cur = by_id.get(c).and_then(|x| x.depends_on);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a measure may start: what it waits for must be started, done or stopped first.
+pub fn may_start(dependency_status: Option<&str>) -> Result<(), PlanningError> {
+    match dependency_status {
+        None | Some("started" | "done" | "stopped") => Ok(()),
+        Some(_) => Err(PlanningError::DependencyNotStarted),
+    }
+}
+
+coded_enum!(
+    /// The kinds of meeting in a case (spec 01 §4.6 scenario B, §5.2).
+    MeetingKind {
+        /// A cooperation meeting with the services and the family.
+        Cooperation = "cooperation",
+        /// The start-up meeting that sets the plan (the youth plan in a youth sentence).
+        StartUp = "start_up",
+        /// A regular follow-up meeting.
+        FollowUp = "follow_up",
+        /// A restorative meeting with the victim, arranged by the mediation service (konfliktrådet).
+        Restorative = "restorative",
+    }
+);
+
+coded_enum!(
+    /// How the child takes part in a meeting (spec 01 §8.G item 27).
+    ChildParticipation {
+        Attends = "attends",
+        PartOfMeeting = "part_of_meeting",
+        ThroughSomeoneTheyChose = "through_someone",
+        WrittenOrRecordedViews = "written_views",
+        DoesNotTakePart = "not_taking_part",
+    }
+);
+
+/// The most meetings one series may set up at once, and the longest interval, in weeks.
+pub const MAX_SERIES: u32 = 52;
+pub const MAX_INTERVAL_WEEKS: u32 = 26;
+
+/// The start times of a meeting series: `count` meetings, `every_weeks` apart, from `first`.
+pub fn series_starts(first: NaiveDateTime, every_weeks: u32, count: u32) -> Result<Vec<NaiveDateTime>, PlanningError> {
+    if count == 0 || count > MAX_SERIES {
+        return Err(PlanningError::SeriesCount);
+    }
+    if count > 1 && (every_weeks == 0 || every_weeks > MAX_INTERVAL_WEEKS) {
+        return Err(PlanningError::SeriesInterval);
+    }
+    Ok((0..count).map(|i| first + Duration::weeks(i64::from(i) * i64::from(every_weeks))).collect())
+}
+
+/// What a meeting request is checked against.
+#[derive(Debug, Clone)]
+pub struct MeetingFacts<'a> {
+    /// The services taking part in the case now.
+    pub participants: &'a [String],
+    /// The case has a youth sentence, and the service arranging the meeting is its youth coordinator's.
+    pub sentence: bool,
+    pub arranged_by_youth_coordinator: bool,
+}
+
+/// A meeting to set up.
+#[derive(Debug, Clone)]
+pub struct MeetingRequest<'a> {
+    pub kind: MeetingKind,
+    pub agenda: &'a str,
+    pub invited: &'a [String],
+    /// Services the child does not want in the room: they contribute outside the meeting.
+    pub excluded_by_child: &'a [String],
+    pub duration_minutes: u32,
+}
+
+/// Checks a meeting before it is set up.
+pub fn validate_meeting(m: &MeetingRequest<'_>, f: &MeetingFacts<'_>) -> Result<(), PlanningError> {
+    if m.agenda.trim().is_empty() {
+        return Err(PlanningError::AgendaMissing);
+    }
+    if m.invited.is_empty() {
+        return Err(PlanningError::NobodyInvited);
+    }
+    if m.duration_minutes == 0 || m.duration_minutes > 8 * 60 {
+        return Err(PlanningError::Duration);
+    }
+    if let Some(s) = m.invited.iter().chain(m.excluded_by_child).find(|s| !f.participants.contains(s)) {
+        return Err(PlanningError::NotParticipant(s.clone()));
+    }
+    if let Some(s) = m.excluded_by_child.iter().find(|s| m.invited.contains(s)) {
+        return Err(PlanningError::InvitedAgainstChildsWish(s.clone()));
+    }
+    if m.kind == MeetingKind::Restorative && !(f.sentence && f.arranged_by_youth_coordinator) {
+        return Err(PlanningError::RestorativeByMediationService);
+    }
+    Ok(())
+}
+
+/// Checks the minutes of a meeting: written after it has started, by someone who was invited, naming who came.
+pub fn validate_minutes(
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+    invited: &[String],
+    attended: &[String],
+    minutes: &str,
+) -> Result<(), PlanningError> {
+    if now < starts_at {
+        return Err(PlanningError::MinutesBeforeMeeting);
+    }
+    if minutes.trim().is_empty() {
+        return Err(PlanningError::MinutesMissing);
+    }
+    if let Some(s) = attended.iter().find(|s| !invited.contains(s)) {
+        return Err(PlanningError::AttendedNotInvited(s.clone()));
+    }
+    Ok(())
+}
+
+/// Why a plan change, an assessment's situations, a meeting or its minutes are refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanningError {
+    #[error(
+        "you ticked a situation the guidance names as needing cooperation: say why cooperation is still not necessary here (spec 01 §4.2 step 2; the threshold should be low)"
+    )]
+    DeviationUnexplained,
+    #[error("the measure waits for an item that is not in this plan ({0})")]
+    UnknownDependency(String),
+    #[error("a measure must come after the measure it waits for: give it a later place in the order")]
+    OrderAgainstDependency,
+    #[error("the measures would wait for each other in a circle")]
+    Cycle,
+    #[error("this measure waits for another that has not started yet")]
+    DependencyNotStarted,
+    #[error("a series has from 1 to 52 meetings")]
+    SeriesCount,
+    #[error("meetings in a series are 1 to 26 weeks apart")]
+    SeriesInterval,
+    #[error("the meeting needs an agenda")]
+    AgendaMissing,
+    #[error("invite at least one service")]
+    NobodyInvited,
+    #[error("a meeting lasts from 1 minute to 8 hours")]
+    Duration,
+    #[error("only services taking part in the case can be invited ({0} does not)")]
+    NotParticipant(String),
+    #[error("the child does not want {0} at the meeting: that service contributes outside the meeting")]
+    InvitedAgainstChildsWish(String),
+    #[error(
+        "restorative meetings are arranged by the mediation service's youth coordinator in a youth sentence (spec 01 §5.2)"
+    )]
+    RestorativeByMediationService,
+    #[error("minutes are written after the meeting has started")]
+    MinutesBeforeMeeting,
+    #[error("the minutes are empty")]
+    MinutesMissing,
+    #[error("{0} was not invited to this meeting")]
+    AttendedNotInvited(String),
+}
+
+impl PlanningError {
+    /// Stable code for translation.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanningError::DeviationUnexplained => "assessment.situation_deviation",
+            PlanningError::UnknownDependency(_) => "plan.unknown_dependency",
+            PlanningError::OrderAgainstDependency => "plan.order",
+            PlanningError::Cycle => "plan.cycle",
+            PlanningError::DependencyNotStarted => "plan.dependency_not_started",
+            PlanningError::SeriesCount => "meeting.series_count",
+            PlanningError::SeriesInterval => "meeting.series_interval",
+            PlanningError::AgendaMissing => "meeting.agenda",
+            PlanningError::NobodyInvited => "meeting.invited",
+            PlanningError::Duration => "meeting.duration",
+            PlanningError::NotParticipant(_) => "meeting.not_participant",
+            PlanningError::InvitedAgainstChildsWish(_) => "meeting.excluded_by_child",
+            PlanningError::RestorativeByMediationService => "meeting.restorative",
+            PlanningError::MinutesBeforeMeeting => "meeting.minutes_early",
+            PlanningError::MinutesMissing => "meeting.minutes_missing",
+            PlanningError::AttendedNotInvited(_) => "meeting.attended_not_invited",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn at(d: u32, h: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn scenario_d_situation_checks() {
+        use Situation::*;
+        // The four examples where cooperation may be necessary.
+        for s in [ChildWelfareHealthNeeds, HealthNeedsAtSchool, ChallengingBehaviour, ManyProvidersFamily] {
+            assert_eq!(suggested_result(&[s]), Some(AssessmentResult::Necessary), "{s}");
+            assert_eq!(
+                validate_situations(AssessmentResult::NotNecessary, &[s], None),
+                Err(PlanningError::DeviationUnexplained)
+            );
+            assert!(validate_situations(AssessmentResult::NotNecessary, &[s], Some("the family declines")).is_ok());
+            assert!(validate_situations(AssessmentResult::Necessary, &[s], None).is_ok());
+        }
+        // The counter-example: not required, but allowed with consent; choosing to cooperate needs no excuse.
+        assert_eq!(suggested_result(&[UniversalServicesOnly]), Some(AssessmentResult::VoluntaryWithConsent));
+        assert!(validate_situations(AssessmentResult::Necessary, &[UniversalServicesOnly], None).is_ok());
+        assert!(validate_situations(AssessmentResult::NotNecessary, &[UniversalServicesOnly], None).is_ok());
+        // A necessary situation beside the universal services still points to cooperation.
+        assert_eq!(suggested_result(&[UniversalServicesOnly, HealthNeedsAtSchool]), Some(AssessmentResult::Necessary));
+        assert_eq!(suggested_result(&[]), None);
+    }
+
+    #[test]
+    fn plan_order_and_dependencies() {
+        let ok = [
+            PlanNode { id: "a", position: 1, depends_on: None },
+            PlanNode { id: "b", position: 2, depends_on: Some("a") },
+            PlanNode { id: "c", position: 3, depends_on: Some("b") },
+        ];
+        assert!(validate_plan(&ok).is_ok());
+        let early = [
+            PlanNode { id: "a", position: 2, depends_on: None },
+            PlanNode { id: "b", position: 1, depends_on: Some("a") },
+        ];
+        assert_eq!(validate_plan(&early), Err(PlanningError::OrderAgainstDependency));
+        let unknown = [PlanNode { id: "a", position: 1, depends_on: Some("x") }];
+        assert_eq!(validate_plan(&unknown), Err(PlanningError::UnknownDependency("x".into())));
+        let own = [PlanNode { id: "a", position: 1, depends_on: Some("a") }];
+        assert_eq!(validate_plan(&own), Err(PlanningError::OrderAgainstDependency));
+        assert!(may_start(Some("done")).is_ok());
+        assert!(may_start(None).is_ok());
+        assert_eq!(may_start(Some("planned")), Err(PlanningError::DependencyNotStarted));
+    }
+
+    #[test]
+    fn meeting_series_and_the_childs_say() {
+        let s = series_starts(at(7, 9), 4, 3).unwrap();
+        assert_eq!(s, vec![at(7, 9), at(7, 9) + Duration::weeks(4), at(7, 9) + Duration::weeks(8)]);
+        assert_eq!(series_starts(at(7, 9), 0, 3), Err(PlanningError::SeriesInterval));
+        assert_eq!(series_starts(at(7, 9), 0, 1).unwrap().len(), 1);
+        assert_eq!(series_starts(at(7, 9), 2, 53), Err(PlanningError::SeriesCount));
+        let parts = vec!["bv".to_string(), "nav".to_string(), "skole".to_string()];
+        let f = MeetingFacts { participants: &parts, sentence: false, arranged_by_youth_coordinator: false };
+        let invited = vec!["bv".to_string(), "skole".to_string()];
+        let excluded = vec!["nav".to_string()];
+        let m = MeetingRequest {
+            kind: MeetingKind::Cooperation,
+            agenda: "Flytting og ny skole",
+            invited: &invited,
+            excluded_by_child: &excluded,
+            duration_minutes: 60,
+        };
+        assert!(validate_meeting(&m, &f).is_ok());
+        let both = vec!["bv".to_string(), "nav".to_string()];
+        assert_eq!(
+            validate_meeting(&MeetingRequest { invited: &both, ..m.clone() }, &f),
+            Err(PlanningError::InvitedAgainstChildsWish("nav".into()))
+        );
+        let outsider = vec!["bup".to_string()];
+        assert_eq!(
+            validate_meeting(&MeetingRequest { invited: &outsider, ..m.clone() }, &f),
+            Err(PlanningError::NotParticipant("bup".into()))
+        );
+        assert_eq!(
+            validate_meeting(&MeetingRequest { kind: MeetingKind::Restorative, ..m.clone() }, &f),
+            Err(PlanningError::RestorativeByMediationService)
+        );
+        let uk = MeetingFacts { sentence: true, arranged_by_youth_coordinator: true, ..f.clone() };
+        assert!(validate_meeting(&MeetingRequest { kind: MeetingKind::Restorative, ..m.clone() }, &uk).is_ok());
+        assert_eq!(
+            validate_minutes(at(7, 9), at(7, 8), &invited, &invited, "x"),
+            Err(PlanningError::MinutesBeforeMeeting)
+        );
+        assert_eq!(
+            validate_minutes(at(7, 9), at(7, 11), &invited, &excluded, "x"),
+            Err(PlanningError::AttendedNotInvited("nav".into()))
+        );
+        assert!(validate_minutes(at(7, 9), at(7, 11), &invited, &invited[..1], "Avtalt ny skole").is_ok());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Any plan the rules accept can be carried out in the order of its positions: every measure's
+        /// dependency comes strictly earlier, so following the order never waits on a later item.
+        #[test]
+        fn accepted_plans_follow_their_order(
+            items in proptest::collection::vec((0i32..20, proptest::option::of(0usize..12)), 1..12)
+        ) {
+            let ids: Vec<String> = (0..items.len()).map(|i| format!("m{i}")).collect();
+            let nodes: Vec<PlanNode<'_>> = items.iter().enumerate().map(|(i, (pos, dep))| PlanNode {
+                id: ids[i].as_str(),
+                position: *pos,
+                depends_on: dep.map(|d| if d < ids.len() { ids[d].as_str() } else { "elsewhere" }),
+            }).collect();
+            if validate_plan(&nodes).is_ok() {
+                let mut order: Vec<&PlanNode<'_>> = nodes.iter().collect();
+                order.sort_by_key(|n| n.position);
+                let mut done = HashSet::new();
+                for n in order {
+                    if let Some(d) = n.depends_on {
+                        prop_assert!(done.contains(d), "{} waits for {} which is not earlier", n.id, d);
+                    }
+                    // Items on the same position are done together after the earlier ones.
+                    done.insert(n.id);
+                }
+            }
+        }
+
+        /// A series never has more than the maximum, and its meetings are evenly spaced and increasing.
+        #[test]
+        fn series_are_evenly_spaced(weeks in 0u32..40, count in 0u32..70) {
+            match series_starts(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap().and_hms_opt(9, 0, 0).unwrap(), weeks, count) {
+                Ok(s) => {
+                    prop_assert!(!s.is_empty() && s.len() as u32 <= MAX_SERIES);
+                    for w in s.windows(2) {
+                        prop_assert_eq!(w[1] - w[0], Duration::weeks(i64::from(weeks)));
+                        prop_assert!(w[1] > w[0]);
+                    }
+                }
+                Err(e) => prop_assert!(count == 0 || count > MAX_SERIES || weeks == 0 || weeks > MAX_INTERVAL_WEEKS, "{e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,516 @@
+//! Carrying out the cooperation (spec 01 §4.3, §5.2, §8.C item 14, §8.G items 26–27): sector decisions
+//! linked to the case as external decisions (granting a new service asks every service to assess again),
+//! revising the plan with its order and dependencies checked, and the meetings of the case with the child's
+//! say over who attends, and their minutes.
+//!
+//! As everywhere in the store, each method asks the access policy and appends audit records in the same
+//! transaction; the rules themselves live in `los_domain::planning`.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use los_domain::consent::InfoCategory;
+use los_domain::model::User;
+use los_domain::planning::{
+    ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanNode, may_start, series_starts,
+    validate_meeting, validate_minutes, validate_plan,
+};
+use los_policy::{Action, Decision, Resource, authorize};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::audit::{NewEntry, Outcome};
+use crate::cases::{Loaded, new_id};
+use crate::coordination::{planning_invalid, required};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::store::{Store, parse_enum};
+
+/// Meeting times are entered and shown in Norwegian local time.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Oslo;
+
+/// Now, on the wall clock in Norway.
+pub fn local_now() -> NaiveDateTime {
+    Utc::now().with_timezone(&TIME_ZONE).naive_local()
+}
+
+fn split(s: &str) -> Vec<String> {
+    s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+}
+
+/// A decision made by one service under its own law (a NAV vedtak, a child welfare measure), linked to the
+/// case. It is that service's decision, appealed under that service's rules; Los only records the link.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalDecisionView {
+    pub id: String,
+    pub service_id: String,
+    pub title: String,
+    pub reference: Option<String>,
+    pub decided_on: NaiveDate,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The minutes of a meeting (the newest version; earlier versions are kept).
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesView {
+    pub attended: Vec<String>,
+    pub minutes: String,
+    pub follow_ups: String,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+    /// How many earlier versions there are.
+    pub earlier_versions: usize,
+}
+
+/// A meeting in the case. Time, agenda and who is invited belong to the case overview; the minutes are
+/// the arranging service's information and are shown only where the access policy allows.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingView {
+    pub id: String,
+    pub series_id: Option<String>,
+    pub kind: MeetingKind,
+    /// Norwegian local time.
+    pub starts_at: NaiveDateTime,
+    pub duration_minutes: u32,
+    pub place: String,
+    pub agenda: String,
+    pub invited: Vec<String>,
+    /// Services the child does not want at the meeting; they contribute outside it.
+    pub excluded_by_child: Vec<String>,
+    pub child_participation: ChildParticipation,
+    pub arranged_by_service: String,
+    /// Minutes exist (whether or not this reader may see them).
+    pub has_minutes: bool,
+    pub minutes: Option<MinutesView>,
+}
+
+/// Loads the external decisions and meetings of a case for a reader already allowed the case overview.
+/// Minutes are read through the policy, one audit record per minutes shown.
+pub(crate) async fn load_planning(
+    conn: &impl ConnectionTrait,
+    l: &Loaded,
+    actor: &User,
+    now: DateTime<Utc>,
+    entries: &mut Vec<NewEntry>,
+) -> Result<(Vec<ExternalDecisionView>, Vec<MeetingView>), StoreError> {
+    let case_id = l.case.id.as_str();
+    let decisions = external_decision::Entity::find()
+        .filter(external_decision::Column::CaseId.eq(case_id))
+        .order_by_desc(external_decision::Column::DecidedOn)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|d| ExternalDecisionView {
+            id: d.id,
+            service_id: d.service_id,
+            title: d.title,
+            reference: d.reference,
+            decided_on: d.decided_on,
+            recorded_by: d.recorded_by,
+            recorded_at: d.recorded_at,
+        })
+        .collect();
+    let all_minutes = meeting_minutes::Entity::find()
+        .filter(meeting_minutes::Column::CaseId.eq(case_id))
+        .order_by_desc(meeting_minutes::Column::RecordedAt)
+        .all(conn)
+        .await?;
+    let mut meetings = Vec::new();
+    for m in meeting::Entity::find()
+        .filter(meeting::Column::CaseId.eq(case_id))
+        .order_by_asc(meeting::Column::StartsAt)
+        .all(conn)
+        .await?
+    {
+        let versions: Vec<&meeting_minutes::Model> = all_minutes.iter().filter(|x| x.meeting_id == m.id).collect();
+        let minutes = match versions.first() {
+            Some(newest) => {
+                let d = authorize(
+                    actor,
+                    Action::Read,
+                    &Resource::CaseInfo {
+                        case: l.facts(),
+                        owner_service: &m.arranged_by_service,
+                        category: InfoCategory::General,
+                    },
+                    now,
+                );
+                match d {
+                    Decision::Allow(b) => {
+                        entries.push(NewEntry {
+                            actor_user_id: Some(actor.id.clone()),
+                            actor_service_id: b.via_service.clone(),
+                            action: "read".into(),
+                            resource_type: "meeting_minutes".into(),
+                            resource_id: Some(newest.id.clone()),
+                            case_id: Some(case_id.to_owned()),
+                            category: Some(InfoCategory::General.as_str().into()),
+                            outcome: Some(Outcome::Allow),
+                            basis: b.detail,
+                            ..Default::default()
+                        });
+                        Some(MinutesView {
+                            attended: split(&newest.attended),
+                            minutes: newest.minutes.clone(),
+                            follow_ups: newest.follow_ups.clone(),
+                            recorded_by: newest.recorded_by.clone(),
+                            recorded_at: newest.recorded_at,
+                            earlier_versions: versions.len() - 1,
+                        })
+                    }
+                    Decision::Deny(_) => None,
+                }
+            }
+            None => None,
+        };
+        meetings.push(MeetingView {
+            kind: parse_enum(&m.kind, MeetingKind::parse, "meeting kind")?,
+            child_participation: parse_enum(&m.child_participation, ChildParticipation::parse, "child participation")?,
+            invited: split(&m.invited),
+            excluded_by_child: split(&m.excluded_by_child),
+            duration_minutes: u32::try_from(m.duration_minutes).unwrap_or_default(),
+            has_minutes: !versions.is_empty(),
+            minutes,
+            id: m.id,
+            series_id: m.series_id,
+            starts_at: m.starts_at,
+            place: m.place,
+            agenda: m.agenda,
+            arranged_by_service: m.arranged_by_service,
+        });
+    }
+    Ok((decisions, meetings))
+}
+
+/// A decision by one service to link to the case.
+#[derive(Debug, Clone)]
+pub struct NewExternalDecision {
+    pub case_id: String,
+    pub service_id: String,
+    pub title: String,
+    pub reference: Option<String>,
+    pub decided_on: NaiveDate,
+}
+
+/// Meetings to set up: one, or a series `every_weeks` apart.
+#[derive(Debug, Clone)]
+pub struct NewMeetings {
+    pub case_id: String,
+    pub kind: MeetingKind,
+    /// Norwegian local time of the first meeting.
+    pub first: NaiveDateTime,
+    pub every_weeks: u32,
+    pub count: u32,
+    pub duration_minutes: u32,
+    pub place: String,
+    pub agenda: String,
+    pub invited: Vec<String>,
+    pub excluded_by_child: Vec<String>,
+    pub child_participation: ChildParticipation,
+}
+
+/// A revision of a goal or measure: a new version; the old one is kept in the plan's history.
+#[derive(Debug, Clone)]
+pub struct PlanRevision {
+    pub title: String,
+    pub for_person: Option<String>,
+    pub position: i32,
+    pub depends_on: Option<String>,
+}
+
+/// The current version of every plan item of a case, with a map from any version's id to the current id.
+pub(crate) async fn current_plan(
+    conn: &impl ConnectionTrait,
+    case_id: &str,
+) -> Result<(Vec<plan_item::Model>, std::collections::HashMap<String, String>), StoreError> {
+    let items = plan_item::Entity::find().filter(plan_item::Column::CaseId.eq(case_id)).all(conn).await?;
+    let superseded: std::collections::HashSet<&str> = items.iter().filter_map(|i| i.supersedes.as_deref()).collect();
+    let mut latest = std::collections::HashMap::new();
+    for i in items.iter().filter(|i| !superseded.contains(i.id.as_str())) {
+        let mut cur = Some(i.id.clone());
+        while let Some(c) = cur {
+            latest.insert(c.clone(), i.id.clone());
+            cur = items.iter().find(|x| x.id == c).and_then(|x| x.supersedes.clone());
+        }
+    }
+    let current = items.iter().filter(|i| !superseded.contains(i.id.as_str())).cloned().collect();
+    Ok((current, latest))
+}
+
+/// Checks the order of the plan with one item added or replaced (`replacing` is the id it replaces).
+pub(crate) fn check_plan(
+    current: &[plan_item::Model],
+    latest: &std::collections::HashMap<String, String>,
+    candidate: (&str, i32, Option<&str>),
+    replacing: Option<&str>,
+) -> Result<(), StoreError> {
+    let resolve = |d: &str| latest.get(d).map(String::as_str).unwrap_or(d).to_owned();
+    let deps: Vec<(String, i32, Option<String>)> = current
+        .iter()
+        .filter(|i| Some(i.id.as_str()) != replacing)
+        .map(|i| (i.id.clone(), i.position, i.depends_on.as_deref().map(resolve)))
+        .chain(std::iter::once((candidate.0.to_owned(), candidate.1, candidate.2.map(resolve))))
+        .map(|(id, pos, dep)| {
+            // A dependency on the replaced item now points at the candidate.
+            let dep = dep.map(|d| if Some(d.as_str()) == replacing { candidate.0.to_owned() } else { d });
+            (id, pos, dep)
+        })
+        .collect();
+    let nodes: Vec<PlanNode<'_>> = deps
+        .iter()
+        .map(|(id, position, dep)| PlanNode { id, position: *position, depends_on: dep.as_deref() })
+        .collect();
+    validate_plan(&nodes).map_err(planning_invalid)
+}
+
+/// Whether a measure may take `status`: it may not start before what it waits for has started.
+pub(crate) fn check_start(
+    current: &[plan_item::Model],
+    latest: &std::collections::HashMap<String, String>,
+    item: &plan_item::Model,
+    status: &str,
+) -> Result<(), StoreError> {
+    if !matches!(status, "started" | "done") {
+        return Ok(());
+    }
+    let dep = item.depends_on.as_deref().map(|d| latest.get(d).map(String::as_str).unwrap_or(d));
+    let dep_status = dep.and_then(|d| current.iter().find(|i| i.id == d)).map(|i| i.status.as_str());
+    may_start(dep_status).map_err(planning_invalid)
+}
+
+impl Store {
+    /// Links a decision of one service to the case (spec 01 §8.C item 14). Only the deciding service records
+    /// it. When a service grants a new service, every service taking part is asked to assess the need for
+    /// cooperation again (§8.C item 13, §4.6 scenario A step 3).
+    pub async fn record_external_decision(&self, actor: &User, new: NewExternalDecision) -> Result<String, StoreError> {
+        required(&new.title, "decision.title", "say what was decided")?;
+        let (txn, l, now) = self.tx_case(&new.case_id).await?;
+        let d = authorize(
+            actor,
+            Action::Write,
+            &Resource::CaseInfo { case: l.facts(), owner_service: &new.service_id, category: InfoCategory::General },
+            now,
+        );
+        let id = new_id("vedtak");
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "external_decision", "external_decision", &id, &new.case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        if new.decided_on > now.date_naive() {
+            return Err(StoreError::Invalid {
+                code: "decision.future",
+                message: "a decision is recorded once it is made".into(),
+            });
+        }
+        external_decision::Entity::insert(external_decision::ActiveModel {
+            id: Set(id.clone()),
+            case_id: Set(new.case_id.clone()),
+            service_id: Set(new.service_id.clone()),
+            title: Set(new.title.trim().into()),
+            reference: Set(new.reference.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())),
+            decided_on: Set(new.decided_on),
+            recorded_by: Set(actor.id.clone()),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        self.prompt_reassessment(
+            &txn,
+            &l,
+            &format!("{} granted a new service: {}", new.service_id, new.title.trim()),
+            now,
+            None,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// Sets up one meeting or a series. The service arranging it is the one the actor works through;
+    /// restorative meetings are the mediation service's (spec 01 §5.2).
+    pub async fn schedule_meetings(&self, actor: &User, new: NewMeetings) -> Result<Vec<String>, StoreError> {
+        let starts = series_starts(new.first, new.every_weeks, new.count).map_err(planning_invalid)?;
+        let (txn, l, now) = self.tx_case(&new.case_id).await?;
+        let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
+        let series_id = (starts.len() > 1).then(|| new_id("serie"));
+        let first_id = new_id("mote");
+        let (basis, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(
+                    actor,
+                    "meeting_schedule",
+                    "meeting",
+                    series_id.as_deref().unwrap_or(&first_id),
+                    &new.case_id,
+                ),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        let arranging = Self::acting_service(&basis)?;
+        let today = now.date_naive();
+        let participants: Vec<String> =
+            l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.clone()).collect();
+        let sentence =
+            sentence::Entity::find().filter(sentence::Column::CaseId.eq(new.case_id.as_str())).one(&txn).await?;
+        let facts = MeetingFacts {
+            participants: &participants,
+            sentence: sentence.is_some(),
+            arranged_by_youth_coordinator: sentence.is_some_and(|s| s.youth_coordinator_service == arranging),
+        };
+        let req = MeetingRequest {
+            kind: new.kind,
+            agenda: &new.agenda,
+            invited: &new.invited,
+            excluded_by_child: &new.excluded_by_child,
+            duration_minutes: new.duration_minutes,
+        };
+        validate_meeting(&req, &facts).map_err(planning_invalid)?;
+        if starts[0] < local_now() - chrono::Duration::days(1) {
+            return Err(StoreError::Invalid {
+                code: "meeting.past",
+                message: "meetings are set up ahead; record a past meeting's minutes on the meeting".into(),
+            });
+        }
+        let mut ids = Vec::new();
+        for (i, at) in starts.into_iter().enumerate() {
+            let id = if i == 0 { first_id.clone() } else { new_id("mote") };
+            meeting::Entity::insert(meeting::ActiveModel {
+                id: Set(id.clone()),
+                case_id: Set(new.case_id.clone()),
+                series_id: Set(series_id.clone()),
+                kind: Set(new.kind.as_str().into()),
+                starts_at: Set(at),
+                duration_minutes: Set(new.duration_minutes as i32),
+                place: Set(new.place.trim().into()),
+                agenda: Set(new.agenda.trim().into()),
+                invited: Set(new.invited.join(",")),
+                excluded_by_child: Set(new.excluded_by_child.join(",")),
+                child_participation: Set(new.child_participation.as_str().into()),
+                arranged_by_service: Set(arranging.clone()),
+                created_by: Set(actor.id.clone()),
+                created_at: Set(now),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+            ids.push(id);
+        }
+        txn.commit().await?;
+        Ok(ids)
+    }
+
+    /// Records the minutes of a meeting: who came, what was said and agreed, follow-ups with owners and due
+    /// dates. A new version keeps the earlier ones. Written by the arranging service or an invited one.
+    pub async fn record_minutes(
+        &self,
+        actor: &User,
+        case_id: &str,
+        meeting_id: &str,
+        attended: Vec<String>,
+        minutes: &str,
+        follow_ups: &str,
+    ) -> Result<String, StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let m = meeting::Entity::find_by_id(meeting_id.to_owned())
+            .one(&txn)
+            .await?
+            .filter(|m| m.case_id == case_id)
+            .ok_or_else(|| StoreError::NotFound { kind: "meeting", id: meeting_id.into() })?;
+        let d = authorize(
+            actor,
+            Action::Write,
+            &Resource::CaseInfo {
+                case: l.facts(),
+                owner_service: &m.arranged_by_service,
+                category: InfoCategory::General,
+            },
+            now,
+        );
+        let id = new_id("referat");
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "meeting_minutes", "meeting_minutes", &id, case_id),
+                Some(InfoCategory::General),
+            )
+            .await?;
+        let invited = split(&m.invited);
+        validate_minutes(m.starts_at, local_now(), &invited, &attended, minutes).map_err(planning_invalid)?;
+        meeting_minutes::Entity::insert(meeting_minutes::ActiveModel {
+            id: Set(id.clone()),
+            case_id: Set(case_id.into()),
+            meeting_id: Set(m.id),
+            attended: Set(attended.join(",")),
+            minutes: Set(minutes.trim().into()),
+            follow_ups: Set(follow_ups.trim().into()),
+            recorded_by: Set(actor.id.clone()),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// Revises a goal or measure as a new version (spec 01 §4.6 scenario A: plans can be revised). The
+    /// responsible service revises its own measures; the order and dependencies are checked.
+    pub async fn revise_plan_item(
+        &self,
+        actor: &User,
+        case_id: &str,
+        item_id: &str,
+        rev: PlanRevision,
+    ) -> Result<String, StoreError> {
+        required(&rev.title, "plan.title", "the goal or measure needs a text")?;
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let (current, latest) = current_plan(&txn, case_id).await?;
+        let old = current
+            .iter()
+            .find(|i| i.id == item_id)
+            .cloned()
+            .ok_or_else(|| StoreError::NotFound { kind: "plan item (current version)", id: item_id.into() })?;
+        let d = match &old.responsible_service {
+            Some(s) => authorize(
+                actor,
+                Action::Write,
+                &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
+                now,
+            ),
+            None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
+        };
+        let id = new_id("plan");
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "plan_revise", "plan_item", &id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        check_plan(&current, &latest, (&id, rev.position, rev.depends_on.as_deref()), Some(&old.id))?;
+        plan_item::Entity::insert(plan_item::ActiveModel {
+            id: Set(id.clone()),
+            title: Set(rev.title.trim().into()),
+            for_person: Set(rev.for_person),
+            position: Set(rev.position),
+            depends_on: Set(rev.depends_on),
+            created_by: Set(actor.id.clone()),
+            created_at: Set(now),
+            supersedes: Set(Some(old.id)),
+            case_id: Set(old.case_id),
+            kind: Set(old.kind),
+            status: Set(old.status),
+            responsible_service: Set(old.responsible_service),
+            measure_type: Set(old.measure_type),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+}
