@@ -23,8 +23,8 @@ async fn reads_and_denials_are_recorded_and_chain_verifies(db: Db) -> anyhow::Re
     let after = app.store.verify_audit_chain().await?;
     ensure!(after.first_bad.is_none(), "{after:?}");
     // two token creations; barnevern's read: the case, three notes (own, and the school's and NAV's through
-    // Sofia's consent) and the protected address; one denied read
-    ensure!(after.checked == before.checked + 8, "expected 8 new entries, got {}", after.checked - before.checked);
+    // Sofia's consent), the protected address and the minutes of the meeting it arranged; one denied read
+    ensure!(after.checked == before.checked + 9, "expected 9 new entries, got {}", after.checked - before.checked);
     app.stop().await;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod confidentiality;
 mod foundation;
+mod planning;
 mod scenarios;
 
 use std::future::Future;
@@ -54,6 +55,7 @@ fn main() {
     all.extend(audit::all());
     all.extend(confidentiality::all());
     all.extend(scenarios::all());
+    all.extend(planning::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

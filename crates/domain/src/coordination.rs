@@ -172,6 +172,10 @@ pub enum CoordinationError {
     DisputeOpen,
     #[error("a youth sentence can be served from the age of 15 (spec 01 §5.2)")]
     TooYoungForSentence,
+    #[error(
+        "youth sentences and youth follow-up are coordinated by the mediation service's youth coordinator (spec 01 §5.2): record it from that service"
+    )]
+    NotYouthCoordinator,
     #[error("the follow-up team of a youth sentence must include {0} (spec 01 §5.2)")]
     MandatorySlotMissing(&'static str),
 }
@@ -199,6 +203,7 @@ impl CoordinationError {
             CoordinationError::DelegationMissing => "coordination.delegation_missing",
             CoordinationError::DisputeOpen => "coordination.dispute_open",
             CoordinationError::TooYoungForSentence => "sentence.too_young",
+            CoordinationError::NotYouthCoordinator => "sentence.not_youth_coordinator",
             CoordinationError::MandatorySlotMissing(_) => "sentence.mandatory_slot",
         }
     }
@@ -456,18 +461,24 @@ pub fn mandatory_team_roles(kind: SentenceType, youth_age: u32) -> Vec<TeamRole>
     roles
 }
 
-/// Checks that a youth sentence can start with this team.
+/// The service type of the mediation service's youth coordinator (konfliktrådet), who leads the follow-up
+/// team of a youth sentence or youth follow-up.
+pub const YOUTH_COORDINATOR_SERVICE_TYPE: &str = "ungdomskoordinator";
+
+/// Checks that a youth sentence can start with this team. Under 18 the parents' slot is filled by the
+/// parents with parental responsibility or, where there are none, by a guardian (verge).
 pub fn validate_sentence(kind: SentenceType, youth_age: u32, team: &[TeamRole]) -> Result<(), CoordinationError> {
     if youth_age < 15 {
         return Err(CoordinationError::TooYoungForSentence);
     }
     for role in mandatory_team_roles(kind, youth_age) {
-        if !team.contains(&role) {
+        let filled = team.contains(&role) || (role == TeamRole::Parent && team.contains(&TeamRole::Guardian));
+        if !filled {
             return Err(CoordinationError::MandatorySlotMissing(match role {
                 TeamRole::YouthCoordinator => "the youth coordinator",
                 TeamRole::PoliceContact => "the police contact",
                 TeamRole::CorrectionalService => "the correctional service",
-                TeamRole::Parent => "the parents, because the youth is under 18",
+                TeamRole::Parent => "the parents or a guardian, because the youth is under 18",
                 _ => "a required member",
             }));
         }

@@ -134,9 +134,9 @@ coded_enum!(
     ChildParticipation {
         Attends = "attends",
         PartOfMeeting = "part_of_meeting",
-        ThroughSomeoneTheyChose = "through_someone",
-        WrittenOrRecordedViews = "written_views",
-        DoesNotTakePart = "not_taking_part",
+        ThroughSomeone = "through_someone",
+        WrittenViews = "written_views",
+        NotTakingPart = "not_taking_part",
     }
 );
 
@@ -382,6 +382,18 @@ mod tests {
             Err(PlanningError::AttendedNotInvited("nav".into()))
         );
         assert!(validate_minutes(at(7, 9), at(7, 11), &invited, &invited[..1], "Avtalt ny skole").is_ok());
+    }
+
+    #[test]
+    fn a_guardian_fills_the_parents_slot_under_18() {
+        use crate::coordination::{CoordinationError, SentenceType, TeamRole, validate_sentence};
+        let team = [TeamRole::YouthCoordinator, TeamRole::Guardian];
+        assert!(validate_sentence(SentenceType::Ungdomsoppfolging, 17, &team).is_ok());
+        assert!(matches!(
+            validate_sentence(SentenceType::Ungdomsoppfolging, 17, &team[..1]),
+            Err(CoordinationError::MandatorySlotMissing(_))
+        ));
+        assert!(validate_sentence(SentenceType::Ungdomsoppfolging, 18, &team[..1]).is_ok());
     }
 
     proptest! {

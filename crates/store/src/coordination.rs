@@ -1386,6 +1386,10 @@ impl Store {
             )
             .await?;
         let uk = Self::acting_service(&basis)?;
+        let uk_type = service::Entity::find_by_id(uk.clone()).one(&txn).await?.map(|s| s.service_type);
+        if uk_type.as_deref() != Some(los_domain::coordination::YOUTH_COORDINATOR_SERVICE_TYPE) {
+            return Err(invalid(CoordinationError::NotYouthCoordinator));
+        }
         let mut members = team;
         members.push((TeamRole::YouthCoordinator, Some(uk.clone()), actor.display_name.clone()));
         let age = l.child.age_on(starts_on);

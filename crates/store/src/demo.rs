@@ -762,6 +762,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
         .await?;
     }
     insert_cooperation(txn).await?;
+    insert_meetings(txn).await?;
     legal_basis::Entity::insert(legal_basis::ActiveModel {
         id: Set("hjemmel-demo-1".into()),
         case_id: Set("sak-adam".into()),
@@ -1269,5 +1270,172 @@ async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError
         .exec_without_returning(txn)
         .await?;
     }
+    Ok(())
+}
+
+/// A demo meeting: (id, case, series, kind, starts, minutes long, place, agenda, invited, excluded by the
+/// child, the child's participation, arranged by, minutes as (attended, text, follow-ups)).
+type DemoMeeting = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    chrono::NaiveDateTime,
+    i32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str, &'static str)>,
+);
+
+/// The meetings of the scenarios (spec 01 §4.6 B: regular cooperation meetings after the move; §5.2: Adam's
+/// start-up meeting, regular team meetings and a restorative meeting) and NAV's decision in the transition
+/// example. Future meetings are placed relative to the day the demo is loaded.
+async fn insert_meetings(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let today = chrono::Utc::now().date_naive();
+    let ahead = |days: i64, hour: u32| (today + chrono::Duration::days(days)).and_hms_opt(hour, 0, 0).expect("time");
+    let fixed = |d: &str, hour: u32| date(d).and_hms_opt(hour, 0, 0).expect("time");
+    let sofia_all = "mellomvik-barnevern,mellomvik-skole,nav-mellomvik,familievernkontor-demo";
+    let adam_team = "konfliktradet-demo,mellomvik-vgs,mellomvik-barnevern,mellomvik-uteseksjon,mellomvik-helsestasjon,politikontakt-mellomvik,friomsorg-demo";
+    let mut meetings: Vec<DemoMeeting> = vec![
+        (
+            "mote-demo-sofia-0",
+            "sak-sofia-daniel",
+            None,
+            "cooperation",
+            fixed("2026-09-20", 10),
+            90,
+            "Mellomvik rådhus",
+            "Hvem samordner etter krisesenteret; bolig, skole og SFO",
+            sofia_all,
+            "",
+            "written_views",
+            "mellomvik-barnevern",
+            Some((
+                sofia_all,
+                "Barnevernet samordner videre etter Sofias ønske. Boligkontoret har funnet bolig nær skolen.",
+                "Skolen: SFO-plass fra oppstart (Marit). NAV: søknad om stønad til enslig forsørger innen 1. oktober.",
+            )),
+        ),
+        (
+            "mote-demo-adam-0",
+            "sak-adam",
+            None,
+            "start_up",
+            fixed("2026-02-03", 9),
+            120,
+            "Konfliktrådet i Demo",
+            "Ungdomsplanen: hjelpe- og kontrolltiltak, hvem Adam vil snakke med",
+            adam_team,
+            "",
+            "attends",
+            "konfliktradet-demo",
+            Some((
+                adam_team,
+                "Ungdomsplanen er satt. Adam vil helst snakke med miljøarbeideren på skolen.",
+                "Skolen: daglig oppmøte følges opp av miljøarbeider. Konfliktrådet: innetid kl. 22 på hverdager.",
+            )),
+        ),
+        (
+            "mote-demo-adam-gjenopprettende",
+            "sak-adam",
+            None,
+            "restorative",
+            ahead(10, 13),
+            90,
+            "Konfliktrådet i Demo",
+            "Gjenopprettende møte med fornærmede",
+            "konfliktradet-demo",
+            "",
+            "attends",
+            "konfliktradet-demo",
+            None,
+        ),
+    ];
+    for i in 0..4 {
+        meetings.push((
+            ["mote-demo-sofia-1", "mote-demo-sofia-2", "mote-demo-sofia-3", "mote-demo-sofia-4"][i],
+            "sak-sofia-daniel",
+            Some("serie-demo-sofia"),
+            "cooperation",
+            ahead(7 + 28 * i as i64, 9),
+            60,
+            "Mellomvik skole",
+            "Hvordan går det med Daniel og Sofia? Rekkefølgen på tiltakene.",
+            sofia_all,
+            "",
+            "part_of_meeting",
+            "mellomvik-barnevern",
+            None,
+        ));
+        meetings.push((
+            ["mote-demo-adam-1", "mote-demo-adam-2", "mote-demo-adam-3", "mote-demo-adam-4"][i],
+            "sak-adam",
+            Some("serie-demo-adam"),
+            "follow_up",
+            ahead(3 + 14 * i as i64, 14),
+            60,
+            "Mellomvik videregående skole",
+            "Hvordan går straffegjennomføringen og Adam?",
+            // Adam does not want the police contact in the regular meetings; they contribute outside.
+            "konfliktradet-demo,mellomvik-vgs,mellomvik-barnevern,mellomvik-uteseksjon,mellomvik-helsestasjon,friomsorg-demo",
+            "politikontakt-mellomvik",
+            "attends",
+            "konfliktradet-demo",
+            None,
+        ));
+    }
+    for m in meetings {
+        meeting::Entity::insert(meeting::ActiveModel {
+            id: Set(m.0.into()),
+            case_id: Set(m.1.into()),
+            series_id: Set(m.2.map(str::to_owned)),
+            kind: Set(m.3.into()),
+            starts_at: Set(m.4),
+            duration_minutes: Set(m.5),
+            place: Set(m.6.into()),
+            agenda: Set(m.7.into()),
+            invited: Set(m.8.into()),
+            excluded_by_child: Set(m.9.into()),
+            child_participation: Set(m.10.into()),
+            arranged_by_service: Set(m.11.into()),
+            created_by: Set("demo".into()),
+            created_at: Set(at("2026-10-01")),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        if let Some((attended, text, follow_ups)) = m.12 {
+            meeting_minutes::Entity::insert(meeting_minutes::ActiveModel {
+                id: Set(format!("referat-{}", m.0)),
+                case_id: Set(m.1.into()),
+                meeting_id: Set(m.0.into()),
+                attended: Set(attended.into()),
+                minutes: Set(text.into()),
+                follow_ups: Set(follow_ups.into()),
+                recorded_by: Set(if m.1 == "sak-adam" { "uk" } else { "barnevern" }.into()),
+                recorded_at: Set(chrono::DateTime::from_naive_utc_and_offset(
+                    m.4 + chrono::Duration::hours(3),
+                    chrono::Utc,
+                )),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+    }
+    external_decision::Entity::insert(external_decision::ActiveModel {
+        id: Set("vedtak-demo-nav-1".into()),
+        case_id: Set("sak-overgang".into()),
+        service_id: Set("nav-stat-mellomvik".into()),
+        title: Set("Vedtak om arbeidsrettet oppfølging; henvist til gjeldsrådgiver".into()),
+        reference: Set(Some("NAV 26/4411".into())),
+        decided_on: Set(date("2026-06-02")),
+        recorded_by: Set("nav".into()),
+        recorded_at: Set(at("2026-06-02")),
+    })
+    .exec_without_returning(txn)
+    .await?;
     Ok(())
 }

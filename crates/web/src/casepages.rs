@@ -1329,6 +1329,8 @@ pub struct SentenceForm {
     police_contact: String,
     correctional_service: String,
     #[serde(default)]
+    guardian: String,
+    #[serde(default)]
     team_services: Vec<String>,
     #[serde(default)]
     network: String,
@@ -1367,9 +1369,11 @@ pub async fn start_sentence(
     };
     let services = st.store.services().await.map_err(|e| page_err(&ctx)(e.into()))?;
     let mut team = Vec::new();
-    for (role, name) in
-        [(TeamRole::PoliceContact, &f.police_contact), (TeamRole::CorrectionalService, &f.correctional_service)]
-    {
+    for (role, name) in [
+        (TeamRole::PoliceContact, &f.police_contact),
+        (TeamRole::CorrectionalService, &f.correctional_service),
+        (TeamRole::Guardian, &f.guardian),
+    ] {
         if !name.trim().is_empty() {
             team.push((role, None, name.trim().to_owned()));
         }

@@ -1,0 +1,420 @@
+//! Carrying out the cooperation over HTTP (spec 01 §4.2–4.3, §4.6, §5.2, §8.C 13–14, §8.G 26–27): the guided
+//! situation checks of step 2, a service granting a new service, the plan's order and dependencies, meetings
+//! (series, the child's wish to limit who attends, restorative meetings, minutes, calendar export) and a
+//! youth sentence recorded through the page.
+
+use anyhow::ensure;
+use los_tests::{Db, TestApp};
+use serde_json::{Value, json};
+
+crate::tests!(
+    situation_checks_guide_step_two,
+    granting_a_new_service_prompts_everyone_to_reassess,
+    plan_order_dependencies_and_revisions,
+    meetings_series_childs_wishes_and_minutes,
+    pages_set_up_meetings_and_export_the_calendar,
+    youth_follow_up_recorded_through_the_page,
+);
+
+/// The error summary of a page, for failure messages.
+fn error_summary(html: &str) -> String {
+    html.split("ds-error-summary")
+        .nth(1)
+        .map(|s| s.chars().take(600).collect())
+        .unwrap_or_else(|| "no error summary".into())
+}
+
+fn coop(case: &Value) -> &Value {
+    &case["cooperation"]
+}
+
+/// Scenario D (spec 01 §4.6): the four situations where cooperation may be necessary, and the default case.
+async fn situation_checks_guide_step_two(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let path = "/api/v1/cases/sak-sofia-daniel/assessments";
+    let base = json!({"service_id": "mellomvik-barnevern", "reasoning": "Konkret vurdert", "child_voice": "heard", "child_wishes": "Daniel vil ha det rolig"});
+    for s in ["child_welfare_health_needs", "health_needs_at_school", "challenging_behaviour", "many_providers_family"]
+    {
+        let mut b = base.clone();
+        b["situations"] = json!([s]);
+        b["result"] = json!("not_necessary");
+        let (status, err) = app.api_post(&bv, path, b.clone()).await?;
+        ensure!(status == 422 && err["code"] == "assessment.situation_deviation", "{s}: {status} {err}");
+        b["result"] = json!("necessary");
+        let (status, _) = app.api_post(&bv, path, b).await?;
+        ensure!(status == 201, "{s} necessary: {status}");
+    }
+    // Not necessary despite a situation: allowed with the reason on file.
+    let mut b = base.clone();
+    b["situations"] = json!(["many_providers_family"]);
+    b["result"] = json!("not_necessary");
+    b["deviation_reason"] = json!("NAV-kurset er avsluttet; avtalene kolliderer ikke lenger");
+    let (status, _) = app.api_post(&bv, path, b).await?;
+    ensure!(status == 201, "{status}");
+    // The default case: kindergarten, health centre and dental — cooperation with consent needs no excuse.
+    let mut b = base.clone();
+    b["situations"] = json!(["universal_services_only"]);
+    b["result"] = json!("voluntary_with_consent");
+    let (status, _) = app.api_post(&bv, path, b).await?;
+    ensure!(status == 201, "{status}");
+    let mut b = base.clone();
+    b["situations"] = json!(["no_such_situation"]);
+    b["result"] = json!("necessary");
+    let (status, err) = app.api_post(&bv, path, b).await?;
+    ensure!(status == 422 && err["code"] == "assessment.situation", "{status} {err}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let newest = &coop(&case)["assessments"][0];
+    ensure!(newest["situations"] == json!(["universal_services_only"]), "{newest}");
+    // The page: the checklist is there, and a contradiction gets the error in Norwegian on the right field.
+    let c = app.logged_in("barnevern").await?;
+    let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.contains("name=\"situations\" value=\"health_needs_at_school\""), "checklist on the page");
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/vurderinger"))
+        .form(&[
+            ("service", "mellomvik-barnevern"),
+            ("result", "not_necessary"),
+            ("reasoning", "Vurdert"),
+            ("child_voice", "heard"),
+            ("child_wishes", "Daniel vil bo nær skolen"),
+            ("situations", "health_needs_at_school"),
+            ("situations", "universal_services_only"),
+            ("needs", "child"),
+            ("needs", "parents"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    let html = res.text().await?;
+    ensure!(
+        html.contains("href=\"#coop-assessment-deviation\"") && html.contains("Skriv hvorfor samarbeid likevel ikke"),
+        "error summary"
+    );
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/vurderinger"))
+        .form(&[
+            ("service", "mellomvik-barnevern"),
+            ("result", "necessary"),
+            ("reasoning", "Skolen trenger helsetjenesten i skoletiden"),
+            ("child_voice", "heard"),
+            ("child_wishes", "Daniel vil bo nær skolen"),
+            ("situations", "health_needs_at_school"),
+            ("needs", "child"),
+            ("needs", "parents"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let newest = &coop(&case)["assessments"][0];
+    ensure!(
+        newest["situations"] == json!(["health_needs_at_school"])
+            && newest["needs_of_parents"] == true
+            && newest["needs_of_child"] == true,
+        "{newest}"
+    );
+    app.stop().await;
+    Ok(())
+}
+
+/// Scenario A step 3: when NAV grants services, every service must assess the need for cooperation again.
+async fn granting_a_new_service_prompts_everyone_to_reassess(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let nav = app.token("nav").await?;
+    let ot = app.token("ot").await?;
+    let (_, case) = app.api_get(&ot, "/api/v1/cases/sak-overgang").await?;
+    ensure!(
+        coop(&case)["decisions"].as_array().unwrap().iter().any(|d| d["service_id"] == "nav-stat-mellomvik"),
+        "NAV's demo decision is linked: {}",
+        coop(&case)["decisions"]
+    );
+    let before = coop(&case)["prompts"].as_array().unwrap().len();
+    let today = chrono::Utc::now().date_naive();
+    let body = json!({"service_id": "nav-stat-mellomvik", "title": "Innvilget kvalifiseringsprogram", "reference": "NAV 26/5000", "decided_on": today.to_string()});
+    // Only NAV records NAV's decision.
+    let (status, err) = app.api_post(&ot, "/api/v1/cases/sak-overgang/decisions", body.clone()).await?;
+    ensure!(status == 403 && err["code"] == "denied.not_owning_service", "{status} {err}");
+    let mut future = body.clone();
+    future["decided_on"] = json!((today + chrono::Duration::days(3)).to_string());
+    let (status, err) = app.api_post(&nav, "/api/v1/cases/sak-overgang/decisions", future).await?;
+    ensure!(status == 422 && err["code"] == "decision.future", "{status} {err}");
+    let (status, _) = app.api_post(&nav, "/api/v1/cases/sak-overgang/decisions", body).await?;
+    ensure!(status == 201, "{status}");
+    let (_, case) = app.api_get(&ot, "/api/v1/cases/sak-overgang").await?;
+    let prompts = coop(&case)["prompts"].as_array().unwrap();
+    ensure!(prompts.len() > before, "new prompts");
+    let active: Vec<String> = case["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["left_on"].is_null())
+        .map(|p| p["service_id"].as_str().unwrap().to_owned())
+        .collect();
+    for s in &active {
+        ensure!(
+            prompts.iter().any(|p| p["kind"] == "reassess"
+                && p["service_id"] == s.as_str()
+                && p["reason"].as_str().unwrap().contains("Innvilget kvalifiseringsprogram")),
+            "no reassessment prompt for {s}: {prompts:?}"
+        );
+    }
+    // The page shows the decision, and that it is appealed under NAV's own rules.
+    let html = app.logged_in("ot").await?.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
+    ensure!(html.contains("Innvilget kvalifiseringsprogram") && html.contains("klages etter den tjenestens regler"));
+    app.stop().await;
+    Ok(())
+}
+
+/// Scenario B step 8: the order of measures, who is responsible, dependencies; plans can be revised.
+async fn plan_order_dependencies_and_revisions(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let school = app.token("laerer").await?;
+    let plan = "/api/v1/cases/sak-sofia-daniel/plan";
+    // plan-demo-4 (NAV's advice) is third in the order: a measure waiting for it cannot come before it.
+    let m = |pos: i32, dep: &str| json!({"kind": "measure", "title": "Leksehjelp på SFO", "responsible_service": "mellomvik-skole", "for_person": "person-daniel", "position": pos, "depends_on": dep, "measure_type": "help"});
+    let (status, err) = app.api_post(&school, plan, m(2, "plan-demo-4")).await?;
+    ensure!(status == 422 && err["code"] == "plan.order", "{status} {err}");
+    let (status, err) = app.api_post(&school, plan, m(5, "plan-nope")).await?;
+    ensure!(status == 422 && err["code"] == "plan.unknown_dependency", "{status} {err}");
+    let (status, a) = app.api_post(&school, plan, m(4, "plan-demo-4")).await?;
+    ensure!(status == 201, "{status}");
+    let a = a["id"].as_str().unwrap().to_owned();
+    // B waits for A, which is only planned: B cannot start.
+    let (status, b) = app
+        .api_post(&school, plan, json!({"kind": "measure", "title": "Prøve ut leksehjelp hjemme", "responsible_service": "mellomvik-skole", "position": 5, "depends_on": a}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    let b = b["id"].as_str().unwrap().to_owned();
+    let (status, err) = app.api_post(&school, &format!("{plan}/{b}/status"), json!({"status": "started"})).await?;
+    ensure!(status == 422 && err["code"] == "plan.dependency_not_started", "{status} {err}");
+    // A starts (a new version with a new id); B's dependency follows A's versions.
+    let (status, a2) = app.api_post(&school, &format!("{plan}/{a}/status"), json!({"status": "started"})).await?;
+    ensure!(status == 201, "{status}");
+    let a2 = a2["id"].as_str().unwrap().to_owned();
+    let (status, _) = app.api_post(&school, &format!("{plan}/{b}/status"), json!({"status": "started"})).await?;
+    ensure!(status == 201, "B may start now: {status}");
+    // A stale version cannot be changed.
+    let (status, err) = app.api_post(&school, &format!("{plan}/{a}/status"), json!({"status": "done"})).await?;
+    ensure!(status == 422 && err["code"] == "plan.stale", "{status} {err}");
+    // Revising A to come after B would break B's order.
+    let (status, err) = app
+        .api_post(
+            &school,
+            &format!("{plan}/{a2}/revisions"),
+            json!({"title": "Leksehjelp på SFO to dager i uka", "position": 9, "for_person": "person-daniel"}),
+        )
+        .await?;
+    ensure!(status == 422 && err["code"] == "plan.order", "{status} {err}");
+    let (status, _) = app
+        .api_post(&school, &format!("{plan}/{a2}/revisions"), json!({"title": "Leksehjelp på SFO to dager i uka", "position": 4, "for_person": "person-daniel", "depends_on": "plan-demo-4"}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    // The school cannot revise NAV's measure.
+    let (status, err) =
+        app.api_post(&school, &format!("{plan}/plan-demo-4/revisions"), json!({"title": "x", "position": 3})).await?;
+    ensure!(status == 403 && err["code"] == "denied.not_owning_service", "{status} {err}");
+    let (_, case) = app.api_get(&school, "/api/v1/cases/sak-sofia-daniel").await?;
+    let items = coop(&case)["plan"].as_array().unwrap();
+    let revised = items.iter().find(|p| p["title"] == "Leksehjelp på SFO to dager i uka").unwrap();
+    ensure!(revised["history"].as_array().unwrap().len() == 2 && revised["status"] == "started", "{revised}");
+    let positions: Vec<i64> =
+        items.iter().filter(|p| p["kind"] == "measure").map(|p| p["position"].as_i64().unwrap()).collect();
+    ensure!(positions.windows(2).all(|w| w[0] <= w[1]), "measures in order: {positions:?}");
+    // On the page: order, for whom, what it waits for.
+    let html = app.logged_in("laerer").await?.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.contains("venter på: Råd om stønad") && html.contains("for Daniel"), "plan shown with order");
+    app.stop().await;
+    Ok(())
+}
+
+/// Meeting series (scenario B), the child's wish to limit attendees and restorative meetings (§5.2, §8.G 27).
+async fn meetings_series_childs_wishes_and_minutes(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let uk = app.token("uk").await?;
+    let path = "/api/v1/cases/sak-sofia-daniel/meetings";
+    let first = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).and_hms_opt(9, 0, 0).unwrap();
+    let body = json!({"kind": "cooperation", "starts_at": first.format("%Y-%m-%dT%H:%M").to_string(), "every_weeks": 2, "count": 3, "duration_minutes": 45, "place": "Mellomvik skole", "agenda": "Hvordan går det etter flyttingen?", "invited": ["mellomvik-barnevern", "mellomvik-skole"], "excluded_by_child": ["nav-mellomvik"], "child_participation": "part_of_meeting"});
+    let (status, r) = app.api_post(&bv, path, body.clone()).await?;
+    ensure!(status == 201 && r["ids"].as_array().unwrap().len() == 3, "{status} {r}");
+    let mut against = body.clone();
+    against["invited"] = json!(["mellomvik-barnevern", "nav-mellomvik"]);
+    let (status, err) = app.api_post(&bv, path, against).await?;
+    ensure!(status == 422 && err["code"] == "meeting.excluded_by_child", "{status} {err}");
+    let mut outsider = body.clone();
+    outsider["invited"] = json!(["bup-demo"]);
+    let (status, err) = app.api_post(&bv, path, outsider).await?;
+    ensure!(status == 422 && err["code"] == "meeting.not_participant", "{status} {err}");
+    let mut too_many = body.clone();
+    too_many["count"] = json!(60);
+    let (status, err) = app.api_post(&bv, path, too_many).await?;
+    ensure!(status == 422 && err["code"] == "meeting.series_count", "{status} {err}");
+    let mut restorative = body.clone();
+    restorative["kind"] = json!("restorative");
+    let (status, err) = app.api_post(&bv, path, restorative).await?;
+    ensure!(status == 422 && err["code"] == "meeting.restorative", "{status} {err}");
+    // In Adam's case the UK arranges a restorative meeting.
+    let (status, _) = app
+        .api_post(&uk, "/api/v1/cases/sak-adam/meetings", json!({"kind": "restorative", "starts_at": first.format("%Y-%m-%dT%H:%M").to_string(), "agenda": "Møte med fornærmede", "invited": ["konfliktradet-demo"], "child_participation": "attends"}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let meetings = coop(&case)["meetings"].as_array().unwrap();
+    let series: Vec<&Value> = meetings.iter().filter(|m| m["duration_minutes"] == 45).collect();
+    ensure!(series.len() == 3 && series[0]["series_id"] == series[2]["series_id"], "a series of three");
+    ensure!(series[0]["excluded_by_child"] == json!(["nav-mellomvik"]), "{}", series[0]);
+    // Minutes: not before the meeting; only invited services as present; a new version keeps the old.
+    let future = series[0]["id"].as_str().unwrap();
+    let (status, err) = app
+        .api_post(
+            &bv,
+            &format!("{path}/{future}/minutes"),
+            json!({"attended": ["mellomvik-barnevern"], "minutes": "x"}),
+        )
+        .await?;
+    ensure!(status == 422 && err["code"] == "meeting.minutes_early", "{status} {err}");
+    let past = format!("{path}/mote-demo-sofia-0/minutes");
+    let (status, err) = app.api_post(&bv, &past, json!({"attended": ["bup-demo"], "minutes": "x"})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.attended_not_invited", "{status} {err}");
+    let (status, _) = app
+        .api_post(&bv, &past, json!({"attended": ["mellomvik-barnevern", "nav-mellomvik"], "minutes": "Barnevernet samordner videre. Rettet: skolen var ikke til stede.", "follow_ups": "NAV: søknad innen 1. oktober"}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let m0 =
+        coop(&case)["meetings"].as_array().unwrap().iter().find(|m| m["id"] == "mote-demo-sofia-0").unwrap().clone();
+    ensure!(m0["minutes"]["earlier_versions"] == 1, "one earlier version: {m0}");
+    ensure!(m0["minutes"]["minutes"].as_str().unwrap().contains("Rettet"), "the newest version: {m0}");
+    // The minutes are the arranging service's information: a service without consent or a legal basis
+    // to receive it sees that they exist, not what they say.
+    let (_, case) = app.api_get(&app.token("helsesykepleier").await?, "/api/v1/cases/sak-adam").await?;
+    let m0 =
+        coop(&case)["meetings"].as_array().unwrap().iter().find(|m| m["id"] == "mote-demo-adam-0").unwrap().clone();
+    ensure!(m0["has_minutes"] == true && m0["minutes"].is_null(), "hidden from the health station: {m0}");
+    let (_, case) = app.api_get(&uk, "/api/v1/cases/sak-adam").await?;
+    let m0 =
+        coop(&case)["meetings"].as_array().unwrap().iter().find(|m| m["id"] == "mote-demo-adam-0").unwrap().clone();
+    ensure!(m0["minutes"]["minutes"].as_str().unwrap().contains("Ungdomsplanen er satt"), "{m0}");
+    app.stop().await;
+    Ok(())
+}
+
+/// A coordinator sets up a regular series through the page and takes it to their calendar.
+async fn pages_set_up_meetings_and_export_the_calendar(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let c = app.logged_in("barnevern").await?;
+    let first = (chrono::Utc::now().date_naive() + chrono::Duration::days(21)).and_hms_opt(10, 30, 0).unwrap();
+    let starts = first.format("%Y-%m-%dT%H:%M").to_string();
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/moter"))
+        .form(&[
+            ("kind", "follow_up"),
+            ("starts_at", starts.as_str()),
+            ("duration_minutes", "60"),
+            ("count", "4"),
+            ("every_weeks", "4"),
+            ("place", "Familiens hjem"),
+            ("agenda", "Oppfølging hver fjerde uke"),
+            ("invited", "mellomvik-barnevern"),
+            ("invited", "familievernkontor-demo"),
+            ("child_participation", "through_someone"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    // A bad form changes nothing and explains itself.
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/moter"))
+        .form(&[
+            ("kind", "follow_up"),
+            ("starts_at", starts.as_str()),
+            ("duration_minutes", "60"),
+            ("agenda", " "),
+            ("invited", "mellomvik-barnevern"),
+            ("child_participation", "attends"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("Skriv sakslisten"), "Norwegian error");
+    let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.matches("Oppfølging hver fjerde uke").count() == 4, "four meetings listed");
+    ensure!(html.contains("Gjennom en hen har valgt"), "the child's participation is shown");
+    let res = c.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
+    ensure!(res.status() == 200, "{}", res.status());
+    ensure!(res.headers()["content-type"].to_str()?.starts_with("text/calendar"), "calendar type");
+    let ics = res.text().await?;
+    ensure!(ics.matches("BEGIN:VEVENT").count() >= 9, "demo meetings and the new series: {ics}");
+    let stamp = first.format("%Y%m%dT%H%M%S").to_string();
+    ensure!(ics.contains(&format!("DTSTART;TZID=Europe/Oslo:{stamp}")), "local time with the time zone: {ics}");
+    ensure!(!ics.contains("Daniel") && !ics.contains("Sofia"), "no names in the calendar file");
+    // Someone outside the case gets no calendar.
+    let res = app.logged_in("skole").await?.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
+    ensure!(res.status() == 403, "{}", res.status());
+    app.stop().await;
+    Ok(())
+}
+
+/// Spec 01 §5.2 through the page: the mediation service records youth follow-up for Jonas (17) with its team;
+/// another service cannot record it.
+async fn youth_follow_up_recorded_through_the_page(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let jonas = app.token("jonas").await?;
+    let ot = app.token("ot").await?;
+    let today = chrono::Utc::now().date_naive();
+    let (status, _) = app.api_post(&jonas, "/api/v1/cases/sak-overgang/consents", json!({
+        "domain": "child_welfare", "givers": [{"person_id": "person-jonas", "capacity": "child"}],
+        "from_services": ["demofylke-ot"], "to_services": ["konfliktradet-demo"], "categories": ["general"],
+        "purpose": "Ungdomsoppfølging i konfliktrådet", "consequences": "Konfliktrådet får vite om skoleplanen",
+        "form": "digital", "valid_from": today.to_string(), "valid_to": (today + chrono::Duration::days(365)).to_string()
+    })).await?;
+    ensure!(status == 201, "{status}");
+    let (status, _) = app
+        .api_post(
+            &ot,
+            "/api/v1/cases/sak-overgang/participants",
+            json!({"service_id": "konfliktradet-demo", "reason": "Ungdomsoppfølging"}),
+        )
+        .await?;
+    ensure!(status == 204, "{status}");
+    let ends = (today + chrono::Duration::days(365)).to_string();
+    let form = |guardian: &'static str| {
+        vec![
+            ("kind", "ungdomsoppfolging".to_owned()),
+            ("starts_on", today.to_string()),
+            ("ends_on", ends.clone()),
+            ("police_contact", String::new()),
+            ("correctional_service", String::new()),
+            ("guardian", guardian.to_owned()),
+            ("team_services", "demofylke-ot".to_owned()),
+            ("team_services", "nav-stat-mellomvik".to_owned()),
+            ("network", "Onkel Per\nFotballtreneren".to_owned()),
+        ]
+    };
+    // OT is not the youth coordinator.
+    let res = app.logged_in("ot").await?.post(app.url("/saker/sak-overgang/straff")).form(&form("")).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("registreres av konfliktrådets ungdomskoordinator"), "explains who records it");
+    let c = app.logged_in("uk").await?;
+    let html = c.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
+    ensure!(html.contains("action=\"/saker/sak-overgang/straff\""), "the form is on the page");
+    // Jonas is 17 and no parent has parental responsibility on record: a guardian must be in the team.
+    let res = c.post(app.url("/saker/sak-overgang/straff")).form(&form("")).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("foreldre eller verge"), "names the missing slot");
+    let res = c.post(app.url("/saker/sak-overgang/straff")).form(&form("Tone Verge")).send().await?;
+    let status = res.status();
+    ensure!(status.is_redirection(), "{status}: {}", error_summary(&res.text().await?));
+    let (_, case) = app.api_get(&app.token("uk").await?, "/api/v1/cases/sak-overgang").await?;
+    let s = &coop(&case)["sentence"];
+    ensure!(s["kind"] == "ungdomsoppfolging" && s["youth_coordinator_service"] == "konfliktradet-demo", "{s}");
+    let roles: Vec<&str> = s["team"].as_array().unwrap().iter().map(|m| m[0].as_str().unwrap()).collect();
+    // Jonas has no parent with parental responsibility on record, so none is added.
+    for r in ["youth_coordinator", "guardian", "service", "network"] {
+        ensure!(roles.contains(&r), "team lacks {r}: {roles:?}");
+    }
+    ensure!(s["team"].as_array().unwrap().iter().filter(|m| m[0] == "network").count() == 2, "{s}");
+    app.stop().await;
+    Ok(())
+}
