@@ -14,6 +14,7 @@ crate::tests!(
     meetings_series_childs_wishes_and_minutes,
     pages_set_up_meetings_and_export_the_calendar,
     youth_follow_up_recorded_through_the_page,
+    worklist_shows_what_to_do_next,
 );
 
 /// The error summary of a page, for failure messages.
@@ -415,6 +416,58 @@ async fn youth_follow_up_recorded_through_the_page(db: Db) -> anyhow::Result<()>
         ensure!(roles.contains(&r), "team lacks {r}: {roles:?}");
     }
     ensure!(s["team"].as_array().unwrap().iter().filter(|m| m[0] == "network").count() == 2, "{s}");
+    app.stop().await;
+    Ok(())
+}
+
+/// The worklist (spec 01 §4.3 reminders, §8.F 23–24): each employee sees what to do next in their cases.
+async fn worklist_shows_what_to_do_next(db: Db) -> anyhow::Result<()> {
+    let settings = los_store::Settings { evaluation_days: 7, ..Default::default() };
+    let app = TestApp::start_with(db, true, settings).await?;
+    let tasks = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let has = |v: &Value, kind: &str, case: &str| tasks(v).iter().any(|t| t["kind"] == kind && t["case_id"] == case);
+    let bv = app.token("barnevern").await?;
+    let (status, list) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(status == 200, "{status}");
+    // Child welfare coordinates Sofia and Daniel's case and has not told the family yet; the regular
+    // meetings are coming up in both of its cases.
+    ensure!(has(&list, "communicate", "sak-sofia-daniel"), "{list}");
+    ensure!(has(&list, "meeting", "sak-sofia-daniel") && has(&list, "meeting", "sak-adam"), "{list}");
+    ensure!(!has(&list, "evaluate", "sak-overgang"), "not child welfare's case any more: {list}");
+    // OT coordinates the transition case: the 7-day cadence has passed.
+    let (_, list) = app.api_get(&app.token("ot").await?, "/api/v1/me/tasks").await?;
+    ensure!(has(&list, "evaluate", "sak-overgang"), "{list}");
+    // A granted service puts a re-assessment on every participant's list.
+    let nav = app.token("nav").await?;
+    let today = chrono::Utc::now().date_naive();
+    let (status, _) = app
+        .api_post(&nav, "/api/v1/cases/sak-overgang/decisions", json!({"service_id": "nav-stat-mellomvik", "title": "Innvilget gjeldsrådgivning", "decided_on": today.to_string()}))
+        .await?;
+    ensure!(status == 201);
+    let (_, list) = app.api_get(&nav, "/api/v1/me/tasks").await?;
+    ensure!(has(&list, "reassess", "sak-overgang"), "{list}");
+    // The decision-maker sees open disputes, and nothing else of the case.
+    let ke = app.token("ke").await?;
+    let (_, list) = app.api_get(&ke, "/api/v1/me/tasks").await?;
+    ensure!(tasks(&list).is_empty(), "{list}");
+    let (status, _) = app
+        .api_post(&bv, "/api/v1/cases/sak-sofia-daniel/disputes", json!({"positions": "Uenige om hvem som samordner"}))
+        .await?;
+    ensure!(status == 201);
+    let (_, list) = app.api_get(&ke, "/api/v1/me/tasks").await?;
+    ensure!(tasks(&list).len() == 1 && has(&list, "decide_dispute", "sak-sofia-daniel"), "{list}");
+    // Families have no worklist.
+    let (status, list) = app.api_get(&app.token("sofia").await?, "/api/v1/me/tasks").await?;
+    ensure!(status == 200 && tasks(&list).is_empty(), "{status} {list}");
+    // The page.
+    let c = app.logged_in("barnevern").await?;
+    let html = c.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(
+        html.contains("Fortell familien hvem som samordner")
+            && html.contains("href=\"/saker/sak-sofia-daniel#samarbeid\""),
+        "worklist page"
+    );
+    ensure!(html.contains("href=\"/oppgaver\" aria-current=\"page\""), "in the menu");
     app.stop().await;
     Ok(())
 }

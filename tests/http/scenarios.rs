@@ -141,7 +141,7 @@ async fn hearing_best_interests_and_step_one_mapping(db: Db) -> anyhow::Result<(
 }
 
 async fn evaluation_reminder_follows_the_configured_cadence(db: Db) -> anyhow::Result<()> {
-    // The demo's newest plan change is from 2026-10-01, so a 7-day cadence reminds and a ten-year one does not.
+    // The demo's newest plan change is 20 days old, so a 7-day cadence reminds and the default 90 days does not.
     let settings = los_store::Settings { evaluation_days: 7, ..Default::default() };
     let app = TestApp::start_with(db, true, settings).await?;
     let (_, case) = app.api_get(&app.token("ot").await?, "/api/v1/cases/sak-overgang").await?;

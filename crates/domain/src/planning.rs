@@ -115,6 +115,24 @@ pub fn may_start(dependency_status: Option<&str>) -> Result<(), PlanningError> {
     }
 }
 
+/// Whether the individual-level duty applies: each service's newest assessment counts, and it applies when
+/// one of them finds cooperation necessary (spec 01 §4.2 step 2, §6.1). `newest_first` is (service, result).
+pub fn cooperation_necessary<'a>(newest_first: impl IntoIterator<Item = (&'a str, AssessmentResult)>) -> bool {
+    let mut seen = HashSet::new();
+    newest_first.into_iter().filter(|(s, _)| seen.insert(*s)).any(|(_, r)| r == AssessmentResult::Necessary)
+}
+
+/// Continuous evaluation (spec 01 §4.3): when cooperation is necessary and nothing has been assessed or
+/// changed in the plan for `cadence_days`, it is time to evaluate with the family.
+pub fn evaluation_due(
+    cooperation_necessary: bool,
+    last_change: Option<chrono::DateTime<chrono::Utc>>,
+    now: chrono::DateTime<chrono::Utc>,
+    cadence_days: i64,
+) -> bool {
+    cooperation_necessary && last_change.is_none_or(|t| (now - t).num_days() > cadence_days)
+}
+
 coded_enum!(
     /// The kinds of meeting in a case (spec 01 §4.6 scenario B, §5.2).
     MeetingKind {
@@ -382,6 +400,20 @@ mod tests {
             Err(PlanningError::AttendedNotInvited("nav".into()))
         );
         assert!(validate_minutes(at(7, 9), at(7, 11), &invited, &invited[..1], "Avtalt ny skole").is_ok());
+    }
+
+    #[test]
+    fn each_services_newest_assessment_counts() {
+        use AssessmentResult::*;
+        assert!(cooperation_necessary([("bv", Necessary), ("bv", NotNecessary)]));
+        assert!(!cooperation_necessary([("bv", NotNecessary), ("bv", Necessary)]));
+        assert!(cooperation_necessary([("bv", NotNecessary), ("nav", Necessary)]));
+        assert!(!cooperation_necessary([]));
+        let now = chrono::Utc::now();
+        assert!(evaluation_due(true, None, now, 90));
+        assert!(!evaluation_due(true, Some(now - Duration::days(30)), now, 90));
+        assert!(evaluation_due(true, Some(now - Duration::days(91)), now, 90));
+        assert!(!evaluation_due(false, None, now, 90));
     }
 
     #[test]

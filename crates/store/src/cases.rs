@@ -164,7 +164,7 @@ pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
 }
 
-fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
+pub(crate) fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
     NewEntry {
         actor_user_id: Some(actor.id.clone()),
         action: action.into(),
@@ -175,7 +175,7 @@ fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, cas
     }
 }
 
-fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
+pub(crate) fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
     e.category = category.map(|c| c.as_str().to_owned());
     match d {
         Decision::Allow(b) => {

@@ -297,7 +297,7 @@ pub(crate) async fn load_cooperation(
         })
         .collect::<Result<_, StoreError>>()?;
     let cooperation_necessary =
-        latest_per_service(&assessments).iter().any(|a| a.result == AssessmentResult::Necessary);
+        los_domain::planning::cooperation_necessary(assessments.iter().map(|a| (a.service_id.as_str(), a.result)));
     let mappings = step_mapping::Entity::find()
         .filter(step_mapping::Column::CaseId.eq(case_id))
         .order_by_desc(step_mapping::Column::RecordedAt)
@@ -448,7 +448,7 @@ pub(crate) async fn load_cooperation(
     // Continuous evaluation: remind when nothing has been assessed or changed in the plan for the cadence.
     let mut prompts: Vec<Prompt> = prompts;
     let last = assessments.iter().map(|a| a.assessed_at).chain(plan.iter().map(|p| p.created_at)).max();
-    if cooperation_necessary && last.is_none_or(|t| (now - t).num_days() > evaluation_days) {
+    if los_domain::planning::evaluation_due(cooperation_necessary, last, now, evaluation_days) {
         prompts.push(Prompt {
             id: format!("evaluate-{case_id}"),
             kind: "evaluate".into(),
@@ -515,19 +515,6 @@ async fn close_prompts(
         review_prompt::Entity::update(am).exec(txn).await?;
     }
     Ok(())
-}
-
-/// The newest assessment of each service.
-fn latest_per_service(all: &[Assessment]) -> Vec<&Assessment> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for a in all {
-        // `all` is newest first.
-        if seen.insert(a.service_id.as_str()) {
-            out.push(a);
-        }
-    }
-    out
 }
 
 /// A new step-2 assessment.

@@ -1229,7 +1229,9 @@ async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError
             status: Set(p.8.into()),
             measure_type: Set(p.9.map(str::to_owned)),
             created_by: Set("demo".into()),
-            created_at: Set(at("2026-10-01")),
+            // Relative to the day the demo is loaded, so the plan is "recently evaluated" under the default
+            // 90-day cadence whenever Los is run.
+            created_at: Set(chrono::Utc::now() - chrono::Duration::days(20)),
             supersedes: Set(None),
         })
         .exec_without_returning(txn)

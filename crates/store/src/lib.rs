@@ -16,6 +16,7 @@ mod migration;
 pub mod planning;
 mod reference;
 mod store;
+pub mod tasks;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
@@ -23,3 +24,4 @@ pub use coordination::{CooperationView, NewAssessment, NewAssignment, NewPlanIte
 pub use error::StoreError;
 pub use planning::{ExternalDecisionView, MeetingView, MinutesView, NewExternalDecision, NewMeetings, PlanRevision};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
+pub use tasks::Task;

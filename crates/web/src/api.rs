@@ -24,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1389,4 +1389,37 @@ pub async fn set_plan_status(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let pid = st.store.set_plan_status(&user, &id, &item, &i.status).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": pid }))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskDto {
+    /// reassess | review_coordinator | evaluate | communicate | decide_dispute | meeting | minutes
+    kind: String,
+    case_id: String,
+    case_title: String,
+    service_id: Option<String>,
+    detail: String,
+    date: NaiveDate,
+    /// Days since it arose; negative for a meeting ahead.
+    age_days: i64,
+}
+
+/// The caller's worklist across the cases they may see (each case consulted is recorded in the audit log).
+#[utoipa::path(get, path = "/api/v1/me/tasks", responses((status = 200, body = Vec<TaskDto>), (status = 401, body = Problem)))]
+pub async fn my_tasks(State(st): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<TaskDto>>, ApiError> {
+    let tasks = st.store.tasks_for(&user).await?;
+    Ok(Json(
+        tasks
+            .into_iter()
+            .map(|t| TaskDto {
+                kind: t.kind.to_owned(),
+                case_id: t.case_id,
+                case_title: t.case_title,
+                service_id: t.service_id,
+                detail: t.detail,
+                date: t.date,
+                age_days: t.age_days,
+            })
+            .collect(),
+    ))
 }

@@ -1563,3 +1563,61 @@ pub async fn meetings_calendar(State(st): State<AppState>, ctx: Ctx, Path(id): P
     )
         .into_response())
 }
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    base: Base,
+    tasks: Vec<los_store::Task>,
+    services: Vec<(String, String)>,
+}
+
+impl TasksPage {
+    fn title(&self, t: &los_store::Task) -> String {
+        self.base.t.get(&format!("task-{}", t.kind))
+    }
+
+    fn detail(&self, t: &los_store::Task) -> String {
+        match t.kind {
+            "review_coordinator" => self.base.transition(&t.detail),
+            "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
+            _ => t.detail.clone(),
+        }
+    }
+
+    fn service_name(&self, id: &str) -> String {
+        self.services.iter().find(|s| s.0 == id).map_or_else(|| id.to_owned(), |s| s.1.clone())
+    }
+
+    fn anchor(&self, t: &los_store::Task) -> &'static str {
+        match t.kind {
+            "meeting" | "minutes" => "#moter",
+            _ => "#samarbeid",
+        }
+    }
+
+    fn age(&self, t: &los_store::Task) -> String {
+        let n = t.age_days.abs().to_string();
+        if t.age_days < 0 {
+            self.base.t.with("tasks-in-days", &[("days", n.as_str())])
+        } else {
+            self.base.t.with("tasks-days-ago", &[("days", n.as_str())])
+        }
+    }
+}
+
+/// The employee's worklist across their cases: prompts, evaluations due, assignments to communicate,
+/// disputes to decide, meetings coming up and minutes missing.
+pub async fn tasks(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(Redirect::to("/logg-inn").into_response());
+    };
+    let err = page_err(&ctx);
+    let tasks = st.store.tasks_for(user).await.map_err(|e| err(e.into()))?;
+    let services = st.store.services().await.map_err(|e| err(e.into()))?;
+    Ok(render(&TasksPage {
+        base: Base::new(&ctx, st.demo),
+        tasks,
+        services: services.into_iter().map(|s| (s.id, s.name)).collect(),
+    }))
+}

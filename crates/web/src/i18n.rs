@@ -136,6 +136,13 @@ mod tests {
         assert!(nb.len() > 50, "bokmål has {} messages", nb.len());
         assert_eq!(nb, ids("nn"), "nynorsk differs from bokmål");
         assert_eq!(nb, ids("en"), "English differs from bokmål");
+        // A message defined twice makes the whole bundle fail to load at run time.
+        for lang in ["nb", "nn", "en"] {
+            let all = ids(lang);
+            let dup: Vec<&String> = all.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+            assert!(dup.is_empty(), "{lang} defines {dup:?} twice");
+        }
+        assert_eq!(Tr::new(Lang::Nn).get("nav-tasks"), "Oppgåvene mine", "the bundle loads");
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Base {
     /// Extra menu entries for the user's kind: the family's access log, leaders' reports.
     pub citizen: bool,
     pub leader: bool,
+    /// Employees have a worklist.
+    pub employee: bool,
 }
 
 impl Base {
@@ -75,6 +77,7 @@ impl Base {
             path: ctx.path.clone(),
             langs: Lang::ALL.iter().map(|l| (l.code(), l.endonym(), *l == ctx.tr.lang)).collect(),
             citizen: ctx.user.as_ref().is_some_and(|u| u.kind == los_domain::model::UserKind::Citizen),
+            employee: ctx.user.as_ref().is_some_and(|u| u.kind == los_domain::model::UserKind::Employee),
             leader: ctx
                 .user
                 .as_ref()
@@ -117,6 +120,7 @@ impl ErrorPage {
             langs: Lang::ALL.iter().map(|l| (l.code(), l.endonym(), *l == t.lang)).collect(),
             citizen: false,
             leader: false,
+            employee: false,
         };
         ErrorPage { base, title, explanation }
     }

@@ -1,0 +1,186 @@
+//! The worklist: what each employee must do next across the cases they may see (spec 01 §4.3 continuous
+//! evaluation with reminders, §8.C item 13 re-assessment prompts, §8.F items 23–25: open disputes and their
+//! age for the decision-maker, assignments not yet communicated, transition reviews; §8.G item 27 meetings
+//! and missing minutes). It answers the research finding that nobody had an overview.
+//!
+//! Only overview information is used, and each case that contributes is recorded in the audit log with the
+//! basis the policy gave, as the case list does.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::consent::InfoCategory;
+use los_domain::coordination::AssessmentResult;
+use los_domain::model::User;
+use los_domain::planning::{cooperation_necessary, evaluation_due};
+use los_policy::{Action, Decision, Resource, authorize};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+
+use crate::audit;
+use crate::cases::{entry, load, with_decision};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::planning::local_now;
+use crate::store::Store;
+
+/// One thing to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    /// `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`, `minutes`.
+    pub kind: &'static str,
+    pub case_id: String,
+    pub case_title: String,
+    /// The service the task belongs to, when it is one service's.
+    pub service_id: Option<String>,
+    /// The reason, the transition, the agenda: codes and texts the services wrote, never the child's name.
+    pub detail: String,
+    /// The day it concerns: when it arose, or when the meeting is.
+    pub date: NaiveDate,
+    /// Days since it arose (negative: days until the meeting).
+    pub age_days: i64,
+}
+
+impl Store {
+    /// What `actor` should do next, most pressing first: decisions and overdue work by age, then meetings
+    /// by date.
+    pub async fn tasks_for(&self, actor: &User) -> Result<Vec<Task>, StoreError> {
+        let now = Utc::now();
+        let today = now.date_naive();
+        let local = local_now();
+        let txn = self.begin_audited().await?;
+        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(&txn).await?;
+        let mut out = Vec::new();
+        let mut entries = Vec::new();
+        for row in rows {
+            let l = load(&txn, row, now).await?;
+            let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
+            let Decision::Allow(basis) = &d else { continue };
+            entries.push(with_decision(
+                entry(actor, "tasks", "case", &l.case.id, &l.case.id),
+                &d,
+                Some(InfoCategory::Overview),
+            ));
+            let case_id = l.case.id.as_str();
+            let task = |kind: &'static str, service: Option<&str>, detail: String, at: DateTime<Utc>| Task {
+                kind,
+                case_id: case_id.to_owned(),
+                case_title: l.case.title.clone(),
+                service_id: service.map(str::to_owned),
+                detail,
+                date: at.date_naive(),
+                age_days: (now - at).num_days(),
+            };
+            // The decision-maker's view: only the open dispute, with its age.
+            if basis.code == "dispute_decider" {
+                if let Some(dispute) = dispute::Entity::find()
+                    .filter(dispute::Column::CaseId.eq(case_id))
+                    .filter(dispute::Column::ResolvedAt.is_null())
+                    .one(&txn)
+                    .await?
+                {
+                    out.push(task("decide_dispute", None, dispute.positions, dispute.raised_at));
+                }
+                continue;
+            }
+            let mine: Vec<String> = actor
+                .memberships
+                .iter()
+                .filter_map(|m| m.service_id.clone())
+                .filter(|s| l.case.participants.iter().any(|p| &p.service_id == s && p.active_on(today)))
+                .collect();
+            if mine.is_empty() {
+                // Families and relatives read their cases; the worklist is the services'.
+                continue;
+            }
+            let is_mine = |s: &str| mine.iter().any(|m| m == s);
+            let current = coordination::Entity::find()
+                .filter(coordination::Column::CaseId.eq(case_id))
+                .filter(coordination::Column::ValidTo.is_null())
+                .one(&txn)
+                .await?;
+            // Coordinator's tasks fall to the coordinating service; with no coordinator, to every service.
+            let coordinating = current.as_ref().map(|c| c.service_id.as_str());
+            let coordinator_work = coordinating.is_none_or(is_mine);
+            for p in review_prompt::Entity::find()
+                .filter(review_prompt::Column::CaseId.eq(case_id))
+                .filter(review_prompt::Column::DoneAt.is_null())
+                .all(&txn)
+                .await?
+            {
+                match p.service_id.as_deref() {
+                    Some(s) if p.kind == "reassess" && is_mine(s) => {
+                        out.push(task("reassess", Some(s), p.reason, p.created_at));
+                    }
+                    None if p.kind == "review_coordinator" && coordinator_work => {
+                        out.push(task("review_coordinator", coordinating, p.reason, p.created_at));
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(c) = &current
+                && c.communicated_at.is_none()
+                && is_mine(&c.service_id)
+            {
+                out.push(task("communicate", Some(&c.service_id), String::new(), c.decided_at));
+            }
+            if coordinator_work {
+                let assessments = assessment::Entity::find()
+                    .filter(assessment::Column::CaseId.eq(case_id))
+                    .order_by_desc(assessment::Column::AssessedAt)
+                    .all(&txn)
+                    .await?;
+                let necessary = cooperation_necessary(assessments.iter().map(|a| {
+                    (
+                        a.service_id.as_str(),
+                        AssessmentResult::parse(&a.result).unwrap_or(AssessmentResult::NotNecessary),
+                    )
+                }));
+                let last_plan = plan_item::Entity::find()
+                    .filter(plan_item::Column::CaseId.eq(case_id))
+                    .order_by_desc(plan_item::Column::CreatedAt)
+                    .one(&txn)
+                    .await?
+                    .map(|p| p.created_at);
+                let last = assessments.first().map(|a| a.assessed_at).into_iter().chain(last_plan).max();
+                if evaluation_due(necessary, last, now, self.settings.evaluation_days) {
+                    let since = last.unwrap_or(now);
+                    out.push(task("evaluate", coordinating, self.settings.evaluation_days.to_string(), since));
+                }
+            }
+            let minutes: Vec<String> = meeting_minutes::Entity::find()
+                .filter(meeting_minutes::Column::CaseId.eq(case_id))
+                .all(&txn)
+                .await?
+                .into_iter()
+                .map(|m| m.meeting_id)
+                .collect();
+            for m in meeting::Entity::find()
+                .filter(meeting::Column::CaseId.eq(case_id))
+                .order_by_asc(meeting::Column::StartsAt)
+                .all(&txn)
+                .await?
+            {
+                let invited = m.invited.split(',').any(is_mine) || is_mine(&m.arranged_by_service);
+                let days = (m.starts_at.date() - local.date()).num_days();
+                let base = Task {
+                    kind: "meeting",
+                    case_id: case_id.to_owned(),
+                    case_title: l.case.title.clone(),
+                    service_id: Some(m.arranged_by_service.clone()),
+                    detail: format!("{} {}", m.starts_at.format("%H:%M"), m.agenda),
+                    date: m.starts_at.date(),
+                    age_days: -days,
+                };
+                if invited && m.starts_at >= local && days <= 14 {
+                    out.push(base);
+                } else if m.starts_at < local && is_mine(&m.arranged_by_service) && !minutes.contains(&m.id) {
+                    out.push(Task { kind: "minutes", ..base });
+                }
+            }
+        }
+        audit::append(&txn, self.key(), entries).await?;
+        txn.commit().await?;
+        // Oldest open work first, then meetings soonest first.
+        out.sort_by_key(|t| (t.kind == "meeting", -t.age_days));
+        Ok(out)
+    }
+}
