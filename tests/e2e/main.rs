@@ -183,7 +183,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             }
         }
         login(&c, &app, "barnevern").await?;
-        for path in ["/saker", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
+        for path in ["/saker", "/oppgaver", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
             c.goto(&app.url(path)).await?;
             // Open the collapsed forms so axe checks them too.
             c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
@@ -222,6 +222,54 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
     result
 }
 
+/// The coordinator's journey: from the worklist to the case, set up a regular meeting series with the
+/// child's wish about who attends, see it listed, then find it on the worklist.
+async fn coordinator_sets_up_a_meeting_series() -> anyhow::Result<()> {
+    let app = TestApp::demo(Db::Sqlite).await?;
+    let (_driver, c) = start_driver().await?;
+    let result = async {
+        login(&c, &app, "barnevern").await?;
+        c.find(Locator::Css("nav a[href='/oppgaver']")).await?.click().await?;
+        c.wait().for_element(Locator::Id("tasks")).await?;
+        // The browser asks for English; the row's kind does not depend on the language.
+        let row = c.find(Locator::Css("tr[data-kind='communicate']")).await?.text().await?;
+        ensure!(row.contains("Flytting fra krisesenter"), "the assignment to communicate: {row}");
+        c.goto(&app.url("/saker/sak-sofia-daniel")).await?;
+        click(&c, "#meeting-new summary").await?;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let first = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).and_hms_opt(8, 15, 0).unwrap();
+        // A datetime-local field takes its value in the browser's format; typing it depends on the locale.
+        let field = c.find(Locator::Id("meeting-starts")).await?;
+        c.execute(
+            "arguments[0].value = arguments[1];",
+            vec![serde_json::to_value(&field)?, json!(first.format("%Y-%m-%dT%H:%M").to_string())],
+        )
+        .await?;
+        c.find(Locator::Id("meeting-count")).await?.clear().await?;
+        c.find(Locator::Id("meeting-count")).await?.send_keys("3").await?;
+        c.find(Locator::Id("meeting-every")).await?.clear().await?;
+        c.find(Locator::Id("meeting-every")).await?.send_keys("2").await?;
+        c.find(Locator::Id("meeting-agenda")).await?.send_keys("Nettleserprøve: fast møte hver andre uke").await?;
+        click(&c, "label[for='inv-mellomvik-barnevern']").await?;
+        click(&c, "label[for='inv-mellomvik-skole']").await?;
+        click(&c, "label[for='exc-nav-mellomvik']").await?;
+        click(&c, "#meeting-submit").await?;
+        let list = c.wait().for_element(Locator::Id("meetings")).await?.text().await?;
+        ensure!(list.matches("Nettleserprøve").count() == 3, "three meetings listed: {list}");
+        let mut failures = axe(&c).await?;
+        c.goto(&app.url("/oppgaver")).await?;
+        let table = c.wait().for_element(Locator::Id("tasks")).await?.text().await?;
+        ensure!(table.contains("Nettleserprøve"), "the meeting in two days is on the worklist: {table}");
+        failures.extend(axe(&c).await?);
+        ensure!(failures.is_empty(), "axe: {}", failures.join("\n"));
+        Ok(())
+    }
+    .await;
+    let _ = c.close().await;
+    app.stop().await;
+    result
+}
+
 fn run<F: std::future::Future<Output = anyhow::Result<()>>>(f: impl FnOnce() -> F) -> Result<(), Failed> {
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failed::from(e.to_string()))?;
     rt.block_on(f()).map_err(|e| Failed::from(format!("{e:#}")))
@@ -251,6 +299,8 @@ fn main() {
             run(main_pages_have_no_serious_accessibility_violations)
         })
         .with_ignored_flag(!have_browser),
+        Trial::test("e2e::coordinator_sets_up_a_meeting_series", || run(coordinator_sets_up_a_meeting_series))
+            .with_ignored_flag(!have_browser),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
