@@ -290,6 +290,7 @@ async fn young_persons_health_information_is_kept_from_parents(db: Db) -> anyhow
         .send()
         .await?;
     ensure!(res.status() == 422, "non-health service set health privacy: {}", res.status());
+    ensure!(res.text().await?.contains("Bare en helsetjeneste kan avgjøre dette"), "the refusal explains itself");
     let _ = uk;
     let hs = app.logged_in("helsesykepleier").await?;
     let res = hs

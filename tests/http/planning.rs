@@ -15,6 +15,7 @@ crate::tests!(
     pages_set_up_meetings_and_export_the_calendar,
     youth_follow_up_recorded_through_the_page,
     worklist_shows_what_to_do_next,
+    family_tells_the_services_something_is_not_working,
 );
 
 /// The error summary of a page, for failure messages.
@@ -468,6 +469,76 @@ async fn worklist_shows_what_to_do_next(db: Db) -> anyhow::Result<()> {
         "worklist page"
     );
     ensure!(html.contains("href=\"/oppgaver\" aria-current=\"page\""), "in the menu");
+    app.stop().await;
+    Ok(())
+}
+
+/// The safe feedback channel (spec 01 §8.G item 28): the family tells the coordinator, or another contact
+/// they chose, that something is not working; only that service reads it; it is tracked until resolved.
+async fn family_tells_the_services_something_is_not_working(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let sofia = app.token("sofia").await?;
+    let bv = app.token("barnevern").await?;
+    let path = "/api/v1/cases/sak-sofia-daniel/feedback";
+    let (status, err) = app.api_post(&sofia, path, json!({"body": "  "})).await?;
+    ensure!(status == 422 && err["code"] == "feedback.empty", "{status} {err}");
+    let (status, err) = app.api_post(&sofia, path, json!({"recipient_service": "bup-demo", "body": "x"})).await?;
+    ensure!(status == 422 && err["code"] == "feedback.not_participant", "{status} {err}");
+    // To the coordinator (child welfare), and one about the coordinator to the family counselling office.
+    let (status, first) = app.api_post(&sofia, path, json!({"body": "Vi får ikke svar når vi ringer"})).await?;
+    ensure!(status == 201, "{status}");
+    let first = first["id"].as_str().unwrap().to_owned();
+    let (status, _) = app
+        .api_post(
+            &sofia,
+            path,
+            json!({"recipient_service": "familievernkontor-demo", "body": "Jeg tør ikke si dette til barnevernet"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (status, err) = app.api_post(&bv, path, json!({"body": "x"})).await?;
+    ensure!(status == 403 && err["code"] == "denied.feedback_from_family", "{status} {err}");
+    let bodies = |case: &Value| -> Vec<String> {
+        coop(case)["feedback"].as_array().unwrap().iter().map(|f| f["body"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(bodies(&case) == vec!["Vi får ikke svar når vi ringer".to_owned()], "only what was sent to child welfare");
+    let (_, case) = app.api_get(&app.token("laerer").await?, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(bodies(&case).is_empty(), "the school reads none");
+    let (_, case) = app.api_get(&sofia, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(bodies(&case).len() == 2, "Sofia reads her own");
+    let (_, list) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(list.as_array().unwrap().iter().any(|t| t["kind"] == "feedback" && t["case_id"] == "sak-sofia-daniel"));
+    // Only the recipient resolves it, once.
+    let resolve = format!("{path}/{first}/resolve");
+    let (status, err) = app.api_post(&app.token("laerer").await?, &resolve, json!({"resolution": "x"})).await?;
+    ensure!(status == 403 && err["code"] == "denied.feedback_recipient_only", "{status} {err}");
+    let (status, _) = app.api_post(&sofia, &resolve, json!({"resolution": "x"})).await?;
+    ensure!(status == 403, "{status}");
+    let (status, _) = app
+        .api_post(&bv, &resolve, json!({"resolution": "Berit ringer deg tirsdager kl. 9; direktenummer lagt i saken"}))
+        .await?;
+    ensure!(status == 204, "{status}");
+    let (status, err) = app.api_post(&bv, &resolve, json!({"resolution": "igjen"})).await?;
+    ensure!(status == 422 && err["code"] == "feedback.resolved", "{status} {err}");
+    let (_, list) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(!list.as_array().unwrap().iter().any(|t| t["kind"] == "feedback"), "resolved: {list}");
+    // Sofia sees the follow-up on her page and can write again there, without JavaScript.
+    let c = app.logged_in("sofia").await?;
+    let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.contains("Berit ringer deg tirsdager") && html.contains("Ikke fulgt opp ennå"), "status shown");
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/meldinger"))
+        .form(&[("recipient", ""), ("body", "SFO-plassen er ikke klar")])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    // Reading a report is audited: Sofia's access log shows child welfare reading.
+    let (_, log) = app.api_get(&sofia, "/api/v1/me/access-log").await?;
+    ensure!(
+        log.to_string().contains("feedback_recipient") || log.to_string().contains("the service the family chose"),
+        "{log}"
+    );
     app.stop().await;
     Ok(())
 }

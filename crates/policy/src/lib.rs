@@ -89,6 +89,15 @@ pub enum Resource<'a> {
     CaseInfo { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory },
     /// A person's strictly confidential address, shown only to services in `must_know`.
     ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
+    /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).
+    OwnConsent { case: CaseFacts<'a>, actor_gives: bool, digital: bool },
+    /// A report from the child, young person or parent that something is not working (spec 01 §8.G item
+    /// 28), sent to the coordinating service or another contact they chose. Only the author and the
+    /// recipient service read it; that is what makes it safe to send.
+    Feedback { case: CaseFacts<'a>, recipient_service: &'a str, author_person_id: &'a str },
+    /// Whether a young person's health information is kept from the parents (pbrl § 3-4): decided by a
+    /// health service taking part, and only by one.
+    HealthPrivacy { case: CaseFacts<'a>, service_id: &'a str, health_service: bool },
     /// Aggregate access reports for internal control.
     AuditReport,
     /// The audit chain as a whole (verification).
@@ -178,12 +187,98 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             }
         }
         Resource::Case(case) => case_rule(actor, action, case, now),
+        Resource::OwnConsent { case, actor_gives, digital } => {
+            own_consent_rule(actor, case, *actor_gives, *digital, now)
+        }
+        Resource::Feedback { case, recipient_service, author_person_id } => {
+            feedback_rule(actor, action, case, recipient_service, author_person_id, now)
+        }
+        Resource::HealthPrivacy { case, service_id, health_service } => {
+            if !health_service {
+                return Decision::deny("not_health_service", "only a health service decides this (pbrl § 3-4)");
+            }
+            info_rule(actor, Action::Write, case, service_id, InfoCategory::Health, now)
+        }
         Resource::CaseInfo { case, owner_service, category } => {
             info_rule(actor, action, case, owner_service, *category, now)
         }
         Resource::ProtectedAddress { case, person_id, must_know } => {
             address_rule(actor, action, case, person_id, must_know, now)
         }
+    }
+}
+
+/// Employees of a service taking part record consent; a family member may give it themselves, digitally,
+/// when they are among those giving it and may read the case.
+fn own_consent_rule(
+    actor: &User,
+    case: &CaseFacts<'_>,
+    actor_gives: bool,
+    digital: bool,
+    now: DateTime<Utc>,
+) -> Decision {
+    let d = case_rule(actor, Action::Write, case, now);
+    if d.is_allow() || actor.kind != UserKind::Citizen {
+        return d;
+    }
+    if !actor_gives || !digital {
+        return Decision::deny(
+            "citizen_read_only",
+            "families give consent here digitally and for themselves; other consents are recorded by the services",
+        );
+    }
+    match case_rule(actor, Action::Read, case, now) {
+        Decision::Allow(_) => {
+            Decision::allow("own_consent", format!("{} gives consent digitally for their family's case", actor.id))
+        }
+        deny => deny,
+    }
+}
+
+/// The family writes a report and reads its own; the recipient service reads and resolves it. Nobody else.
+fn feedback_rule(
+    actor: &User,
+    action: Action,
+    case: &CaseFacts<'_>,
+    recipient: &str,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Decision {
+    if actor.kind == UserKind::Citizen {
+        let Some(person) = actor.person_id.as_deref() else {
+            return Decision::deny("no_person", "this user is not linked to a person");
+        };
+        let family = case_rule(actor, Action::Read, case, now);
+        if !family.is_allow() {
+            return family;
+        }
+        return match action {
+            Action::Write if person == author => {
+                Decision::allow("own_feedback", format!("{person} tells the services something is not working"))
+            }
+            Action::Read if person == author => {
+                Decision::allow("own_feedback", format!("{person} reads their own report"))
+            }
+            _ => Decision::deny("feedback_author_only", "a report is read by the one who sent it and its recipient"),
+        };
+    }
+    let today = now.date_naive();
+    let recipient_member = working_memberships(actor)
+        .find(|(s, _)| *s == recipient && case.participants.iter().any(|p| p.service_id == *s && p.active_on(today)));
+    match (action, recipient_member) {
+        (Action::Read | Action::Decide, Some((service, role))) => Decision::Allow(Basis {
+            code: "feedback_recipient",
+            detail: format!("{} in {service}, the service the family chose to tell", actor.id),
+            via_service: Some(service.to_owned()),
+            role: Some(role),
+        }),
+        (Action::Write, _) => {
+            Decision::deny("feedback_from_family", "these reports come from the child, young person or parents")
+        }
+        _ => Decision::deny(
+            "feedback_recipient_only",
+            "the family sent this to another service; only that service reads it",
+        ),
     }
 }
 

@@ -458,3 +458,72 @@ fn the_decision_maker_reads_and_decides_only_while_a_dispute_is_open() {
     let teacher = employee("t", &[(Some("school"), Role::CaseWorker)]);
     assert!(!authorize(&teacher, Action::Decide, &Resource::Case(f), now()).is_allow());
 }
+
+fn parent_of_child(adult: &str) -> Guardianship {
+    Guardianship {
+        adult_person_id: adult.into(),
+        child_person_id: "child".into(),
+        relation: Relation::Parent,
+        parental_responsibility: true,
+        access_granted: false,
+    }
+}
+
+#[test]
+fn families_give_their_own_consent_digitally_only() {
+    let parts = [part("bv", None)];
+    let g = [parent_of_child("mum")];
+    let f = facts(&parts, &g, &[], &[], &[]);
+    let mum = citizen("mum-user", "mum");
+    let give = |u: &User, actor_gives, digital| {
+        authorize(u, Action::Write, &Resource::OwnConsent { case: f, actor_gives, digital }, now())
+    };
+    assert!(matches!(give(&mum, true, true), Decision::Allow(Basis { code: "own_consent", .. })));
+    assert!(!give(&mum, false, true).is_allow(), "not for others");
+    assert!(!give(&mum, true, false).is_allow(), "written and oral consents are recorded by the services");
+    assert!(!give(&citizen("x", "stranger"), true, true).is_allow(), "only the family");
+    let bv = employee("b", &[(Some("bv"), Role::CaseWorker)]);
+    assert!(give(&bv, false, false).is_allow(), "a participating service records any consent");
+    assert!(!give(&employee("o", &[(Some("other"), Role::CaseWorker)]), false, false).is_allow());
+}
+
+#[test]
+fn feedback_is_read_by_its_author_and_recipient_only() {
+    let parts = [part("bv", None), part("fvk", None), part("school", None)];
+    let g = [parent_of_child("mum")];
+    let f = facts(&parts, &g, &[], &[], &[]);
+    let fb = |u: &User, a: Action, recipient: &str| {
+        authorize(u, a, &Resource::Feedback { case: f, recipient_service: recipient, author_person_id: "mum" }, now())
+    };
+    let mum = citizen("mum-user", "mum");
+    assert!(fb(&mum, Action::Write, "fvk").is_allow() && fb(&mum, Action::Read, "fvk").is_allow());
+    assert!(!fb(&mum, Action::Decide, "fvk").is_allow(), "the recipient resolves");
+    let child = citizen("kid", "child");
+    assert!(!fb(&child, Action::Read, "fvk").is_allow(), "not even the child reads the mother's report");
+    let fvk = employee("f", &[(Some("fvk"), Role::CaseWorker)]);
+    assert!(fb(&fvk, Action::Read, "fvk").is_allow() && fb(&fvk, Action::Decide, "fvk").is_allow());
+    let bv = employee("b", &[(Some("bv"), Role::CaseWorker)]);
+    assert!(!fb(&bv, Action::Read, "fvk").is_allow(), "the coordinator does not read a report sent elsewhere");
+    assert!(matches!(fb(&bv, Action::Write, "bv"), Decision::Deny(DenyReason { code: "feedback_from_family", .. })));
+    let leader = employee("l", &[(Some("fvk"), Role::Leader)]);
+    assert!(!fb(&leader, Action::Read, "fvk").is_allow(), "leaders see aggregates only");
+}
+
+#[test]
+fn only_a_health_service_decides_health_privacy() {
+    let parts = [part("hs", None), part("school", None)];
+    let f = facts(&parts, &[], &[], &[], &[]);
+    let hp = |u: &User, service: &str, health: bool| {
+        authorize(
+            u,
+            Action::Write,
+            &Resource::HealthPrivacy { case: f, service_id: service, health_service: health },
+            now(),
+        )
+    };
+    let nurse = employee("n", &[(Some("hs"), Role::CaseWorker)]);
+    assert!(hp(&nurse, "hs", true).is_allow());
+    let teacher = employee("t", &[(Some("school"), Role::CaseWorker)]);
+    assert!(matches!(hp(&teacher, "school", false), Decision::Deny(DenyReason { code: "not_health_service", .. })));
+    assert!(!hp(&teacher, "hs", true).is_allow(), "not on another service's behalf");
+}

@@ -676,24 +676,13 @@ impl Store {
         }
         let id = new_id("samtykke");
         // Employees of a participating service record consent; a family member may give it digitally.
-        let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
-        let d = match (&d, actor.kind) {
-            (Decision::Deny(_), los_domain::model::UserKind::Citizen) => {
-                let giver = new.givers.iter().any(|(p, _)| p.as_deref() == actor.person_id.as_deref());
-                let reads = authorize(actor, Action::Read, &Resource::Case(l.facts()), now).is_allow();
-                if giver && reads && new.form == ConsentForm::Digital {
-                    Decision::Allow(Basis {
-                        code: "own_consent",
-                        detail: format!("{} gives consent digitally for their family's case", actor.id),
-                        via_service: None,
-                        role: None,
-                    })
-                } else {
-                    d
-                }
-            }
-            _ => d,
-        };
+        let actor_gives = new.givers.iter().any(|(p, _)| p.is_some() && p.as_deref() == actor.person_id.as_deref());
+        let d = authorize(
+            actor,
+            Action::Write,
+            &Resource::OwnConsent { case: l.facts(), actor_gives, digital: new.form == ConsentForm::Digital },
+            now,
+        );
         let (_, txn) = self.decide(txn, d, entry(actor, "consent_give", "consent", &id, &new.case_id), None).await?;
 
         let day = new.valid_from.min(now.date_naive());
@@ -978,26 +967,21 @@ impl Store {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         let l = self.load_case(&txn, case_id, now).await?;
-        let d = authorize(
-            actor,
-            Action::Write,
-            &Resource::CaseInfo { case: l.facts(), owner_service: service_id, category: InfoCategory::Health },
-            now,
-        );
-        let (_, txn) = self
-            .decide(txn, d, entry(actor, "health_privacy", "case", case_id, case_id), Some(InfoCategory::Health))
-            .await?;
         let svc = service::Entity::find_by_id(service_id.to_owned()).one(&txn).await?;
         let st = match svc {
             Some(s) => service_type::Entity::find_by_id(s.service_type).one(&txn).await?,
             None => None,
         };
-        if st.is_none_or(|t| t.sector != "health") {
-            return Err(StoreError::Invalid {
-                code: "health_privacy.not_health",
-                message: "only a health service decides this (pbrl § 3-4)".into(),
-            });
-        }
+        let health_service = st.is_some_and(|t| t.sector == los_domain::model::Sector::Health.as_str());
+        let d = authorize(
+            actor,
+            Action::Write,
+            &Resource::HealthPrivacy { case: l.facts(), service_id, health_service },
+            now,
+        );
+        let (_, txn) = self
+            .decide(txn, d, entry(actor, "health_privacy", "case", case_id, case_id), Some(InfoCategory::Health))
+            .await?;
         let row = case::Entity::find_by_id(case_id.to_owned())
             .one(&txn)
             .await?

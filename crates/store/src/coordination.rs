@@ -157,6 +157,9 @@ pub struct CooperationView {
     pub decisions: Vec<crate::planning::ExternalDecisionView>,
     /// Meetings, oldest first.
     pub meetings: Vec<crate::planning::MeetingView>,
+    /// Reports from the family that something is not working: only the author's own, or those sent to the
+    /// reader's service.
+    pub feedback: Vec<crate::feedback::FeedbackView>,
 }
 
 /// The municipalities tied to the child, with the responsibilities that follow (spec 01 §5.1).
@@ -474,7 +477,9 @@ pub(crate) async fn load_cooperation(
         }
     });
     let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
+    let feedback = crate::feedback::load_feedback(conn, l, actor, now, entries).await?;
     Ok(CooperationView {
+        feedback,
         decisions,
         meetings,
         municipalities,

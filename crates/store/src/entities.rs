@@ -684,3 +684,23 @@ pub mod meeting_minutes {
     }
     entity_boilerplate!();
 }
+
+pub mod feedback {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "feedback")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub author_person_id: String,
+        pub author_user_id: String,
+        pub recipient_service: String,
+        pub body: String,
+        pub sent_at: ChronoDateTimeUtc,
+        pub resolution: Option<String>,
+        pub resolved_by: Option<String>,
+        pub resolved_at: Option<ChronoDateTimeUtc>,
+    }
+    entity_boilerplate!();
+}

@@ -25,7 +25,8 @@ use crate::store::Store;
 /// One thing to do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
-    /// `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`, `minutes`.
+    /// `feedback`, `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`,
+    /// `minutes`.
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,
@@ -114,6 +115,18 @@ impl Store {
                         out.push(task("review_coordinator", coordinating, p.reason, p.created_at));
                     }
                     _ => {}
+                }
+            }
+            // Reports from the family to one of the actor's services, until resolved. The worklist says that
+            // there is one; the text is read on the case page, where the read is audited.
+            for f in feedback::Entity::find()
+                .filter(feedback::Column::CaseId.eq(case_id))
+                .filter(feedback::Column::ResolvedAt.is_null())
+                .all(&txn)
+                .await?
+            {
+                if is_mine(&f.recipient_service) {
+                    out.push(task("feedback", Some(&f.recipient_service), String::new(), f.sent_at));
                 }
             }
             if let Some(c) = &current

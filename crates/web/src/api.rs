@@ -24,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1422,4 +1422,42 @@ pub async fn my_tasks(State(st): State<AppState>, ApiUser(user): ApiUser) -> Res
             })
             .collect(),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FeedbackInput {
+    /// The service to tell; empty for the coordinating service.
+    recipient_service: Option<String>,
+    body: String,
+}
+
+/// The child, young person or a parent reports that something is not working (to the coordinating service
+/// or another service they choose). Only the author and the recipient service can read it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/feedback", params(("id" = String, Path)), request_body = FeedbackInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn send_feedback(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<FeedbackInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let fid = st.store.send_feedback(&user, &id, i.recipient_service, &i.body).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": fid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResolveInput {
+    /// What was done about it; the family sees this.
+    resolution: String,
+}
+
+/// The recipient service records how a report was followed up.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/feedback/{feedback}/resolve", params(("id" = String, Path), ("feedback" = String, Path)), request_body = ResolveInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn resolve_feedback(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, feedback)): Path<(String, String)>,
+    Json(i): Json<ResolveInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.resolve_feedback(&user, &id, &feedback, &i.resolution).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1592,6 +1592,7 @@ impl TasksPage {
     fn anchor(&self, t: &los_store::Task) -> &'static str {
         match t.kind {
             "meeting" | "minutes" => "#moter",
+            "feedback" => "#meldinger",
             _ => "#samarbeid",
         }
     }
@@ -1620,4 +1621,43 @@ pub async fn tasks(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         tasks,
         services: services.into_iter().map(|s| (s.id, s.name)).collect(),
     }))
+}
+
+#[derive(Deserialize)]
+pub struct FeedbackForm {
+    recipient: Option<String>,
+    body: String,
+}
+
+pub async fn send_feedback(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<FeedbackForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.send_feedback(u, &id, f.recipient, &f.body).await.map(|_| ());
+    let field = if matches!(&r, Err(StoreError::Invalid { code, .. }) if code.contains("recipient") || code.contains("participant"))
+    {
+        "feedback-to"
+    } else {
+        "feedback-body"
+    };
+    after(&st, &ctx, &id, field, r, "meldinger").await
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    resolution: String,
+}
+
+pub async fn resolve_feedback(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, feedback)): Path<(String, String)>,
+    Form(f): Form<ResolveForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.resolve_feedback(u, &id, &feedback, &f.resolution).await;
+    after(&st, &ctx, &id, &format!("resolve-{feedback}"), r, "meldinger").await
 }

@@ -9,6 +9,7 @@ mod m20261123_000003_relations;
 mod m20261123_000004_cooperation;
 mod m20261123_000005_planning_and_municipalities;
 mod m20261202_000006_meetings_and_decisions;
+mod m20261202_000007_feedback;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_cooperation::Migration),
             Box::new(m20261123_000005_planning_and_municipalities::Migration),
             Box::new(m20261202_000006_meetings_and_decisions::Migration),
+            Box::new(m20261202_000007_feedback::Migration),
         ]
     }
 }
