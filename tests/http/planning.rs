@@ -16,6 +16,7 @@ crate::tests!(
     youth_follow_up_recorded_through_the_page,
     worklist_shows_what_to_do_next,
     family_tells_the_services_something_is_not_working,
+    case_timeline_shows_the_cooperation_over_time,
 );
 
 /// The error summary of a page, for failure messages.
@@ -341,7 +342,8 @@ async fn pages_set_up_meetings_and_export_the_calendar(db: Db) -> anyhow::Result
     ensure!(res.status() == 422, "{}", res.status());
     ensure!(res.text().await?.contains("Skriv sakslisten"), "Norwegian error");
     let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
-    ensure!(html.matches("Oppfølging hver fjerde uke").count() == 4, "four meetings listed");
+    let list = html.split("id=\"meetings\"").nth(1).and_then(|r| r.split("</ul>").next()).unwrap_or_default();
+    ensure!(list.matches("Oppfølging hver fjerde uke").count() == 4, "four meetings listed");
     ensure!(html.contains("Gjennom en hen har valgt"), "the child's participation is shown");
     let res = c.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
     ensure!(res.status() == 200, "{}", res.status());
@@ -539,6 +541,35 @@ async fn family_tells_the_services_something_is_not_working(db: Db) -> anyhow::R
         log.to_string().contains("feedback_recipient") || log.to_string().contains("the service the family chose"),
         "{log}"
     );
+    app.stop().await;
+    Ok(())
+}
+
+/// The case timeline: participants joining and leaving with reasons, assessments, who coordinates, decisions,
+/// meetings ahead — newest first, from what the reader may see.
+async fn case_timeline_shows_the_cooperation_over_time(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let (status, case) = app.api_get(&app.token("ot").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(status == 200);
+    let tl = case["timeline"].as_array().unwrap();
+    let find = |kind: &str, service: &str| tl.iter().find(|e| e["kind"] == kind && e["service_id"] == service).cloned();
+    let left = find("left", "mellomvik-barnevern").ok_or_else(|| anyhow::anyhow!("no leave event: {tl:?}"))?;
+    ensure!(left["date"] == "2026-09-01" && left["text"].as_str().unwrap().contains("ettervern"), "{left}");
+    ensure!(find("decision", "nav-stat-mellomvik").is_some(), "NAV's decision");
+    ensure!(find("coordinator", "demofylke-ot").is_some_and(|e| e["text"] == "agreed_non_municipal"), "OT coordinates");
+    ensure!(tl.iter().any(|e| e["kind"] == "opened"), "opened");
+    let dates: Vec<&str> = tl.iter().map(|e| e["date"].as_str().unwrap()).collect();
+    ensure!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first: {dates:?}");
+    // Adam's timeline shows the sentence period and the meetings ahead.
+    let (_, case) = app.api_get(&app.token("uk").await?, "/api/v1/cases/sak-adam").await?;
+    let tl = case["timeline"].as_array().unwrap();
+    ensure!(tl.iter().any(|e| e["kind"] == "sentence_end" && e["date"] == "2028-02-01"), "sentence end");
+    ensure!(
+        tl.iter().any(|e| e["kind"] == "meeting" && e["text"].as_str().unwrap().contains("fornærmede")),
+        "restorative"
+    );
+    let html = app.logged_in("ot").await?.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
+    ensure!(html.contains("id=\"tidslinje\"") && html.contains("Gikk ut av samarbeidet"), "timeline on the page");
     app.stop().await;
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod planning;
 mod reference;
 mod store;
 pub mod tasks;
+pub mod timeline;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
@@ -27,3 +28,4 @@ pub use feedback::FeedbackView;
 pub use planning::{ExternalDecisionView, MeetingView, MinutesView, NewExternalDecision, NewMeetings, PlanRevision};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
 pub use tasks::Task;
+pub use timeline::TimelineEvent;

@@ -474,6 +474,9 @@ pub struct CaseDto {
     /// dispute, prompts to review, step-2 assessments, the plan and any youth sentence.
     #[schema(value_type = Object)]
     cooperation: serde_json::Value,
+    /// What happened in the case, newest first (only what the caller may see).
+    #[schema(value_type = Object)]
+    timeline: serde_json::Value,
     /// Why the caller may see this case (from the access policy).
     access_basis: String,
 }
@@ -481,6 +484,7 @@ pub struct CaseDto {
 impl From<CaseView> for CaseDto {
     fn from(v: CaseView) -> Self {
         CaseDto {
+            timeline: serde_json::to_value(v.timeline()).unwrap_or_default(),
             child_name: v.child.full_name(),
             child_age: v.child_age,
             address: v.address,

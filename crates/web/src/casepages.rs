@@ -814,6 +814,20 @@ impl CasePage {
         p.depends_on.as_deref().is_some_and(|d| d == q.id || q.history_ids.iter().any(|h| h == d))
     }
 
+    fn timeline(&self) -> Vec<los_store::TimelineEvent> {
+        self.view.timeline()
+    }
+
+    /// The event's text, translated where it is a code.
+    fn timeline_text(&self, e: &los_store::TimelineEvent) -> String {
+        match e.kind {
+            "assessment" => self.base.t.get(self.result_code_key(&e.text)),
+            "coordinator" => self.base.basis_code(&e.text),
+            "sentence_start" | "sentence_end" => self.base.t.get(&format!("sentence-{}", e.text)),
+            _ => e.text.clone(),
+        }
+    }
+
     fn active_participants(&self) -> Vec<(String, String)> {
         let today = Utc::now().date_naive();
         self.view
