@@ -82,7 +82,7 @@ impl CaseView {
             push(p.created_at.date_naive(), "prompt", p.service_id.as_deref(), p.reason.clone());
         }
         // Newest first; on the same day, in the order the case moves (opened before joined, and so on).
-        out.sort_by(|a, b| b.date.cmp(&a.date));
+        out.sort_by_key(|e| std::cmp::Reverse(e.date));
         out
     }
 }
