@@ -265,8 +265,42 @@ async fn meetings_series_childs_wishes_and_minutes(db: Db) -> anyhow::Result<()>
     let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
     let meetings = coop(&case)["meetings"].as_array().unwrap();
     let series: Vec<&Value> = meetings.iter().filter(|m| m["duration_minutes"] == 45).collect();
-    ensure!(series.len() == 3 && series[0]["series_id"] == series[2]["series_id"], "a series of three");
+    ensure!(
+        series.len() == 3 && series[0]["series_id"].is_string() && series[0]["series_id"] == series[2]["series_id"],
+        "a series of three: {series:?}"
+    );
     ensure!(series[0]["excluded_by_child"] == json!(["nav-mellomvik"]), "{}", series[0]);
+    // Cancelling: with a reason, by the arranging service, the rest of a series at once; kept, marked.
+    let second = series[1]["id"].as_str().unwrap().to_owned();
+    let cancel = format!("{path}/{second}/cancel");
+    let (status, err) = app.api_post(&bv, &cancel, json!({"reason": " "})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.cancel_reason", "{status} {err}");
+    let (status, err) = app.api_post(&app.token("laerer").await?, &cancel, json!({"reason": "Syk"})).await?;
+    ensure!(status == 403 && err["code"] == "denied.not_owning_service", "{status} {err}");
+    let (status, r) = app
+        .api_post(&bv, &cancel, json!({"reason": "Familien flytter møtene til skolen", "rest_of_series": true}))
+        .await?;
+    ensure!(status == 200 && r["cancelled"] == 2, "{status} {r}");
+    let (status, err) = app.api_post(&bv, &cancel, json!({"reason": "igjen"})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.already_cancelled", "{status} {err}");
+    let (status, err) =
+        app.api_post(&bv, &format!("{path}/mote-demo-sofia-0/cancel"), json!({"reason": "for sent"})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.cancel_after_start", "{status} {err}");
+    let (status, err) = app
+        .api_post(
+            &bv,
+            &format!("{path}/{second}/minutes"),
+            json!({"attended": ["mellomvik-barnevern"], "minutes": "x"}),
+        )
+        .await?;
+    ensure!(status == 422 && err["code"] == "meeting.cancelled", "{status} {err}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let kept: Vec<&Value> =
+        coop(&case)["meetings"].as_array().unwrap().iter().filter(|m| m["duration_minutes"] == 45).collect();
+    ensure!(
+        kept.len() == 3 && kept.iter().filter(|m| m["cancel_reason"].is_string()).count() == 2,
+        "kept and marked: {kept:?}"
+    );
     // Minutes: not before the meeting; only invited services as present; a new version keeps the old.
     let future = series[0]["id"].as_str().unwrap();
     let (status, err) = app
@@ -353,6 +387,7 @@ async fn pages_set_up_meetings_and_export_the_calendar(db: Db) -> anyhow::Result
     let stamp = first.format("%Y%m%dT%H%M%S").to_string();
     ensure!(ics.contains(&format!("DTSTART;TZID=Europe/Oslo:{stamp}")), "local time with the time zone: {ics}");
     ensure!(!ics.contains("Daniel") && !ics.contains("Sofia"), "no names in the calendar file");
+    ensure!(ics.contains("STATUS:CONFIRMED"), "{ics}");
     // Someone outside the case gets no calendar.
     let res = app.logged_in("skole").await?.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
     ensure!(res.status() == 403, "{}", res.status());

@@ -237,6 +237,27 @@ pub fn validate_minutes(
     Ok(())
 }
 
+/// Checks that a meeting can be cancelled: with a reason, before it has started, once, and not after
+/// minutes were written.
+pub fn validate_cancel(
+    starts_at: NaiveDateTime,
+    now: NaiveDateTime,
+    has_minutes: bool,
+    already_cancelled: bool,
+    reason: &str,
+) -> Result<(), PlanningError> {
+    if reason.trim().is_empty() {
+        return Err(PlanningError::CancelReason);
+    }
+    if already_cancelled {
+        return Err(PlanningError::AlreadyCancelled);
+    }
+    if has_minutes || now >= starts_at {
+        return Err(PlanningError::CancelAfterStart);
+    }
+    Ok(())
+}
+
 /// Why a plan change, an assessment's situations, a meeting or its minutes are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanningError {
@@ -276,6 +297,14 @@ pub enum PlanningError {
     MinutesMissing,
     #[error("{0} was not invited to this meeting")]
     AttendedNotInvited(String),
+    #[error("say why the meeting is cancelled; the family and the services see it")]
+    CancelReason,
+    #[error("the meeting is already cancelled")]
+    AlreadyCancelled,
+    #[error("a meeting that has started or has minutes cannot be cancelled")]
+    CancelAfterStart,
+    #[error("minutes cannot be written for a cancelled meeting")]
+    MinutesForCancelled,
 }
 
 impl PlanningError {
@@ -298,6 +327,10 @@ impl PlanningError {
             PlanningError::MinutesBeforeMeeting => "meeting.minutes_early",
             PlanningError::MinutesMissing => "meeting.minutes_missing",
             PlanningError::AttendedNotInvited(_) => "meeting.attended_not_invited",
+            PlanningError::CancelReason => "meeting.cancel_reason",
+            PlanningError::AlreadyCancelled => "meeting.already_cancelled",
+            PlanningError::CancelAfterStart => "meeting.cancel_after_start",
+            PlanningError::MinutesForCancelled => "meeting.cancelled",
         }
     }
 }
@@ -400,6 +433,11 @@ mod tests {
             Err(PlanningError::AttendedNotInvited("nav".into()))
         );
         assert!(validate_minutes(at(7, 9), at(7, 11), &invited, &invited[..1], "Avtalt ny skole").is_ok());
+        assert_eq!(validate_cancel(at(7, 9), at(6, 9), false, false, " "), Err(PlanningError::CancelReason));
+        assert!(validate_cancel(at(7, 9), at(6, 9), false, false, "Sykdom").is_ok());
+        assert_eq!(validate_cancel(at(7, 9), at(7, 10), false, false, "Sykdom"), Err(PlanningError::CancelAfterStart));
+        assert_eq!(validate_cancel(at(7, 9), at(6, 9), true, false, "Sykdom"), Err(PlanningError::CancelAfterStart));
+        assert_eq!(validate_cancel(at(7, 9), at(6, 9), false, true, "Sykdom"), Err(PlanningError::AlreadyCancelled));
     }
 
     #[test]

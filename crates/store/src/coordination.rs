@@ -94,8 +94,11 @@ pub struct DisputeView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Prompt {
     pub id: String,
-    /// `reassess` (a service joined or left) or `review_coordinator` (a life transition).
+    /// `reassess` (a service joined, left or granted a new service) or `review_coordinator` (a life
+    /// transition, or the coordinating service left).
     pub kind: String,
+    /// Structured so each language can word it: `joined|service`, `left|service|reason`,
+    /// `granted|service|what`, `coordinator_left|service`, or a transition code.
     pub service_id: Option<String>,
     pub reason: String,
     pub created_at: DateTime<Utc>,
@@ -711,7 +714,7 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        self.prompt_reassessment(&txn, &l, &format!("{target} joined the case"), now, Some(target)).await?;
+        self.prompt_reassessment(&txn, &l, &format!("joined|{target}"), now, Some(target)).await?;
         audit::append(
             &txn,
             self.key(),
@@ -776,20 +779,12 @@ impl Store {
             let mut am: coordination::ActiveModel = c.into();
             am.valid_to = Set(Some(now.date_naive()));
             coordination::Entity::update(am).exec(&txn).await?;
-            self.prompt(
-                &txn,
-                case_id,
-                "review_coordinator",
-                None,
-                &format!("the coordinating service {service_id} left the case"),
-                now,
-            )
-            .await?;
+            self.prompt(&txn, case_id, "review_coordinator", None, &format!("coordinator_left|{service_id}"), now)
+                .await?;
         }
         let mut rest = l;
         rest.case.participants.retain(|p| p.service_id != service_id);
-        self.prompt_reassessment(&txn, &rest, &format!("{service_id} left the case: {}", reason.trim()), now, None)
-            .await?;
+        self.prompt_reassessment(&txn, &rest, &format!("left|{service_id}|{}", reason.trim()), now, None).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -1406,6 +1406,9 @@ async fn insert_meetings(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             arranged_by_service: Set(m.11.into()),
             created_by: Set("demo".into()),
             created_at: Set(at("2026-10-01")),
+            cancelled_at: Set(None),
+            cancelled_by: Set(None),
+            cancel_reason: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

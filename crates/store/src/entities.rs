@@ -663,6 +663,9 @@ pub mod meeting {
         pub arranged_by_service: String,
         pub created_by: String,
         pub created_at: ChronoDateTimeUtc,
+        pub cancelled_at: Option<ChronoDateTimeUtc>,
+        pub cancelled_by: Option<String>,
+        pub cancel_reason: Option<String>,
     }
     entity_boilerplate!();
 }

@@ -80,6 +80,9 @@ pub struct MeetingView {
     pub arranged_by_service: String,
     /// Minutes exist (whether or not this reader may see them).
     pub has_minutes: bool,
+    /// When and why the meeting was cancelled (the meeting is kept).
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
     pub minutes: Option<MinutesView>,
 }
 
@@ -170,6 +173,8 @@ pub(crate) async fn load_planning(
             duration_minutes: u32::try_from(m.duration_minutes).unwrap_or_default(),
             has_minutes: !versions.is_empty(),
             minutes,
+            cancelled_at: m.cancelled_at,
+            cancel_reason: m.cancel_reason,
             id: m.id,
             series_id: m.series_id,
             starts_at: m.starts_at,
@@ -317,14 +322,8 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        self.prompt_reassessment(
-            &txn,
-            &l,
-            &format!("{} granted a new service: {}", new.service_id, new.title.trim()),
-            now,
-            None,
-        )
-        .await?;
+        self.prompt_reassessment(&txn, &l, &format!("granted|{}|{}", new.service_id, new.title.trim()), now, None)
+            .await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -394,6 +393,9 @@ impl Store {
                 arranged_by_service: Set(arranging.clone()),
                 created_by: Set(actor.id.clone()),
                 created_at: Set(now),
+                cancelled_at: Set(None),
+                cancelled_by: Set(None),
+                cancel_reason: Set(None),
             })
             .exec_without_returning(&txn)
             .await?;
@@ -439,6 +441,9 @@ impl Store {
                 Some(InfoCategory::General),
             )
             .await?;
+        if m.cancelled_at.is_some() {
+            return Err(planning_invalid(los_domain::planning::PlanningError::MinutesForCancelled));
+        }
         let invited = split(&m.invited);
         validate_minutes(m.starts_at, local_now(), &invited, &attended, minutes).map_err(planning_invalid)?;
         meeting_minutes::Entity::insert(meeting_minutes::ActiveModel {
@@ -455,6 +460,82 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(id)
+    }
+
+    /// Cancels a meeting, or it and the rest of its series, with a reason. The meeting is kept, marked
+    /// cancelled; only the arranging service cancels. Returns how many meetings were cancelled.
+    pub async fn cancel_meeting(
+        &self,
+        actor: &User,
+        case_id: &str,
+        meeting_id: &str,
+        reason: &str,
+        rest_of_series: bool,
+    ) -> Result<usize, StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let m = meeting::Entity::find_by_id(meeting_id.to_owned())
+            .one(&txn)
+            .await?
+            .filter(|m| m.case_id == case_id)
+            .ok_or_else(|| StoreError::NotFound { kind: "meeting", id: meeting_id.into() })?;
+        let d = authorize(
+            actor,
+            Action::Write,
+            &Resource::CaseInfo {
+                case: l.facts(),
+                owner_service: &m.arranged_by_service,
+                // The meeting is the arranging service's: only it changes it (the overview category would
+                // let every participant write).
+                category: InfoCategory::General,
+            },
+            now,
+        );
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "meeting_cancel", "meeting", meeting_id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        let mut targets = vec![m.clone()];
+        if rest_of_series && let Some(series) = &m.series_id {
+            // Compared here, not in SQL: SQLite stores the local time as text.
+            targets = meeting::Entity::find()
+                .filter(meeting::Column::SeriesId.eq(series.as_str()))
+                .filter(meeting::Column::CancelledAt.is_null())
+                .all(&txn)
+                .await?
+                .into_iter()
+                .filter(|x| x.starts_at >= m.starts_at)
+                .collect();
+        }
+        let local = local_now();
+        let with_minutes: Vec<String> = meeting_minutes::Entity::find()
+            .filter(meeting_minutes::Column::CaseId.eq(case_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|x| x.meeting_id)
+            .collect();
+        let n = targets.len();
+        for t in targets {
+            los_domain::planning::validate_cancel(
+                t.starts_at,
+                local,
+                with_minutes.contains(&t.id),
+                t.cancelled_at.is_some(),
+                reason,
+            )
+            .map_err(planning_invalid)?;
+            let mut am: meeting::ActiveModel = t.into();
+            am.cancelled_at = Set(Some(now));
+            am.cancelled_by = Set(Some(actor.id.clone()));
+            am.cancel_reason = Set(Some(reason.trim().into()));
+            meeting::Entity::update(am).exec(&txn).await?;
+        }
+        txn.commit().await?;
+        Ok(n)
     }
 
     /// Revises a goal or measure as a new version (spec 01 §4.6 scenario A: plans can be revised). The

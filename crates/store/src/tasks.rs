@@ -168,6 +168,7 @@ impl Store {
                 .collect();
             for m in meeting::Entity::find()
                 .filter(meeting::Column::CaseId.eq(case_id))
+                .filter(meeting::Column::CancelledAt.is_null())
                 .order_by_asc(meeting::Column::StartsAt)
                 .all(&txn)
                 .await?

@@ -12,7 +12,7 @@ use crate::cases::CaseView;
 pub struct TimelineEvent {
     pub date: NaiveDate,
     /// `opened`, `joined`, `left`, `assessment`, `hearing`, `best_interests`, `coordinator`,
-    /// `communicated`, `dispute`, `decision`, `consent`, `consent_withdrawn`, `plan`, `meeting`,
+    /// `communicated`, `dispute`, `decision`, `consent`, `consent_withdrawn`, `plan`, `meeting`, `meeting_cancelled`,
     /// `sentence_start`, `sentence_end`, `prompt`.
     pub kind: &'static str,
     pub service_id: Option<String>,
@@ -72,7 +72,8 @@ impl CaseView {
             push(p.created_at.date_naive(), "plan", p.responsible_service.as_deref(), p.title.clone());
         }
         for m in &c.meetings {
-            push(m.starts_at.date(), "meeting", Some(&m.arranged_by_service), m.agenda.clone());
+            let kind = if m.cancelled_at.is_some() { "meeting_cancelled" } else { "meeting" };
+            push(m.starts_at.date(), kind, Some(&m.arranged_by_service), m.agenda.clone());
         }
         if let Some(s) = &c.sentence {
             push(s.starts_on, "sentence_start", Some(&s.youth_coordinator_service), s.kind.as_str().to_owned());

@@ -24,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1464,4 +1464,25 @@ pub async fn resolve_feedback(
 ) -> Result<StatusCode, ApiError> {
     st.store.resolve_feedback(&user, &id, &feedback, &i.resolution).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CancelInput {
+    /// Why; the family and the services see it.
+    reason: String,
+    /// Also cancel the later meetings of the series.
+    #[serde(default)]
+    rest_of_series: bool,
+}
+
+/// Cancels a meeting (or it and the rest of its series); the meeting is kept, marked cancelled.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/meetings/{meeting}/cancel", params(("id" = String, Path), ("meeting" = String, Path)), request_body = CancelInput, responses((status = 200), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn cancel_meeting(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, meeting)): Path<(String, String)>,
+    Json(i): Json<CancelInput>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let n = st.store.cancel_meeting(&user, &id, &meeting, &i.reason, i.rest_of_series).await?;
+    Ok(Json(serde_json::json!({ "cancelled": n })))
 }

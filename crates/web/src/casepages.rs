@@ -814,6 +814,10 @@ impl CasePage {
         p.depends_on.as_deref().is_some_and(|d| d == q.id || q.history_ids.iter().any(|h| h == d))
     }
 
+    fn reason(&self, r: &str) -> String {
+        self.base.prompt_reason(r, |s| self.service_name(s))
+    }
+
     fn timeline(&self) -> Vec<los_store::TimelineEvent> {
         self.view.timeline()
     }
@@ -824,6 +828,7 @@ impl CasePage {
             "assessment" => self.base.t.get(self.result_code_key(&e.text)),
             "coordinator" => self.base.basis_code(&e.text),
             "sentence_start" | "sentence_end" => self.base.t.get(&format!("sentence-{}", e.text)),
+            "prompt" => self.reason(&e.text),
             _ => e.text.clone(),
         }
     }
@@ -1557,8 +1562,14 @@ pub async fn meetings_calendar(State(st): State<AppState>, ctx: Ctx, Path(id): P
             date_time: m.starts_at + chrono::Duration::minutes(i64::from(m.duration_minutes)),
             tzid: tz.into(),
         };
+        let status = if m.cancelled_at.is_some() {
+            icalendar::EventStatus::Cancelled
+        } else {
+            icalendar::EventStatus::Confirmed
+        };
         let event = icalendar::Event::new()
             .uid(&format!("{}@los", m.id))
+            .status(status)
             .summary(&format!("{} ({})", ctx.tr.get(&format!("meeting-kind-{}", m.kind)), view.case.id))
             .location(&m.place)
             .starts(start)
@@ -1593,7 +1604,7 @@ impl TasksPage {
 
     fn detail(&self, t: &los_store::Task) -> String {
         match t.kind {
-            "review_coordinator" => self.base.transition(&t.detail),
+            "review_coordinator" | "reassess" => self.base.prompt_reason(&t.detail, |s| self.service_name(s)),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
             _ => t.detail.clone(),
         }
@@ -1674,4 +1685,21 @@ pub async fn resolve_feedback(
     let u = user(&ctx)?;
     let r = st.store.resolve_feedback(u, &id, &feedback, &f.resolution).await;
     after(&st, &ctx, &id, &format!("resolve-{feedback}"), r, "meldinger").await
+}
+
+#[derive(Deserialize)]
+pub struct CancelForm {
+    reason: String,
+    rest_of_series: Option<String>,
+}
+
+pub async fn cancel_meeting(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, meeting)): Path<(String, String)>,
+    Form(f): Form<CancelForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.cancel_meeting(u, &id, &meeting, &f.reason, f.rest_of_series.is_some()).await.map(|_| ());
+    after(&st, &ctx, &id, &format!("cancel-{meeting}"), r, "moter").await
 }

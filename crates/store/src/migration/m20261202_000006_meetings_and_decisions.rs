@@ -55,6 +55,9 @@ impl MigrationTrait for Migration {
                 .col(string("arranged_by_service"))
                 .col(string("created_by"))
                 .col(timestamp_with_time_zone("created_at"))
+                .col(timestamp_with_time_zone_null("cancelled_at"))
+                .col(string_null("cancelled_by"))
+                .col(text_null("cancel_reason"))
                 .to_owned(),
         )
         .await?;
