@@ -75,7 +75,16 @@ pub struct CaseFacts<'a> {
     pub health_private_from_parents: bool,
     /// When a dispute about who coordinates is open: the role that decides it (spec 01 §6.3), who may then
     /// read the shared overview of the case and decide.
-    pub dispute_decider: Option<Role>,
+    pub dispute_decider: Option<Decider<'a>>,
+}
+
+/// Who decides an open dispute about who coordinates: a role in the organisation of the child's
+/// municipality, as that municipality has configured it (spec 01 §6.3). The same role in another
+/// municipality opens nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decider<'a> {
+    pub role: Role,
+    pub organisation_id: &'a str,
 }
 
 /// What the actor wants to act on.
@@ -325,7 +334,10 @@ fn employee_denial(actor: &User, case: &CaseFacts<'_>) -> Decision {
 }
 
 fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
-    let decider = case.dispute_decider.filter(|r| has_role(actor, *r));
+    let decider = case
+        .dispute_decider
+        .filter(|d| actor.memberships.iter().any(|m| m.role == d.role && m.organisation_id == d.organisation_id))
+        .map(|d| d.role);
     if action == Action::Decide {
         return match decider {
             Some(role) => Decision::Allow(Basis {

@@ -446,7 +446,11 @@ fn the_decision_maker_reads_and_decides_only_while_a_dispute_is_open() {
     let mut f = facts(&parts, &[], &[], &[], &[]);
     assert!(!authorize(&ke, Action::Decide, &Resource::Case(f), now()).is_allow());
     assert!(!authorize(&ke, Action::Read, &Resource::Case(f), now()).is_allow());
-    f.dispute_decider = Some(Role::CoordinatingUnitHandler);
+    // The same role in another municipality's organisation opens nothing.
+    f.dispute_decider = Some(Decider { role: Role::CoordinatingUnitHandler, organisation_id: "other-municipality" });
+    assert!(!authorize(&ke, Action::Decide, &Resource::Case(f), now()).is_allow());
+    assert!(!authorize(&ke, Action::Read, &Resource::Case(f), now()).is_allow());
+    f.dispute_decider = Some(Decider { role: Role::CoordinatingUnitHandler, organisation_id: "org" });
     assert!(authorize(&ke, Action::Decide, &Resource::Case(f), now()).is_allow());
     assert!(matches!(
         authorize(&ke, Action::Read, &Resource::Case(f), now()),

@@ -136,7 +136,8 @@ pub(crate) struct Loaded {
     pub bases: Vec<LegalBasis>,
     pub grants: Vec<BreakGlassGrant>,
     pub child_age: u32,
-    pub dispute_decider: Option<los_domain::model::Role>,
+    /// The role and the municipality's organisation that decide an open dispute.
+    pub dispute_decider: Option<(los_domain::model::Role, String)>,
 }
 
 impl Loaded {
@@ -151,7 +152,10 @@ impl Loaded {
             legal_bases: &self.bases,
             grants: &self.grants,
             health_private_from_parents: self.case.health_private_from_parents,
-            dispute_decider: self.dispute_decider,
+            dispute_decider: self
+                .dispute_decider
+                .as_ref()
+                .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
         }
     }
 }
@@ -349,9 +353,16 @@ pub(crate) async fn load(
         .await?
         .is_some();
     let dispute_decider = if open_dispute {
-        crate::coordination::decision_maker_for(conn, child.registered_kommune.as_str(), now.date_naive())
+        let kommune = child.registered_kommune.as_str();
+        let role = crate::coordination::decision_maker_for(conn, kommune, now.date_naive())
             .await?
-            .and_then(|d| los_domain::model::Role::parse(&d.decider_role))
+            .and_then(|d| los_domain::model::Role::parse(&d.decider_role));
+        let municipality = organisation::Entity::find()
+            .filter(organisation::Column::Kommunenummer.eq(kommune))
+            .filter(organisation::Column::Kind.eq(los_domain::model::OrganisationKind::Municipality.as_str()))
+            .one(conn)
+            .await?;
+        role.zip(municipality.map(|o| o.id))
     } else {
         None
     };
