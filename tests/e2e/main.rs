@@ -203,9 +203,13 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
         }
         // Pages for other users: the denial page with the break-the-glass form, the family's access log,
         // the leader's report.
-        for (user, path) in
-            [("skole", "/saker/sak-sofia-daniel"), ("sofia", "/meg/tilgangslogg"), ("leder", "/rapporter/tilgang")]
-        {
+        for (user, path) in [
+            ("skole", "/saker/sak-sofia-daniel"),
+            ("sofia", "/meg/tilgangslogg"),
+            ("sofia", "/saker/sak-sofia-daniel"),
+            ("leder", "/rapporter/tilgang"),
+            ("admin", "/hvem-bestemmer"),
+        ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;
             c.goto(&app.url(path)).await?;

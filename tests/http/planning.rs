@@ -17,6 +17,7 @@ crate::tests!(
     worklist_shows_what_to_do_next,
     family_tells_the_services_something_is_not_working,
     case_timeline_shows_the_cooperation_over_time,
+    administrators_set_who_decides_in_their_municipality,
 );
 
 /// The error summary of a page, for failure messages.
@@ -605,6 +606,59 @@ async fn case_timeline_shows_the_cooperation_over_time(db: Db) -> anyhow::Result
     );
     let html = app.logged_in("ot").await?.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
     ensure!(html.contains("id=\"tidslinje\"") && html.contains("Gikk ut av samarbeidet"), "timeline on the page");
+    app.stop().await;
+    Ok(())
+}
+
+/// Spec 01 §6.3: the municipality configures who decides disputes, with the delegation; only its own
+/// administrators; the change is public and takes effect for the next dispute.
+async fn administrators_set_who_decides_in_their_municipality(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let c = app.logged_in("admin").await?;
+    let html = c.get(app.url("/hvem-bestemmer")).send().await?.text().await?;
+    ensure!(html.contains("id=\"decision-maker-form\""), "the form is there for administrators");
+    let form = |kommune: &'static str, delegation: &'static str| {
+        vec![
+            ("kommunenummer", kommune.to_owned()),
+            ("kind", "kommunedirektor".to_owned()),
+            ("title", "Kommunedirektøren i Mellomvik".to_owned()),
+            ("delegation_ref", delegation.to_owned()),
+            ("contact", "postmottak@mellomvik.example, 21 00 00 00".to_owned()),
+            ("valid_from", today.clone()),
+            ("decider_role", "leader".to_owned()),
+        ]
+    };
+    let res = c.post(app.url("/hvem-bestemmer")).form(&form("9901", " ")).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("Skriv delegeringen"), "asks for the delegation");
+    let res = c.post(app.url("/hvem-bestemmer")).form(&form("9902", "Delegasjonsreglement pkt. 1")).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("Bare administratorer i kommunen"), "not another municipality");
+    let (status, err) = app
+        .api_post(&app.token("leder").await?, "/api/v1/decision-makers", json!({"kommunenummer": "9901", "kind": "other", "title": "x", "delegation_ref": "y", "contact": "z", "valid_from": today, "decider_role": "leader"}))
+        .await?;
+    ensure!(status == 403 && err["code"] == "denied.not_municipal_administrator", "{status} {err}");
+    let res = c
+        .post(app.url("/hvem-bestemmer"))
+        .form(&form("9901", "Delegasjonsreglement for Mellomvik, pkt. 4.2, vedtatt i dag"))
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let res = c.post(app.url("/hvem-bestemmer")).form(&form("9901", "Igjen samme dag")).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("velg en senere dato"), "history is kept");
+    let html = reqwest::get(app.url("/hvem-bestemmer")).await?.text().await?;
+    ensure!(html.contains("Kommunedirektøren i Mellomvik") && html.contains("pkt. 4.2, vedtatt i dag"), "public");
+    // The next dispute goes to the leader role in Mellomvik's organisation.
+    let bv = app.token("barnevern").await?;
+    let (status, _) =
+        app.api_post(&bv, "/api/v1/cases/sak-sofia-daniel/disputes", json!({"positions": "Uenige"})).await?;
+    ensure!(status == 201);
+    let (status, case) = app.api_get(&app.token("leder").await?, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200 && case["access_basis"].as_str().unwrap().contains("dispute"), "{status} {case}");
+    let (status, _) = app.api_get(&app.token("ke").await?, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 403, "the coordinating unit no longer decides");
     app.stop().await;
     Ok(())
 }

@@ -316,13 +316,18 @@ coded_enum!(
 /// Who decides when services disagree (spec 01 §6.3), configured per municipality.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionMaker {
-    /// kommunedirektor | staff_function | coordinating_unit | other
+    /// One of [`DecisionMaker::KINDS`].
     pub kind: String,
     pub title: String,
     /// The delegation: document, paragraph and date.
     pub delegation_ref: String,
     pub contact: String,
     pub valid_from: NaiveDate,
+}
+
+impl DecisionMaker {
+    /// Whom a municipality may make the decision-maker (spec 01 §6.3).
+    pub const KINDS: [&'static str; 4] = ["kommunedirektor", "staff_function", "coordinating_unit", "other"];
 }
 
 /// A proposed assignment of the coordinating service.

@@ -113,6 +113,9 @@ pub enum Resource<'a> {
     AuditChain,
     /// System configuration (organisations, services, users, tokens).
     Configuration,
+    /// One municipality's own configuration, such as who decides disputes about who coordinates: an
+    /// administrator of that municipality's organisation.
+    MunicipalConfiguration { organisation_id: &'a str },
 }
 
 /// Why access was allowed. Stored in the audit log and shown to the family.
@@ -178,6 +181,17 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             Action::Write | Action::BreakGlass | Action::Decide => config_rule(actor),
         },
         Resource::Configuration => config_rule(actor),
+        Resource::MunicipalConfiguration { organisation_id } => {
+            if actor.memberships.iter().any(|m| m.role == Role::Administrator && m.organisation_id == *organisation_id)
+            {
+                Decision::allow("administrator", format!("administrator {} configures {organisation_id}", actor.id))
+            } else {
+                Decision::deny(
+                    "not_municipal_administrator",
+                    "only an administrator of the municipality configures who decides in that municipality",
+                )
+            }
+        }
         Resource::AuditChain => {
             if has_role(actor, Role::Administrator) {
                 Decision::allow("administrator", format!("administrator {} verifies the audit chain", actor.id))

@@ -531,3 +531,13 @@ fn only_a_health_service_decides_health_privacy() {
     assert!(matches!(hp(&teacher, "school", false), Decision::Deny(DenyReason { code: "not_health_service", .. })));
     assert!(!hp(&teacher, "hs", true).is_allow(), "not on another service's behalf");
 }
+
+#[test]
+fn municipal_configuration_by_that_municipalitys_administrators() {
+    let admin = employee("a", &[(None, Role::Administrator)]);
+    let cfg = |org| Resource::MunicipalConfiguration { organisation_id: org };
+    assert!(authorize(&admin, Action::Write, &cfg("org"), now()).is_allow());
+    assert!(!authorize(&admin, Action::Write, &cfg("another-municipality"), now()).is_allow());
+    let leader = employee("l", &[(None, Role::Leader)]);
+    assert!(!authorize(&leader, Action::Write, &cfg("org"), now()).is_allow());
+}

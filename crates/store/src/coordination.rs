@@ -1540,10 +1540,33 @@ impl Store {
         dm: DecisionMaker,
         decider_role: los_domain::model::Role,
     ) -> Result<(), StoreError> {
+        required(&dm.title, "decision_maker.title", "say who decides (title or unit)")?;
         required(&dm.delegation_ref, "decision_maker.delegation", "give the delegation: document, paragraph and date")?;
+        required(&dm.contact, "decision_maker.contact", "give how the family reaches the decision-maker")?;
+        if !DecisionMaker::KINDS.contains(&dm.kind.as_str()) {
+            return Err(StoreError::Invalid {
+                code: "decision_maker.kind",
+                message: "the decision-maker is the chief municipal executive, a staff function, the coordinating unit or other".into(),
+            });
+        }
+        if matches!(decider_role, los_domain::model::Role::Administrator) {
+            return Err(StoreError::Invalid {
+                code: "decision_maker.role",
+                message: "administrators see no case data and cannot decide disputes".into(),
+            });
+        }
         let now = Utc::now();
         let txn = self.begin_audited().await?;
-        let d = authorize(actor, Action::Write, &Resource::Configuration, now);
+        let org = organisation::Entity::find()
+            .filter(organisation::Column::Kommunenummer.eq(kommunenummer))
+            .filter(organisation::Column::Kind.eq(los_domain::model::OrganisationKind::Municipality.as_str()))
+            .one(&txn)
+            .await?
+            .ok_or_else(|| StoreError::Invalid {
+                code: "decision_maker.no_municipality",
+                message: format!("no municipality {kommunenummer} is set up in Los"),
+            })?;
+        let d = authorize(actor, Action::Write, &Resource::MunicipalConfiguration { organisation_id: &org.id }, now);
         let e = NewEntry {
             actor_user_id: Some(actor.id.clone()),
             action: "configure".into(),
@@ -1552,6 +1575,17 @@ impl Store {
             ..Default::default()
         };
         let (_, txn) = self.decide(txn, d, e, None).await?;
+        let same_day = decision_maker::Entity::find()
+            .filter(decision_maker::Column::Kommunenummer.eq(kommunenummer))
+            .filter(decision_maker::Column::ValidFrom.eq(dm.valid_from))
+            .one(&txn)
+            .await?;
+        if same_day.is_some() {
+            return Err(StoreError::Invalid {
+                code: "decision_maker.same_day",
+                message: "a decision-maker is already recorded from this date; earlier settings are kept, so choose a later date".into(),
+            });
+        }
         decision_maker::Entity::insert(decision_maker::ActiveModel {
             kommunenummer: Set(kommunenummer.into()),
             valid_from: Set(dm.valid_from),

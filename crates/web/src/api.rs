@@ -24,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting, set_decision_maker),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput, DecisionMakerInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1485,4 +1485,39 @@ pub async fn cancel_meeting(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let n = st.store.cancel_meeting(&user, &id, &meeting, &i.reason, i.rest_of_series).await?;
     Ok(Json(serde_json::json!({ "cancelled": n })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DecisionMakerInput {
+    kommunenummer: String,
+    /// kommunedirektor | staff_function | coordinating_unit | other
+    kind: String,
+    title: String,
+    /// The delegation: document, paragraph and date.
+    delegation_ref: String,
+    contact: String,
+    valid_from: NaiveDate,
+    /// The role that reads the dossier and decides while a dispute is open: coordinating_unit_handler |
+    /// leader | case_worker
+    decider_role: String,
+}
+
+/// An administrator of the municipality records who decides disputes there, from a date (spec 01 §6.3).
+#[utoipa::path(post, path = "/api/v1/decision-makers", request_body = DecisionMakerInput, responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_decision_maker(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Json(i): Json<DecisionMakerInput>,
+) -> Result<StatusCode, ApiError> {
+    let role = los_domain::model::Role::parse(&i.decider_role)
+        .ok_or_else(|| bad("decision_maker.role", format!("unknown role '{}'", i.decider_role)))?;
+    let dm = los_domain::coordination::DecisionMaker {
+        kind: i.kind,
+        title: i.title,
+        delegation_ref: i.delegation_ref,
+        contact: i.contact,
+        valid_from: i.valid_from,
+    };
+    st.store.set_decision_maker(&user, i.kommunenummer.trim(), dm, role).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1205,12 +1205,87 @@ pub async fn report_non_compliance(
 struct WhoDecidesPage {
     base: Base,
     makers: Vec<(String, String, los_domain::coordination::DecisionMaker)>,
+    /// Administrators configure their municipality here.
+    admin: bool,
+    today: String,
+    error: Option<FieldError>,
+}
+
+impl WhoDecidesPage {
+    fn kinds(&self) -> Vec<(&'static str, String)> {
+        los_domain::coordination::DecisionMaker::KINDS
+            .iter()
+            .map(|k| (*k, self.base.t.get(&format!("decider-kind-{k}"))))
+            .collect()
+    }
+
+    fn roles(&self) -> Vec<(&'static str, String)> {
+        [Role::CoordinatingUnitHandler, Role::Leader, Role::CaseWorker]
+            .iter()
+            .map(|r| (r.as_str(), self.base.t.get(&format!("decider-role-{r}"))))
+            .collect()
+    }
+}
+
+async fn who_decides_page(st: &AppState, ctx: &Ctx, error: Option<FieldError>) -> PageResult {
+    let makers = st.store.decision_makers().await.map_err(|e| page_err(ctx)(e.into()))?;
+    let admin = ctx.user.as_ref().is_some_and(|u| u.memberships.iter().any(|m| m.role == Role::Administrator));
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = WhoDecidesPage {
+        base: Base::new(ctx, st.demo),
+        makers,
+        admin,
+        today: Utc::now().date_naive().to_string(),
+        error,
+    };
+    Ok((status, render(&page)).into_response())
 }
 
 /// Public page: who decides when services disagree about who coordinates (spec 01 §6.3).
 pub async fn who_decides(State(st): State<AppState>, ctx: Ctx) -> PageResult {
-    let makers = st.store.decision_makers().await.map_err(|e| page_err(&ctx)(e.into()))?;
-    Ok(render(&WhoDecidesPage { base: Base::new(&ctx, st.demo), makers }))
+    who_decides_page(&st, &ctx, None).await
+}
+
+#[derive(Deserialize)]
+pub struct DecisionMakerForm {
+    kommunenummer: String,
+    kind: String,
+    title: String,
+    delegation_ref: String,
+    contact: String,
+    valid_from: String,
+    decider_role: String,
+}
+
+/// An administrator sets who decides in their municipality from a date; earlier settings are kept.
+pub async fn set_decision_maker(State(st): State<AppState>, ctx: Ctx, Form(f): Form<DecisionMakerForm>) -> PageResult {
+    let u = user(&ctx)?;
+    let (Ok(valid_from), Some(role)) = (f.valid_from.parse::<NaiveDate>(), Role::parse(&f.decider_role)) else {
+        let e = FieldError { field: "dm-valid-from".into(), message: ctx.tr.get("err-decision_maker-date") };
+        return who_decides_page(&st, &ctx, Some(e)).await;
+    };
+    let dm = los_domain::coordination::DecisionMaker {
+        kind: f.kind,
+        title: f.title,
+        delegation_ref: f.delegation_ref,
+        contact: f.contact,
+        valid_from,
+    };
+    match st.store.set_decision_maker(u, f.kommunenummer.trim(), dm, role).await {
+        Ok(()) => Ok(Redirect::to("/hvem-bestemmer").into_response()),
+        Err(e @ (StoreError::Invalid { .. } | StoreError::Denied(_))) => {
+            let field = match &e {
+                StoreError::Invalid { code, .. } if code.contains("delegation") => "dm-delegation",
+                StoreError::Invalid { code, .. } if code.contains("title") => "dm-title",
+                StoreError::Invalid { code, .. } if code.contains("contact") => "dm-contact",
+                StoreError::Invalid { code, .. } if code.contains("same_day") => "dm-valid-from",
+                _ => "dm-kommune",
+            };
+            let message = translate_store_error(&ctx, &e);
+            who_decides_page(&st, &ctx, Some(FieldError { field: field.into(), message })).await
+        }
+        Err(e) => Err(page_err(&ctx)(e.into())),
+    }
 }
 
 #[derive(Deserialize)]

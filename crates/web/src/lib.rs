@@ -139,7 +139,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/meetings/{meeting}/cancel", post(api::cancel_meeting))
         .route("/cases/{id}/plan/{item}/revisions", post(api::revise_plan_item))
         .route("/cases/{id}/plan/{item}/status", post(api::set_plan_status))
-        .route("/decision-makers", get(api::decision_makers))
+        .route("/decision-makers", get(api::decision_makers).post(api::set_decision_maker))
         .route("/reports/access", get(api::access_report))
         .fallback(api::not_found);
 
@@ -186,7 +186,7 @@ pub fn router(state: AppState) -> Router {
         .route("/saker/{id}/moter/{meeting}/referat", post(casepages::record_minutes))
         .route("/saker/{id}/moter/{meeting}/avlys", post(casepages::cancel_meeting))
         .route("/saker/{id}/plan/{item}/endre", post(casepages::revise_plan_item))
-        .route("/hvem-bestemmer", get(casepages::who_decides))
+        .route("/hvem-bestemmer", get(casepages::who_decides).post(casepages::set_decision_maker))
         .route("/saker/{id}/familie/fjern", post(casepages::revoke_relative))
         .route("/samtykker/{id}/trekk", post(casepages::withdraw_consent))
         .route("/samtykker/{id}/forny", post(casepages::renew_consent))
