@@ -61,6 +61,8 @@ pub struct RulesConfig {
     pub rare_terms: Option<Vec<String>>,
     /// Days between evaluations of a cooperation before a reminder (default 90).
     pub evaluation_days: Option<i64>,
+    /// How many days ahead foreseeable transitions are shown (default 90).
+    pub transition_notice_days: Option<i64>,
 }
 
 impl RulesConfig {
@@ -94,6 +96,12 @@ impl RulesConfig {
                 bail!("rules.evaluation_days must be between 7 and 730");
             }
             s.evaluation_days = e;
+        }
+        if let Some(n) = self.transition_notice_days {
+            if !(7..=365).contains(&n) {
+                bail!("rules.transition_notice_days must be between 7 and 365");
+            }
+            s.transition_notice_days = n;
         }
         if let Some(r) = &self.rare_terms {
             s.rare_terms = r.iter().map(|t| t.to_lowercase()).collect();

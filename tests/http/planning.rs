@@ -476,6 +476,10 @@ async fn worklist_shows_what_to_do_next(db: Db) -> anyhow::Result<()> {
     // OT coordinates the transition case: the 7-day cadence has passed.
     let (_, list) = app.api_get(&app.token("ot").await?, "/api/v1/me/tasks").await?;
     ensure!(has(&list, "evaluate", "sak-overgang"), "{list}");
+    // Jonas turns 18 within the notice period: OT is asked to review who coordinates before it happens.
+    ensure!(tasks(&list).iter().any(|t| t["kind"] == "transition_ahead" && t["detail"] == "turning_18"), "{list}");
+    let (_, case) = app.api_get(&app.token("ot").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(coop(&case)["upcoming_transitions"][0][0] == "turning_18", "{}", coop(&case)["upcoming_transitions"]);
     // A granted service puts a re-assessment on every participant's list.
     let nav = app.token("nav").await?;
     let today = chrono::Utc::now().date_naive();

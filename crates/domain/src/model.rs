@@ -12,9 +12,25 @@ use crate::ident::{Fodselsnummer, Kommunenummer, Organisasjonsnummer};
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($(#[$vm])* $variant),+ }
+
+        // Serialised as the stable code, so JSON, the database and the API use one spelling
+        // (a derived snake_case name would differ for variants such as `Turning18`).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::parse(&code).ok_or_else(|| {
+                    serde::de::Error::unknown_variant(&code, &[$($code),+])
+                })
+            }
+        }
 
         impl $name {
             /// Every variant, in declaration order.

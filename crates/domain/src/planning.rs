@@ -7,8 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use crate::coordination::AssessmentResult;
 use crate::model::coded_enum;
@@ -131,6 +130,36 @@ pub fn evaluation_due(
     cadence_days: i64,
 ) -> bool {
     cooperation_necessary && last_change.is_none_or(|t| (now - t).num_days() > cadence_days)
+}
+
+/// The life transitions that can be foreseen from the child's birth date and the sentence, on the day
+/// they happen (spec 01 §8.F item 25): school start in August of the year the child turns 6 (opplæringslova
+/// § 2-1), upper secondary in August of the year they turn 16, turning 18, and the end of a sentence. Those
+/// from `today` to `today + horizon_days` are returned, soonest first, so the services can review who
+/// coordinates before, not after.
+pub fn upcoming_transitions(
+    birth: NaiveDate,
+    sentence_ends: Option<NaiveDate>,
+    today: NaiveDate,
+    horizon_days: i64,
+) -> Vec<(crate::coordination::Transition, NaiveDate)> {
+    use crate::coordination::Transition;
+    use chrono::Datelike;
+    let august = |year: i32| NaiveDate::from_ymd_opt(year, 8, 15);
+    let candidates = [
+        (Transition::KindergartenToSchool, august(birth.year() + 6)),
+        (Transition::LowerToUpperSecondary, august(birth.year() + 16)),
+        (Transition::Turning18, birth.checked_add_months(chrono::Months::new(18 * 12))),
+        (Transition::EndOfSentence, sentence_ends),
+    ];
+    let until = today + Duration::days(horizon_days);
+    let mut out: Vec<(Transition, NaiveDate)> = candidates
+        .into_iter()
+        .filter_map(|(t, d)| d.map(|d| (t, d)))
+        .filter(|(_, d)| *d >= today && *d <= until)
+        .collect();
+    out.sort_by_key(|(_, d)| *d);
+    out
 }
 
 coded_enum!(
@@ -452,6 +481,41 @@ mod tests {
         assert!(!evaluation_due(true, Some(now - Duration::days(30)), now, 90));
         assert!(evaluation_due(true, Some(now - Duration::days(91)), now, 90));
         assert!(!evaluation_due(false, None, now, 90));
+    }
+
+    #[test]
+    fn coded_enums_travel_as_their_codes() {
+        use crate::coordination::Transition;
+        for t in Transition::ALL {
+            let json = serde_json::to_string(t).unwrap();
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+            assert_eq!(serde_json::from_str::<Transition>(&json).unwrap(), *t);
+        }
+        for k in ChildParticipation::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        assert!(serde_json::from_str::<Situation>("\"nonsense\"").is_err());
+    }
+
+    #[test]
+    fn transitions_are_foreseen_from_the_birth_date() {
+        use crate::coordination::Transition;
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // Born 2009-03-06: turns 18 on 2027-03-06.
+        let t = upcoming_transitions(d("2009-03-06"), None, d("2026-12-02"), 120);
+        assert_eq!(t, vec![(Transition::Turning18, d("2027-03-06"))]);
+        assert!(upcoming_transitions(d("2009-03-06"), None, d("2026-12-02"), 60).is_empty());
+        // Born 2020-11-01: starts school in August 2026; upper secondary in August 2036.
+        let t = upcoming_transitions(d("2020-11-01"), None, d("2026-06-01"), 90);
+        assert_eq!(t, vec![(Transition::KindergartenToSchool, d("2026-08-15"))]);
+        let t = upcoming_transitions(d("2010-01-10"), Some(d("2026-07-01")), d("2026-06-01"), 90);
+        assert_eq!(
+            t,
+            vec![(Transition::EndOfSentence, d("2026-07-01")), (Transition::LowerToUpperSecondary, d("2026-08-15"))]
+        );
+        // Born on 29 February: 18 years later is 28 February.
+        let t = upcoming_transitions(d("2008-02-29"), None, d("2026-02-01"), 60);
+        assert_eq!(t, vec![(Transition::Turning18, d("2026-02-28"))]);
     }
 
     #[test]

@@ -160,6 +160,8 @@ pub struct CooperationView {
     pub decisions: Vec<crate::planning::ExternalDecisionView>,
     /// Meetings, oldest first.
     pub meetings: Vec<crate::planning::MeetingView>,
+    /// Foreseeable transitions ahead (from the child's birth date and the sentence), soonest first.
+    pub upcoming_transitions: Vec<(Transition, NaiveDate)>,
     /// Reports from the family that something is not working: only the author's own, or those sent to the
     /// reader's service.
     pub feedback: Vec<crate::feedback::FeedbackView>,
@@ -218,6 +220,7 @@ pub(crate) async fn load_cooperation(
     now: DateTime<Utc>,
     entries: &mut Vec<NewEntry>,
     evaluation_days: i64,
+    transition_notice_days: i64,
 ) -> Result<CooperationView, StoreError> {
     let case_id = l.case.id.as_str();
     let services = service::Entity::find().all(conn).await?;
@@ -481,7 +484,14 @@ pub(crate) async fn load_cooperation(
     });
     let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
     let feedback = crate::feedback::load_feedback(conn, l, actor, now, entries).await?;
+    let upcoming_transitions = los_domain::planning::upcoming_transitions(
+        l.child.birth_date,
+        sentence.as_ref().map(|s| s.ends_on),
+        now.date_naive(),
+        transition_notice_days,
+    );
     Ok(CooperationView {
+        upcoming_transitions,
         feedback,
         decisions,
         meetings,
@@ -989,7 +999,16 @@ impl Store {
     pub async fn assign_coordinator(&self, actor: &User, new: NewAssignment) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let mut entries = Vec::new();
-        let coop = load_cooperation(&txn, &l, actor, now, &mut entries, self.settings.evaluation_days).await?;
+        let coop = load_cooperation(
+            &txn,
+            &l,
+            actor,
+            now,
+            &mut entries,
+            self.settings.evaluation_days,
+            self.settings.transition_notice_days,
+        )
+        .await?;
         let designated = new.basis == CoordinationBasis::DesignatedByMunicipality;
         let action = if designated { Action::Decide } else { Action::Write };
         let d = authorize(actor, action, &Resource::Case(l.facts()), now);

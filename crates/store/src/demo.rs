@@ -407,7 +407,7 @@ struct Pers(&'static str, &'static str, &'static str, &'static str, bool, &'stat
 const PERSONS: &[Pers] = &[
     Pers("person-sofia", "Sofia", "Berg", "1990-04-12", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
     Pers("person-daniel", "Daniel", "Berg", "today-3000", true, MELLOMVIK, "Fjellveien 7, 9901 Mellomvik"),
-    Pers("person-jonas", "Jonas", "Dahl", "today-6480", false, MELLOMVIK, "Elvegata 14, 9901 Mellomvik"),
+    Pers("person-jonas", "Jonas", "Dahl", "today-6500", false, MELLOMVIK, "Elvegata 14, 9901 Mellomvik"),
     Pers("person-adam", "Adam", "Lund", "today-6370", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),

@@ -167,6 +167,9 @@ pub struct Settings {
     /// Days between evaluations of the cooperation (spec 01 §4.3: evaluate continuously); a case whose
     /// newest assessment or plan change is older gets a reminder.
     pub evaluation_days: i64,
+    /// How far ahead foreseeable transitions (school start, upper secondary, turning 18, the end of a
+    /// sentence) are shown, so who coordinates is reviewed before them.
+    pub transition_notice_days: i64,
 }
 
 impl Default for Settings {
@@ -175,6 +178,7 @@ impl Default for Settings {
             break_glass_hours: 4,
             consent_warning_days: 30,
             evaluation_days: 90,
+            transition_notice_days: 90,
             address_must_know_types: vec!["barnevernstjenesten".into(), "krisesenter".into()],
             small_municipalities: vec![],
             rare_terms: [

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::coordination::AssessmentResult;
 use los_domain::model::User;
-use los_domain::planning::{cooperation_necessary, evaluation_due};
+use los_domain::planning::{cooperation_necessary, evaluation_due, upcoming_transitions};
 use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -26,7 +26,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
     /// `feedback`, `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`,
-    /// `minutes`.
+    /// `minutes`, `transition_ahead` (a foreseeable transition coming up: review who coordinates).
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,
@@ -154,6 +154,24 @@ impl Store {
                     .await?
                     .map(|p| p.created_at);
                 let last = assessments.first().map(|a| a.assessed_at).into_iter().chain(last_plan).max();
+                let sentence_ends = sentence::Entity::find()
+                    .filter(sentence::Column::CaseId.eq(case_id))
+                    .one(&txn)
+                    .await?
+                    .map(|s| s.ends_on);
+                for (t, day) in
+                    upcoming_transitions(l.child.birth_date, sentence_ends, today, self.settings.transition_notice_days)
+                {
+                    out.push(Task {
+                        kind: "transition_ahead",
+                        case_id: case_id.to_owned(),
+                        case_title: l.case.title.clone(),
+                        service_id: coordinating.map(str::to_owned),
+                        detail: t.as_str().to_owned(),
+                        date: day,
+                        age_days: -(day - today).num_days(),
+                    });
+                }
                 if evaluation_due(necessary, last, now, self.settings.evaluation_days) {
                     let since = last.unwrap_or(now);
                     out.push(task("evaluate", coordinating, self.settings.evaluation_days.to_string(), since));
@@ -194,7 +212,7 @@ impl Store {
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         // Oldest open work first, then meetings soonest first.
-        out.sort_by_key(|t| (t.kind == "meeting", -t.age_days));
+        out.sort_by_key(|t| (matches!(t.kind, "meeting" | "transition_ahead"), -t.age_days));
         Ok(out)
     }
 }

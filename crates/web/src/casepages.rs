@@ -1680,6 +1680,7 @@ impl TasksPage {
     fn detail(&self, t: &los_store::Task) -> String {
         match t.kind {
             "review_coordinator" | "reassess" => self.base.prompt_reason(&t.detail, |s| self.service_name(s)),
+            "transition_ahead" => self.base.transition(&t.detail),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
             _ => t.detail.clone(),
         }

@@ -687,3 +687,5 @@ err-decision_maker-role = Administrators see no case data and cannot decide.
 err-decision_maker-no_municipality = The municipality is not set up in Los.
 err-denied-not_municipal_administrator = Only the municipality's administrators can record who decides there.
 err-decision_maker-same_day = Who decides is already recorded from this date. Earlier settings are kept, so choose a later date.
+upcoming-transition = Transition ahead on { $date }: { $transition }. Review with the family who coordinates afterwards.
+task-transition_ahead = A transition is coming: review who coordinates

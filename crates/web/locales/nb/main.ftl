@@ -687,3 +687,5 @@ err-decision_maker-role = Administratorer ser ikke saksopplysninger og kan ikke 
 err-decision_maker-no_municipality = Kommunen er ikke satt opp i Los.
 err-denied-not_municipal_administrator = Bare administratorer i kommunen kan registrere hvem som bestemmer der.
 err-decision_maker-same_day = Det er allerede registrert hvem som bestemmer fra denne datoen. Tidligere registreringer beholdes, så velg en senere dato.
+upcoming-transition = Kommende overgang { $date }: { $transition }. Vurder sammen med familien hvem som skal samordne etterpå.
+task-transition_ahead = Overgang nærmer seg: vurder hvem som skal samordne

@@ -687,3 +687,5 @@ err-decision_maker-role = Administratorar ser ikkje saksopplysningar og kan ikkj
 err-decision_maker-no_municipality = Kommunen er ikkje sett opp i Los.
 err-denied-not_municipal_administrator = Berre administratorar i kommunen kan registrere kven som bestemmer der.
 err-decision_maker-same_day = Det er allereie registrert kven som bestemmer frå denne datoen. Tidlegare registreringar blir haldne på, så vel ein seinare dato.
+upcoming-transition = Overgang som kjem { $date }: { $transition }. Vurder saman med familien kven som skal samordne etterpå.
+task-transition_ahead = Overgang nærmar seg: vurder kven som skal samordne
