@@ -18,6 +18,7 @@ crate::tests!(
     family_tells_the_services_something_is_not_working,
     case_timeline_shows_the_cooperation_over_time,
     administrators_set_who_decides_in_their_municipality,
+    transition_example_through_the_pages_only,
 );
 
 /// The error summary of a page, for failure messages.
@@ -663,6 +664,105 @@ async fn administrators_set_who_decides_in_their_municipality(db: Db) -> anyhow:
     ensure!(status == 200 && case["access_basis"].as_str().unwrap().contains("dispute"), "{status} {case}");
     let (status, _) = app.api_get(&app.token("ke").await?, "/api/v1/cases/sak-sofia-daniel").await?;
     ensure!(status == 403, "the coordinating unit no longer decides");
+    app.stop().await;
+    Ok(())
+}
+
+/// Scenario A (spec 01 §4.6) carried through the HTML forms only, as people without an API would: the GP's
+/// referral to BUP is refused until Jonas consents; he consents on his page; OT brings BUP in; NAV grants a
+/// new service; everyone is asked to assess again; NAV assesses with the guided checklist; OT revises the
+/// plan so Jonas does not drop out while waiting for BUP; the worklist shows what is left.
+async fn transition_example_through_the_pages_only(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let in_half_a_year = (today + chrono::Duration::days(180)).to_string();
+    let ot = app.logged_in("ot").await?;
+    let nav = app.logged_in("nav").await?;
+    let jonas = app.logged_in("jonas").await?;
+    let case = "/saker/sak-overgang";
+    let redirected = |r: &reqwest::Response| r.status().is_redirection();
+    // Step 3 without consent: refused, and the page says why.
+    let res = ot
+        .post(app.url(&format!("{case}/tjenester")))
+        .form(&[("service", "bup-demo"), ("reason", "Fastlegen har henvist til BUP")])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("krever gyldig samtykke"), "the refusal explains itself");
+    // Jonas (17) gives his own consent, digitally, on his page.
+    let today_s = today.to_string();
+    let consent = [
+        ("domain", "child_welfare"),
+        ("giver", "person-jonas:child"),
+        ("from", "demofylke-ot"),
+        ("to", "bup-demo"),
+        ("category", "general"),
+        ("category", "education"),
+        ("purpose", "OT og BUP avtaler behandlingen rundt skoleplanen"),
+        ("consequences", "BUP får vite om skoleplanen"),
+        ("form", "digital"),
+        ("valid_from", today_s.as_str()),
+        ("valid_to", in_half_a_year.as_str()),
+    ];
+    let res = jonas.post(app.url(&format!("{case}/samtykker"))).form(&consent).send().await?;
+    ensure!(redirected(&res), "Jonas consents: {}", res.status());
+    let res = ot
+        .post(app.url(&format!("{case}/tjenester")))
+        .form(&[("service", "bup-demo"), ("reason", "Fastlegen har henvist til BUP")])
+        .send()
+        .await?;
+    ensure!(redirected(&res), "BUP joins: {}", res.status());
+    // NAV grants a new service; every service is asked to assess again.
+    let res = nav
+        .post(app.url(&format!("{case}/vedtak")))
+        .form(&[
+            ("service", "nav-stat-mellomvik"),
+            ("title", "Innvilget jobbspesialist"),
+            ("reference", ""),
+            ("decided_on", today_s.as_str()),
+        ])
+        .send()
+        .await?;
+    ensure!(redirected(&res), "decision: {}", res.status());
+    let html = ot.get(app.url(case)).send().await?.text().await?;
+    ensure!(html.contains("innvilget en ny tjeneste: Innvilget jobbspesialist"), "the prompt, in Norwegian");
+    // NAV assesses with the checklist.
+    let res = nav
+        .post(app.url(&format!("{case}/vurderinger")))
+        .form(&[
+            ("service", "nav-stat-mellomvik"),
+            ("result", "necessary"),
+            ("reasoning", "Jobbsøking må passe med skoleplanen og BUP"),
+            ("situations", "many_providers_family"),
+            ("child_voice", "heard"),
+            ("child_wishes", "Jonas vil fullføre skolen og ha en deltidsjobb"),
+            ("needs", "child"),
+        ])
+        .send()
+        .await?;
+    ensure!(redirected(&res), "assessment: {}", res.status());
+    // OT revises the plan: a measure for Jonas, after the goal, waiting for nothing.
+    let res = ot
+        .post(app.url(&format!("{case}/plan")))
+        .form(&[
+            ("title", "Redusert timeplan til BUP har vurdert"),
+            ("kind", "measure"),
+            ("service", "demofylke-ot"),
+            ("measure_type", "help"),
+            ("for_person", "person-jonas"),
+            ("position", ""),
+            ("depends_on", ""),
+        ])
+        .send()
+        .await?;
+    ensure!(redirected(&res), "plan: {}", res.status());
+    let html = ot.get(app.url(case)).send().await?.text().await?;
+    ensure!(html.contains("Redusert timeplan til BUP har vurdert") && html.contains("for Jonas Dahl"), "in the plan");
+    // NAV's own prompt is done; OT's and BUP's remain on their worklists.
+    let nav_tasks = nav.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(!nav_tasks.contains("data-kind=\"reassess\""), "NAV has assessed");
+    let ot_tasks = ot.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(ot_tasks.contains("data-kind=\"reassess\""), "OT still has to assess again");
     app.stop().await;
     Ok(())
 }
