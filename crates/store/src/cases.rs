@@ -546,16 +546,7 @@ impl Store {
                 }
             }
         };
-        let cooperation = crate::coordination::load_cooperation(
-            &txn,
-            &l,
-            actor,
-            now,
-            &mut entries,
-            self.settings.evaluation_days,
-            self.settings.transition_notice_days,
-        )
-        .await?;
+        let cooperation = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
         let mut family = Vec::new();
         for g in &l.guardianships {
             let p = load_person(&txn, &g.adult_person_id).await?;

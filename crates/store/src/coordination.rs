@@ -510,6 +510,20 @@ pub(crate) async fn load_cooperation(
     })
 }
 
+/// Who may add or change a plan item: a measure only its responsible service — the coordinator cannot
+/// create or alter another service's measures (spec 01 §8.F item 22 f); a goal any service taking part.
+pub(crate) fn plan_write(actor: &User, l: &Loaded, responsible: Option<&str>, now: DateTime<Utc>) -> Decision {
+    match responsible {
+        Some(s) => authorize(
+            actor,
+            Action::Write,
+            &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
+            now,
+        ),
+        None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
+    }
+}
+
 /// Marks the open prompts of a kind (for one service, or all) as done by `actor`.
 async fn close_prompts(
     txn: &DatabaseTransaction,
@@ -578,6 +592,27 @@ pub struct NewPlanItem {
 }
 
 impl Store {
+    /// The cooperation part of a case under this store's settings (evaluation cadence, transition notice).
+    pub(crate) async fn cooperation(
+        &self,
+        conn: &impl ConnectionTrait,
+        l: &Loaded,
+        actor: &User,
+        now: DateTime<Utc>,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<CooperationView, StoreError> {
+        load_cooperation(
+            conn,
+            l,
+            actor,
+            now,
+            entries,
+            self.settings.evaluation_days,
+            self.settings.transition_notice_days,
+        )
+        .await
+    }
+
     pub(crate) async fn tx_case(
         &self,
         case_id: &str,
@@ -999,16 +1034,7 @@ impl Store {
     pub async fn assign_coordinator(&self, actor: &User, new: NewAssignment) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let mut entries = Vec::new();
-        let coop = load_cooperation(
-            &txn,
-            &l,
-            actor,
-            now,
-            &mut entries,
-            self.settings.evaluation_days,
-            self.settings.transition_notice_days,
-        )
-        .await?;
+        let coop = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
         let designated = new.basis == CoordinationBasis::DesignatedByMunicipality;
         let action = if designated { Action::Decide } else { Action::Write };
         let d = authorize(actor, action, &Resource::Case(l.facts()), now);
@@ -1254,16 +1280,7 @@ impl Store {
             });
         }
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
-        let d = match &new.responsible_service {
-            // A service decides its own measures; the coordinator cannot create them for others (§8.F 22 f).
-            Some(s) => authorize(
-                actor,
-                Action::Write,
-                &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
-                now,
-            ),
-            None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
-        };
+        let d = plan_write(actor, &l, new.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
             .decide(
@@ -1316,15 +1333,7 @@ impl Store {
             .await?
             .filter(|i| i.case_id == case_id)
             .ok_or_else(|| StoreError::NotFound { kind: "plan item", id: item_id.into() })?;
-        let d = match &old.responsible_service {
-            Some(s) => authorize(
-                actor,
-                Action::Write,
-                &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
-                now,
-            ),
-            None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
-        };
+        let d = plan_write(actor, &l, old.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
             .decide(

@@ -222,6 +222,29 @@ pub struct PlanRevision {
     pub depends_on: Option<String>,
 }
 
+/// A meeting of the case, and whether `actor` may change it (write its minutes, cancel it): the meeting is
+/// the arranging service's, so only that service may — the overview category would let every participant.
+async fn meeting_to_change(
+    txn: &impl ConnectionTrait,
+    l: &Loaded,
+    actor: &User,
+    meeting_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(meeting::Model, Decision), StoreError> {
+    let m = meeting::Entity::find_by_id(meeting_id.to_owned())
+        .one(txn)
+        .await?
+        .filter(|m| m.case_id == l.case.id)
+        .ok_or_else(|| StoreError::NotFound { kind: "meeting", id: meeting_id.into() })?;
+    let d = authorize(
+        actor,
+        Action::Write,
+        &Resource::CaseInfo { case: l.facts(), owner_service: &m.arranged_by_service, category: InfoCategory::General },
+        now,
+    );
+    Ok((m, d))
+}
+
 /// The current version of every plan item of a case, with a map from any version's id to the current id.
 pub(crate) async fn current_plan(
     conn: &impl ConnectionTrait,
@@ -417,21 +440,7 @@ impl Store {
         follow_ups: &str,
     ) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(case_id).await?;
-        let m = meeting::Entity::find_by_id(meeting_id.to_owned())
-            .one(&txn)
-            .await?
-            .filter(|m| m.case_id == case_id)
-            .ok_or_else(|| StoreError::NotFound { kind: "meeting", id: meeting_id.into() })?;
-        let d = authorize(
-            actor,
-            Action::Write,
-            &Resource::CaseInfo {
-                case: l.facts(),
-                owner_service: &m.arranged_by_service,
-                category: InfoCategory::General,
-            },
-            now,
-        );
+        let (m, d) = meeting_to_change(&txn, &l, actor, meeting_id, now).await?;
         let id = new_id("referat");
         let (_, txn) = self
             .decide(
@@ -473,23 +482,7 @@ impl Store {
         rest_of_series: bool,
     ) -> Result<usize, StoreError> {
         let (txn, l, now) = self.tx_case(case_id).await?;
-        let m = meeting::Entity::find_by_id(meeting_id.to_owned())
-            .one(&txn)
-            .await?
-            .filter(|m| m.case_id == case_id)
-            .ok_or_else(|| StoreError::NotFound { kind: "meeting", id: meeting_id.into() })?;
-        let d = authorize(
-            actor,
-            Action::Write,
-            &Resource::CaseInfo {
-                case: l.facts(),
-                owner_service: &m.arranged_by_service,
-                // The meeting is the arranging service's: only it changes it (the overview category would
-                // let every participant write).
-                category: InfoCategory::General,
-            },
-            now,
-        );
+        let (m, d) = meeting_to_change(&txn, &l, actor, meeting_id, now).await?;
         let (_, txn) = self
             .decide(
                 txn,
@@ -555,15 +548,7 @@ impl Store {
             .find(|i| i.id == item_id)
             .cloned()
             .ok_or_else(|| StoreError::NotFound { kind: "plan item (current version)", id: item_id.into() })?;
-        let d = match &old.responsible_service {
-            Some(s) => authorize(
-                actor,
-                Action::Write,
-                &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
-                now,
-            ),
-            None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
-        };
+        let d = crate::coordination::plan_write(actor, &l, old.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
             .decide(
