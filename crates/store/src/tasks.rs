@@ -32,7 +32,8 @@ pub struct Task {
     pub case_title: String,
     /// The service the task belongs to, when it is one service's.
     pub service_id: Option<String>,
-    /// The reason, the transition, the agenda: codes and texts the services wrote, never the child's name.
+    /// The reason, the transition code, the meeting's time and agenda: codes and texts the services wrote,
+    /// shown only to someone the policy lets see the case. A family's report is never quoted here.
     pub detail: String,
     /// The day it concerns: when it arose, or when the meeting is.
     pub date: NaiveDate,
