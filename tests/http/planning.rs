@@ -758,6 +758,26 @@ async fn transition_example_through_the_pages_only(db: Db) -> anyhow::Result<()>
     ensure!(redirected(&res), "plan: {}", res.status());
     let html = ot.get(app.url(case)).send().await?.text().await?;
     ensure!(html.contains("Redusert timeplan til BUP har vurdert") && html.contains("for Jonas Dahl"), "in the plan");
+    // OT records the outcome of its follow-up (spec 01 §8.H item 33); NAV cannot.
+    let res = nav
+        .post(app.url(&format!("{case}/resultat")))
+        .form(&[("outcome", "combination"), ("detail", "x"), ("achieved_on", today_s.as_str())])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("Oppfølgingstjenesten registrerer resultatet"), "explains who records it");
+    let res = ot
+        .post(app.url(&format!("{case}/resultat")))
+        .form(&[
+            ("outcome", "combination"),
+            ("detail", "VG2 på deltid og lærlingplass"),
+            ("achieved_on", today_s.as_str()),
+        ])
+        .send()
+        .await?;
+    ensure!(redirected(&res), "outcome: {}", res.status());
+    let html = ot.get(app.url(case)).send().await?.text().await?;
+    ensure!(html.contains("En kombinasjon av skole og arbeid") && html.contains("VG2 på deltid"), "outcome shown");
     // NAV's own prompt is done; OT's and BUP's remain on their worklists.
     let nav_tasks = nav.get(app.url("/oppgaver")).send().await?.text().await?;
     ensure!(!nav_tasks.contains("data-kind=\"reassess\""), "NAV has assessed");

@@ -466,6 +466,24 @@ pub fn mandatory_team_roles(kind: SentenceType, youth_age: u32) -> Vec<TeamRole>
     roles
 }
 
+coded_enum!(
+    /// What the county follow-up service (OT) achieved with the young person (spec 01 §8.H item 33).
+    FollowUpOutcome {
+        /// Back in upper secondary education or training.
+        Education = "education",
+        /// In work.
+        Work = "work",
+        /// Other competence-building measures.
+        CompetenceBuilding = "competence_building",
+        /// A combination of school and work.
+        Combination = "combination",
+    }
+);
+
+/// The service type of the county follow-up service (oppfølgingstjenesten, opplæringslova), who records
+/// the outcome of its follow-up.
+pub const FOLLOW_UP_SERVICE_TYPE: &str = "oppfolgingstjenesten";
+
 /// The service type of the mediation service's youth coordinator (konfliktrådet), who leads the follow-up
 /// team of a youth sentence or youth follow-up.
 pub const YOUTH_COORDINATOR_SERVICE_TYPE: &str = "ungdomskoordinator";

@@ -160,6 +160,8 @@ pub struct CooperationView {
     pub decisions: Vec<crate::planning::ExternalDecisionView>,
     /// Meetings, oldest first.
     pub meetings: Vec<crate::planning::MeetingView>,
+    /// What the county follow-up service achieved (education, work, competence building, combination).
+    pub outcomes: Vec<crate::planning::OutcomeView>,
     /// Foreseeable transitions ahead (from the child's birth date and the sentence), soonest first.
     pub upcoming_transitions: Vec<(Transition, NaiveDate)>,
     /// Reports from the family that something is not working: only the author's own, or those sent to the
@@ -484,6 +486,7 @@ pub(crate) async fn load_cooperation(
     });
     let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
     let feedback = crate::feedback::load_feedback(conn, l, actor, now, entries).await?;
+    let outcomes = crate::planning::load_outcomes(conn, case_id).await?;
     let upcoming_transitions = los_domain::planning::upcoming_transitions(
         l.child.birth_date,
         sentence.as_ref().map(|s| s.ends_on),
@@ -491,6 +494,7 @@ pub(crate) async fn load_cooperation(
         transition_notice_days,
     );
     Ok(CooperationView {
+        outcomes,
         upcoming_transitions,
         feedback,
         decisions,

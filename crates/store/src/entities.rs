@@ -707,3 +707,21 @@ pub mod feedback {
     }
     entity_boilerplate!();
 }
+
+pub mod follow_up_outcome {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "follow_up_outcome")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub service_id: String,
+        pub outcome: String,
+        pub detail: String,
+        pub achieved_on: Date,
+        pub recorded_by: String,
+        pub recorded_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}

@@ -186,6 +186,38 @@ pub(crate) async fn load_planning(
     Ok((decisions, meetings))
 }
 
+/// What the county follow-up service achieved with the young person.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeView {
+    pub id: String,
+    pub service_id: String,
+    pub outcome: los_domain::coordination::FollowUpOutcome,
+    pub detail: String,
+    pub achieved_on: NaiveDate,
+    pub recorded_by: String,
+}
+
+/// The outcomes recorded in a case, newest first (part of the shared overview).
+pub(crate) async fn load_outcomes(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<OutcomeView>, StoreError> {
+    follow_up_outcome::Entity::find()
+        .filter(follow_up_outcome::Column::CaseId.eq(case_id))
+        .order_by_desc(follow_up_outcome::Column::AchievedOn)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| {
+            Ok(OutcomeView {
+                outcome: parse_enum(&o.outcome, los_domain::coordination::FollowUpOutcome::parse, "follow-up outcome")?,
+                id: o.id,
+                service_id: o.service_id,
+                detail: o.detail,
+                achieved_on: o.achieved_on,
+                recorded_by: o.recorded_by,
+            })
+        })
+        .collect()
+}
+
 /// A decision by one service to link to the case.
 #[derive(Debug, Clone)]
 pub struct NewExternalDecision {
@@ -347,6 +379,57 @@ impl Store {
         .await?;
         self.prompt_reassessment(&txn, &l, &format!("granted|{}|{}", new.service_id, new.title.trim()), now, None)
             .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// The county follow-up service (OT) records what its follow-up achieved: education, work,
+    /// competence-building measures or a combination (spec 01 §8.H item 33).
+    pub async fn record_follow_up_outcome(
+        &self,
+        actor: &User,
+        case_id: &str,
+        outcome: los_domain::coordination::FollowUpOutcome,
+        detail: &str,
+        achieved_on: NaiveDate,
+    ) -> Result<String, StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
+        let id = new_id("resultat");
+        let (basis, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "follow_up_outcome", "follow_up_outcome", &id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        let service = Self::acting_service(&basis)?;
+        let kind = service::Entity::find_by_id(service.clone()).one(&txn).await?.map(|s| s.service_type);
+        if kind.as_deref() != Some(los_domain::coordination::FOLLOW_UP_SERVICE_TYPE) {
+            return Err(StoreError::Invalid {
+                code: "outcome.not_follow_up_service",
+                message: "the county follow-up service (OT) records the outcome of its follow-up".into(),
+            });
+        }
+        if achieved_on > now.date_naive() {
+            return Err(StoreError::Invalid {
+                code: "outcome.future",
+                message: "record an outcome once it is achieved".into(),
+            });
+        }
+        follow_up_outcome::Entity::insert(follow_up_outcome::ActiveModel {
+            id: Set(id.clone()),
+            case_id: Set(case_id.into()),
+            service_id: Set(service),
+            outcome: Set(outcome.as_str().into()),
+            detail: Set(detail.trim().into()),
+            achieved_on: Set(achieved_on),
+            recorded_by: Set(actor.id.clone()),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
         txn.commit().await?;
         Ok(id)
     }

@@ -13,7 +13,7 @@ pub struct TimelineEvent {
     pub date: NaiveDate,
     /// `opened`, `joined`, `left`, `assessment`, `hearing`, `best_interests`, `coordinator`,
     /// `communicated`, `dispute`, `decision`, `consent`, `consent_withdrawn`, `plan`, `meeting`, `meeting_cancelled`,
-    /// `sentence_start`, `sentence_end`, `prompt`.
+    /// `sentence_start`, `sentence_end`, `outcome`, `prompt`.
     pub kind: &'static str,
     pub service_id: Option<String>,
     /// A short text the services wrote (a reason, a title, a result code).
@@ -74,6 +74,9 @@ impl CaseView {
         for m in &c.meetings {
             let kind = if m.cancelled_at.is_some() { "meeting_cancelled" } else { "meeting" };
             push(m.starts_at.date(), kind, Some(&m.arranged_by_service), m.agenda.clone());
+        }
+        for o in &c.outcomes {
+            push(o.achieved_on, "outcome", Some(&o.service_id), o.outcome.as_str().to_owned());
         }
         if let Some(s) = &c.sentence {
             push(s.starts_on, "sentence_start", Some(&s.youth_coordinator_service), s.kind.as_str().to_owned());

@@ -104,6 +104,8 @@ struct CasePage {
     /// The family member may give relatives access.
     may_invite: bool,
     health_service: Option<String>,
+    /// The actor's county follow-up service in the case, which records outcomes.
+    follow_up_service: Option<String>,
     today: String,
     in_a_year: String,
     error: Option<FieldError>,
@@ -205,7 +207,17 @@ async fn case_page(
         .iter()
         .find(|s| services_all.iter().any(|x| &x.id == *s && x.sector == los_domain::model::Sector::Health))
         .cloned();
+    let follow_up_service = view
+        .my_services
+        .iter()
+        .find(|s| {
+            services_all
+                .iter()
+                .any(|x| &x.id == *s && x.service_type == los_domain::coordination::FOLLOW_UP_SERVICE_TYPE)
+        })
+        .cloned();
     let page = CasePage {
+        follow_up_service,
         base: Base::new(ctx, st.demo),
         consents,
         services: services_all.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
@@ -823,8 +835,16 @@ impl CasePage {
     }
 
     /// The event's text, translated where it is a code.
+    fn outcome_kinds(&self) -> Vec<(&'static str, String)> {
+        los_domain::coordination::FollowUpOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), self.base.t.get(&format!("outcome-{o}"))))
+            .collect()
+    }
+
     fn timeline_text(&self, e: &los_store::TimelineEvent) -> String {
         match e.kind {
+            "outcome" => self.base.t.get(&format!("outcome-{}", e.text)),
             "assessment" => self.base.t.get(self.result_code_key(&e.text)),
             "coordinator" => self.base.basis_code(&e.text),
             "sentence_start" | "sentence_end" => self.base.t.get(&format!("sentence-{}", e.text)),
@@ -1778,4 +1798,29 @@ pub async fn cancel_meeting(
     let u = user(&ctx)?;
     let r = st.store.cancel_meeting(u, &id, &meeting, &f.reason, f.rest_of_series.is_some()).await.map(|_| ());
     after(&st, &ctx, &id, &format!("cancel-{meeting}"), r, "moter").await
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    outcome: String,
+    #[serde(default)]
+    detail: String,
+    achieved_on: String,
+}
+
+pub async fn record_outcome(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<OutcomeForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let (Some(outcome), Ok(day)) =
+        (los_domain::coordination::FollowUpOutcome::parse(&f.outcome), f.achieved_on.parse::<NaiveDate>())
+    else {
+        let e = field_err("outcome.date", "choose the outcome and write the date as yyyy-mm-dd");
+        return after(&st, &ctx, &id, "coop-outcome-date", Err(e), "samarbeid").await;
+    };
+    let r = st.store.record_follow_up_outcome(u, &id, outcome, &f.detail, day).await.map(|_| ());
+    after(&st, &ctx, &id, "coop-outcome-date", r, "samarbeid").await
 }
