@@ -201,18 +201,21 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
         for v in axe(&c).await? {
             failures.push(format!("consent form error: {v}"));
         }
-        // Pages for other users: the denial page with the break-the-glass form, the family's access log,
-        // the leader's report.
+        // Pages for other users: the denial page with the break-the-glass form, the family's access log and
+        // case page, the leader's report, the administrator's decision-maker form, OT's case page.
         for (user, path) in [
             ("skole", "/saker/sak-sofia-daniel"),
             ("sofia", "/meg/tilgangslogg"),
             ("sofia", "/saker/sak-sofia-daniel"),
             ("leder", "/rapporter/tilgang"),
             ("admin", "/hvem-bestemmer"),
+            ("ot", "/saker/sak-overgang"),
         ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;
             c.goto(&app.url(path)).await?;
+            // The family's feedback form, OT's outcome form: open everything that is folded.
+            c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
             for v in axe(&c).await? {
                 failures.push(format!("{user} {path}: {v}"));
             }
