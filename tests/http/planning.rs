@@ -128,12 +128,17 @@ async fn granting_a_new_service_prompts_everyone_to_reassess(db: Db) -> anyhow::
     let app = TestApp::demo(db).await?;
     let nav = app.token("nav").await?;
     let ot = app.token("ot").await?;
+    // NAV's demo decision is linked: NAV and Jonas see it; OT, with no consent or legal basis covering
+    // NAV's decisions, does not even see that it was made.
+    let has_nav_decision = |case: &Value| {
+        coop(case)["decisions"].as_array().unwrap().iter().any(|d| d["service_id"] == "nav-stat-mellomvik")
+    };
+    let (_, case) = app.api_get(&nav, "/api/v1/cases/sak-overgang").await?;
+    ensure!(has_nav_decision(&case), "NAV sees its decision: {}", coop(&case)["decisions"]);
+    let (_, case) = app.api_get(&app.token("jonas").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(has_nav_decision(&case), "Jonas sees the decision about him");
     let (_, case) = app.api_get(&ot, "/api/v1/cases/sak-overgang").await?;
-    ensure!(
-        coop(&case)["decisions"].as_array().unwrap().iter().any(|d| d["service_id"] == "nav-stat-mellomvik"),
-        "NAV's demo decision is linked: {}",
-        coop(&case)["decisions"]
-    );
+    ensure!(!has_nav_decision(&case), "OT has no basis: {}", coop(&case)["decisions"]);
     let before = coop(&case)["prompts"].as_array().unwrap().len();
     let today = chrono::Utc::now().date_naive();
     let body = json!({"service_id": "nav-stat-mellomvik", "title": "Innvilget kvalifiseringsprogram", "reference": "NAV 26/5000", "decided_on": today.to_string()});
@@ -160,12 +165,18 @@ async fn granting_a_new_service_prompts_everyone_to_reassess(db: Db) -> anyhow::
         ensure!(
             prompts.iter().any(|p| p["kind"] == "reassess"
                 && p["service_id"] == s.as_str()
-                && p["reason"].as_str().unwrap().contains("Innvilget kvalifiseringsprogram")),
+                && p["reason"] == "granted|nav-stat-mellomvik"),
             "no reassessment prompt for {s}: {prompts:?}"
         );
     }
-    // The page shows the decision, and that it is appealed under NAV's own rules.
+    // The prompt tells OT that NAV granted a new service, not what: that is NAV's information.
     let html = app.logged_in("ot").await?.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
+    ensure!(
+        html.contains("har innvilget en ny tjeneste") && !html.contains("Innvilget kvalifiseringsprogram"),
+        "OT's page"
+    );
+    // NAV's page shows the decision, and that it is appealed under NAV's own rules.
+    let html = app.logged_in("nav").await?.get(app.url("/saker/sak-overgang")).send().await?.text().await?;
     ensure!(html.contains("Innvilget kvalifiseringsprogram") && html.contains("klages etter den tjenestens regler"));
     app.stop().await;
     Ok(())
@@ -596,7 +607,16 @@ async fn case_timeline_shows_the_cooperation_over_time(db: Db) -> anyhow::Result
     let find = |kind: &str, service: &str| tl.iter().find(|e| e["kind"] == kind && e["service_id"] == service).cloned();
     let left = find("left", "mellomvik-barnevern").ok_or_else(|| anyhow::anyhow!("no leave event: {tl:?}"))?;
     ensure!(left["date"] == "2026-09-01" && left["text"].as_str().unwrap().contains("ettervern"), "{left}");
-    ensure!(find("decision", "nav-stat-mellomvik").is_some(), "NAV's decision");
+    ensure!(find("decision", "nav-stat-mellomvik").is_none(), "NAV's decision is not OT's to see");
+    let (_, nav_case) = app.api_get(&app.token("nav").await?, "/api/v1/cases/sak-overgang").await?;
+    ensure!(
+        nav_case["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "decision" && e["service_id"] == "nav-stat-mellomvik"),
+        "NAV's decision in NAV's timeline"
+    );
     ensure!(find("coordinator", "demofylke-ot").is_some_and(|e| e["text"] == "agreed_non_municipal"), "OT coordinates");
     ensure!(tl.iter().any(|e| e["kind"] == "opened"), "opened");
     let dates: Vec<&str> = tl.iter().map(|e| e["date"].as_str().unwrap()).collect();
@@ -725,7 +745,10 @@ async fn transition_example_through_the_pages_only(db: Db) -> anyhow::Result<()>
         .await?;
     ensure!(redirected(&res), "decision: {}", res.status());
     let html = ot.get(app.url(case)).send().await?.text().await?;
-    ensure!(html.contains("innvilget en ny tjeneste: Innvilget jobbspesialist"), "the prompt, in Norwegian");
+    ensure!(
+        html.contains("har innvilget en ny tjeneste") && !html.contains("Innvilget jobbspesialist"),
+        "the prompt, in Norwegian, without NAV's information"
+    );
     // NAV assesses with the checklist.
     let res = nav
         .post(app.url(&format!("{case}/vurderinger")))

@@ -328,6 +328,10 @@ pub struct DecisionMaker {
 impl DecisionMaker {
     /// Whom a municipality may make the decision-maker (spec 01 §6.3).
     pub const KINDS: [&'static str; 4] = ["kommunedirektor", "staff_function", "coordinating_unit", "other"];
+    /// The roles that may read the dossier and decide while a dispute is open. Administrators see no case
+    /// data, so they are never among them.
+    pub const DECIDER_ROLES: [crate::model::Role; 3] =
+        [crate::model::Role::CoordinatingUnitHandler, crate::model::Role::Leader, crate::model::Role::CaseWorker];
 }
 
 /// A proposed assignment of the coordinating service.

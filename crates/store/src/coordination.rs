@@ -97,8 +97,9 @@ pub struct Prompt {
     /// `reassess` (a service joined, left or granted a new service) or `review_coordinator` (a life
     /// transition, or the coordinating service left).
     pub kind: String,
-    /// Structured so each language can word it: `joined|service`, `left|service|reason`,
-    /// `granted|service|what`, `coordinator_left|service`, or a transition code.
+    /// Structured so each language can word it: `joined|service`, `left|service|reason`, `granted|service`
+    /// (what was granted is the deciding service's information, not repeated here), `coordinator_left|service`,
+    /// or a transition code.
     pub service_id: Option<String>,
     pub reason: String,
     pub created_at: DateTime<Utc>,
@@ -486,7 +487,7 @@ pub(crate) async fn load_cooperation(
     });
     let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
     let feedback = crate::feedback::load_feedback(conn, l, actor, now, entries).await?;
-    let outcomes = crate::planning::load_outcomes(conn, case_id).await?;
+    let outcomes = crate::planning::load_outcomes(conn, l, actor, now, entries).await?;
     let upcoming_transitions = los_domain::planning::upcoming_transitions(
         l.child.birth_date,
         sentence.as_ref().map(|s| s.ends_on),
@@ -1581,10 +1582,10 @@ impl Store {
                 message: "the decision-maker is the chief municipal executive, a staff function, the coordinating unit or other".into(),
             });
         }
-        if matches!(decider_role, los_domain::model::Role::Administrator) {
+        if !DecisionMaker::DECIDER_ROLES.contains(&decider_role) {
             return Err(StoreError::Invalid {
                 code: "decision_maker.role",
-                message: "administrators see no case data and cannot decide disputes".into(),
+                message: "the decider is a coordinating-unit handler, a leader or a case worker; administrators see no case data".into(),
             });
         }
         let now = Utc::now();

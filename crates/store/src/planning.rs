@@ -86,6 +86,35 @@ pub struct MeetingView {
     pub minutes: Option<MinutesView>,
 }
 
+/// Whether `actor` may read information `owner` holds in the case, of `category`. An allowed read is
+/// recorded in `entries` with its basis; a refusal records nothing here (the item is simply not shown).
+fn may_read_owned(
+    l: &Loaded,
+    actor: &User,
+    now: DateTime<Utc>,
+    entries: &mut Vec<NewEntry>,
+    owner: &str,
+    category: InfoCategory,
+    resource: (&str, &str),
+) -> bool {
+    let d =
+        authorize(actor, Action::Read, &Resource::CaseInfo { case: l.facts(), owner_service: owner, category }, now);
+    let Decision::Allow(b) = d else { return false };
+    entries.push(NewEntry {
+        actor_user_id: Some(actor.id.clone()),
+        actor_service_id: b.via_service.clone(),
+        action: "read".into(),
+        resource_type: resource.0.into(),
+        resource_id: Some(resource.1.to_owned()),
+        case_id: Some(l.case.id.clone()),
+        category: Some(category.as_str().into()),
+        outcome: Some(Outcome::Allow),
+        basis: b.detail,
+        ..Default::default()
+    });
+    true
+}
+
 /// Loads the external decisions and meetings of a case for a reader already allowed the case overview.
 /// Minutes are read through the policy, one audit record per minutes shown.
 pub(crate) async fn load_planning(
@@ -96,12 +125,25 @@ pub(crate) async fn load_planning(
     entries: &mut Vec<NewEntry>,
 ) -> Result<(Vec<ExternalDecisionView>, Vec<MeetingView>), StoreError> {
     let case_id = l.case.id.as_str();
+    // A decision is the deciding service's: others see even that it was made only through a consent or a
+    // legal basis covering the fact of a decision (fvl § 13 b), as the policy decides.
     let decisions = external_decision::Entity::find()
         .filter(external_decision::Column::CaseId.eq(case_id))
         .order_by_desc(external_decision::Column::DecidedOn)
         .all(conn)
         .await?
         .into_iter()
+        .filter(|d| {
+            may_read_owned(
+                l,
+                actor,
+                now,
+                entries,
+                &d.service_id,
+                InfoCategory::DecisionFact,
+                ("external_decision", &d.id),
+            )
+        })
         .map(|d| ExternalDecisionView {
             id: d.id,
             service_id: d.service_id,
@@ -125,46 +167,27 @@ pub(crate) async fn load_planning(
         .await?
     {
         let versions: Vec<&meeting_minutes::Model> = all_minutes.iter().filter(|x| x.meeting_id == m.id).collect();
-        let minutes = match versions.first() {
-            Some(newest) => {
-                let d = authorize(
+        let minutes = versions
+            .first()
+            .filter(|newest| {
+                may_read_owned(
+                    l,
                     actor,
-                    Action::Read,
-                    &Resource::CaseInfo {
-                        case: l.facts(),
-                        owner_service: &m.arranged_by_service,
-                        category: InfoCategory::General,
-                    },
                     now,
-                );
-                match d {
-                    Decision::Allow(b) => {
-                        entries.push(NewEntry {
-                            actor_user_id: Some(actor.id.clone()),
-                            actor_service_id: b.via_service.clone(),
-                            action: "read".into(),
-                            resource_type: "meeting_minutes".into(),
-                            resource_id: Some(newest.id.clone()),
-                            case_id: Some(case_id.to_owned()),
-                            category: Some(InfoCategory::General.as_str().into()),
-                            outcome: Some(Outcome::Allow),
-                            basis: b.detail,
-                            ..Default::default()
-                        });
-                        Some(MinutesView {
-                            attended: split(&newest.attended),
-                            minutes: newest.minutes.clone(),
-                            follow_ups: newest.follow_ups.clone(),
-                            recorded_by: newest.recorded_by.clone(),
-                            recorded_at: newest.recorded_at,
-                            earlier_versions: versions.len() - 1,
-                        })
-                    }
-                    Decision::Deny(_) => None,
-                }
-            }
-            None => None,
-        };
+                    entries,
+                    &m.arranged_by_service,
+                    InfoCategory::General,
+                    ("meeting_minutes", &newest.id),
+                )
+            })
+            .map(|newest| MinutesView {
+                attended: split(&newest.attended),
+                minutes: newest.minutes.clone(),
+                follow_ups: newest.follow_ups.clone(),
+                recorded_by: newest.recorded_by.clone(),
+                recorded_at: newest.recorded_at,
+                earlier_versions: versions.len() - 1,
+            });
         meetings.push(MeetingView {
             kind: parse_enum(&m.kind, MeetingKind::parse, "meeting kind")?,
             child_participation: parse_enum(&m.child_participation, ChildParticipation::parse, "child participation")?,
@@ -197,14 +220,24 @@ pub struct OutcomeView {
     pub recorded_by: String,
 }
 
-/// The outcomes recorded in a case, newest first (part of the shared overview).
-pub(crate) async fn load_outcomes(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<OutcomeView>, StoreError> {
+/// The outcomes recorded in a case that `actor` may read, newest first. They are the follow-up service's
+/// information about the young person's education and work, read through the policy and audited.
+pub(crate) async fn load_outcomes(
+    conn: &impl ConnectionTrait,
+    l: &Loaded,
+    actor: &User,
+    now: DateTime<Utc>,
+    entries: &mut Vec<NewEntry>,
+) -> Result<Vec<OutcomeView>, StoreError> {
     follow_up_outcome::Entity::find()
-        .filter(follow_up_outcome::Column::CaseId.eq(case_id))
+        .filter(follow_up_outcome::Column::CaseId.eq(l.case.id.as_str()))
         .order_by_desc(follow_up_outcome::Column::AchievedOn)
         .all(conn)
         .await?
         .into_iter()
+        .filter(|o| {
+            may_read_owned(l, actor, now, entries, &o.service_id, InfoCategory::Education, ("follow_up_outcome", &o.id))
+        })
         .map(|o| {
             Ok(OutcomeView {
                 outcome: parse_enum(&o.outcome, los_domain::coordination::FollowUpOutcome::parse, "follow-up outcome")?,
@@ -377,8 +410,7 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        self.prompt_reassessment(&txn, &l, &format!("granted|{}|{}", new.service_id, new.title.trim()), now, None)
-            .await?;
+        self.prompt_reassessment(&txn, &l, &format!("granted|{}", new.service_id), now, None).await?;
         txn.commit().await?;
         Ok(id)
     }

@@ -1240,7 +1240,7 @@ impl WhoDecidesPage {
     }
 
     fn roles(&self) -> Vec<(&'static str, String)> {
-        [Role::CoordinatingUnitHandler, Role::Leader, Role::CaseWorker]
+        los_domain::coordination::DecisionMaker::DECIDER_ROLES
             .iter()
             .map(|r| (r.as_str(), self.base.t.get(&format!("decider-role-{r}"))))
             .collect()

@@ -60,15 +60,15 @@ impl Base {
     }
 
     /// The translated name of a life transition.
-    /// Words a review prompt's reason (`joined|service`, `left|service|reason`, `granted|service|what`,
+    /// Words a review prompt's reason (`joined|service`, `left|service|reason`, `granted|service`,
     /// `coordinator_left|service`, or a transition code) in the page's language.
     pub fn prompt_reason(&self, reason: &str, service_name: impl Fn(&str) -> String) -> String {
         let parts: Vec<&str> = reason.splitn(3, '|').collect();
         match parts.as_slice() {
-            [kind @ ("joined" | "coordinator_left"), service] => {
+            [kind @ ("joined" | "coordinator_left" | "granted"), service] => {
                 self.t.with(&format!("reason-{kind}"), &[("service", service_name(service).as_str())])
             }
-            [kind @ ("left" | "granted"), service, text] => {
+            [kind @ "left", service, text] => {
                 self.t.with(&format!("reason-{kind}"), &[("service", service_name(service).as_str()), ("text", text)])
             }
             _ => self.transition(reason),
