@@ -168,7 +168,7 @@ pub(crate) fn new_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
 }
 
-pub(crate) fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
+fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
     NewEntry {
         actor_user_id: Some(actor.id.clone()),
         action: action.into(),
@@ -179,7 +179,7 @@ pub(crate) fn entry(actor: &User, action: &str, resource_type: &str, resource_id
     }
 }
 
-pub(crate) fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
+fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
     e.category = category.map(|c| c.as_str().to_owned());
     match d {
         Decision::Allow(b) => {
@@ -433,31 +433,43 @@ impl Store {
             .collect()
     }
 
+    /// Every case `actor` may read the overview of, with the policy's basis; each is recorded in `entries`
+    /// under `action` ("list", "tasks"). The one place that answers "which cases may this user see".
+    pub(crate) async fn allowed_cases(
+        &self,
+        txn: &DatabaseTransaction,
+        actor: &User,
+        now: DateTime<Utc>,
+        action: &str,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<Vec<(Loaded, Basis)>, StoreError> {
+        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(txn).await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let l = load(txn, row, now).await?;
+            let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
+            if let Decision::Allow(basis) = &d {
+                entries.push(with_decision(
+                    entry(actor, action, "case", &l.case.id, &l.case.id),
+                    &d,
+                    Some(InfoCategory::Overview),
+                ));
+                out.push((l, basis.clone()));
+            }
+        }
+        Ok(out)
+    }
+
     /// The cases `actor` may see. Each listed case is recorded in the audit log with its basis.
     pub async fn cases_visible_to(&self, actor: &User) -> Result<Vec<CaseSummary>, StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
-        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(&txn).await?;
         let mut out = Vec::new();
         let mut entries = Vec::new();
-        for row in rows {
-            let l = load(&txn, row, now).await?;
-            let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
-            if let Decision::Allow(basis) = &d {
-                entries.push(with_decision(
-                    entry(actor, "list", "case", &l.case.id, &l.case.id),
-                    &d,
-                    Some(InfoCategory::Overview),
-                ));
-                let expiring =
-                    l.consents.iter().filter(|c| c.expires_within(now, self.settings.consent_warning_days)).count();
-                out.push(CaseSummary {
-                    child_name: l.child.full_name(),
-                    basis: basis.clone(),
-                    expiring_consents: expiring,
-                    case: l.case,
-                });
-            }
+        for (l, basis) in self.allowed_cases(&txn, actor, now, "list", &mut entries).await? {
+            let expiring =
+                l.consents.iter().filter(|c| c.expires_within(now, self.settings.consent_warning_days)).count();
+            out.push(CaseSummary { child_name: l.child.full_name(), basis, expiring_consents: expiring, case: l.case });
         }
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;

@@ -7,16 +7,14 @@
 //! basis the policy gave, as the case list does.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use los_domain::consent::InfoCategory;
 use los_domain::coordination::AssessmentResult;
 use los_domain::model::User;
 use los_domain::planning::{cooperation_necessary, evaluation_due, upcoming_transitions};
-use los_policy::{Action, Decision, Resource, authorize};
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit;
-use crate::cases::{entry, load, with_decision};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::planning::local_now;
@@ -49,18 +47,9 @@ impl Store {
         let today = now.date_naive();
         let local = local_now();
         let txn = self.begin_audited().await?;
-        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(&txn).await?;
         let mut out = Vec::new();
         let mut entries = Vec::new();
-        for row in rows {
-            let l = load(&txn, row, now).await?;
-            let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
-            let Decision::Allow(basis) = &d else { continue };
-            entries.push(with_decision(
-                entry(actor, "tasks", "case", &l.case.id, &l.case.id),
-                &d,
-                Some(InfoCategory::Overview),
-            ));
+        for (l, basis) in self.allowed_cases(&txn, actor, now, "tasks", &mut entries).await? {
             let case_id = l.case.id.as_str();
             let task = |kind: &'static str, service: Option<&str>, detail: String, at: DateTime<Utc>| Task {
                 kind,
