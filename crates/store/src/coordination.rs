@@ -591,7 +591,8 @@ pub struct NewPlanItem {
     pub title: String,
     pub responsible_service: Option<String>,
     pub for_person: Option<String>,
-    pub position: i32,
+    /// The place in the plan's order; `None` puts it last.
+    pub position: Option<i32>,
     pub depends_on: Option<String>,
     pub measure_type: Option<String>,
 }
@@ -1296,7 +1297,8 @@ impl Store {
             )
             .await?;
         let (current, latest) = crate::planning::current_plan(&txn, &new.case_id).await?;
-        crate::planning::check_plan(&current, &latest, (&id, new.position, new.depends_on.as_deref()), None)?;
+        let position = new.position.unwrap_or_else(|| current.iter().map(|i| i.position).max().unwrap_or(0) + 1);
+        crate::planning::check_plan(&current, &latest, (&id, position, new.depends_on.as_deref()), None)?;
         plan_item::Entity::insert(plan_item::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(new.case_id),
@@ -1304,7 +1306,7 @@ impl Store {
             title: Set(new.title.trim().into()),
             responsible_service: Set(new.responsible_service),
             for_person: Set(new.for_person),
-            position: Set(new.position),
+            position: Set(position),
             depends_on: Set(new.depends_on),
             status: Set("planned".into()),
             measure_type: Set(new.measure_type),

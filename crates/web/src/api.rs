@@ -970,8 +970,8 @@ pub struct PlanItemInput {
     title: String,
     responsible_service: Option<String>,
     for_person: Option<String>,
-    #[serde(default)]
-    position: i32,
+    /// The place in the plan's order; without it the item goes last.
+    position: Option<i32>,
     depends_on: Option<String>,
     /// help | control
     measure_type: Option<String>,

@@ -1107,14 +1107,15 @@ fn non_empty(v: Option<String>) -> Option<String> {
     v.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty())
 }
 
-/// The place in the plan's order from a form field; empty means "last".
-fn position(v: Option<&str>, last: i32) -> Result<i32, StoreError> {
+/// The place in the plan's order from a form field; empty is `None` (the store puts the item last).
+fn position(v: Option<&str>) -> Result<Option<i32>, StoreError> {
     match v.map(str::trim).filter(|x| !x.is_empty()) {
-        None => Ok(last + 1),
+        None => Ok(None),
         Some(x) => x
             .parse::<i32>()
             .ok()
             .filter(|n| (1..=999).contains(n))
+            .map(Some)
             .ok_or_else(|| field_err("plan.position", "the order is a number from 1 to 999")),
     }
 }
@@ -1127,13 +1128,7 @@ pub async fn add_plan_item(
 ) -> PageResult {
     let u = user(&ctx)?;
     let measure = f.kind == "measure";
-    let last = st
-        .store
-        .case_for(u, &id)
-        .await
-        .map(|v| v.cooperation.plan.iter().map(|p| p.position).max().unwrap_or(0))
-        .unwrap_or(0);
-    let position = match position(f.position.as_deref(), last) {
+    let position = match position(f.position.as_deref()) {
         Ok(p) => p,
         Err(e) => return after(&st, &ctx, &id, "coop-plan-position", Err(e), "samarbeid").await,
     };
@@ -1173,8 +1168,9 @@ pub async fn revise_plan_item(
 ) -> PageResult {
     let u = user(&ctx)?;
     let field = format!("revise-{item}");
-    let r = match position(f.position.as_deref(), 0) {
+    let r = match position(f.position.as_deref()) {
         Ok(position) => {
+            let position = position.unwrap_or(1);
             let rev = los_store::PlanRevision {
                 title: f.title,
                 for_person: non_empty(f.for_person),
