@@ -78,6 +78,25 @@ async fn click(c: &Client, css: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Waits until the element with `id` holds text that `done` accepts, and returns that text. A form post
+/// navigates: until the new page has loaded, the element found may be the old page's, and reading it fails
+/// as stale; such errors are retried. Gives the last text seen when time runs out.
+async fn wait_for_text(c: &Client, id: &str, done: impl Fn(&str) -> bool) -> anyhow::Result<String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Id(id)).await
+            && let Ok(text) = el.text().await
+        {
+            if done(&text) {
+                return Ok(text);
+            }
+            last = text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("#{id} never held what was expected; last text: {last}")
+}
+
 /// Logs in through the demo picker and waits until the case list has loaded.
 async fn login(c: &Client, app: &TestApp, user: &str) -> anyhow::Result<()> {
     c.goto(&app.url("/logg-inn")).await?;
@@ -93,13 +112,41 @@ async fn login(c: &Client, app: &TestApp, user: &str) -> anyhow::Result<()> {
 }
 
 /// Runs axe-core on the current page; returns serious and critical violations.
+/// Opens every folded `<details>` so axe checks the forms inside, and waits until Designsystemet's opening
+/// animation has finished: axe measures colour contrast on what is painted, and a half-open form fails
+/// (a clipped field over its neighbour), as does a click on a button that is still moving.
+async fn open_all_details(c: &Client) -> anyhow::Result<()> {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         const all = [...document.querySelectorAll('details')];
+         all.forEach(d => d.open = true);
+         // The transition runs on ::details-content, which getAnimations() does not always list: wait
+         // instead until no folded form changes height any more (checked every 100 ms, at least 0.5 s).
+         const heights = () => all.map(d => d.getBoundingClientRect().height).join(',');
+         let last = heights(), still = 0, waited = 0;
+         const tick = () => {
+           waited += 100;
+           const now = heights();
+           still = now === last ? still + 1 : 0;
+           last = now;
+           if ((still >= 2 && waited >= 500) || waited >= 5000) done(true); else setTimeout(tick, 100);
+         };
+         setTimeout(tick, 100);",
+        vec![],
+    )
+    .await
+    .context("opening the folded forms")?;
+    Ok(())
+}
+
 async fn axe(c: &Client) -> anyhow::Result<Vec<String>> {
     c.execute(AXE, vec![]).await.context("injecting axe")?;
     let res = c
         .execute_async(
             "const done = arguments[arguments.length - 1];
              axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
-                .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length}))))
+                .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map(n => String(n.target) + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' '))}))))
                 .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));",
             vec![],
         )
@@ -110,7 +157,7 @@ async fn axe(c: &Client) -> anyhow::Result<Vec<String>> {
         .unwrap_or_default()
         .into_iter()
         .filter(|v: &Value| matches!(v["impact"].as_str(), Some("serious" | "critical")))
-        .map(|v| format!("{} ({}): {} [{} nodes]", v["id"], v["impact"], v["help"], v["nodes"]))
+        .map(|v| format!("{} ({}): {} [{} nodes] {}", v["id"], v["impact"], v["help"], v["nodes"], v["targets"]))
         .collect())
 }
 
@@ -140,18 +187,11 @@ async fn login_and_open_service_directory() -> anyhow::Result<()> {
         // Filter by sector without JavaScript semantics: a plain GET form.
         c.find(Locator::Css("#sektor option[value='justice']")).await?.click().await?;
         c.find(Locator::Css(".filter-form button")).await?.click().await?;
-        // Wait for the new page before reading the table (the old one goes stale).
-        for _ in 0..50 {
-            if c.current_url().await?.query().is_some_and(|q| q.contains("sektor=justice")) {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let table = c.wait().for_element(Locator::Id("services-table")).await?.text().await?;
-        ensure!(
-            table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik"),
-            "filtered: {table}"
-        );
+        // The filtered page replaces the old one; only the justice sector's services are left.
+        wait_for_text(&c, "services-table", |table| {
+            table.contains("Konfliktrådet") && !table.contains("Barnevernstjenesten i Mellomvik")
+        })
+        .await?;
         Ok(())
     }
     .await;
@@ -186,16 +226,14 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
         for path in ["/saker", "/oppgaver", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
             c.goto(&app.url(path)).await?;
             // Open the collapsed forms so axe checks them too.
-            c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
+            open_all_details(&c).await?;
             for v in axe(&c).await? {
                 failures.push(format!("{path}: {v}"));
             }
         }
         // A consent form with an error summary.
         c.goto(&app.url("/saker/sak-sofia-daniel")).await?;
-        c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
-        // Designsystemet animates the opening of <details> for 0.4 s.
-        tokio::time::sleep(Duration::from_millis(800)).await;
+        open_all_details(&c).await?;
         click(&c, "#consent-submit").await?;
         c.wait().for_element(Locator::Id("error-summary")).await?;
         for v in axe(&c).await? {
@@ -215,7 +253,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             login(&c, &app, user).await?;
             c.goto(&app.url(path)).await?;
             // The family's feedback form, OT's outcome form: open everything that is folded.
-            c.execute("document.querySelectorAll('details').forEach(d => d.open = true)", vec![]).await?;
+            open_all_details(&c).await?;
             for v in axe(&c).await? {
                 failures.push(format!("{user} {path}: {v}"));
             }
@@ -243,7 +281,7 @@ async fn coordinator_sets_up_a_meeting_series() -> anyhow::Result<()> {
         ensure!(row.contains("Flytting fra krisesenter"), "the assignment to communicate: {row}");
         c.goto(&app.url("/saker/sak-sofia-daniel")).await?;
         click(&c, "#meeting-new summary").await?;
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        open_all_details(&c).await?;
         let first = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).and_hms_opt(8, 15, 0).unwrap();
         // A datetime-local field takes its value in the browser's format; typing it depends on the locale.
         let field = c.find(Locator::Id("meeting-starts")).await?;
@@ -261,8 +299,8 @@ async fn coordinator_sets_up_a_meeting_series() -> anyhow::Result<()> {
         click(&c, "label[for='inv-mellomvik-skole']").await?;
         click(&c, "label[for='exc-nav-mellomvik']").await?;
         click(&c, "#meeting-submit").await?;
-        let list = c.wait().for_element(Locator::Id("meetings")).await?.text().await?;
-        ensure!(list.matches("Nettleserprøve").count() == 3, "three meetings listed: {list}");
+        // Three meetings listed.
+        wait_for_text(&c, "meetings", |list| list.matches("Nettleserprøve").count() == 3).await?;
         let mut failures = axe(&c).await?;
         c.goto(&app.url("/oppgaver")).await?;
         let table = c.wait().for_element(Locator::Id("tasks")).await?.text().await?;
