@@ -240,7 +240,8 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             failures.push(format!("consent form error: {v}"));
         }
         // Pages for other users: the denial page with the break-the-glass form, the family's access log and
-        // case page, the leader's report, the administrator's decision-maker form, OT's case page.
+        // case page, the leader's report, the administrator's decision-maker form, OT's case page, the school's
+        // follow-ups.
         for (user, path) in [
             ("skole", "/saker/sak-sofia-daniel"),
             ("sofia", "/meg/tilgangslogg"),
@@ -248,6 +249,9 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             ("leder", "/rapporter/tilgang"),
             ("admin", "/hvem-bestemmer"),
             ("ot", "/saker/sak-overgang"),
+            // The school's follow-ups from a meeting, with the form to mark them done.
+            ("laerer", "/saker/sak-sofia-daniel"),
+            ("laerer", "/oppgaver"),
         ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;

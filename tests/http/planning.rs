@@ -19,6 +19,7 @@ crate::tests!(
     case_timeline_shows_the_cooperation_over_time,
     administrators_set_who_decides_in_their_municipality,
     transition_example_through_the_pages_only,
+    meeting_preparation_and_follow_ups,
 );
 
 /// The error summary of a page, for failure messages.
@@ -389,8 +390,8 @@ async fn pages_set_up_meetings_and_export_the_calendar(db: Db) -> anyhow::Result
     ensure!(res.status() == 422, "{}", res.status());
     ensure!(res.text().await?.contains("Skriv sakslisten"), "Norwegian error");
     let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
-    let list = html.split("id=\"meetings\"").nth(1).and_then(|r| r.split("</ul>").next()).unwrap_or_default();
-    ensure!(list.matches("Oppfølging hver fjerde uke").count() == 4, "four meetings listed");
+    // Each meeting in the list shows its agenda once.
+    ensure!(html.matches("Saksliste: Oppfølging hver fjerde uke").count() == 4, "four meetings listed");
     ensure!(html.contains("Gjennom en hen har valgt"), "the child's participation is shown");
     let res = c.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
     ensure!(res.status() == 200, "{}", res.status());
@@ -806,6 +807,179 @@ async fn transition_example_through_the_pages_only(db: Db) -> anyhow::Result<()>
     ensure!(!nav_tasks.contains("data-kind=\"reassess\""), "NAV has assessed");
     let ot_tasks = ot.get(app.url("/oppgaver")).send().await?.text().await?;
     ensure!(ot_tasks.contains("data-kind=\"reassess\""), "OT still has to assess again");
+    app.stop().await;
+    Ok(())
+}
+
+/// Spec 01 §8.G item 27: a meeting's preparation checklist, kept by the arranging service, and follow-ups
+/// agreed at the meeting with an owner and a due date, on the owner's worklist until the owner marks them
+/// done; the family sees who does what by when. Through the API and through the pages.
+async fn meeting_preparation_and_follow_ups(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let laerer = app.token("laerer").await?;
+    let path = "/api/v1/cases/sak-sofia-daniel/meetings";
+    let today = chrono::Utc::now().date_naive();
+    let soon = (today + chrono::Duration::days(5)).and_hms_opt(9, 0, 0).unwrap();
+    let meeting = json!({"kind": "cooperation", "starts_at": soon.format("%Y-%m-%dT%H:%M").to_string(), "agenda": "Skoleveien", "invited": ["mellomvik-barnevern", "mellomvik-skole"], "child_participation": "part_of_meeting", "preparation": ["Skolens rapport\n\nTolk bestilt", "  "]});
+    let mut too_long = meeting.clone();
+    too_long["preparation"] = json!(vec!["punkt"; 21]);
+    let (status, err) = app.api_post(&bv, path, too_long).await?;
+    ensure!(status == 422 && err["code"] == "meeting.checklist", "{status} {err}");
+    let (status, r) = app.api_post(&bv, path, meeting).await?;
+    ensure!(status == 201, "{status} {r}");
+    let mid = r["ids"][0].as_str().unwrap().to_owned();
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    let m = coop(&case)["meetings"].as_array().unwrap().iter().find(|m| m["id"] == mid.as_str()).unwrap().clone();
+    let prep = m["preparation"].as_array().unwrap();
+    ensure!(prep.len() == 2 && prep[1]["text"] == "Tolk bestilt" && prep[0]["done_at"].is_null(), "{m}");
+    // The arranging service's worklist says the meeting needs preparing.
+    let (_, tasks) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(
+        tasks.as_array().unwrap().iter().any(|t| t["kind"] == "prepare" && t["detail"] == "2"),
+        "prepare task: {tasks}"
+    );
+    // Only the arranging service ticks items off.
+    let tick = format!("{path}/{mid}/preparation/{}", prep[0]["id"].as_str().unwrap());
+    let (status, err) = app.api_post(&laerer, &tick, json!({"done": true})).await?;
+    ensure!(status == 403 && err["code"] == "denied.not_owning_service", "{status} {err}");
+    let (status, _) = app.api_post(&bv, &tick, json!({"done": true})).await?;
+    ensure!(status == 200, "{status}");
+    let (status, _) =
+        app.api_post(&bv, &format!("{path}/{mid}/preparation/finnes-ikke"), json!({"done": true})).await?;
+    ensure!(status == 404, "{status}");
+    let (_, tasks) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(tasks.as_array().unwrap().iter().any(|t| t["kind"] == "prepare" && t["detail"] == "1"), "{tasks}");
+
+    // Follow-ups: agreed at a meeting that has started, by the arranging service.
+    let actions = |m: &str| format!("{path}/{m}/actions");
+    let due = (today + chrono::Duration::days(7)).to_string();
+    let good =
+        json!({"description": "Avtale fast voksen i friminuttene", "owner_service": "mellomvik-skole", "due_on": due});
+    let (status, err) = app.api_post(&bv, &actions(&mid), good.clone()).await?;
+    ensure!(status == 422 && err["code"] == "meeting.action_early", "{status} {err}");
+    let past = actions("mote-demo-sofia-0");
+    for (change, code) in [
+        (json!({"owner_service": "bup-demo"}), "meeting.action_owner"),
+        (json!({"due_on": "2026-09-01"}), "meeting.action_due"),
+        (json!({"description": "  "}), "meeting.action_description"),
+    ] {
+        let mut bad = good.clone();
+        for (k, v) in change.as_object().unwrap() {
+            bad[k] = v.clone();
+        }
+        let (status, err) = app.api_post(&bv, &past, bad).await?;
+        ensure!(status == 422 && err["code"] == code, "{code}: {status} {err}");
+    }
+    let (status, _) = app.api_post(&laerer, &past, good.clone()).await?;
+    ensure!(status == 403, "the school did not arrange the meeting: {status}");
+    let (status, r) = app.api_post(&bv, &past, good).await?;
+    ensure!(status == 201, "{status} {r}");
+    let aid = r["id"].as_str().unwrap().to_owned();
+    // On the owner's worklist, with its due day; the demo's overdue follow-up is there too, overdue first.
+    let (_, tasks) = app.api_get(&laerer, "/api/v1/me/tasks").await?;
+    let follow: Vec<&Value> = tasks.as_array().unwrap().iter().filter(|t| t["kind"] == "follow_up").collect();
+    ensure!(
+        follow.len() == 2
+            && follow[0]["detail"] == "Finne en fast voksen for Daniel i friminuttene"
+            && follow[0]["age_days"].as_i64().unwrap() > 0
+            && follow[1]["date"] == due.as_str()
+            && follow[1]["age_days"] == -7,
+        "the school's follow-ups: {follow:?}"
+    );
+    let (_, bv_tasks) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(!bv_tasks.as_array().unwrap().iter().any(|t| t["kind"] == "follow_up"), "not child welfare's");
+    // The family sees who does what by when.
+    let (_, case) = app.api_get(&app.token("sofia").await?, "/api/v1/cases/sak-sofia-daniel").await?;
+    let m0 =
+        coop(&case)["meetings"].as_array().unwrap().iter().find(|m| m["id"] == "mote-demo-sofia-0").unwrap().clone();
+    let a = m0["actions"].as_array().unwrap().iter().find(|a| a["id"] == aid.as_str()).unwrap();
+    ensure!(a["owner_service"] == "mellomvik-skole" && a["overdue"] == false && a["done_at"].is_null(), "{a}");
+    ensure!(
+        m0["actions"].as_array().unwrap().iter().any(|a| a["id"] == "oppf-demo-sofia-nav" && a["overdue"] == true),
+        "NAV's demo follow-up is overdue: {m0}"
+    );
+    // Only the owner marks it done, once.
+    let done = format!("/api/v1/cases/sak-sofia-daniel/actions/{aid}/done");
+    let (status, err) = app.api_post(&bv, &done, json!({"note": "x"})).await?;
+    ensure!(
+        status == 403 && err["code"] == "denied.not_owning_service",
+        "the coordinator does not act for the school: {status} {err}"
+    );
+    let (status, _) = app.api_post(&laerer, &done, json!({"note": "Miljøarbeider Kari er fast voksen"})).await?;
+    ensure!(status == 200, "{status}");
+    let (status, err) = app.api_post(&laerer, &done, json!({})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.action_done", "{status} {err}");
+    let (_, tasks) = app.api_get(&laerer, "/api/v1/me/tasks").await?;
+    ensure!(
+        tasks.as_array().unwrap().iter().filter(|t| t["kind"] == "follow_up").count() == 1,
+        "done is off the worklist: {tasks}"
+    );
+
+    // The same through the pages, without JavaScript.
+    let c = app.logged_in("barnevern").await?;
+    let case_url = app.url("/saker/sak-sofia-daniel");
+    let html = c.get(&case_url).send().await?.text().await?;
+    ensure!(
+        html.contains("Oppfølgingspunkter")
+            && html.contains("Miljøarbeider Kari er fast voksen")
+            && html.contains("Forfalt"),
+        "follow-ups on the page"
+    );
+    let form = app.url("/saker/sak-sofia-daniel/moter/mote-demo-sofia-0/oppfolging");
+    let html = c
+        .post(&form)
+        .form(&[("description", "Ny avtale"), ("owner_service", "mellomvik-skole"), ("due_on", "neste uke")])
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(html.contains("Skriv fristen som åååå-mm-dd."), "{}", error_summary(&html));
+    let res = c
+        .post(&form)
+        .form(&[("description", "Sende timeplan til mor"), ("owner_service", "mellomvik-skole"), ("due_on", &due)])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let res = c
+        .post(app.url("/saker/sak-sofia-daniel/moter"))
+        .form(&[
+            ("kind", "cooperation"),
+            ("starts_at", &soon.format("%Y-%m-%dT%H:%M").to_string()),
+            ("duration_minutes", "60"),
+            ("agenda", "Sjekkliste fra skjema"),
+            ("invited", "mellomvik-skole"),
+            ("child_participation", "written_views"),
+            ("preparation", "Sofias innspill skriftlig\r\nRom med rampe"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let html = c.get(&case_url).send().await?.text().await?;
+    ensure!(html.contains("Rom med rampe") && html.contains("Sende timeplan til mor"), "new checklist and follow-up");
+    let school = app.logged_in("laerer").await?;
+    let html = school.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(html.contains("Oppfølgingspunkt fra møte") && html.contains("Sende timeplan til mor"), "worklist page");
+    ensure!(html.contains("forfalt for"), "the overdue one says so");
+    // The school marks it done on the case page.
+    let (_, case) = app.api_get(&laerer, "/api/v1/cases/sak-sofia-daniel").await?;
+    let timeplan = coop(&case)["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["actions"].as_array().unwrap().iter())
+        .find(|a| a["description"] == "Sende timeplan til mor")
+        .and_then(|a| a["id"].as_str())
+        .unwrap()
+        .to_owned();
+    let res = school
+        .post(app.url(&format!("/saker/sak-sofia-daniel/oppfolging/{timeplan}/utfort")))
+        .form(&[("note", "Sendt på e-post")])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let html = school.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(!html.contains("Sende timeplan til mor"), "off the school's worklist");
     app.stop().await;
     Ok(())
 }

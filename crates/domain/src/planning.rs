@@ -3,7 +3,8 @@
 //! Pure rules: the guided situation checks of step 2 (which situations the guidance names as needing
 //! cooperation, and which not), the order and dependencies of the plan's measures, and the meetings of a
 //! case — single meetings, regular series, the start-up meeting and the mediation service's restorative
-//! meetings — with the child's say over who attends.
+//! meetings — with the child's say over who attends, their preparation checklists and the follow-ups agreed
+//! at them.
 
 use std::collections::{HashMap, HashSet};
 
@@ -275,6 +276,60 @@ pub fn validate_cancel(
     Ok(())
 }
 
+/// How many items a meeting's preparation checklist may have, and how long each may be.
+pub const CHECKLIST_MAX_ITEMS: usize = 20;
+pub const CHECKLIST_MAX_CHARS: usize = 200;
+
+/// The preparation checklist of a meeting (spec 01 §8.G item 27): what must be ready before it, one item
+/// per line. Blank lines are dropped; at most [`CHECKLIST_MAX_ITEMS`] items of [`CHECKLIST_MAX_CHARS`]
+/// characters each, so that it stays a checklist and not a second agenda.
+pub fn checklist<'a>(lines: impl IntoIterator<Item = &'a str>) -> Result<Vec<String>, PlanningError> {
+    let items: Vec<String> =
+        lines.into_iter().flat_map(str::lines).map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+    if items.len() > CHECKLIST_MAX_ITEMS || items.iter().any(|i| i.chars().count() > CHECKLIST_MAX_CHARS) {
+        return Err(PlanningError::Checklist);
+    }
+    Ok(items)
+}
+
+/// A follow-up agreed at a meeting: who does what by when (spec 01 §8.G item 27).
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRequest<'a> {
+    pub description: &'a str,
+    /// The service that does it. It must take part in the case, but need not have been at the meeting: a
+    /// service the child did not want present still contributes outside it.
+    pub owner_service: &'a str,
+    pub due_on: NaiveDate,
+}
+
+/// Checks a follow-up: agreed at a meeting that has started, with a text, owned by a service taking part
+/// in the case, and due on or after the meeting's day.
+pub fn validate_action(
+    req: &ActionRequest<'_>,
+    meeting_starts: NaiveDateTime,
+    now: NaiveDateTime,
+    participants: &[String],
+) -> Result<(), PlanningError> {
+    if now < meeting_starts {
+        return Err(PlanningError::ActionBeforeMeeting);
+    }
+    if req.description.trim().is_empty() {
+        return Err(PlanningError::ActionDescription);
+    }
+    if !participants.iter().any(|p| p == req.owner_service) {
+        return Err(PlanningError::ActionOwner(req.owner_service.to_owned()));
+    }
+    if req.due_on < meeting_starts.date() {
+        return Err(PlanningError::ActionDue);
+    }
+    Ok(())
+}
+
+/// Whether an open follow-up is past its due day.
+pub fn action_overdue(due_on: NaiveDate, done: bool, today: NaiveDate) -> bool {
+    !done && today > due_on
+}
+
 /// Why a plan change, an assessment's situations, a meeting or its minutes are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanningError {
@@ -318,8 +373,20 @@ pub enum PlanningError {
     AlreadyCancelled,
     #[error("a meeting that has started or has minutes cannot be cancelled")]
     CancelAfterStart,
-    #[error("minutes cannot be written for a cancelled meeting")]
+    #[error("a cancelled meeting has no minutes and no follow-ups")]
     MinutesForCancelled,
+    #[error("the preparation checklist has at most 20 items of at most 200 characters each")]
+    Checklist,
+    #[error("follow-ups are agreed at the meeting: add them once it has started")]
+    ActionBeforeMeeting,
+    #[error("say what is to be done")]
+    ActionDescription,
+    #[error("only a service taking part in the case can own a follow-up ({0} does not)")]
+    ActionOwner(String),
+    #[error("the due date cannot be before the meeting")]
+    ActionDue,
+    #[error("the follow-up is already done")]
+    ActionDone,
 }
 
 impl PlanningError {
@@ -345,6 +412,12 @@ impl PlanningError {
             PlanningError::AlreadyCancelled => "meeting.already_cancelled",
             PlanningError::CancelAfterStart => "meeting.cancel_after_start",
             PlanningError::MinutesForCancelled => "meeting.cancelled",
+            PlanningError::Checklist => "meeting.checklist",
+            PlanningError::ActionBeforeMeeting => "meeting.action_early",
+            PlanningError::ActionDescription => "meeting.action_description",
+            PlanningError::ActionOwner(_) => "meeting.action_owner",
+            PlanningError::ActionDue => "meeting.action_due",
+            PlanningError::ActionDone => "meeting.action_done",
         }
     }
 }
@@ -357,6 +430,44 @@ mod tests {
 
     fn at(d: u32, h: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn preparation_checklist_is_short_lines() {
+        assert_eq!(
+            checklist(["Skolens rapport\n\n  Spør Sofia hvem hun vil snakke med  ", "Tolk bestilt"]),
+            Ok(vec!["Skolens rapport".into(), "Spør Sofia hvem hun vil snakke med".into(), "Tolk bestilt".into()])
+        );
+        assert_eq!(checklist([" \n "]), Ok(vec![]));
+        let many = "x\n".repeat(CHECKLIST_MAX_ITEMS + 1);
+        assert_eq!(checklist([many.as_str()]), Err(PlanningError::Checklist));
+        let long = "x".repeat(CHECKLIST_MAX_CHARS + 1);
+        assert_eq!(checklist([long.as_str()]), Err(PlanningError::Checklist));
+        let exact = "æ".repeat(CHECKLIST_MAX_CHARS);
+        assert_eq!(checklist([exact.as_str()]).map(|v| v.len()), Ok(1), "characters, not bytes");
+    }
+
+    #[test]
+    fn follow_ups_have_an_owner_taking_part_and_a_due_day() {
+        let parts = vec!["skole".to_owned(), "nav".to_owned()];
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let ok = ActionRequest { description: "Søke om tilrettelegging", owner_service: "nav", due_on: day(10) };
+        assert_eq!(validate_action(&ok, at(3, 9), at(3, 10), &parts), Ok(()));
+        assert_eq!(validate_action(&ok, at(3, 9), at(3, 8), &parts), Err(PlanningError::ActionBeforeMeeting));
+        let blank = ActionRequest { description: "  ", ..ok };
+        assert_eq!(validate_action(&blank, at(3, 9), at(3, 10), &parts), Err(PlanningError::ActionDescription));
+        let outsider = ActionRequest { owner_service: "bup", ..ok };
+        assert_eq!(
+            validate_action(&outsider, at(3, 9), at(3, 10), &parts),
+            Err(PlanningError::ActionOwner("bup".into()))
+        );
+        let same_day = ActionRequest { due_on: day(3), ..ok };
+        assert_eq!(validate_action(&same_day, at(3, 9), at(3, 10), &parts), Ok(()));
+        let early = ActionRequest { due_on: day(2), ..ok };
+        assert_eq!(validate_action(&early, at(3, 9), at(3, 10), &parts), Err(PlanningError::ActionDue));
+        assert!(!action_overdue(day(10), false, day(10)), "due today is not overdue");
+        assert!(action_overdue(day(10), false, day(11)));
+        assert!(!action_overdue(day(10), true, day(11)), "done is never overdue");
     }
 
     #[test]

@@ -1319,7 +1319,7 @@ async fn insert_meetings(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             Some((
                 sofia_all,
                 "Barnevernet samordner videre etter Sofias ønske. Boligkontoret har funnet bolig nær skolen.",
-                "Skolen: SFO-plass fra oppstart (Marit). NAV: søknad om stønad til enslig forsørger innen 1. oktober.",
+                "Familievernkontoret tilbyr samtaler; Sofia tar stilling til det selv.",
             )),
         ),
         (
@@ -1335,11 +1335,7 @@ async fn insert_meetings(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             "",
             "attends",
             "konfliktradet-demo",
-            Some((
-                adam_team,
-                "Ungdomsplanen er satt. Adam vil helst snakke med miljøarbeideren på skolen.",
-                "Skolen: daglig oppmøte følges opp av miljøarbeider. Konfliktrådet: innetid kl. 22 på hverdager.",
-            )),
+            Some((adam_team, "Ungdomsplanen er satt. Adam vil helst snakke med miljøarbeideren på skolen.", "")),
         ),
         (
             "mote-demo-adam-gjenopprettende",
@@ -1429,6 +1425,89 @@ async fn insert_meetings(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             .exec_without_returning(txn)
             .await?;
         }
+    }
+    // Follow-ups agreed at the past meetings, with owners and due dates: one of the school's is done, its
+    // other one and NAV's are overdue; Adam's are open. The next Sofia meeting has a preparation checklist, one item ticked off.
+    let actions = [
+        (
+            "oppf-demo-sofia-sfo",
+            "mote-demo-sofia-0",
+            "sak-sofia-daniel",
+            "SFO-plass for Daniel fra oppstart",
+            "mellomvik-skole",
+            date("2026-10-01"),
+            Some("SFO-plass fra 1. oktober"),
+        ),
+        (
+            "oppf-demo-sofia-nav",
+            "mote-demo-sofia-0",
+            "sak-sofia-daniel",
+            "Hjelpe Sofia med søknad om stønad til enslig forsørger",
+            "nav-mellomvik",
+            date("2026-10-01"),
+            None,
+        ),
+        (
+            "oppf-demo-sofia-voksen",
+            "mote-demo-sofia-0",
+            "sak-sofia-daniel",
+            "Finne en fast voksen for Daniel i friminuttene",
+            "mellomvik-skole",
+            date("2026-10-15"),
+            None,
+        ),
+        (
+            "oppf-demo-adam-skole",
+            "mote-demo-adam-0",
+            "sak-adam",
+            "Følge opp daglig oppmøte (miljøarbeider)",
+            "mellomvik-vgs",
+            today + chrono::Duration::days(21),
+            None,
+        ),
+        (
+            "oppf-demo-adam-innetid",
+            "mote-demo-adam-0",
+            "sak-adam",
+            "Innetid kl. 22 på hverdager: sjekke med Adam hver uke",
+            "konfliktradet-demo",
+            today + chrono::Duration::days(7),
+            None,
+        ),
+    ];
+    for (id, meeting_id, case_id, description, owner, due_on, done) in actions {
+        meeting_action::Entity::insert(meeting_action::ActiveModel {
+            id: Set(id.into()),
+            case_id: Set(case_id.into()),
+            meeting_id: Set(meeting_id.into()),
+            description: Set(description.into()),
+            owner_service: Set(owner.into()),
+            due_on: Set(due_on),
+            created_by: Set(if case_id == "sak-adam" { "uk" } else { "barnevern" }.into()),
+            created_at: Set(at("2026-10-01")),
+            done_at: Set(done.map(|_| at("2026-09-30"))),
+            done_by: Set(done.map(|_| "laerer".into())),
+            done_note: Set(done.map(str::to_owned)),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
+    for (i, (text, done)) in
+        [("Skolens rapport om Daniels første uker", true), ("Spørre Sofia og Daniel hvem de vil snakke med", false)]
+            .into_iter()
+            .enumerate()
+    {
+        meeting_preparation::Entity::insert(meeting_preparation::ActiveModel {
+            id: Set(format!("forb-demo-sofia-{i}")),
+            case_id: Set("sak-sofia-daniel".into()),
+            meeting_id: Set("mote-demo-sofia-1".into()),
+            position: Set(i as i32),
+            text: Set(text.into()),
+            done_at: Set(done.then(|| at("2026-10-01"))),
+            done_by: Set(done.then(|| "barnevern".into())),
+        })
+        .exec_without_returning(txn)
+        .await?;
     }
     external_decision::Entity::insert(external_decision::ActiveModel {
         id: Set("vedtak-demo-nav-1".into()),

@@ -725,3 +725,41 @@ pub mod follow_up_outcome {
     }
     entity_boilerplate!();
 }
+
+pub mod meeting_preparation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_preparation")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub meeting_id: String,
+        pub position: i32,
+        pub text: String,
+        pub done_at: Option<ChronoDateTimeUtc>,
+        pub done_by: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod meeting_action {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_action")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub meeting_id: String,
+        pub description: String,
+        pub owner_service: String,
+        pub due_on: Date,
+        pub created_by: String,
+        pub created_at: ChronoDateTimeUtc,
+        pub done_at: Option<ChronoDateTimeUtc>,
+        pub done_by: Option<String>,
+        pub done_note: Option<String>,
+    }
+    entity_boilerplate!();
+}

@@ -25,7 +25,10 @@ pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseVi
 pub use coordination::{CooperationView, NewAssessment, NewAssignment, NewPlanItem};
 pub use error::StoreError;
 pub use feedback::FeedbackView;
-pub use planning::{ExternalDecisionView, MeetingView, MinutesView, NewExternalDecision, NewMeetings, PlanRevision};
+pub use planning::{
+    ActionView, ExternalDecisionView, MeetingView, MinutesView, NewAction, NewExternalDecision, NewMeetings,
+    PlanRevision, PreparationView,
+};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
 pub use tasks::Task;
 pub use timeline::TimelineEvent;

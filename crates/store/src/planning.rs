@@ -10,8 +10,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_domain::planning::{
-    ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanNode, may_start, series_starts,
-    validate_meeting, validate_minutes, validate_plan,
+    ActionRequest, ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanNode, PlanningError,
+    action_overdue, checklist, may_start, series_starts, validate_action, validate_meeting, validate_minutes,
+    validate_plan,
 };
 use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -61,8 +62,31 @@ pub struct MinutesView {
     pub earlier_versions: usize,
 }
 
-/// A meeting in the case. Time, agenda and who is invited belong to the case overview; the minutes are
-/// the arranging service's information and are shown only where the access policy allows.
+/// One thing to have ready before a meeting; the arranging service ticks it off.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreparationView {
+    pub id: String,
+    pub text: String,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+/// A follow-up agreed at a meeting: who does what by when, open until the owning service marks it done.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView {
+    pub id: String,
+    pub meeting_id: String,
+    pub description: String,
+    pub owner_service: String,
+    pub due_on: NaiveDate,
+    pub done_at: Option<DateTime<Utc>>,
+    pub done_note: Option<String>,
+    /// Open and past its due day.
+    pub overdue: bool,
+}
+
+/// A meeting in the case. Time, agenda, who is invited, the preparation checklist and the follow-ups
+/// (who does what by when) belong to the case overview, like the plan's measures, so the family sees them
+/// too; the minutes are the arranging service's information and are shown only where the policy allows.
 #[derive(Debug, Clone, Serialize)]
 pub struct MeetingView {
     pub id: String,
@@ -84,6 +108,8 @@ pub struct MeetingView {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,
     pub minutes: Option<MinutesView>,
+    pub preparation: Vec<PreparationView>,
+    pub actions: Vec<ActionView>,
 }
 
 /// Whether `actor` may read information `owner` holds in the case, of `category`. An allowed read is
@@ -159,6 +185,17 @@ pub(crate) async fn load_planning(
         .order_by_desc(meeting_minutes::Column::RecordedAt)
         .all(conn)
         .await?;
+    let preparation = meeting_preparation::Entity::find()
+        .filter(meeting_preparation::Column::CaseId.eq(case_id))
+        .order_by_asc(meeting_preparation::Column::Position)
+        .all(conn)
+        .await?;
+    let actions = meeting_action::Entity::find()
+        .filter(meeting_action::Column::CaseId.eq(case_id))
+        .order_by_asc(meeting_action::Column::DueOn)
+        .all(conn)
+        .await?;
+    let today = local_now().date();
     let mut meetings = Vec::new();
     for m in meeting::Entity::find()
         .filter(meeting::Column::CaseId.eq(case_id))
@@ -198,6 +235,12 @@ pub(crate) async fn load_planning(
             minutes,
             cancelled_at: m.cancelled_at,
             cancel_reason: m.cancel_reason,
+            preparation: preparation
+                .iter()
+                .filter(|p| p.meeting_id == m.id)
+                .map(|p| PreparationView { id: p.id.clone(), text: p.text.clone(), done_at: p.done_at })
+                .collect(),
+            actions: actions.iter().filter(|a| a.meeting_id == m.id).map(|a| action_view(a, today)).collect(),
             id: m.id,
             series_id: m.series_id,
             starts_at: m.starts_at,
@@ -207,6 +250,19 @@ pub(crate) async fn load_planning(
         });
     }
     Ok((decisions, meetings))
+}
+
+pub(crate) fn action_view(a: &meeting_action::Model, today: NaiveDate) -> ActionView {
+    ActionView {
+        id: a.id.clone(),
+        meeting_id: a.meeting_id.clone(),
+        description: a.description.clone(),
+        owner_service: a.owner_service.clone(),
+        due_on: a.due_on,
+        done_at: a.done_at,
+        done_note: a.done_note.clone(),
+        overdue: action_overdue(a.due_on, a.done_at.is_some(), today),
+    }
 }
 
 /// What the county follow-up service achieved with the young person.
@@ -276,6 +332,17 @@ pub struct NewMeetings {
     pub invited: Vec<String>,
     pub excluded_by_child: Vec<String>,
     pub child_participation: ChildParticipation,
+    /// What must be ready before the meeting, one item per entry (lines are split); each meeting of a
+    /// series gets its own copy to tick off.
+    pub preparation: Vec<String>,
+}
+
+/// A follow-up to add to a meeting.
+#[derive(Debug, Clone)]
+pub struct NewAction {
+    pub description: String,
+    pub owner_service: String,
+    pub due_on: NaiveDate,
 }
 
 /// A revision of a goal or measure: a new version; the old one is kept in the plan's history.
@@ -507,6 +574,7 @@ impl Store {
             duration_minutes: new.duration_minutes,
         };
         validate_meeting(&req, &facts).map_err(planning_invalid)?;
+        let preparation = checklist(new.preparation.iter().map(String::as_str)).map_err(planning_invalid)?;
         if starts[0] < local_now() - chrono::Duration::days(1) {
             return Err(StoreError::Invalid {
                 code: "meeting.past",
@@ -537,6 +605,19 @@ impl Store {
             })
             .exec_without_returning(&txn)
             .await?;
+            for (position, text) in preparation.iter().enumerate() {
+                meeting_preparation::Entity::insert(meeting_preparation::ActiveModel {
+                    id: Set(new_id("forb")),
+                    case_id: Set(new.case_id.clone()),
+                    meeting_id: Set(id.clone()),
+                    position: Set(position as i32),
+                    text: Set(text.clone()),
+                    done_at: Set(None),
+                    done_by: Set(None),
+                })
+                .exec_without_returning(&txn)
+                .await?;
+            }
             ids.push(id);
         }
         txn.commit().await?;
@@ -644,6 +725,127 @@ impl Store {
         }
         txn.commit().await?;
         Ok(n)
+    }
+
+    /// Ticks an item of a meeting's preparation checklist off, or on again. The checklist is the arranging
+    /// service's to keep; a cancelled meeting's is closed.
+    pub async fn set_preparation_done(
+        &self,
+        actor: &User,
+        case_id: &str,
+        meeting_id: &str,
+        item_id: &str,
+        done: bool,
+    ) -> Result<(), StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let (m, d) = meeting_to_change(&txn, &l, actor, meeting_id, now).await?;
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "meeting_preparation", "meeting_preparation", item_id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        let item = meeting_preparation::Entity::find_by_id(item_id.to_owned())
+            .one(&txn)
+            .await?
+            .filter(|p| p.meeting_id == m.id)
+            .ok_or_else(|| StoreError::NotFound { kind: "preparation item", id: item_id.into() })?;
+        if m.cancelled_at.is_some() {
+            return Err(planning_invalid(PlanningError::MinutesForCancelled));
+        }
+        let mut am: meeting_preparation::ActiveModel = item.into();
+        am.done_at = Set(done.then_some(now));
+        am.done_by = Set(done.then(|| actor.id.clone()));
+        meeting_preparation::Entity::update(am).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a follow-up agreed at a meeting: what, which service does it, by when (spec 01 §8.G item 27).
+    /// The arranging service writes it down, as it writes the minutes; the owner sees it on its worklist.
+    pub async fn add_meeting_action(
+        &self,
+        actor: &User,
+        case_id: &str,
+        meeting_id: &str,
+        new: NewAction,
+    ) -> Result<String, StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let (m, d) = meeting_to_change(&txn, &l, actor, meeting_id, now).await?;
+        let id = new_id("oppf");
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "meeting_action", "meeting_action", &id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        if m.cancelled_at.is_some() {
+            return Err(planning_invalid(PlanningError::MinutesForCancelled));
+        }
+        let today = now.date_naive();
+        let participants: Vec<String> =
+            l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.clone()).collect();
+        let req =
+            ActionRequest { description: &new.description, owner_service: &new.owner_service, due_on: new.due_on };
+        validate_action(&req, m.starts_at, local_now(), &participants).map_err(planning_invalid)?;
+        meeting_action::Entity::insert(meeting_action::ActiveModel {
+            id: Set(id.clone()),
+            case_id: Set(case_id.into()),
+            meeting_id: Set(m.id),
+            description: Set(new.description.trim().into()),
+            owner_service: Set(new.owner_service),
+            due_on: Set(new.due_on),
+            created_by: Set(actor.id.clone()),
+            created_at: Set(now),
+            done_at: Set(None),
+            done_by: Set(None),
+            done_note: Set(None),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(id)
+    }
+
+    /// The owning service marks a follow-up done, with what came of it. Nobody else can: the coordinator
+    /// may ask for updates but does not act for another service (spec 01 §8.F item 22 f).
+    pub async fn complete_meeting_action(
+        &self,
+        actor: &User,
+        case_id: &str,
+        action_id: &str,
+        note: &str,
+    ) -> Result<(), StoreError> {
+        let (txn, l, now) = self.tx_case(case_id).await?;
+        let a = meeting_action::Entity::find_by_id(action_id.to_owned())
+            .one(&txn)
+            .await?
+            .filter(|a| a.case_id == l.case.id)
+            .ok_or_else(|| StoreError::NotFound { kind: "follow-up", id: action_id.into() })?;
+        let d = crate::coordination::plan_write(actor, &l, Some(&a.owner_service), now);
+        let (_, txn) = self
+            .decide(
+                txn,
+                d,
+                Self::write_entry(actor, "meeting_action_done", "meeting_action", action_id, case_id),
+                Some(InfoCategory::Overview),
+            )
+            .await?;
+        if a.done_at.is_some() {
+            return Err(planning_invalid(PlanningError::ActionDone));
+        }
+        let note = note.trim();
+        let mut am: meeting_action::ActiveModel = a.into();
+        am.done_at = Set(Some(now));
+        am.done_by = Set(Some(actor.id.clone()));
+        am.done_note = Set((!note.is_empty()).then(|| note.to_owned()));
+        meeting_action::Entity::update(am).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Revises a goal or measure as a new version (spec 01 §4.6 scenario A: plans can be revised). The

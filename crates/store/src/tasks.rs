@@ -1,7 +1,7 @@
 //! The worklist: what each employee must do next across the cases they may see (spec 01 §4.3 continuous
 //! evaluation with reminders, §8.C item 13 re-assessment prompts, §8.F items 23–25: open disputes and their
 //! age for the decision-maker, assignments not yet communicated, transition reviews; §8.G item 27 meetings
-//! and missing minutes). It answers the research finding that nobody had an overview.
+//! and missing minutes, their preparation and the follow-ups agreed at them). It answers the research finding that nobody had an overview.
 //!
 //! Only overview information is used, and each case that contributes is recorded in the audit log with the
 //! basis the policy gave, as the case list does.
@@ -24,7 +24,9 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
     /// `feedback`, `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`,
-    /// `minutes`, `transition_ahead` (a foreseeable transition coming up: review who coordinates).
+    /// `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
+    /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
+    /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates).
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,
@@ -35,7 +37,7 @@ pub struct Task {
     pub detail: String,
     /// The day it concerns: when it arose, or when the meeting is.
     pub date: NaiveDate,
-    /// Days since it arose (negative: days until the meeting).
+    /// Days since it arose or since it was due (negative: days until the meeting or the due day).
     pub age_days: i64,
 }
 
@@ -174,6 +176,29 @@ impl Store {
                 .into_iter()
                 .map(|m| m.meeting_id)
                 .collect();
+            let prep = meeting_preparation::Entity::find()
+                .filter(meeting_preparation::Column::CaseId.eq(case_id))
+                .all(&txn)
+                .await?;
+            // Follow-ups the user's service owns, by their due day (overdue ones have a positive age).
+            for a in meeting_action::Entity::find()
+                .filter(meeting_action::Column::CaseId.eq(case_id))
+                .filter(meeting_action::Column::DoneAt.is_null())
+                .all(&txn)
+                .await?
+                .into_iter()
+                .filter(|a| is_mine(&a.owner_service))
+            {
+                out.push(Task {
+                    kind: "follow_up",
+                    case_id: case_id.to_owned(),
+                    case_title: l.case.title.clone(),
+                    service_id: Some(a.owner_service.clone()),
+                    detail: a.description,
+                    date: a.due_on,
+                    age_days: (local.date() - a.due_on).num_days(),
+                });
+            }
             for m in meeting::Entity::find()
                 .filter(meeting::Column::CaseId.eq(case_id))
                 .filter(meeting::Column::CancelledAt.is_null())
@@ -193,6 +218,10 @@ impl Store {
                     age_days: -days,
                 };
                 if invited && m.starts_at >= local && days <= 14 {
+                    let open = prep.iter().filter(|p| p.meeting_id == m.id && p.done_at.is_none()).count();
+                    if is_mine(&m.arranged_by_service) && open > 0 {
+                        out.push(Task { kind: "prepare", detail: open.to_string(), ..base.clone() });
+                    }
                     out.push(base);
                 } else if m.starts_at < local && is_mine(&m.arranged_by_service) && !minutes.contains(&m.id) {
                     out.push(Task { kind: "minutes", ..base });
@@ -202,7 +231,7 @@ impl Store {
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         // Oldest open work first, then meetings soonest first.
-        out.sort_by_key(|t| (matches!(t.kind, "meeting" | "transition_ahead"), -t.age_days));
+        out.sort_by_key(|t| (matches!(t.kind, "meeting" | "prepare" | "transition_ahead"), -t.age_days));
         Ok(out)
     }
 }

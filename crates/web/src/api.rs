@@ -24,8 +24,8 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting, set_decision_maker, record_outcome),
-    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput, DecisionMakerInput, OutcomeInput)),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting, set_decision_maker, record_outcome, set_preparation, add_meeting_action, complete_meeting_action),
+    components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput, DecisionMakerInput, OutcomeInput, PreparationInput, ActionInput, ActionDoneInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -1288,6 +1288,10 @@ pub struct MeetingInput {
     excluded_by_child: Vec<String>,
     /// attends | part_of_meeting | through_someone | written_views | not_taking_part
     child_participation: String,
+    /// The preparation checklist: what must be ready before the meeting (at most 20 items of 200
+    /// characters). Each meeting of a series gets its own copy.
+    #[serde(default)]
+    preparation: Vec<String>,
 }
 
 fn one() -> u32 {
@@ -1324,6 +1328,7 @@ pub async fn schedule_meetings(
         invited: i.invited,
         excluded_by_child: i.excluded_by_child,
         child_participation,
+        preparation: i.preparation,
     };
     let ids = st.store.schedule_meetings(&user, new).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "ids": ids }))))
@@ -1334,7 +1339,8 @@ pub struct MinutesInput {
     /// The invited services that came.
     attended: Vec<String>,
     minutes: String,
-    /// Follow-up actions with owners and due dates.
+    /// Other agreements, as free text. Follow-ups with an owner and a due date are added to the meeting
+    /// with `POST /api/v1/cases/{id}/meetings/{meeting}/actions`.
     #[serde(default)]
     follow_ups: String,
 }
@@ -1349,6 +1355,67 @@ pub async fn record_minutes(
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     let mid = st.store.record_minutes(&user, &id, &meeting, i.attended, &i.minutes, &i.follow_ups).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": mid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PreparationInput {
+    /// Ticked off (true) or open again (false).
+    done: bool,
+}
+
+/// Ticks an item of a meeting's preparation checklist off, or opens it again (the arranging service).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/meetings/{meeting}/preparation/{item}", params(("id" = String, Path), ("meeting" = String, Path), ("item" = String, Path)), request_body = PreparationInput, responses((status = 200), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_preparation(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, meeting, item)): Path<(String, String, String)>,
+    Json(i): Json<PreparationInput>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    st.store.set_preparation_done(&user, &id, &meeting, &item, i.done).await?;
+    Ok(Json(serde_json::json!({ "id": item, "done": i.done })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionInput {
+    /// What is to be done.
+    description: String,
+    /// The service that does it; it must take part in the case.
+    owner_service: String,
+    /// By when, e.g. 2026-12-15; not before the meeting.
+    due_on: NaiveDate,
+}
+
+/// Adds a follow-up agreed at a meeting: who does what by when (the arranging service, once the meeting
+/// has started). The owning service sees it on its worklist.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/meetings/{meeting}/actions", params(("id" = String, Path), ("meeting" = String, Path)), request_body = ActionInput, responses((status = 201), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_meeting_action(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, meeting)): Path<(String, String)>,
+    Json(i): Json<ActionInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let new = los_store::NewAction { description: i.description, owner_service: i.owner_service, due_on: i.due_on };
+    let aid = st.store.add_meeting_action(&user, &id, &meeting, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": aid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionDoneInput {
+    /// What came of it (optional).
+    #[serde(default)]
+    note: String,
+}
+
+/// Marks a follow-up done. Only the owning service can.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions/{action}/done", params(("id" = String, Path), ("action" = String, Path)), request_body = ActionDoneInput, responses((status = 200), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn complete_meeting_action(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, action)): Path<(String, String)>,
+    Json(i): Json<ActionDoneInput>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    st.store.complete_meeting_action(&user, &id, &action, &i.note).await?;
+    Ok(Json(serde_json::json!({ "id": action, "done": true })))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1397,7 +1464,8 @@ pub async fn set_plan_status(
 
 #[derive(Serialize, ToSchema)]
 pub struct TaskDto {
-    /// reassess | review_coordinator | evaluate | communicate | decide_dispute | meeting | minutes
+    /// reassess | review_coordinator | evaluate | communicate | decide_dispute | meeting | prepare | minutes |
+    /// follow_up | feedback | transition_ahead
     kind: String,
     case_id: String,
     case_title: String,

@@ -868,6 +868,11 @@ impl CasePage {
         ids.iter().map(|s| self.service_name(s)).collect::<Vec<_>>().join(", ")
     }
 
+    /// Whether a meeting has started (Norwegian local time): follow-ups are added from then on.
+    fn started(&self, m: &los_store::MeetingView) -> bool {
+        m.starts_at <= los_store::planning::local_now()
+    }
+
     fn domains(&self) -> Vec<(&'static str, String)> {
         ConsentDomain::ALL.iter().map(|d| (d.as_str(), self.base.t.get(&format!("domain-{d}")))).collect()
     }
@@ -1562,6 +1567,9 @@ pub struct MeetingForm {
     #[serde(default)]
     excluded: Vec<String>,
     child_participation: String,
+    /// The preparation checklist, one item per line.
+    #[serde(default)]
+    preparation: String,
 }
 
 fn number(v: &str, default: u32) -> Option<u32> {
@@ -1606,6 +1614,7 @@ pub async fn schedule_meetings(
         invited: f.invited,
         excluded_by_child: f.excluded,
         child_participation,
+        preparation: vec![f.preparation],
     };
     let r = st.store.schedule_meetings(u, new).await.map(|_| ());
     let field = match &r {
@@ -1613,6 +1622,7 @@ pub async fn schedule_meetings(
         Err(StoreError::Invalid { code, .. }) if code.starts_with("meeting.series") => "meeting-count",
         Err(StoreError::Invalid { code: "meeting.past", .. }) => "meeting-starts",
         Err(StoreError::Invalid { code: "meeting.restorative", .. }) => "meeting-kind",
+        Err(StoreError::Invalid { code: "meeting.checklist", .. }) => "meeting-preparation",
         _ => "meeting-invited",
     };
     after(&st, &ctx, &id, field, r, "moter").await
@@ -1698,6 +1708,7 @@ impl TasksPage {
             "review_coordinator" | "reassess" => self.base.prompt_reason(&t.detail, |s| self.service_name(s)),
             "transition_ahead" => self.base.transition(&t.detail),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
+            "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
             _ => t.detail.clone(),
         }
     }
@@ -1708,7 +1719,7 @@ impl TasksPage {
 
     fn anchor(&self, t: &los_store::Task) -> &'static str {
         match t.kind {
-            "meeting" | "minutes" => "#moter",
+            "meeting" | "minutes" | "prepare" | "follow_up" => "#moter",
             "feedback" => "#meldinger",
             _ => "#samarbeid",
         }
@@ -1716,7 +1727,9 @@ impl TasksPage {
 
     fn age(&self, t: &los_store::Task) -> String {
         let n = t.age_days.abs().to_string();
-        if t.age_days < 0 {
+        if t.kind == "follow_up" && t.age_days > 0 {
+            self.base.t.with("tasks-overdue", &[("days", n.as_str())])
+        } else if t.age_days < 0 {
             self.base.t.with("tasks-in-days", &[("days", n.as_str())])
         } else {
             self.base.t.with("tasks-days-ago", &[("days", n.as_str())])
@@ -1794,6 +1807,69 @@ pub async fn cancel_meeting(
     let u = user(&ctx)?;
     let r = st.store.cancel_meeting(u, &id, &meeting, &f.reason, f.rest_of_series.is_some()).await.map(|_| ());
     after(&st, &ctx, &id, &format!("cancel-{meeting}"), r, "moter").await
+}
+
+#[derive(Deserialize)]
+pub struct PreparationForm {
+    /// "1" ticks the item off, anything else opens it again.
+    done: String,
+}
+
+pub async fn set_preparation(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, meeting, item)): Path<(String, String, String)>,
+    Form(f): Form<PreparationForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.set_preparation_done(u, &id, &meeting, &item, f.done == "1").await;
+    after(&st, &ctx, &id, &format!("prep-{meeting}"), r, "moter").await
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    description: String,
+    owner_service: String,
+    due_on: String,
+}
+
+pub async fn add_meeting_action(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, meeting)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let field = format!("action-{meeting}");
+    let Ok(due_on) = f.due_on.parse::<NaiveDate>() else {
+        let e = field_err("meeting.action_due_format", "write the due date as yyyy-mm-dd");
+        return after(&st, &ctx, &id, &format!("action-due-{meeting}"), Err(e), "moter").await;
+    };
+    let new = los_store::NewAction { description: f.description, owner_service: f.owner_service, due_on };
+    let r = st.store.add_meeting_action(u, &id, &meeting, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code: "meeting.action_due", .. }) => format!("action-due-{meeting}"),
+        Err(StoreError::Invalid { code: "meeting.action_owner", .. }) => format!("action-owner-{meeting}"),
+        _ => field,
+    };
+    after(&st, &ctx, &id, &field, r, "moter").await
+}
+
+#[derive(Deserialize)]
+pub struct ActionDoneForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn complete_meeting_action(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    Form(f): Form<ActionDoneForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.complete_meeting_action(u, &id, &action, &f.note).await;
+    after(&st, &ctx, &id, &format!("done-{action}"), r, "moter").await
 }
 
 #[derive(Deserialize)]
