@@ -6,6 +6,7 @@ mod cases;
 mod confidentiality;
 mod foundation;
 mod planning;
+mod rights;
 mod scenarios;
 
 use std::future::Future;
@@ -56,6 +57,7 @@ fn main() {
     all.extend(confidentiality::all());
     all.extend(scenarios::all());
     all.extend(planning::all());
+    all.extend(rights::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

@@ -8,3 +8,4 @@ pub mod coordination;
 pub mod ident;
 pub mod model;
 pub mod planning;
+pub mod rights;

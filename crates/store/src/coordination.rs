@@ -168,6 +168,8 @@ pub struct CooperationView {
     /// Reports from the family that something is not working: only the author's own, or those sent to the
     /// reader's service.
     pub feedback: Vec<crate::feedback::FeedbackView>,
+    /// The individual-rights screening: individual plan, coordinator, child coordinator (spec 01 §8.C item 15).
+    pub rights: crate::rights::RightsView,
 }
 
 /// The municipalities tied to the child, with the responsibilities that follow (spec 01 §5.1).
@@ -487,6 +489,7 @@ pub(crate) async fn load_cooperation(
     });
     let (decisions, meetings) = crate::planning::load_planning(conn, l, actor, now, entries).await?;
     let feedback = crate::feedback::load_feedback(conn, l, actor, now, entries).await?;
+    let rights = crate::rights::load_rights(conn, case_id, &services, cooperation_necessary).await?;
     let outcomes = crate::planning::load_outcomes(conn, l, actor, now, entries).await?;
     let upcoming_transitions = los_domain::planning::upcoming_transitions(
         l.child.birth_date,
@@ -495,6 +498,7 @@ pub(crate) async fn load_cooperation(
         transition_notice_days,
     );
     Ok(CooperationView {
+        rights,
         outcomes,
         upcoming_transitions,
         feedback,
@@ -529,8 +533,57 @@ pub(crate) fn plan_write(actor: &User, l: &Loaded, responsible: Option<&str>, no
     }
 }
 
+/// A change of coordinating service needs a consent that covers the new coordinator, recorded since the last
+/// assignment (spec 01 §4.6 Sofia and Daniel; §8.D item 17).
+pub(crate) fn require_transfer_consent(
+    l: &Loaded,
+    current: Option<&AssignmentView>,
+    service_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some(cur) = current
+        && cur.service_id != service_id
+        && !l.consents.iter().any(|c| {
+            c.status(now) == ConsentStatus::Active
+                && c.to_services.iter().any(|s| s == service_id)
+                && c.recorded_at >= cur.decided_at
+        })
+    {
+        return Err(StoreError::Invalid {
+            code: "coordination.new_consent_required",
+            message: format!(
+                "a change of coordinating service needs a new consent that lets information go to {service_id} (spec 01 §4.6 Sofia and Daniel)"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Ends the current assignment (its history is kept) and inserts the new one.
+pub(crate) async fn replace_assignment(
+    txn: &DatabaseTransaction,
+    row: coordination::ActiveModel,
+) -> Result<(), StoreError> {
+    let (case_id, day) = match (&row.case_id, &row.valid_from) {
+        (Set(c), Set(d)) => (c.clone(), *d),
+        _ => unreachable!("an assignment is built with its case and its first day"),
+    };
+    if let Some(cur) = coordination::Entity::find()
+        .filter(coordination::Column::CaseId.eq(case_id.as_str()))
+        .filter(coordination::Column::ValidTo.is_null())
+        .one(txn)
+        .await?
+    {
+        let mut am: coordination::ActiveModel = cur.into();
+        am.valid_to = Set(Some(day));
+        coordination::Entity::update(am).exec(txn).await?;
+    }
+    coordination::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
+}
+
 /// Marks the open prompts of a kind (for one service, or all) as done by `actor`.
-async fn close_prompts(
+pub(crate) async fn close_prompts(
     txn: &DatabaseTransaction,
     case_id: &str,
     kind: &str,
@@ -655,7 +708,7 @@ impl Store {
         })
     }
 
-    async fn prompt(
+    pub(crate) async fn prompt(
         &self,
         txn: &DatabaseTransaction,
         case_id: &str,
@@ -1053,11 +1106,13 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
-        let child_coordinator = coop
-            .current
-            .as_ref()
-            .filter(|c| c.basis == CoordinationBasis::ChildCoordinator)
-            .map(|c| c.service_id.clone());
+        // An appointed child coordinator (from the rights screening) coordinates; no other assignment.
+        let child_coordinator = coop.rights.child_coordinator.clone().or_else(|| {
+            coop.current
+                .as_ref()
+                .filter(|c| c.basis == CoordinationBasis::ChildCoordinator)
+                .map(|c| c.service_id.clone())
+        });
         let dm = decision_maker_for(&txn, l.child.registered_kommune.as_str(), now.date_naive()).await?;
         let delegation = dm.as_ref().map(|d| format!("{}: {}", d.title, d.delegation_ref));
         let req = AssignmentRequest {
@@ -1085,52 +1140,29 @@ impl Store {
                 message: "the child's and the family's wishes must be in the dossier before the decision (spec 01 §6.3, Lillevik)".into(),
             });
         }
-        if let Some(cur) = &coop.current
-            && cur.service_id != new.service_id
-            && !l.consents.iter().any(|c| {
-                c.status(now) == ConsentStatus::Active
-                    && c.to_services.contains(&new.service_id)
-                    && c.recorded_at >= cur.decided_at
-            })
-        {
-            return Err(StoreError::Invalid {
-                code: "coordination.new_consent_required",
-                message: format!(
-                    "a change of coordinating service needs a new consent that lets information go to {} (spec 01 §4.6 Sofia and Daniel)",
-                    new.service_id
-                ),
-            });
-        }
-        if let Some(cur) = coordination::Entity::find()
-            .filter(coordination::Column::CaseId.eq(new.case_id.as_str()))
-            .filter(coordination::Column::ValidTo.is_null())
-            .one(&txn)
-            .await?
-        {
-            let mut am: coordination::ActiveModel = cur.into();
-            am.valid_to = Set(Some(now.date_naive()));
-            coordination::Entity::update(am).exec(&txn).await?;
-        }
-        coordination::Entity::insert(coordination::ActiveModel {
-            id: Set(id.clone()),
-            case_id: Set(new.case_id.clone()),
-            service_id: Set(new.service_id.clone()),
-            basis: Set(new.basis.as_str().into()),
-            agreed_by: Set(new.agreed_by.join(",")),
-            decided_by: Set(actor.id.clone()),
-            decided_role: Set(basis.role.map(|r| r.as_str().to_owned())),
-            delegation_ref: Set(if designated { delegation } else { None }),
-            child_view: Set(new.child_view.trim().into()),
-            parents_view: Set(new.parents_view.trim().into()),
-            reasons: Set(new.reasons.trim().into()),
-            decided_at: Set(now),
-            valid_from: Set(now.date_naive()),
-            valid_to: Set(None),
-            communicated_at: Set(None),
-            communicated_how: Set(None),
-            dispute_id: Set(coop.dispute.as_ref().filter(|_| designated).map(|d| d.id.clone())),
-        })
-        .exec_without_returning(&txn)
+        require_transfer_consent(&l, coop.current.as_ref(), &new.service_id, now)?;
+        replace_assignment(
+            &txn,
+            coordination::ActiveModel {
+                id: Set(id.clone()),
+                case_id: Set(new.case_id.clone()),
+                service_id: Set(new.service_id.clone()),
+                basis: Set(new.basis.as_str().into()),
+                agreed_by: Set(new.agreed_by.join(",")),
+                decided_by: Set(actor.id.clone()),
+                decided_role: Set(basis.role.map(|r| r.as_str().to_owned())),
+                delegation_ref: Set(if designated { delegation } else { None }),
+                child_view: Set(new.child_view.trim().into()),
+                parents_view: Set(new.parents_view.trim().into()),
+                reasons: Set(new.reasons.trim().into()),
+                decided_at: Set(now),
+                valid_from: Set(now.date_naive()),
+                valid_to: Set(None),
+                communicated_at: Set(None),
+                communicated_how: Set(None),
+                dispute_id: Set(coop.dispute.as_ref().filter(|_| designated).map(|d| d.id.clone())),
+            },
+        )
         .await?;
         if designated
             && let Some(dispute) = coop.dispute

@@ -763,6 +763,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
     }
     insert_cooperation(txn).await?;
     insert_meetings(txn).await?;
+    insert_rights(txn).await?;
     legal_basis::Entity::insert(legal_basis::ActiveModel {
         id: Set("hjemmel-demo-1".into()),
         case_id: Set("sak-adam".into()),
@@ -780,6 +781,97 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
     })
     .exec_without_returning(txn)
     .await?;
+    Ok(())
+}
+
+/// A demo screening: (id, case, right, outcome, service, reference, reasoning, by, by service, day).
+type DemoScreening = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The individual-rights screening of the scenarios (spec 01 §8.C item 15): Jonas's individual plan is held by
+/// NAV, Adam's is asked for at child welfare, neither family has a right to a child coordinator, and the
+/// coordinator right is left for the services to screen (it shows as a prompt and on the worklist). Sofia
+/// and Daniel's case has not been screened yet.
+async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let no_child_coordinator: &'static str = "Familien har ikke et barn med alvorlig sykdom, skade eller nedsatt funksjonsevne som gir rett til barnekoordinator (pasient- og brukerrettighetsloven § 2-5 c).";
+    let rows: [DemoScreening; 4] = [
+        (
+            "rettighet-demo-jonas-ip",
+            "sak-overgang",
+            "individual_plan",
+            "in_place",
+            Some("nav-stat-mellomvik"),
+            Some("Individuell plan fra 2026-06-01 (NAV-loven § 15)"),
+            "Jonas trenger langvarige og koordinerte tjenester fra NAV, OT og helse. Planen er laget sammen med ham.",
+            "nav",
+            "nav-stat-mellomvik",
+            "2026-06-01",
+        ),
+        (
+            "rettighet-demo-jonas-bk",
+            "sak-overgang",
+            "child_coordinator",
+            "not_entitled",
+            None,
+            None,
+            no_child_coordinator,
+            "ot",
+            "demofylke-ot",
+            "2026-06-01",
+        ),
+        (
+            "rettighet-demo-adam-ip",
+            "sak-adam",
+            "individual_plan",
+            "requested",
+            Some("mellomvik-barnevern"),
+            None,
+            "Adam og foreldrene ønsker individuell plan for tiden etter straffen. Meldt til barnevernstjenesten (barnevernsloven § 15-9).",
+            "uk",
+            "konfliktradet-demo",
+            "2026-03-01",
+        ),
+        (
+            "rettighet-demo-adam-bk",
+            "sak-adam",
+            "child_coordinator",
+            "not_entitled",
+            None,
+            None,
+            no_child_coordinator,
+            "uk",
+            "konfliktradet-demo",
+            "2026-03-01",
+        ),
+    ];
+    for (id, case_id, kind, outcome, service, reference, reasoning, by, by_service, day) in rows {
+        rights_screening::Entity::insert(rights_screening::ActiveModel {
+            id: Set(id.into()),
+            case_id: Set(case_id.into()),
+            kind: Set(kind.into()),
+            outcome: Set(outcome.into()),
+            service_id: Set(service.map(str::to_owned)),
+            person: Set(None),
+            reference: Set(reference.map(str::to_owned)),
+            reasoning: Set(reasoning.into()),
+            assessed_by: Set(by.into()),
+            assessed_by_service: Set(by_service.into()),
+            assessed_at: Set(at(day)),
+            superseded_at: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
     Ok(())
 }
 

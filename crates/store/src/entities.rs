@@ -763,3 +763,25 @@ pub mod meeting_action {
     }
     entity_boilerplate!();
 }
+
+pub mod rights_screening {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rights_screening")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub kind: String,
+        pub outcome: String,
+        pub service_id: Option<String>,
+        pub person: Option<String>,
+        pub reference: Option<String>,
+        pub reasoning: String,
+        pub assessed_by: String,
+        pub assessed_by_service: String,
+        pub assessed_at: ChronoDateTimeUtc,
+        pub superseded_at: Option<ChronoDateTimeUtc>,
+    }
+    entity_boilerplate!();
+}

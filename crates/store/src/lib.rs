@@ -16,6 +16,7 @@ pub mod feedback;
 mod migration;
 pub mod planning;
 mod reference;
+pub mod rights;
 mod store;
 pub mod tasks;
 pub mod timeline;
@@ -29,6 +30,7 @@ pub use planning::{
     ActionView, ExternalDecisionView, MeetingView, MinutesView, NewAction, NewExternalDecision, NewMeetings,
     PlanRevision, PreparationView,
 };
+pub use rights::{NewScreening, RightsView, ScreeningView};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
 pub use tasks::Task;
 pub use timeline::TimelineEvent;

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::coordination::AssessmentResult;
 use los_domain::model::User;
 use los_domain::planning::{cooperation_necessary, evaluation_due, upcoming_transitions};
+use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, rights_to_screen};
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -24,7 +25,8 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
     /// `feedback`, `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`,
-    /// `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
+    /// `screen_rights` (the rights to an individual plan, a coordinator and a child coordinator are not all
+    /// screened; the detail lists the right codes), `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
     /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
     /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates).
     pub kind: &'static str,
@@ -163,6 +165,32 @@ impl Store {
                         date: day,
                         age_days: -(day - today).num_days(),
                     });
+                }
+                // Rights not yet screened once cooperation is necessary (spec 01 §8.C item 15), since then.
+                let screened: Vec<CurrentRight> = rights_screening::Entity::find()
+                    .filter(rights_screening::Column::CaseId.eq(case_id))
+                    .filter(rights_screening::Column::SupersededAt.is_null())
+                    .all(&txn)
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(CurrentRight {
+                            kind: RightKind::parse(&r.kind)?,
+                            outcome: ScreeningOutcome::parse(&r.outcome)?,
+                            service_id: r.service_id,
+                        })
+                    })
+                    .collect();
+                let to_screen = rights_to_screen(necessary, &screened);
+                if !to_screen.is_empty() {
+                    let since = assessments
+                        .iter()
+                        .filter(|a| a.result == AssessmentResult::Necessary.as_str())
+                        .map(|a| a.assessed_at)
+                        .min()
+                        .unwrap_or(now);
+                    let codes: Vec<&str> = to_screen.iter().map(|k| k.as_str()).collect();
+                    out.push(task("screen_rights", coordinating, codes.join(","), since));
                 }
                 if evaluation_due(necessary, last, now, self.settings.evaluation_days) {
                     let since = last.unwrap_or(now);

@@ -24,7 +24,7 @@ use crate::error::{ApiError, AppError, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Los API", version = "1", description = "Case coordination for services to children, young people and their families. Authenticate with 'Authorization: Bearer <token>' (created by 'los token create --user ID')."),
-    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting, set_decision_maker, record_outcome, set_preparation, add_meeting_action, complete_meeting_action),
+    paths(me, list_services, get_service, list_laws, list_provisions, list_service_types, list_municipalities, get_municipality, get_organisation_by_orgnr, list_cases, get_case, create_consent, withdraw_consent, renew_consent, create_note, break_glass, my_access_log, access_report, add_participant, leave_participant, create_assessment, assign_coordinator, raise_dispute, coordinator_communicated, record_transition, add_plan_item, report_non_compliance, start_sentence, decision_makers, record_mapping, record_hearing, record_best_interests, set_municipalities, record_external_decision, schedule_meetings, record_minutes, revise_plan_item, set_plan_status, my_tasks, send_feedback, resolve_feedback, cancel_meeting, set_decision_maker, record_outcome, set_preparation, add_meeting_action, complete_meeting_action, record_screening),
     components(schemas(Problem, MeDto, MembershipDto, ServiceDto, LawDto, ProvisionDto, ServiceTypeDto, MunicipalityDto, OrganisationDto, CaseDto, CaseSummaryDto, ParticipationDto, ConsentDto, GiverDto, NoteDto, ConsentInput, GiverInput, WithdrawInput, RenewInput, NoteInput, BreakGlassInput, GrantDto, AccessLogDto, AccessReportDto, ParticipantInput, LeaveInput, AssessmentInput, CoordinatorInput, DisputeInput, CommunicatedInput, TransitionInput, PlanItemInput, ReportInput, SentenceInput, TeamMemberInput, DecisionMakerDto, MappingInput, HearingInput, BestInterestsInput, PlanningInput, MunicipalitiesInput, ExternalDecisionInput, MeetingInput, MinutesInput, PlanRevisionInput, PlanStatusInput, TaskDto, FeedbackInput, ResolveInput, CancelInput, DecisionMakerInput, OutcomeInput, PreparationInput, ActionInput, ActionDoneInput)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -1611,4 +1611,51 @@ pub async fn record_outcome(
         .ok_or_else(|| bad("outcome.kind", format!("unknown outcome '{}'", i.outcome)))?;
     let oid = st.store.record_follow_up_outcome(&user, &id, outcome, &i.detail, i.achieved_on).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": oid }))))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ScreeningInput {
+    /// individual_plan | coordinator | child_coordinator
+    right: String,
+    /// in_place | requested | not_entitled | declined
+    outcome: String,
+    /// The service that holds the plan, employs the coordinator or was asked.
+    service_id: Option<String>,
+    /// The appointed coordinator (a coordinator or child coordinator in place).
+    person: Option<String>,
+    /// For example the plan's or the decision's reference.
+    reference: Option<String>,
+    reasoning: String,
+    /// Required when a child coordinator is in place: the appointment decides who coordinates.
+    #[serde(default)]
+    child_view: String,
+    #[serde(default)]
+    parents_view: String,
+}
+
+/// Records the screening of an individual right: individual plan, coordinator or child coordinator (spec 01
+/// §8.C item 15). An appointed child coordinator takes over the coordination and locks it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/rights", params(("id" = String, Path)), request_body = ScreeningInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn record_screening(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    Json(i): Json<ScreeningInput>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let kind = los_domain::rights::RightKind::parse(&i.right)
+        .ok_or_else(|| bad("rights.kind", format!("unknown right '{}'", i.right)))?;
+    let outcome = los_domain::rights::ScreeningOutcome::parse(&i.outcome)
+        .ok_or_else(|| bad("rights.outcome", format!("unknown outcome '{}'", i.outcome)))?;
+    let new = los_store::NewScreening {
+        kind,
+        outcome,
+        service_id: i.service_id,
+        person: i.person,
+        reference: i.reference,
+        reasoning: i.reasoning,
+        child_view: i.child_view,
+        parents_view: i.parents_view,
+    };
+    let sid = st.store.record_screening(&user, &id, new).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": sid }))))
 }

@@ -842,6 +842,38 @@ impl CasePage {
             .collect()
     }
 
+    /// The rights screened in a case, each with its current screening (if any).
+    fn rights(&self) -> Vec<(&'static str, String, Option<&los_store::ScreeningView>)> {
+        los_domain::rights::RightKind::ALL
+            .iter()
+            .map(|k| {
+                let current = self.view.cooperation.rights.current.iter().find(|v| v.kind == *k);
+                (k.as_str(), self.base.t.get(&format!("right-{k}")), current)
+            })
+            .collect()
+    }
+
+    fn right_name(&self, kind: &los_domain::rights::RightKind) -> String {
+        self.base.t.get(&format!("right-{kind}"))
+    }
+
+    /// The error message for a field of the rights form, if the last post failed there.
+    fn rights_err(&self, field: &str) -> Option<String> {
+        self.error.as_ref().filter(|e| e.field == field).map(|e| e.message.clone())
+    }
+
+    fn screening_outcomes(&self) -> Vec<(&'static str, String)> {
+        los_domain::rights::ScreeningOutcome::ALL
+            .iter()
+            .map(|o| (o.as_str(), self.base.t.get(&format!("screening-{o}"))))
+            .collect()
+    }
+
+    fn rights_to_screen(&self) -> String {
+        let names: Vec<String> = self.view.cooperation.rights.to_screen.iter().map(|k| self.right_name(k)).collect();
+        names.join(", ")
+    }
+
     fn timeline_text(&self, e: &los_store::TimelineEvent) -> String {
         match e.kind {
             "outcome" => self.base.t.get(&format!("outcome-{}", e.text)),
@@ -1709,6 +1741,9 @@ impl TasksPage {
             "transition_ahead" => self.base.transition(&t.detail),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
             "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
+            "screen_rights" => {
+                t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
+            }
             _ => t.detail.clone(),
         }
     }
@@ -1721,6 +1756,7 @@ impl TasksPage {
         match t.kind {
             "meeting" | "minutes" | "prepare" | "follow_up" => "#moter",
             "feedback" => "#meldinger",
+            "screen_rights" => "#rettigheter",
             _ => "#samarbeid",
         }
     }
@@ -1895,4 +1931,60 @@ pub async fn record_outcome(
     };
     let r = st.store.record_follow_up_outcome(u, &id, outcome, &f.detail, day).await.map(|_| ());
     after(&st, &ctx, &id, "coop-outcome-date", r, "samarbeid").await
+}
+
+#[derive(Deserialize)]
+pub struct ScreeningForm {
+    right: String,
+    outcome: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    reference: String,
+    #[serde(default)]
+    reasoning: String,
+    #[serde(default)]
+    child_view: String,
+    #[serde(default)]
+    parents_view: String,
+}
+
+pub async fn record_screening(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ScreeningForm>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let (Some(kind), Some(outcome)) =
+        (los_domain::rights::RightKind::parse(&f.right), los_domain::rights::ScreeningOutcome::parse(&f.outcome))
+    else {
+        let e = field_err("rights.outcome", "choose the right and the outcome");
+        return after(&st, &ctx, &id, "rights-right", Err(e), "rettigheter").await;
+    };
+    let some = |v: String| (!v.trim().is_empty()).then_some(v);
+    let new = los_store::NewScreening {
+        kind,
+        outcome,
+        service_id: some(f.service),
+        person: some(f.person),
+        reference: some(f.reference),
+        reasoning: f.reasoning,
+        child_view: f.child_view,
+        parents_view: f.parents_view,
+    };
+    let r = st.store.record_screening(u, &id, new).await.map(|_| ());
+    let field = match &r {
+        Err(StoreError::Invalid { code, .. }) => match *code {
+            "rights.reasoning" => "rights-reasoning",
+            "rights.person" => "rights-person",
+            "rights.views" | "coordination.child_view_missing" => "rights-child-view",
+            "coordination.parents_view_missing" => "rights-parents-view",
+            _ => "rights-service",
+        },
+        _ => "rights-service",
+    };
+    after(&st, &ctx, &id, field, r, "rettigheter").await
 }

@@ -11,6 +11,7 @@ mod m20261123_000005_planning_and_municipalities;
 mod m20261202_000006_meetings_and_decisions;
 mod m20261202_000007_feedback;
 mod m20261203_000008_meeting_follow_ups;
+mod m20261203_000009_rights_screening;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_meetings_and_decisions::Migration),
             Box::new(m20261202_000007_feedback::Migration),
             Box::new(m20261203_000008_meeting_follow_ups::Migration),
+            Box::new(m20261203_000009_rights_screening::Migration),
         ]
     }
 }
