@@ -79,7 +79,7 @@ async fn service_directory_page_and_api_agree(db: Db) -> anyhow::Result<()> {
     let (status, services) = app.api_get(&token, "/api/v1/services").await?;
     ensure!(status == 200, "status {status}");
     let services = services.as_array().cloned().unwrap_or_default();
-    ensure!(services.len() == 22, "{} services", services.len());
+    ensure!(services.len() == 23, "{} services", services.len());
     for s in &services {
         ensure!(html.contains(&s["name"].as_str().unwrap().replace('&', "&amp;")), "page lacks {}", s["name"]);
     }

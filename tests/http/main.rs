@@ -8,6 +8,7 @@ mod foundation;
 mod planning;
 mod rights;
 mod scenarios;
+mod sentences;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -58,6 +59,7 @@ fn main() {
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());
+    all.extend(sentences::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

@@ -176,6 +176,16 @@ pub enum CoordinationError {
         "youth sentences and youth follow-up are coordinated by the mediation service's youth coordinator (spec 01 §5.2): record it from that service"
     )]
     NotYouthCoordinator,
+    #[error(
+        "a community sentence is followed up by the correctional service's probation office (friomsorgskontor): record it from that service (spec 01 §5.2)"
+    )]
+    NotProbationOffice,
+    #[error(
+        "a prison sentence is served, as a rule, at the correctional service's youth unit, whose multi-agency team prepares the release (straffegjennomføringsloven § 10 a): record it from that service"
+    )]
+    NotYouthUnit,
+    #[error("only a measure in a case with a sentence can be part of the transition plan after the sentence")]
+    ReleaseAreaWithoutSentence,
     #[error("the follow-up team of a youth sentence must include {0} (spec 01 §5.2)")]
     MandatorySlotMissing(&'static str),
 }
@@ -204,6 +214,9 @@ impl CoordinationError {
             CoordinationError::DisputeOpen => "coordination.dispute_open",
             CoordinationError::TooYoungForSentence => "sentence.too_young",
             CoordinationError::NotYouthCoordinator => "sentence.not_youth_coordinator",
+            CoordinationError::NotProbationOffice => "sentence.not_probation_office",
+            CoordinationError::NotYouthUnit => "sentence.not_youth_unit",
+            CoordinationError::ReleaseAreaWithoutSentence => "plan.release_area",
             CoordinationError::MandatorySlotMissing(_) => "sentence.mandatory_slot",
         }
     }
@@ -436,14 +449,91 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// A youth sanction (spec 01 §5.2).
+    /// A sentence served by a young person (spec 01 §5.2, §8.H items 31–32).
     SentenceType {
-        /// Ungdomsstraff: police contact and the correctional service are mandatory in the team.
+        /// Ungdomsstraff, led by the mediation service's youth coordinator: police contact and the
+        /// correctional service are mandatory in the team.
         Ungdomsstraff = "ungdomsstraff",
-        /// Ungdomsoppfølging.
+        /// Ungdomsoppfølging, led by the youth coordinator.
         Ungdomsoppfolging = "ungdomsoppfolging",
+        /// A community sentence (samfunnsstraff) under the correctional service, followed up by the probation
+        /// office (friomsorgskontoret) in dialogue with the responsible municipality.
+        CommunitySentence = "community_sentence",
+        /// Prison, as a rule at one of the correctional service's two youth units, whose multi-agency team
+        /// meets needs during the sentence and prepares the release (straffegjennomføringsloven § 10 a).
+        Prison = "prison",
     }
 );
+
+impl SentenceType {
+    /// The service types that lead the follow-up and record the sentence.
+    pub fn lead_service_types(self) -> &'static [&'static str] {
+        match self {
+            SentenceType::Ungdomsstraff | SentenceType::Ungdomsoppfolging => &[YOUTH_COORDINATOR_SERVICE_TYPE],
+            SentenceType::CommunitySentence => &["friomsorgskontor", "kriminalomsorgen"],
+            SentenceType::Prison => &["ungdomsenhet", "kriminalomsorgen"],
+        }
+    }
+
+    /// The lead's slot in the team.
+    pub fn lead_role(self) -> TeamRole {
+        match self {
+            SentenceType::Ungdomsstraff | SentenceType::Ungdomsoppfolging => TeamRole::YouthCoordinator,
+            SentenceType::CommunitySentence | SentenceType::Prison => TeamRole::CorrectionalService,
+        }
+    }
+
+    /// Why a service of another type cannot record this sentence.
+    pub fn not_lead_error(self) -> CoordinationError {
+        match self {
+            SentenceType::Ungdomsstraff | SentenceType::Ungdomsoppfolging => CoordinationError::NotYouthCoordinator,
+            SentenceType::CommunitySentence => CoordinationError::NotProbationOffice,
+            SentenceType::Prison => CoordinationError::NotYouthUnit,
+        }
+    }
+
+    /// Sanctions of the mediation service (konfliktrådet), with restorative meetings.
+    pub fn is_mediation_sanction(self) -> bool {
+        matches!(self, SentenceType::Ungdomsstraff | SentenceType::Ungdomsoppfolging)
+    }
+}
+
+coded_enum!(
+    /// The parts of the transition plan for the time after a sentence (spec 01 §8.H item 32: release
+    /// preparation; §5.2: an individual plan is an important tool for the transition to activity, education
+    /// and work, and a holistic offer helps prevent new crime).
+    ReleaseArea {
+        Housing = "housing",
+        EducationWork = "education_work",
+        Health = "health",
+        Finances = "finances",
+        NetworkLeisure = "network_leisure",
+        /// Who follows the young person up once the sentence has ended.
+        FollowUpAfter = "follow_up_after",
+    }
+);
+
+/// The areas Los asks the team to cover before a sentence ends: somewhere to live, something to do
+/// (school or work), health, and who follows up afterwards. A checklist the source motivates, not a legal
+/// requirement, so it only prompts.
+pub const CORE_RELEASE_AREAS: [ReleaseArea; 4] =
+    [ReleaseArea::Housing, ReleaseArea::EducationWork, ReleaseArea::Health, ReleaseArea::FollowUpAfter];
+
+/// The core areas with no measure in the transition plan yet.
+pub fn release_areas_missing(covered: &[ReleaseArea]) -> Vec<ReleaseArea> {
+    CORE_RELEASE_AREAS.iter().copied().filter(|a| !covered.contains(a)).collect()
+}
+
+/// Whether the transition plan should be prompted now: the sentence ends within `horizon_days` and core
+/// areas have no measure yet.
+pub fn release_preparation_due(
+    ends_on: NaiveDate,
+    today: NaiveDate,
+    horizon_days: i64,
+    missing: &[ReleaseArea],
+) -> bool {
+    !missing.is_empty() && ends_on >= today && (ends_on - today).num_days() <= horizon_days
+}
 
 coded_enum!(
     /// Roles in the follow-up team (oppfølgingsteam).
@@ -460,7 +550,7 @@ coded_enum!(
 
 /// The mandatory team roles for a sanction, and whether parents join (under 18).
 pub fn mandatory_team_roles(kind: SentenceType, youth_age: u32) -> Vec<TeamRole> {
-    let mut roles = vec![TeamRole::YouthCoordinator];
+    let mut roles = vec![kind.lead_role()];
     if kind == SentenceType::Ungdomsstraff {
         roles.extend([TeamRole::PoliceContact, TeamRole::CorrectionalService]);
     }
@@ -671,6 +761,33 @@ mod tests {
             Ok(())
         );
         assert_eq!(validate_sentence(SentenceType::Ungdomsoppfolging, 18, &[YouthCoordinator]), Ok(()));
+    }
+
+    #[test]
+    fn correctional_service_sentences_and_release_preparation() {
+        use TeamRole::*;
+        // The correctional service leads a community sentence or prison; parents join under 18.
+        assert_eq!(mandatory_team_roles(SentenceType::CommunitySentence, 16), vec![CorrectionalService, Parent]);
+        assert_eq!(mandatory_team_roles(SentenceType::Prison, 18), vec![CorrectionalService]);
+        assert_eq!(validate_sentence(SentenceType::Prison, 17, &[CorrectionalService, Guardian]), Ok(()));
+        assert!(validate_sentence(SentenceType::Prison, 17, &[CorrectionalService]).is_err());
+        assert_eq!(
+            validate_sentence(SentenceType::CommunitySentence, 14, &[]),
+            Err(CoordinationError::TooYoungForSentence)
+        );
+        assert!(SentenceType::Prison.lead_service_types().contains(&"ungdomsenhet"));
+        assert!(SentenceType::CommunitySentence.lead_service_types().contains(&"friomsorgskontor"));
+        assert_eq!(SentenceType::Prison.not_lead_error().code(), "sentence.not_youth_unit");
+        assert!(!SentenceType::Prison.is_mediation_sanction());
+        // The transition plan: prompted only when the end is near and core areas are missing.
+        let missing = release_areas_missing(&[ReleaseArea::Housing, ReleaseArea::Finances]);
+        assert_eq!(missing, vec![ReleaseArea::EducationWork, ReleaseArea::Health, ReleaseArea::FollowUpAfter]);
+        let today: NaiveDate = "2026-06-01".parse().unwrap();
+        let end = |d: i64| today + chrono::Duration::days(d);
+        assert!(release_preparation_due(end(30), today, 60, &missing));
+        assert!(!release_preparation_due(end(90), today, 60, &missing));
+        assert!(!release_preparation_due(end(-1), today, 60, &missing));
+        assert!(!release_preparation_due(end(30), today, 60, &release_areas_missing(&CORE_RELEASE_AREAS)));
     }
 
     fn arb_owner() -> impl Strategy<Value = OwnerType> {

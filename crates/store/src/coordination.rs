@@ -11,7 +11,7 @@ use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::coordination::{
     Assessment, AssessmentResult, AssignmentRequest, BestInterests, ChildVoice, CoordinationBasis, CoordinationError,
     CoordinationFacts, DecisionMaker, Hearing, HearingPlace, MappingSource, Municipalities, PlanningAssessment,
-    SentenceType, TeamRole, Transition, validate_assessment, validate_assignment, validate_best_interests,
+    ReleaseArea, SentenceType, TeamRole, Transition, validate_assessment, validate_assignment, validate_best_interests,
     validate_sentence,
 };
 use los_domain::model::{Relation, User};
@@ -119,6 +119,8 @@ pub struct PlanItem {
     pub status: String,
     /// `help` or `control` (youth plans).
     pub measure_type: Option<String>,
+    /// The area of the transition plan after a sentence this measure covers, if it is part of it.
+    pub release_area: Option<ReleaseArea>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     /// Earlier versions of this item (newest first): the plan's history.
@@ -134,8 +136,14 @@ pub struct SentenceView {
     pub kind: SentenceType,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
+    /// The service that leads the follow-up and receives non-compliance reports: the youth coordinator
+    /// (ungdomsstraff, ungdomsoppfølging) or the correctional service (community sentence, prison).
     pub youth_coordinator_service: String,
     pub team: Vec<(TeamRole, String)>,
+    /// Core areas of the transition plan after the sentence with no measure yet (stopped measures do not count).
+    pub release_missing: Vec<ReleaseArea>,
+    /// The sentence ends soon and core areas are missing: prepare the transition.
+    pub release_due: bool,
     /// Non-compliance reports: shown only to the youth coordinator's service (they are routed there).
     pub reports: Vec<(String, String, DateTime<Utc>)>,
 }
@@ -395,6 +403,7 @@ pub(crate) async fn load_cooperation(
                 depends_on: i.depends_on.clone(),
                 status: i.status.clone(),
                 measure_type: i.measure_type.clone(),
+                release_area: i.release_area.as_deref().and_then(ReleaseArea::parse),
                 created_by: i.created_by.clone(),
                 created_at: i.created_at,
                 history,
@@ -447,7 +456,17 @@ pub(crate) async fn load_cooperation(
             } else {
                 vec![]
             };
+            let covered: Vec<ReleaseArea> =
+                plan.iter().filter(|p| p.status != "stopped").filter_map(|p| p.release_area).collect();
+            let release_missing = los_domain::coordination::release_areas_missing(&covered);
             Some(SentenceView {
+                release_due: los_domain::coordination::release_preparation_due(
+                    s.ends_on,
+                    now.date_naive(),
+                    transition_notice_days,
+                    &release_missing,
+                ),
+                release_missing,
                 kind: parse_enum(&s.kind, SentenceType::parse, "sentence type")?,
                 id: s.id,
                 starts_on: s.starts_on,
@@ -648,6 +667,8 @@ pub struct NewPlanItem {
     pub position: Option<i32>,
     pub depends_on: Option<String>,
     pub measure_type: Option<String>,
+    /// Part of the transition plan after the sentence, covering this area.
+    pub release_area: Option<ReleaseArea>,
 }
 
 impl Store {
@@ -1318,6 +1339,16 @@ impl Store {
             });
         }
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
+        if new.release_area.is_some()
+            && (new.kind != "measure"
+                || sentence::Entity::find()
+                    .filter(sentence::Column::CaseId.eq(new.case_id.as_str()))
+                    .one(&txn)
+                    .await?
+                    .is_none())
+        {
+            return Err(invalid(CoordinationError::ReleaseAreaWithoutSentence));
+        }
         let d = plan_write(actor, &l, new.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
@@ -1342,6 +1373,7 @@ impl Store {
             depends_on: Set(new.depends_on),
             status: Set("planned".into()),
             measure_type: Set(new.measure_type),
+            release_area: Set(new.release_area.map(|a| a.as_str().to_owned())),
             created_by: Set(actor.id.clone()),
             created_at: Set(now),
             supersedes: Set(None),
@@ -1404,6 +1436,7 @@ impl Store {
             position: Set(old.position),
             depends_on: Set(old.depends_on),
             measure_type: Set(old.measure_type),
+            release_area: Set(old.release_area),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -1440,12 +1473,12 @@ impl Store {
             )
             .await?;
         let uk = Self::acting_service(&basis)?;
-        let uk_type = service::Entity::find_by_id(uk.clone()).one(&txn).await?.map(|s| s.service_type);
-        if uk_type.as_deref() != Some(los_domain::coordination::YOUTH_COORDINATOR_SERVICE_TYPE) {
-            return Err(invalid(CoordinationError::NotYouthCoordinator));
+        let lead_type = service::Entity::find_by_id(uk.clone()).one(&txn).await?.map(|s| s.service_type);
+        if !lead_type.as_deref().is_some_and(|t| kind.lead_service_types().contains(&t)) {
+            return Err(invalid(kind.not_lead_error()));
         }
         let mut members = team;
-        members.push((TeamRole::YouthCoordinator, Some(uk.clone()), actor.display_name.clone()));
+        members.push((kind.lead_role(), Some(uk.clone()), actor.display_name.clone()));
         let age = l.child.age_on(starts_on);
         if age < 18 {
             for g in l.guardianships.iter().filter(|g| g.relation == Relation::Parent && g.parental_responsibility) {

@@ -258,6 +258,16 @@ const SERVICES: &[Svc] = &[
         "Mandag–fredag 08.00–15.30.",
     ),
     Svc(
+        "ungdomsenhet-demo",
+        "kriminalomsorgen",
+        "ungdomsenhet",
+        "Kriminalomsorgens ungdomsenhet Demo",
+        "Ungdomsenhet der barn som idømmes fengselsstraff soner, med et tverretatlig team som forbereder løslatelsen (straffegjennomføringsloven § 10 a).",
+        "+47 21 00 71 00",
+        "Fjordveien 40, 9902 Storvik",
+        "Hele døgnet. Besøk etter avtale.",
+    ),
+    Svc(
         "politikontakt-mellomvik",
         "politiet",
         "politikontakt",
@@ -335,6 +345,22 @@ const USERS: &[Usr] = &[
         None,
         "Ungdomskoordinator i konfliktrådet. Leder oppfølgingsteamet i Adams sak.",
         &[("konfliktradet", Some("konfliktradet-demo"), "case_worker")],
+    ),
+    Usr(
+        "friomsorg",
+        "Frida Omsorg",
+        "employee",
+        None,
+        "Saksbehandler ved friomsorgskontoret (kriminalomsorgen). Følger opp samfunnsstraff.",
+        &[("kriminalomsorgen", Some("friomsorg-demo"), "case_worker")],
+    ),
+    Usr(
+        "ungdomsenhet",
+        "Ugo Enhet",
+        "employee",
+        None,
+        "Miljøterapeut i kriminalomsorgens ungdomsenhet. Forbereder løslatelsen sammen med teamet.",
+        &[("kriminalomsorgen", Some("ungdomsenhet-demo"), "case_worker")],
     ),
     Usr(
         "ot",
@@ -1320,6 +1346,7 @@ async fn insert_cooperation(txn: &impl ConnectionTrait) -> Result<(), StoreError
             depends_on: Set(p.7.map(str::to_owned)),
             status: Set(p.8.into()),
             measure_type: Set(p.9.map(str::to_owned)),
+            release_area: Set(None),
             created_by: Set("demo".into()),
             // Relative to the day the demo is loaded, so the plan is "recently evaluated" under the default
             // 90-day cadence whenever Los is run.

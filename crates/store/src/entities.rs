@@ -548,6 +548,7 @@ pub mod plan_item {
         pub depends_on: Option<String>,
         pub status: String,
         pub measure_type: Option<String>,
+        pub release_area: Option<String>,
         pub created_by: String,
         pub created_at: ChronoDateTimeUtc,
         pub supersedes: Option<String>,

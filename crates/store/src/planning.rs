@@ -890,6 +890,7 @@ impl Store {
             status: Set(old.status),
             responsible_service: Set(old.responsible_service),
             measure_type: Set(old.measure_type),
+            release_area: Set(old.release_area),
         })
         .exec_without_returning(&txn)
         .await?;

@@ -7,7 +7,7 @@
 //! basis the policy gave, as the case list does.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use los_domain::coordination::AssessmentResult;
+use los_domain::coordination::{AssessmentResult, ReleaseArea, release_areas_missing, release_preparation_due};
 use los_domain::model::User;
 use los_domain::planning::{cooperation_necessary, evaluation_due, upcoming_transitions};
 use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, rights_to_screen};
@@ -25,7 +25,8 @@ use crate::store::Store;
 #[derive(Debug, Clone, Serialize)]
 pub struct Task {
     /// `feedback`, `reassess`, `review_coordinator`, `evaluate`, `communicate`, `decide_dispute`, `meeting`,
-    /// `screen_rights` (the rights to an individual plan, a coordinator and a child coordinator are not all
+    /// `prepare_release` (a sentence led by the user's service ends soon and the transition plan after it
+    /// lacks core areas; the detail lists them), `screen_rights` (the rights to an individual plan, a coordinator and a child coordinator are not all
     /// screened; the detail lists the right codes), `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
     /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
     /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates).
@@ -197,6 +198,30 @@ impl Store {
                     out.push(task("evaluate", coordinating, self.settings.evaluation_days.to_string(), since));
                 }
             }
+            // The lead service of a sentence prepares the transition plan before the sentence ends.
+            if let Some(s) = sentence::Entity::find().filter(sentence::Column::CaseId.eq(case_id)).one(&txn).await?
+                && is_mine(&s.youth_coordinator_service)
+            {
+                let (plan, _) = crate::planning::current_plan(&txn, case_id).await?;
+                let covered: Vec<ReleaseArea> = plan
+                    .iter()
+                    .filter(|p| p.status != "stopped")
+                    .filter_map(|p| p.release_area.as_deref().and_then(ReleaseArea::parse))
+                    .collect();
+                let missing = release_areas_missing(&covered);
+                if release_preparation_due(s.ends_on, today, self.settings.transition_notice_days, &missing) {
+                    let codes: Vec<&str> = missing.iter().map(|a| a.as_str()).collect();
+                    out.push(Task {
+                        kind: "prepare_release",
+                        case_id: case_id.to_owned(),
+                        case_title: l.case.title.clone(),
+                        service_id: Some(s.youth_coordinator_service.clone()),
+                        detail: codes.join(","),
+                        date: s.ends_on,
+                        age_days: -(s.ends_on - today).num_days(),
+                    });
+                }
+            }
             let minutes: Vec<String> = meeting_minutes::Entity::find()
                 .filter(meeting_minutes::Column::CaseId.eq(case_id))
                 .all(&txn)
@@ -259,7 +284,9 @@ impl Store {
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         // Oldest open work first, then meetings soonest first.
-        out.sort_by_key(|t| (matches!(t.kind, "meeting" | "prepare" | "transition_ahead"), -t.age_days));
+        out.sort_by_key(|t| {
+            (matches!(t.kind, "meeting" | "prepare" | "transition_ahead" | "prepare_release"), -t.age_days)
+        });
         Ok(out)
     }
 }

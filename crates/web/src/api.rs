@@ -975,6 +975,9 @@ pub struct PlanItemInput {
     depends_on: Option<String>,
     /// help | control
     measure_type: Option<String>,
+    /// Part of the transition plan after a sentence: housing | education_work | health | finances |
+    /// network_leisure | follow_up_after (a measure in a case with a sentence).
+    release_area: Option<String>,
 }
 
 /// Adds a goal or a measure to the shared plan; a measure only by its responsible service.
@@ -994,6 +997,13 @@ pub async fn add_plan_item(
         position: i.position,
         depends_on: i.depends_on,
         measure_type: i.measure_type,
+        release_area: match i.release_area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => Some(
+                los_domain::coordination::ReleaseArea::parse(a)
+                    .ok_or_else(|| bad("plan.release_area_unknown", format!("unknown area '{a}'")))?,
+            ),
+        },
     };
     let pid = st.store.add_plan_item(&user, new).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": pid }))))
@@ -1026,14 +1036,17 @@ pub struct TeamMemberInput {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SentenceInput {
-    /// ungdomsstraff | ungdomsoppfolging
+    /// ungdomsstraff | ungdomsoppfolging (recorded by the youth coordinator) | community_sentence (by the
+    /// probation office) | prison (by the correctional service's youth unit)
     kind: String,
     starts_on: NaiveDate,
     ends_on: NaiveDate,
     team: Vec<TeamMemberInput>,
 }
 
-/// The youth coordinator records a youth sentence and its follow-up team; mandatory members are checked.
+/// The service that leads the follow-up records a sentence and its team: the youth coordinator a youth
+/// sentence or youth follow-up, the probation office a community sentence, the youth unit a prison sentence.
+/// Mandatory members are checked, and parents are added under 18.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/sentence", params(("id" = String, Path)), request_body = SentenceInput, responses((status = 201), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn start_sentence(
     State(st): State<AppState>,

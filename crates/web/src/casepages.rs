@@ -714,7 +714,31 @@ impl CasePage {
         match k {
             SentenceType::Ungdomsstraff => "sentence-ungdomsstraff",
             SentenceType::Ungdomsoppfolging => "sentence-ungdomsoppfolging",
+            SentenceType::CommunitySentence => "sentence-community_sentence",
+            SentenceType::Prison => "sentence-prison",
         }
+    }
+
+    /// The areas of the transition plan after a sentence, translated.
+    fn release_areas(&self) -> Vec<(&'static str, String)> {
+        los_domain::coordination::ReleaseArea::ALL
+            .iter()
+            .map(|a| (a.as_str(), self.base.t.get(&format!("release-{a}"))))
+            .collect()
+    }
+
+    fn release_names(&self, areas: &[los_domain::coordination::ReleaseArea]) -> String {
+        areas.iter().map(|a| self.base.t.get(&format!("release-{a}"))).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The measures of the transition plan after the sentence, in the plan's order.
+    fn release_plan(&self) -> Vec<&los_store::coordination::PlanItem> {
+        self.view.cooperation.plan.iter().filter(|p| p.release_area.is_some()).collect()
+    }
+
+    /// The current screening of the right to an individual plan, which the transition plan links to.
+    fn individual_plan(&self) -> Option<&los_store::ScreeningView> {
+        self.view.cooperation.rights.current.iter().find(|v| v.kind == los_domain::rights::RightKind::IndividualPlan)
     }
 
     fn team_role_key(&self, r: &TeamRole) -> &'static str {
@@ -1138,6 +1162,7 @@ pub struct PlanForm {
     for_person: Option<String>,
     position: Option<String>,
     depends_on: Option<String>,
+    release_area: Option<String>,
 }
 
 fn non_empty(v: Option<String>) -> Option<String> {
@@ -1178,6 +1203,7 @@ pub async fn add_plan_item(
         position,
         depends_on: non_empty(f.depends_on),
         measure_type: if measure { f.measure_type } else { None },
+        release_area: non_empty(f.release_area).and_then(|a| los_domain::coordination::ReleaseArea::parse(&a)),
     };
     let r = st.store.add_plan_item(u, new).await.map(|_| ());
     let field = match &r {
@@ -1473,7 +1499,9 @@ pub struct SentenceForm {
     kind: String,
     starts_on: String,
     ends_on: String,
+    #[serde(default)]
     police_contact: String,
+    #[serde(default)]
     correctional_service: String,
     #[serde(default)]
     guardian: String,
@@ -1757,6 +1785,7 @@ impl TasksPage {
             "meeting" | "minutes" | "prepare" | "follow_up" => "#moter",
             "feedback" => "#meldinger",
             "screen_rights" => "#rettigheter",
+            "prepare_release" => "#overgangsplan",
             _ => "#samarbeid",
         }
     }

@@ -12,6 +12,7 @@ mod m20261202_000006_meetings_and_decisions;
 mod m20261202_000007_feedback;
 mod m20261203_000008_meeting_follow_ups;
 mod m20261203_000009_rights_screening;
+mod m20261203_000010_release_plan;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_feedback::Migration),
             Box::new(m20261203_000008_meeting_follow_ups::Migration),
             Box::new(m20261203_000009_rights_screening::Migration),
+            Box::new(m20261203_000010_release_plan::Migration),
         ]
     }
 }
