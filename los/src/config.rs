@@ -43,6 +43,22 @@ pub struct FileConfig {
     /// Local rules that are choices, not law.
     #[serde(default)]
     pub rules: RulesConfig,
+    /// Where worklist reminders are sent from and through (`los remind`).
+    #[serde(default)]
+    pub mail: MailConfig,
+}
+
+/// `[mail]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `smtp://host:port`, `smtps://user:password@host` (lettre's URL form), or `file:/dir` to write each
+    /// message as an .eml file (for a pickup directory, or to look at them).
+    pub transport: Option<String>,
+    /// The sender, e.g. `Los Mellomvik <los@mellomvik.kommune.no>`.
+    pub from: Option<String>,
+    /// Where Los is served, for the link in the message.
+    pub base_url: Option<String>,
 }
 
 /// `[rules]` in the configuration file: local choices the law leaves to the municipality.

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod remind;
 
 use std::process::ExitCode;
 
@@ -58,6 +59,40 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// E-mail each employee with open tasks a count of them, once a day (run from cron or a timer).
+    Remind {
+        /// smtp://host:port, smtps://user:password@host, or file:/dir (one .eml file per message).
+        #[arg(long, env = "LOS_MAIL")]
+        mail: Option<String>,
+        /// The sender address.
+        #[arg(long, env = "LOS_MAIL_FROM")]
+        mail_from: Option<String>,
+        /// Where Los is served, for the link to the worklist.
+        #[arg(long, env = "LOS_BASE_URL")]
+        base_url: Option<String>,
+        /// The language of the message: nb, nn or en.
+        #[arg(long, default_value = "nb")]
+        lang: String,
+        /// List who would get a reminder, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Set the e-mail address reminders go to (leave out --email to remove it).
+    SetEmail {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        email: Option<String>,
     },
 }
 
@@ -218,7 +253,42 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Remind { .. } => remind_command(&cli, &file).await,
+        Command::User { command: UserCommand::SetEmail { ref user, ref email } } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            store.set_user_email(user, email.as_deref()).await?;
+            println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+async fn remind_command(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    let Command::Remind { mail, mail_from, base_url, lang, dry_run } = &cli.command else {
+        unreachable!("called for the remind command")
+    };
+    let Some(lang) = los_web::i18n::Lang::parse(lang) else {
+        anyhow::bail!("--lang must be nb, nn or en");
+    };
+    let config = Config::resolve(&cli.global, file)?;
+    let store = open(&config).await?;
+    prepare(&store).await?;
+    let transport = match mail.as_deref().or(file.mail.transport.as_deref()) {
+        Some(url) => Some(remind::Transport::from_url(url)?),
+        None if *dry_run => None,
+        None => {
+            anyhow::bail!("set the mail transport with --mail, LOS_MAIL or [mail] transport in the configuration file")
+        }
+    };
+    let from = mail_from.as_deref().or(file.mail.from.as_deref()).unwrap_or("Los <los@localhost.invalid>");
+    let base_url = base_url.as_deref().or(file.mail.base_url.as_deref()).unwrap_or("http://127.0.0.1:8080");
+    let sent = remind::run(&store, transport.as_ref(), from, base_url, lang, *dry_run).await?;
+    if !dry_run {
+        println!("{sent} reminders sent");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn shutdown_signal() {

@@ -120,3 +120,74 @@ fn configuration_file_is_read_and_validated() {
     assert!(!o.status.success() && text(&o).contains("unknown field"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Decodes a quoted-printable body well enough for the assertions below.
+fn unquote(qp: &str) -> String {
+    let joined = qp.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn reminders_go_once_a_day_and_carry_no_personal_data() {
+    let dir = tmp();
+    assert!(los(&dir, &["demo"]).status.success());
+    let o = los(&dir, &["remind"]);
+    assert!(!o.status.success() && text(&o).contains("set the mail transport"), "{}", text(&o));
+    let o = los(&dir, &["remind", "--dry-run"]);
+    assert!(o.status.success() && text(&o).contains("barnevern: "), "{}", text(&o));
+    let outbox = dir.join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    let mail = format!("file:{}", outbox.display());
+    let args = [
+        "remind",
+        "--mail",
+        &mail,
+        "--mail-from",
+        "Los Mellomvik <los@mellomvik.invalid>",
+        "--base-url",
+        "https://los.mellomvik.invalid/",
+    ];
+    let o = los(&dir, &args);
+    assert!(o.status.success(), "{}", text(&o));
+    let sent: usize = text(&o).split_whitespace().next().and_then(|n| n.parse().ok()).expect("a count");
+    let files: Vec<String> =
+        std::fs::read_dir(&outbox).unwrap().map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect();
+    assert!(sent >= 3 && files.len() == sent, "{sent} sent, {} files", files.len());
+    let berit = files.iter().find(|f| f.contains("To: barnevern@demo.los.invalid")).expect("child welfare is reminded");
+    let body = unquote(berit);
+    assert!(body.contains("Hei Berit Vern") && body.contains("https://los.mellomvik.invalid/oppgaver"), "{body}");
+    assert!(body.contains("Fortell familien hvem som samordner: 1"), "{body}");
+    for f in &files {
+        let f = unquote(f);
+        for personal in ["Sofia", "Daniel", "Adam", "Jonas", "krisesenter", "sak-"] {
+            assert!(!f.contains(personal), "{personal} in a reminder: {f}");
+        }
+    }
+    // Once a day: a second run sends nothing.
+    let o = los(&dir, &args);
+    assert!(text(&o).contains("0 reminders sent"), "{}", text(&o));
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), sent);
+    let o = los(&dir, &["user", "set-email", "--user", "ke", "--email", "kari enhet"]);
+    assert!(!o.status.success() && text(&o).contains("not an e-mail address"), "{}", text(&o));
+    let o = los(&dir, &["user", "set-email", "--user", "ke", "--email", "kari@mellomvik.invalid"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // The worklists were computed as each employee, through the policy, and audited.
+    let o = los(&dir, &["audit", "verify"]);
+    assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -20,6 +20,7 @@ crate::tests!(
     administrators_set_who_decides_in_their_municipality,
     transition_example_through_the_pages_only,
     meeting_preparation_and_follow_ups,
+    reminders_count_the_worklist_once_a_day,
 );
 
 /// The error summary of a page, for failure messages.
@@ -980,6 +981,36 @@ async fn meeting_preparation_and_follow_ups(db: Db) -> anyhow::Result<()> {
     ensure!(res.status().is_redirection(), "{}", res.status());
     let html = school.get(app.url("/oppgaver")).send().await?.text().await?;
     ensure!(!html.contains("Sende timeplan til mor"), "off the school's worklist");
+    app.stop().await;
+    Ok(())
+}
+
+/// E-mail reminders (spec 01 §4.3 "with reminders"): each employee's digest counts exactly their worklist,
+/// families and employees without an address get none, a day is sent once, and the reads behind it are in
+/// the family's access log as reminders.
+async fn reminders_count_the_worklist_once_a_day(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let today = chrono::Utc::now().date_naive();
+    let due = app.store.due_reminders(today).await?;
+    let bv = due.iter().find(|d| d.user_id == "barnevern").expect("child welfare has tasks");
+    let (_, tasks) = app.api_get(&app.token("barnevern").await?, "/api/v1/me/tasks").await?;
+    let tasks = tasks.as_array().unwrap();
+    ensure!(bv.total() == tasks.len() && bv.email == "barnevern@demo.los.invalid", "{bv:?} vs {}", tasks.len());
+    for (kind, n) in &bv.counts {
+        ensure!(tasks.iter().filter(|t| t["kind"] == *kind).count() == *n, "{kind}");
+    }
+    ensure!(!due.iter().any(|d| d.user_id == "sofia" || d.user_id == "admin"), "citizens and admins: {due:?}");
+    app.store.set_user_email("laerer", None).await?;
+    ensure!(app.store.set_user_email("laerer", Some("lise@")).await.is_err(), "a bad address is refused");
+    app.store.mark_reminded("barnevern", today, bv.total()).await?;
+    ensure!(app.store.mark_reminded("barnevern", today, 1).await.is_err(), "one a day, even from two runs");
+    let again = app.store.due_reminders(today).await?;
+    ensure!(!again.iter().any(|d| d.user_id == "barnevern" || d.user_id == "laerer"), "{again:?}");
+    let (_, log) = app.api_get(&app.token("sofia").await?, "/api/v1/me/access-log").await?;
+    ensure!(
+        log.as_array().unwrap().iter().any(|l| l["action"] == "reminder" && l["who"] == "Berit Vern"),
+        "the family sees that the worklist was computed for a reminder: {log}"
+    );
     app.stop().await;
     Ok(())
 }

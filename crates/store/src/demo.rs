@@ -973,6 +973,8 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             kind: Set(u.2.into()),
             person_id: Set(u.3.map(Into::into)),
             demo_description: Set(Some(u.4.into())),
+            // Employees get a reminder address that can never be delivered (.invalid, RFC 2606).
+            email: Set((u.2 == "employee").then(|| format!("{}@demo.los.invalid", u.0))),
         })
         .exec_without_returning(txn)
         .await?;

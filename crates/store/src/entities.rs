@@ -130,6 +130,7 @@ pub mod user {
         pub kind: String,
         pub person_id: Option<String>,
         pub demo_description: Option<String>,
+        pub email: Option<String>,
     }
     entity_boilerplate!();
 }
@@ -783,6 +784,21 @@ pub mod rights_screening {
         pub assessed_by_service: String,
         pub assessed_at: ChronoDateTimeUtc,
         pub superseded_at: Option<ChronoDateTimeUtc>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod reminder_sent {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reminder_sent")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub user_id: String,
+        pub day: Date,
+        pub task_count: i32,
+        pub sent_at: ChronoDateTimeUtc,
     }
     entity_boilerplate!();
 }

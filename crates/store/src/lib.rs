@@ -16,6 +16,7 @@ pub mod feedback;
 mod migration;
 pub mod planning;
 mod reference;
+pub mod reminders;
 pub mod rights;
 mod store;
 pub mod tasks;
@@ -30,6 +31,7 @@ pub use planning::{
     ActionView, ExternalDecisionView, MeetingView, MinutesView, NewAction, NewExternalDecision, NewMeetings,
     PlanRevision, PreparationView,
 };
+pub use reminders::Digest;
 pub use rights::{NewScreening, RightsView, ScreeningView};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
 pub use tasks::Task;

@@ -145,7 +145,7 @@ pub struct DemoUser {
 /// The one data layer of Los.
 #[derive(Clone)]
 pub struct Store {
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
     key: AuditKey,
     backend: Backend,
     pub(crate) settings: Settings,

@@ -48,13 +48,19 @@ impl Store {
     /// What `actor` should do next, most pressing first: decisions and overdue work by age, then meetings
     /// by date.
     pub async fn tasks_for(&self, actor: &User) -> Result<Vec<Task>, StoreError> {
+        self.worklist(actor, "tasks").await
+    }
+
+    /// The worklist, with the case reads audited under `action` (`tasks` when the user opens it, `reminder`
+    /// when Los computes it to remind them).
+    pub(crate) async fn worklist(&self, actor: &User, action: &str) -> Result<Vec<Task>, StoreError> {
         let now = Utc::now();
         let today = now.date_naive();
         let local = local_now();
         let txn = self.begin_audited().await?;
         let mut out = Vec::new();
         let mut entries = Vec::new();
-        for (l, basis) in self.allowed_cases(&txn, actor, now, "tasks", &mut entries).await? {
+        for (l, basis) in self.allowed_cases(&txn, actor, now, action, &mut entries).await? {
             let case_id = l.case.id.as_str();
             let task = |kind: &'static str, service: Option<&str>, detail: String, at: DateTime<Utc>| Task {
                 kind,

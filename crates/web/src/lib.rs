@@ -11,6 +11,7 @@ pub mod casepages;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod reminders;
 
 use std::time::Duration;
 

@@ -13,6 +13,7 @@ mod m20261202_000007_feedback;
 mod m20261203_000008_meeting_follow_ups;
 mod m20261203_000009_rights_screening;
 mod m20261203_000010_release_plan;
+mod m20261203_000011_reminders;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_meeting_follow_ups::Migration),
             Box::new(m20261203_000009_rights_screening::Migration),
             Box::new(m20261203_000010_release_plan::Migration),
+            Box::new(m20261203_000011_reminders::Migration),
         ]
     }
 }

@@ -795,3 +795,15 @@ err-sentence-not_probation_office = A community sentence is followed up by the c
 err-sentence-not_youth_unit = A prison sentence is, as a rule, served at the correctional service's youth unit, where a multi-agency team prepares the release (straffegjennomføringsloven § 10 a). Record it from there.
 err-plan-release_area = Only a measure in a case with a sentence can be part of the transition plan after the sentence.
 task-prepare_release = Prepare the transition after the sentence
+
+## Worklist reminder e-mail (no personal data about children or families)
+reminder-subject = Los: { $count } tasks are waiting for you
+reminder-greeting = Hello { $name },
+reminder-intro = you have { $count } tasks in Los:
+reminder-overdue = { $count } follow-up(s) from meetings are past their due date.
+reminder-open = See what to do: { $url }
+reminder-privacy = This e-mail contains no information about children or families. You see the details when you log in.
+action-tasks = Saw the case in their worklist
+action-reminder = Was reminded of tasks in the case (no personal data in the e-mail)
+action-rights_screening = Assessed a right
+action-sentence_start = Recorded a sentence

@@ -795,3 +795,15 @@ err-sentence-not_probation_office = Samfunnsstraff følges opp av friomsorgskont
 err-sentence-not_youth_unit = Fengselsstraff sones som hovedregel ved kriminalomsorgens ungdomsenhet, der et tverretatlig team forbereder løslatelsen (straffegjennomføringsloven § 10 a). Registrer den derfra.
 err-plan-release_area = Bare et tiltak i en sak med straffegjennomføring kan være en del av overgangsplanen etter straffen.
 task-prepare_release = Forbered overgangen etter straffen
+
+## Worklist reminder e-mail (no personal data about children or families)
+reminder-subject = Los: { $count } oppgaver venter på deg
+reminder-greeting = Hei { $name },
+reminder-intro = du har { $count } oppgaver i Los:
+reminder-overdue = { $count } oppfølgingspunkt(er) fra møter har passert fristen.
+reminder-open = Se hva som skal gjøres: { $url }
+reminder-privacy = Denne e-posten inneholder ingen opplysninger om barn eller familier. Du ser detaljene når du logger inn.
+action-tasks = Så saken i oppgavelisten sin
+action-reminder = Fikk påminnelse om oppgaver i saken (uten personopplysninger i e-posten)
+action-rights_screening = Vurderte en rettighet
+action-sentence_start = Registrerte straffegjennomføring

@@ -795,3 +795,15 @@ err-sentence-not_probation_office = Samfunnsstraff blir følgd opp av friomsorgs
 err-sentence-not_youth_unit = Fengselsstraff blir som hovudregel sona ved ungdomseininga i kriminalomsorga, der eit tverretatleg team førebur lauslatinga (straffegjennomføringslova § 10 a). Registrer ho derifrå.
 err-plan-release_area = Berre eit tiltak i ei sak med straffegjennomføring kan vere ein del av overgangsplanen etter straffa.
 task-prepare_release = Førebu overgangen etter straffa
+
+## Worklist reminder e-mail (no personal data about children or families)
+reminder-subject = Los: { $count } oppgåver ventar på deg
+reminder-greeting = Hei { $name },
+reminder-intro = du har { $count } oppgåver i Los:
+reminder-overdue = { $count } oppfølgingspunkt frå møte har passert fristen.
+reminder-open = Sjå kva som skal gjerast: { $url }
+reminder-privacy = Denne e-posten inneheld ingen opplysningar om barn eller familiar. Du ser detaljane når du loggar inn.
+action-tasks = Såg saka i oppgåvelista si
+action-reminder = Fekk påminning om oppgåver i saka (utan personopplysningar i e-posten)
+action-rights_screening = Vurderte ein rett
+action-sentence_start = Registrerte straffegjennomføring
