@@ -239,6 +239,17 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
         for v in axe(&c).await? {
             failures.push(format!("consent form error: {v}"));
         }
+        // The rights screening with an error on a field (no reasoning given).
+        c.goto(&app.url("/saker/sak-adam")).await?;
+        open_all_details(&c).await?;
+        click(&c, "#rights-submit").await?;
+        c.wait().for_element(Locator::Id("error-summary")).await?;
+        let summary = c.find(Locator::Id("error-summary")).await?.text().await?;
+        ensure!(!summary.trim().is_empty(), "the rights form explains the refusal");
+        open_all_details(&c).await?;
+        for v in axe(&c).await? {
+            failures.push(format!("rights form error: {v}"));
+        }
         // Pages for other users: the denial page with the break-the-glass form, the family's access log and
         // case page, the leader's report, the administrator's decision-maker form, OT's case page, the school's
         // follow-ups.
@@ -252,6 +263,10 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             // The school's follow-ups from a meeting, with the form to mark them done.
             ("laerer", "/saker/sak-sofia-daniel"),
             ("laerer", "/oppgaver"),
+            // The youth coordinator's worklist with the rights to screen, and Adam's sentence with the
+            // transition plan after it.
+            ("uk", "/oppgaver"),
+            ("uk", "/saker/sak-adam"),
         ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;
