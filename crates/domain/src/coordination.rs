@@ -524,6 +524,28 @@ pub fn release_areas_missing(covered: &[ReleaseArea]) -> Vec<ReleaseArea> {
     CORE_RELEASE_AREAS.iter().copied().filter(|a| !covered.contains(a)).collect()
 }
 
+/// The core areas missing from a plan, given each current item's status and area: stopped measures do not
+/// count as covering an area.
+pub fn release_areas_missing_in<'a>(
+    items: impl IntoIterator<Item = (&'a str, Option<ReleaseArea>)>,
+) -> Vec<ReleaseArea> {
+    let covered: Vec<ReleaseArea> =
+        items.into_iter().filter(|(status, _)| *status != "stopped").filter_map(|(_, area)| area).collect();
+    release_areas_missing(&covered)
+}
+
+/// A measure may be part of the transition plan only in a case with a sentence; a goal never is.
+pub fn validate_release_area(
+    kind: &str,
+    area: Option<ReleaseArea>,
+    has_sentence: bool,
+) -> Result<(), CoordinationError> {
+    if area.is_some() && (kind != "measure" || !has_sentence) {
+        return Err(CoordinationError::ReleaseAreaWithoutSentence);
+    }
+    Ok(())
+}
+
 /// Whether the transition plan should be prompted now: the sentence ends within `horizon_days` and core
 /// areas have no measure yet.
 pub fn release_preparation_due(
@@ -788,6 +810,15 @@ mod tests {
         assert!(!release_preparation_due(end(90), today, 60, &missing));
         assert!(!release_preparation_due(end(-1), today, 60, &missing));
         assert!(!release_preparation_due(end(30), today, 60, &release_areas_missing(&CORE_RELEASE_AREAS)));
+        let plan = [("stopped", Some(ReleaseArea::Housing)), ("done", Some(ReleaseArea::Health)), ("planned", None)];
+        assert_eq!(
+            release_areas_missing_in(plan),
+            vec![ReleaseArea::Housing, ReleaseArea::EducationWork, ReleaseArea::FollowUpAfter]
+        );
+        assert_eq!(validate_release_area("measure", Some(ReleaseArea::Housing), true), Ok(()));
+        assert!(validate_release_area("goal", Some(ReleaseArea::Housing), true).is_err());
+        assert!(validate_release_area("measure", Some(ReleaseArea::Housing), false).is_err());
+        assert_eq!(validate_release_area("goal", None, false), Ok(()));
     }
 
     fn arb_owner() -> impl Strategy<Value = OwnerType> {

@@ -456,9 +456,9 @@ pub(crate) async fn load_cooperation(
             } else {
                 vec![]
             };
-            let covered: Vec<ReleaseArea> =
-                plan.iter().filter(|p| p.status != "stopped").filter_map(|p| p.release_area).collect();
-            let release_missing = los_domain::coordination::release_areas_missing(&covered);
+            let release_missing = los_domain::coordination::release_areas_missing_in(
+                plan.iter().map(|p| (p.status.as_str(), p.release_area)),
+            );
             Some(SentenceView {
                 release_due: los_domain::coordination::release_preparation_due(
                     s.ends_on,
@@ -1339,15 +1339,14 @@ impl Store {
             });
         }
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
-        if new.release_area.is_some()
-            && (new.kind != "measure"
-                || sentence::Entity::find()
-                    .filter(sentence::Column::CaseId.eq(new.case_id.as_str()))
-                    .one(&txn)
-                    .await?
-                    .is_none())
-        {
-            return Err(invalid(CoordinationError::ReleaseAreaWithoutSentence));
+        if new.release_area.is_some() {
+            let has_sentence = sentence::Entity::find()
+                .filter(sentence::Column::CaseId.eq(new.case_id.as_str()))
+                .one(&txn)
+                .await?
+                .is_some();
+            los_domain::coordination::validate_release_area(&new.kind, new.release_area, has_sentence)
+                .map_err(invalid)?;
         }
         let d = plan_write(actor, &l, new.responsible_service.as_deref(), now);
         let id = new_id("plan");

@@ -7,7 +7,7 @@
 //! basis the policy gave, as the case list does.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use los_domain::coordination::{AssessmentResult, ReleaseArea, release_areas_missing, release_preparation_due};
+use los_domain::coordination::{AssessmentResult, ReleaseArea, release_areas_missing_in, release_preparation_due};
 use los_domain::model::User;
 use los_domain::planning::{cooperation_necessary, evaluation_due, upcoming_transitions};
 use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, rights_to_screen};
@@ -209,12 +209,9 @@ impl Store {
                 && is_mine(&s.youth_coordinator_service)
             {
                 let (plan, _) = crate::planning::current_plan(&txn, case_id).await?;
-                let covered: Vec<ReleaseArea> = plan
-                    .iter()
-                    .filter(|p| p.status != "stopped")
-                    .filter_map(|p| p.release_area.as_deref().and_then(ReleaseArea::parse))
-                    .collect();
-                let missing = release_areas_missing(&covered);
+                let missing = release_areas_missing_in(
+                    plan.iter().map(|p| (p.status.as_str(), p.release_area.as_deref().and_then(ReleaseArea::parse))),
+                );
                 if release_preparation_due(s.ends_on, today, self.settings.transition_notice_days, &missing) {
                     let codes: Vec<&str> = missing.iter().map(|a| a.as_str()).collect();
                     out.push(Task {
