@@ -136,6 +136,15 @@ async fn screening_prompts_anchors_and_the_child_coordinator_coordinates(db: Db)
         "{}",
         rights(&case)
     );
+    // The move of coordination is an audited write of its own, which the family sees.
+    let (_, log) = app.api_get(&app.token("adam").await?, "/api/v1/me/access-log").await?;
+    ensure!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["action"] == "coordinator_assign" && l["who"] == "Hanne Helse" && l["role"].is_string()),
+        "{log}"
+    );
     // Locked: no other assignment while the child coordinator is appointed.
     let (status, err) = app
         .api_post(&uk, &format!("{ADAM}/coordinator"), json!({"service_id": "konfliktradet-demo", "basis": "agreed_by_services",

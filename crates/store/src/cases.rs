@@ -179,7 +179,7 @@ fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, cas
     }
 }
 
-fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
+pub(crate) fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
     e.category = category.map(|c| c.as_str().to_owned());
     match d {
         Decision::Allow(b) => {

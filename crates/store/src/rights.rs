@@ -225,12 +225,12 @@ impl Store {
                     },
                 )
                 .await?;
-                entries.push(Self::write_entry(actor, "coordinator_assign", "coordination", &assignment, case_id));
-                if let Some(last) = entries.last_mut() {
-                    last.outcome = Some(audit::Outcome::Allow);
-                    last.basis = basis.detail.clone();
-                    last.actor_service_id = basis.via_service.clone();
-                }
+                // The assignment is its own audited write, on the same basis as the screening.
+                entries.push(crate::cases::with_decision(
+                    Self::write_entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
+                    &los_policy::Decision::Allow(basis.clone()),
+                    Some(InfoCategory::Overview),
+                ));
                 close_prompts(&txn, case_id, "review_coordinator", None, actor, now).await?;
             }
         }
