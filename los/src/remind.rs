@@ -36,16 +36,25 @@ impl Transport {
         bail!("the mail transport must start with smtp://, smtps:// or file:")
     }
 
-    async fn send(&self, m: Message) -> anyhow::Result<()> {
+    /// Sends one message. The error is only a class: a server's reply can quote the recipient's address,
+    /// which must not reach the log.
+    async fn send(&self, m: Message) -> Result<(), &'static str> {
         match self {
-            Transport::Smtp(t) => {
-                t.send(m).await.context("sending through SMTP")?;
-            }
-            Transport::File(t) => {
-                t.send(m).await.context("writing the message file")?;
-            }
+            Transport::Smtp(t) => t.send(m).await.map(|_| ()).map_err(|e| {
+                if e.is_permanent() {
+                    "the mail server refused the message (permanent)"
+                } else if e.is_transient() {
+                    "the mail server refused the message for now (transient)"
+                } else if e.is_timeout() {
+                    "the mail server did not answer in time"
+                } else if e.is_tls() {
+                    "TLS with the mail server failed"
+                } else {
+                    "the mail server could not be reached"
+                }
+            }),
+            Transport::File(t) => t.send(m).await.map(|_| ()).map_err(|_| "the message file could not be written"),
         }
-        Ok(())
     }
 }
 
@@ -89,7 +98,7 @@ pub async fn run(
                 sent += 1;
             }
             // One failing address does not stop the others; it is tried again on the next run.
-            Err(e) => tracing::warn!(user = %d.user_id, error = %format!("{e:#}"), "reminder not sent"),
+            Err(class) => tracing::warn!(user = %d.user_id, error = class, "reminder not sent"),
         }
     }
     Ok(sent)
