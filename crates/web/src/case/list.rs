@@ -1,0 +1,306 @@
+//! The case list, one case as JSON, and the worklist ("Mine oppgaver"): reads only, each case read through
+//! the store's audited, policy-checked walk.
+
+use askama::Template;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use chrono::{NaiveDate, Utc};
+use los_domain::model::Participation;
+use los_store::{CaseSummary, CaseView};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::consents::ConsentDto;
+use super::notes::NoteDto;
+use crate::AppState;
+use crate::auth::{ApiUser, Ctx};
+use crate::error::{ApiError, Problem};
+use crate::pages::{Base, PageResult, page_err, render};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
+    r.route("/saker", get(cases)).route("/oppgaver", get(tasks))
+}
+
+pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    r.routes(routes!(list_cases)).routes(routes!(get_case)).routes(routes!(my_tasks))
+}
+
+pub struct CaseRow {
+    id: String,
+    title: String,
+    child: String,
+    active: String,
+    expiring: usize,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    base: Base,
+    cases: Vec<CaseRow>,
+}
+
+pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(Redirect::to("/logg-inn").into_response());
+    };
+    let today = Utc::now().date_naive();
+    let list: Vec<CaseSummary> = st.store.cases_visible_to(user).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    let cases = list
+        .into_iter()
+        .map(|v| CaseRow {
+            active: v
+                .case
+                .participants
+                .iter()
+                .filter(|p| p.active_on(today))
+                .map(|p| p.service_name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            id: v.case.id,
+            title: v.case.title,
+            child: v.child_name,
+            expiring: v.expiring_consents,
+        })
+        .collect();
+    Ok(render(&CasesPage { base: Base::new(&ctx, st.demo), cases }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParticipationDto {
+    service_id: String,
+    service_name: String,
+    owner_type: String,
+    joined_on: NaiveDate,
+    join_reason: String,
+    left_on: Option<NaiveDate>,
+    leave_reason: Option<String>,
+}
+
+impl From<Participation> for ParticipationDto {
+    fn from(p: Participation) -> Self {
+        ParticipationDto {
+            service_id: p.service_id,
+            service_name: p.service_name,
+            owner_type: p.owner_type.as_str().into(),
+            joined_on: p.joined_on,
+            join_reason: p.join_reason,
+            left_on: p.left_on,
+            leave_reason: p.leave_reason,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseSummaryDto {
+    id: String,
+    title: String,
+    child_name: String,
+    participants: Vec<ParticipationDto>,
+    /// Active consents that end within the warning period.
+    expiring_consents: usize,
+    /// Why the caller may see this case (from the access policy).
+    access_basis: String,
+}
+
+impl From<CaseSummary> for CaseSummaryDto {
+    fn from(v: CaseSummary) -> Self {
+        CaseSummaryDto {
+            id: v.case.id,
+            title: v.case.title,
+            child_name: v.child_name,
+            participants: v.case.participants.into_iter().map(Into::into).collect(),
+            expiring_consents: v.expiring_consents,
+            access_basis: v.basis.detail,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDto {
+    id: String,
+    title: String,
+    child_person_id: String,
+    child_name: String,
+    child_age: u32,
+    /// The address, when the caller may see it (never a protected address outside the services that must know it).
+    address: Option<String>,
+    address_hidden_reason: Option<String>,
+    opened_at: chrono::DateTime<chrono::Utc>,
+    participants: Vec<ParticipationDto>,
+    consents: Vec<ConsentDto>,
+    notes: Vec<NoteDto>,
+    /// Records in the case the caller may not read.
+    hidden_notes: usize,
+    expiring_consents: Vec<String>,
+    /// Who coordinates (with basis, who decided, views, whether the family was told), its history, open
+    /// dispute, prompts to review, step-2 assessments, the plan and any youth sentence.
+    #[schema(value_type = Object)]
+    cooperation: serde_json::Value,
+    /// What happened in the case, newest first (only what the caller may see).
+    #[schema(value_type = Vec<Object>)]
+    timeline: serde_json::Value,
+    /// Why the caller may see this case (from the access policy).
+    access_basis: String,
+}
+
+impl From<CaseView> for CaseDto {
+    fn from(v: CaseView) -> Self {
+        CaseDto {
+            timeline: serde_json::to_value(v.timeline()).unwrap_or_default(),
+            child_name: v.child.full_name(),
+            child_age: v.child_age,
+            address: v.address,
+            address_hidden_reason: v.address_hidden.map(|r| r.code.to_owned()),
+            id: v.case.id,
+            title: v.case.title,
+            child_person_id: v.case.child_person_id,
+            opened_at: v.case.opened_at,
+            participants: v.case.participants.into_iter().map(Into::into).collect(),
+            consents: v.consents.into_iter().map(Into::into).collect(),
+            notes: v
+                .notes
+                .into_iter()
+                .map(|(n, b)| NoteDto {
+                    id: n.id,
+                    service_id: n.service_id,
+                    service_name: n.service_name,
+                    category: n.category.as_str().into(),
+                    body: n.body,
+                    created_by: n.created_by,
+                    created_at: n.created_at,
+                    access_basis: b.detail,
+                })
+                .collect(),
+            hidden_notes: v.hidden_notes,
+            expiring_consents: v.expiring_consents,
+            cooperation: serde_json::to_value(&v.cooperation).unwrap_or_default(),
+            access_basis: v.basis.detail,
+        }
+    }
+}
+
+/// Exactly the cases the caller may see. Every case listed is recorded in the audit log.
+#[utoipa::path(get, path = "/cases", responses((status = 200, body = Vec<CaseSummaryDto>), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_cases(State(st): State<AppState>, ApiUser(user): ApiUser) -> ApiResult<Vec<CaseSummaryDto>> {
+    Ok(Json(st.store.cases_visible_to(&user).await?.into_iter().map(Into::into).collect()))
+}
+
+/// One case as the caller may see it; 403 with the reason, or 404. Every part read is audited.
+#[utoipa::path(get, path = "/cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseDto), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get_case(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<CaseDto> {
+    Ok(Json(st.store.case_for(&user, &id).await?.into()))
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    base: Base,
+    tasks: Vec<los_store::Task>,
+    services: Vec<(String, String)>,
+}
+
+impl TasksPage {
+    fn title(&self, t: &los_store::Task) -> String {
+        self.base.t.get(&format!("task-{}", t.kind))
+    }
+
+    fn detail(&self, t: &los_store::Task) -> String {
+        match t.kind {
+            "review_coordinator" | "reassess" => self.base.prompt_reason(&t.detail, |s| self.service_name(s)),
+            "transition_ahead" => self.base.transition(&t.detail),
+            "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
+            "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
+            "screen_rights" => {
+                t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
+            }
+            _ => t.detail.clone(),
+        }
+    }
+
+    fn service_name(&self, id: &str) -> String {
+        self.services.iter().find(|s| s.0 == id).map_or_else(|| id.to_owned(), |s| s.1.clone())
+    }
+
+    fn anchor(&self, t: &los_store::Task) -> &'static str {
+        match t.kind {
+            "meeting" | "minutes" | "prepare" | "follow_up" => "#moter",
+            "feedback" => "#meldinger",
+            "screen_rights" => "#rettigheter",
+            "prepare_release" => "#overgangsplan",
+            _ => "#samarbeid",
+        }
+    }
+
+    fn age(&self, t: &los_store::Task) -> String {
+        let n = t.age_days.abs().to_string();
+        if t.kind == "follow_up" && t.age_days > 0 {
+            self.base.t.with("tasks-overdue", &[("days", n.as_str())])
+        } else if t.age_days < 0 {
+            self.base.t.with("tasks-in-days", &[("days", n.as_str())])
+        } else {
+            self.base.t.with("tasks-days-ago", &[("days", n.as_str())])
+        }
+    }
+}
+
+/// The employee's worklist across their cases: prompts, evaluations due, assignments to communicate,
+/// disputes to decide, meetings coming up and minutes missing.
+pub async fn tasks(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let Some(user) = ctx.user.as_ref() else {
+        return Ok(Redirect::to("/logg-inn").into_response());
+    };
+    let err = page_err(&ctx);
+    let tasks = st.store.tasks_for(user).await.map_err(|e| err(e.into()))?;
+    let services = st.store.services().await.map_err(|e| err(e.into()))?;
+    Ok(render(&TasksPage {
+        base: Base::new(&ctx, st.demo),
+        tasks,
+        services: services.into_iter().map(|s| (s.id, s.name)).collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskDto {
+    /// reassess | review_coordinator | evaluate | communicate | decide_dispute | meeting | prepare | minutes |
+    /// follow_up | feedback | transition_ahead
+    kind: String,
+    case_id: String,
+    case_title: String,
+    service_id: Option<String>,
+    detail: String,
+    date: NaiveDate,
+    /// Days since it arose; negative for a meeting ahead.
+    age_days: i64,
+}
+
+/// The caller's worklist across the cases they may see (each case consulted is recorded in the audit log).
+#[utoipa::path(get, path = "/me/tasks", responses((status = 200, body = Vec<TaskDto>), (status = 400, body = Problem, content_type = "application/problem+json"), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn my_tasks(State(st): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<TaskDto>>, ApiError> {
+    let tasks = st.store.tasks_for(&user).await?;
+    Ok(Json(
+        tasks
+            .into_iter()
+            .map(|t| TaskDto {
+                kind: t.kind.to_owned(),
+                case_id: t.case_id,
+                case_title: t.case_title,
+                service_id: t.service_id,
+                detail: t.detail,
+                date: t.date,
+                age_days: t.age_days,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,116 @@
+//! The screening of the rights to an individual plan, a coordinator and a child coordinator (spec 01 §8.C
+//! item 15). An appointed child coordinator takes over the coordination (in the store, same transaction).
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use los_domain::model::User;
+use los_domain::rights::{RightKind, ScreeningOutcome};
+use los_store::{NewScreening, StoreError};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{Created, Rejected, after, created, user};
+use crate::AppState;
+use crate::auth::{ApiUser, Ctx};
+use crate::error::ApiError;
+use crate::input::{JsonOrForm, non_empty};
+use crate::pages::PageResult;
+
+pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
+    r.route("/saker/{id}/rettigheter", post(screening_page))
+}
+
+pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    r.routes(routes!(record_screening))
+}
+
+/// The screening of one right.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScreeningInput {
+    /// individual_plan | coordinator | child_coordinator
+    #[serde(default)]
+    right: String,
+    /// in_place | requested | not_entitled | declined
+    #[serde(default)]
+    outcome: String,
+    /// The service that holds the plan, employs the coordinator or was asked.
+    #[serde(alias = "service")]
+    service_id: Option<String>,
+    /// The appointed coordinator (a coordinator or child coordinator in place).
+    person: Option<String>,
+    /// For example the plan's or the decision's reference.
+    reference: Option<String>,
+    #[serde(default)]
+    reasoning: String,
+    /// Required when a child coordinator is in place: the appointment decides who coordinates.
+    #[serde(default)]
+    child_view: String,
+    #[serde(default)]
+    parents_view: String,
+}
+
+impl ScreeningInput {
+    /// The one parse of a screening.
+    pub fn parse(self) -> Result<NewScreening, Rejected> {
+        let kind = RightKind::parse(&self.right)
+            .ok_or_else(|| Rejected::new("rights-right", "rights.kind", "choose the right and the outcome"))?;
+        let outcome = ScreeningOutcome::parse(&self.outcome)
+            .ok_or_else(|| Rejected::new("rights-right", "rights.outcome", "choose the right and the outcome"))?;
+        Ok(NewScreening {
+            kind,
+            outcome,
+            service_id: non_empty(self.service_id),
+            person: non_empty(self.person),
+            reference: non_empty(self.reference),
+            reasoning: self.reasoning,
+            child_view: self.child_view,
+            parents_view: self.parents_view,
+        })
+    }
+}
+
+fn screening_field(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Invalid { code, .. } => match *code {
+            "rights.reasoning" => "rights-reasoning",
+            "rights.person" => "rights-person",
+            "rights.views" | "coordination.child_view_missing" => "rights-child-view",
+            "coordination.parents_view_missing" => "rights-parents-view",
+            _ => "rights-service",
+        },
+        _ => "rights-service",
+    }
+}
+
+async fn screen(st: &AppState, actor: &User, case_id: &str, i: ScreeningInput) -> Result<String, Rejected> {
+    let new = i.parse()?;
+    st.store.record_screening(actor, case_id, new).await.map_err(|e| Rejected::at(screening_field(&e), e))
+}
+
+pub async fn screening_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonOrForm(f): JsonOrForm<ScreeningInput>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = screen(&st, u, &id, f).await.map(|_| ());
+    after(&st, &ctx, &id, "rettigheter", r).await
+}
+
+/// Records the screening of an individual right: individual plan, coordinator or child coordinator (spec 01
+/// §8.C item 15). An appointed child coordinator takes over the coordination and locks it.
+#[utoipa::path(post, path = "/cases/{id}/rights", params(("id" = String, Path)), request_body = ScreeningInput, responses((status = 201, body = Created)))]
+pub async fn record_screening(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    JsonOrForm(i): JsonOrForm<ScreeningInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok(created(screen(&st, &user, &id, i).await?))
+}
