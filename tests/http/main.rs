@@ -4,6 +4,7 @@
 mod audit;
 mod cases;
 mod confidentiality;
+mod faces;
 mod foundation;
 mod planning;
 mod rights;
@@ -56,6 +57,7 @@ fn main() {
     all.extend(cases::all());
     all.extend(audit::all());
     all.extend(confidentiality::all());
+    all.extend(faces::all());
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());

@@ -69,7 +69,12 @@ where
                 "input.media_type",
                 "send the body as application/json or application/x-www-form-urlencoded",
             );
-            let wants_json = req.uri().path().starts_with("/api/");
+            // Nested routers see their own part of the path; the original one tells an API call from a page.
+            let path = req
+                .extensions()
+                .get::<axum::extract::OriginalUri>()
+                .map_or_else(|| req.uri().path().to_owned(), |o| o.0.path().to_owned());
+            let wants_json = path.starts_with("/api/");
             return Err(InputRejection { json: wants_json, error });
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| InputRejection {

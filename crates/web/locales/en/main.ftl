@@ -807,3 +807,23 @@ action-tasks = Saw the case in their worklist
 action-reminder = Was reminded of tasks in the case (no personal data in the e-mail)
 action-rights_screening = Assessed a right
 action-sentence_start = Recorded a sentence
+
+# Input refused by the one parse of each action (page and API alike)
+err-assessment-child_voice = Choose whether the child has been heard.
+err-assessment-result = Choose the result of the assessment.
+err-consent-category = Choose only kinds of information from the list.
+err-consent-domain = Choose which law the consent follows.
+err-consent-form = Choose how the consent was given.
+err-consent-giver = Choose who consents, from the list.
+err-coordination-basis = Choose the basis for who coordinates.
+err-hearing-place = Choose where the conversation took place.
+err-legal_basis-category = Choose which kind of information the legal basis covers.
+err-mapping-source = Choose where the information came from.
+err-meeting-child_participation = Choose how the child takes part.
+err-meeting-kind = Choose the kind of meeting.
+err-note-category = Choose which kind of information the note is.
+err-outcome-kind = Choose the outcome of the follow-up.
+err-plan-release_area_unknown = Choose an area of the transition plan from the list.
+err-rights-kind = Choose the right and the outcome.
+err-sentence-role = Choose a role in the team from the list.
+err-transition-unknown = Choose a transition from the list.

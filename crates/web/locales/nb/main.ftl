@@ -807,3 +807,23 @@ action-tasks = Så saken i oppgavelisten sin
 action-reminder = Fikk påminnelse om oppgaver i saken (uten personopplysninger i e-posten)
 action-rights_screening = Vurderte en rettighet
 action-sentence_start = Registrerte straffegjennomføring
+
+# Input refused by the one parse of each action (page and API alike)
+err-assessment-child_voice = Velg om barnet er hørt.
+err-assessment-result = Velg resultatet av vurderingen.
+err-consent-category = Velg bare opplysningstyper fra listen.
+err-consent-domain = Velg hvilket lovverk samtykket følger.
+err-consent-form = Velg hvordan samtykket ble gitt.
+err-consent-giver = Velg hvem som samtykker, fra listen.
+err-coordination-basis = Velg grunnlaget for hvem som samordner.
+err-hearing-place = Velg hvor samtalen var.
+err-legal_basis-category = Velg hvilken type opplysninger hjemmelen gjelder.
+err-mapping-source = Velg hvor opplysningene kom fra.
+err-meeting-child_participation = Velg hvordan barnet deltar.
+err-meeting-kind = Velg hva slags møte det er.
+err-note-category = Velg hvilken type opplysninger notatet er.
+err-outcome-kind = Velg resultatet av oppfølgingen.
+err-plan-release_area_unknown = Velg et område for overgangsplanen fra listen.
+err-rights-kind = Velg rettigheten og resultatet.
+err-sentence-role = Velg en rolle i teamet fra listen.
+err-transition-unknown = Velg en overgang fra listen.

@@ -807,3 +807,23 @@ action-tasks = Såg saka i oppgåvelista si
 action-reminder = Fekk påminning om oppgåver i saka (utan personopplysningar i e-posten)
 action-rights_screening = Vurderte ein rett
 action-sentence_start = Registrerte straffegjennomføring
+
+# Input refused by the one parse of each action (page and API alike)
+err-assessment-child_voice = Vel om barnet er høyrt.
+err-assessment-result = Vel resultatet av vurderinga.
+err-consent-category = Vel berre opplysningstypar frå lista.
+err-consent-domain = Vel kva lovverk samtykket følgjer.
+err-consent-form = Vel korleis samtykket vart gitt.
+err-consent-giver = Vel kven som samtykkjer, frå lista.
+err-coordination-basis = Vel grunnlaget for kven som samordnar.
+err-hearing-place = Vel kvar samtalen var.
+err-legal_basis-category = Vel kva type opplysningar heimelen gjeld.
+err-mapping-source = Vel kvar opplysningane kom frå.
+err-meeting-child_participation = Vel korleis barnet deltek.
+err-meeting-kind = Vel kva slags møte det er.
+err-note-category = Vel kva type opplysningar notatet er.
+err-outcome-kind = Vel resultatet av oppfølginga.
+err-plan-release_area_unknown = Vel eit område for overgangsplanen frå lista.
+err-rights-kind = Vel rettigheita og resultatet.
+err-sentence-role = Vel ei rolle i teamet frå lista.
+err-transition-unknown = Vel ein overgang frå lista.
