@@ -409,3 +409,32 @@ pub async fn not_found() -> ApiError {
 pub async fn method_not_allowed() -> ApiError {
     ApiError(AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this path does not take that method"))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The document is built from the route list; the snapshot shows every change to what the API promises
+    /// (review it with `cargo insta review`).
+    #[test]
+    fn the_openapi_document_is_stable() {
+        let doc = serde_json::to_value(super::document()).expect("serialisable");
+        insta::assert_json_snapshot!("openapi", doc);
+    }
+
+    /// Every operation documents the problem answers it can give.
+    #[test]
+    fn every_operation_documents_its_problems() {
+        let doc = super::document();
+        for (path, item) in &doc.paths.paths {
+            for op in [&item.get, &item.post].into_iter().flatten() {
+                for status in ["400", "401", "403", "404"] {
+                    assert!(op.responses.responses.contains_key(status), "{path} lacks {status}");
+                }
+                if op.request_body.is_some() {
+                    for status in ["413", "415", "422"] {
+                        assert!(op.responses.responses.contains_key(status), "{path} lacks {status}");
+                    }
+                }
+            }
+        }
+    }
+}
