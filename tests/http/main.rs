@@ -10,6 +10,7 @@ mod planning;
 mod rights;
 mod scenarios;
 mod sentences;
+mod snapshots;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -62,6 +63,7 @@ fn main() {
     all.extend(planning::all());
     all.extend(rights::all());
     all.extend(sentences::all());
+    all.extend(snapshots::all());
     let mut trials = Vec::new();
     for (name, f) in all {
         trials.push(Trial::test(format!("sqlite::{name}"), move || run(f, Db::Sqlite)));

@@ -53,4 +53,20 @@ mod tests {
         let (_, en) = compose(&d, Lang::En, "http://127.0.0.1:8080");
         assert!(en.contains("http://127.0.0.1:8080/oppgaver") && en.contains("Berit Vern"), "{en}");
     }
+
+    /// The whole message in each language, as a snapshot: a change to what leaves Los by e-mail is reviewed.
+    #[test]
+    fn reminder_text_in_each_language() {
+        let d = Digest {
+            user_id: "barnevern".into(),
+            display_name: "Berit Vern".into(),
+            email: "berit@demo.los.invalid".into(),
+            counts: vec![("evaluate", 2), ("follow_up", 1), ("meeting", 1)],
+            overdue: 1,
+        };
+        for (lang, name) in [(Lang::Nb, "reminder_nb"), (Lang::Nn, "reminder_nn"), (Lang::En, "reminder_en")] {
+            let (subject, body) = compose(&d, lang, "https://los.mellomvik.no");
+            insta::assert_snapshot!(name, format!("Subject: {subject}\n\n{body}"));
+        }
+    }
 }
