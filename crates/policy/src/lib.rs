@@ -19,147 +19,12 @@
 #![forbid(unsafe_code)]
 
 use chrono::{DateTime, Utc};
-use los_domain::consent::{Consent, InfoCategory, LegalBasis};
-use los_domain::model::{Guardianship, Participation, Relation, Role, User, UserKind};
-use serde::{Deserialize, Serialize};
+use los_domain::consent::InfoCategory;
+use los_domain::model::{Participation, Relation, Role, User, UserKind};
 
-/// What the actor wants to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Read,
-    Write,
-    /// Open a case outside normal access, giving a reason.
-    BreakGlass,
-    /// Decide a dispute about who coordinates, as the municipality's decision-maker.
-    Decide,
-}
+mod types;
 
-impl Action {
-    /// Stable code for the audit log.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Read => "read",
-            Action::Write => "write",
-            Action::BreakGlass => "break_glass",
-            Action::Decide => "decide",
-        }
-    }
-}
-
-/// A time-limited emergency access to one case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BreakGlassGrant {
-    pub id: String,
-    pub case_id: String,
-    pub user_id: String,
-    pub reason: String,
-    pub granted_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// The facts about a case the decision needs.
-#[derive(Debug, Clone, Copy)]
-pub struct CaseFacts<'a> {
-    pub case_id: &'a str,
-    pub child_person_id: &'a str,
-    /// The child's age today.
-    pub child_age: u32,
-    pub participants: &'a [Participation],
-    pub guardianships: &'a [Guardianship],
-    pub consents: &'a [Consent],
-    pub legal_bases: &'a [LegalBasis],
-    pub grants: &'a [BreakGlassGrant],
-    /// A health service accepted the child's reasons (age 12–16) for keeping health information from the
-    /// parents (pbrl § 3-4 second paragraph).
-    pub health_private_from_parents: bool,
-    /// When a dispute about who coordinates is open: the role that decides it (spec 01 §6.3), who may then
-    /// read the shared overview of the case and decide.
-    pub dispute_decider: Option<Decider<'a>>,
-}
-
-/// Who decides an open dispute about who coordinates: a role in the organisation of the child's
-/// municipality, as that municipality has configured it (spec 01 §6.3). The same role in another
-/// municipality opens nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Decider<'a> {
-    pub role: Role,
-    pub organisation_id: &'a str,
-}
-
-/// What the actor wants to act on.
-#[derive(Debug, Clone, Copy)]
-pub enum Resource<'a> {
-    /// Public reference data: laws, provisions, the service directory, municipalities.
-    PublicReference,
-    /// The shared part of a case: who takes part, who coordinates, the shared plan, consents.
-    Case(CaseFacts<'a>),
-    /// Information a service owns in a case, of a category.
-    CaseInfo { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory },
-    /// A person's strictly confidential address, shown only to services in `must_know`.
-    ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
-    /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).
-    OwnConsent { case: CaseFacts<'a>, actor_gives: bool, digital: bool },
-    /// A report from the child, young person or parent that something is not working (spec 01 §8.G item
-    /// 28), sent to the coordinating service or another contact they chose. Only the author and the
-    /// recipient service read it; that is what makes it safe to send.
-    Feedback { case: CaseFacts<'a>, recipient_service: &'a str, author_person_id: &'a str },
-    /// Whether a young person's health information is kept from the parents (pbrl § 3-4): decided by a
-    /// health service taking part, and only by one.
-    HealthPrivacy { case: CaseFacts<'a>, service_id: &'a str, health_service: bool },
-    /// Aggregate access reports for internal control.
-    AuditReport,
-    /// The audit chain as a whole (verification).
-    AuditChain,
-    /// System configuration (organisations, services, users, tokens).
-    Configuration,
-    /// One municipality's own configuration, such as who decides disputes about who coordinates: an
-    /// administrator of that municipality's organisation.
-    MunicipalConfiguration { organisation_id: &'a str },
-}
-
-/// Why access was allowed. Stored in the audit log and shown to the family.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Basis {
-    /// Stable code, e.g. `participant`, `consent`, `legal_basis`, `break_glass`.
-    pub code: &'static str,
-    /// Human-readable basis with ids and the legal reference.
-    pub detail: String,
-    /// The service through which the actor acts, if any.
-    pub via_service: Option<String>,
-    /// The role in which the actor acts, if any.
-    pub role: Option<Role>,
-}
-
-/// Why access was denied. Shown to the actor and logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DenyReason {
-    /// Stable code for translation, e.g. `not_participant`.
-    pub code: &'static str,
-    /// English explanation with the rule.
-    pub detail: String,
-}
-
-/// The outcome of an access decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    Allow(Basis),
-    Deny(DenyReason),
-}
-
-impl Decision {
-    pub fn is_allow(&self) -> bool {
-        matches!(self, Decision::Allow(_))
-    }
-
-    fn allow(code: &'static str, detail: impl Into<String>) -> Self {
-        Decision::Allow(Basis { code, detail: detail.into(), via_service: None, role: None })
-    }
-
-    fn deny(code: &'static str, detail: impl Into<String>) -> Self {
-        Decision::Deny(DenyReason { code, detail: detail.into() })
-    }
-}
+pub use types::*;
 
 fn has_role(user: &User, role: Role) -> bool {
     user.memberships.iter().any(|m| m.role == role)
@@ -347,11 +212,31 @@ fn employee_denial(actor: &User, case: &CaseFacts<'_>) -> Decision {
     }
 }
 
-fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
-    let decider = case
-        .dispute_decider
+/// Reading emergency access: the grant's reason and end, for the audit log and the family.
+fn grant_basis(actor: &User, g: &BreakGlassGrant) -> Decision {
+    Decision::Allow(Basis {
+        code: "break_glass",
+        detail: format!(
+            "break-the-glass by {} until {}: {}",
+            actor.id,
+            g.expires_at.format("%Y-%m-%d %H:%M UTC"),
+            g.reason
+        ),
+        via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
+        role: working_memberships(actor).next().map(|(_, r)| r),
+    })
+}
+
+/// The role the actor decides an open coordination dispute in, if they hold the configured one in the
+/// child's municipality.
+fn dispute_role(actor: &User, case: &CaseFacts<'_>) -> Option<Role> {
+    case.dispute_decider
         .filter(|d| actor.memberships.iter().any(|m| m.role == d.role && m.organisation_id == d.organisation_id))
-        .map(|d| d.role);
+        .map(|d| d.role)
+}
+
+fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
+    let decider = dispute_role(actor, case);
     if action == Action::Decide {
         return match decider {
             Some(role) => Decision::Allow(Basis {
@@ -370,68 +255,68 @@ fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<U
         };
     }
     match actor.kind {
-        UserKind::Employee => {
-            if let Some((service, role, p)) = participating(actor, case, now) {
-                return match action {
-                    Action::Read | Action::Write => Decision::Allow(Basis {
-                        code: "participant",
-                        detail: format!(
-                            "{} as {} in service {} taking part in case {} since {} (duty to cooperate)",
-                            actor.id, role, service, case.case_id, p.joined_on
-                        ),
-                        via_service: Some(service.to_owned()),
-                        role: Some(role),
-                    }),
-                    Action::BreakGlass => Decision::deny(
-                        "already_has_access",
-                        "your service takes part in the case; no emergency access is needed",
-                    ),
-                    Action::Decide => unreachable!("handled above"),
-                };
-            }
-            if let (Some(role), Action::Read) = (decider, action) {
-                return Decision::Allow(Basis {
-                    code: "dispute_decider",
-                    detail: format!(
-                        "{} as {} reads the dossier of the open coordination dispute in case {} (the municipality's delegation)",
-                        actor.id, role, case.case_id
-                    ),
-                    via_service: None,
-                    role: Some(role),
-                });
-            }
-            match action {
-                Action::Read => match active_grant(actor, case, now) {
-                    Some(g) => Decision::Allow(Basis {
-                        code: "break_glass",
-                        detail: format!(
-                            "break-the-glass by {} until {}: {}",
-                            actor.id,
-                            g.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                            g.reason
-                        ),
-                        via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
-                        role: working_memberships(actor).next().map(|(_, r)| r),
-                    }),
-                    None => employee_denial(actor, case),
-                },
-                Action::Write => employee_denial(actor, case),
-                Action::BreakGlass => match working_memberships(actor).next() {
-                    Some((service, role)) => Decision::Allow(Basis {
-                        code: "break_glass_request",
-                        detail: format!(
-                            "{} in service {} opens case {} in an emergency, with a reason",
-                            actor.id, service, case.case_id
-                        ),
-                        via_service: Some(service.to_owned()),
-                        role: Some(role),
-                    }),
-                    None => employee_denial(actor, case),
-                },
-                Action::Decide => unreachable!("handled above"),
-            }
-        }
+        UserKind::Employee => employee_case_rule(actor, action, case, decider, now),
         UserKind::Citizen => citizen_rule(actor, action, case, None),
+    }
+}
+
+/// Employees and the shared overview: a service taking part, the dispute's decision-maker (read), or an
+/// emergency grant (read).
+fn employee_case_rule(
+    actor: &User,
+    action: Action,
+    case: &CaseFacts<'_>,
+    decider: Option<Role>,
+    now: DateTime<Utc>,
+) -> Decision {
+    if let Some((service, role, p)) = participating(actor, case, now) {
+        return match action {
+            Action::Read | Action::Write => Decision::Allow(Basis {
+                code: "participant",
+                detail: format!(
+                    "{} as {} in service {} taking part in case {} since {} (duty to cooperate)",
+                    actor.id, role, service, case.case_id, p.joined_on
+                ),
+                via_service: Some(service.to_owned()),
+                role: Some(role),
+            }),
+            Action::BreakGlass => Decision::deny(
+                "already_has_access",
+                "your service takes part in the case; no emergency access is needed",
+            ),
+            Action::Decide => unreachable!("handled above"),
+        };
+    }
+    if let (Some(role), Action::Read) = (decider, action) {
+        return Decision::Allow(Basis {
+            code: "dispute_decider",
+            detail: format!(
+                "{} as {} reads the dossier of the open coordination dispute in case {} (the municipality's delegation)",
+                actor.id, role, case.case_id
+            ),
+            via_service: None,
+            role: Some(role),
+        });
+    }
+    match action {
+        Action::Read => match active_grant(actor, case, now) {
+            Some(g) => grant_basis(actor, g),
+            None => employee_denial(actor, case),
+        },
+        Action::Write => employee_denial(actor, case),
+        Action::BreakGlass => match working_memberships(actor).next() {
+            Some((service, role)) => Decision::Allow(Basis {
+                code: "break_glass_request",
+                detail: format!(
+                    "{} in service {} opens case {} in an emergency, with a reason",
+                    actor.id, service, case.case_id
+                ),
+                via_service: Some(service.to_owned()),
+                role: Some(role),
+            }),
+            None => employee_denial(actor, case),
+        },
+        Action::Decide => unreachable!("handled above"),
     }
 }
 
@@ -544,51 +429,46 @@ fn info_rule(
                 );
             }
             if let Some((service, role, _)) = participating(actor, case, now) {
-                if let Some(c) = case.consents.iter().find(|c| c.covers(owner, service, category, now)) {
-                    return Decision::Allow(Basis {
-                        code: "consent",
-                        detail: format!(
-                            "consent {} covers {} from {} to {} until {}",
-                            c.id, category, owner, service, c.valid_to
-                        ),
-                        via_service: Some(service.to_owned()),
-                        role: Some(role),
-                    });
-                }
-                if let Some(b) = case.legal_bases.iter().find(|b| b.covers(owner, service, category, now)) {
-                    return Decision::Allow(Basis {
-                        code: "legal_basis",
-                        detail: format!(
-                            "legal basis {} ({}): {} from {} to {}",
-                            b.id, b.reference, category, owner, service
-                        ),
-                        via_service: Some(service.to_owned()),
-                        role: Some(role),
-                    });
-                }
-                return Decision::deny(
-                    "no_consent_or_basis",
-                    format!(
-                        "no valid consent or recorded legal basis opens {category} information from {owner} to {service}"
-                    ),
-                );
+                return shared_with(case, owner, service, role, category, now);
             }
             match active_grant(actor, case, now) {
-                Some(g) => Decision::Allow(Basis {
-                    code: "break_glass",
-                    detail: format!(
-                        "break-the-glass by {} until {}: {}",
-                        actor.id,
-                        g.expires_at.format("%Y-%m-%d %H:%M UTC"),
-                        g.reason
-                    ),
-                    via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
-                    role: working_memberships(actor).next().map(|(_, r)| r),
-                }),
+                Some(g) => grant_basis(actor, g),
                 None => employee_denial(actor, case),
             }
         }
     }
+}
+
+/// Another service's records: open to a participating service only through a consent or a recorded legal
+/// basis that covers this owner, this service and this category now.
+fn shared_with(
+    case: &CaseFacts<'_>,
+    owner: &str,
+    service: &str,
+    role: Role,
+    category: InfoCategory,
+    now: DateTime<Utc>,
+) -> Decision {
+    if let Some(c) = case.consents.iter().find(|c| c.covers(owner, service, category, now)) {
+        return Decision::Allow(Basis {
+            code: "consent",
+            detail: format!("consent {} covers {} from {} to {} until {}", c.id, category, owner, service, c.valid_to),
+            via_service: Some(service.to_owned()),
+            role: Some(role),
+        });
+    }
+    if let Some(b) = case.legal_bases.iter().find(|b| b.covers(owner, service, category, now)) {
+        return Decision::Allow(Basis {
+            code: "legal_basis",
+            detail: format!("legal basis {} ({}): {} from {} to {}", b.id, b.reference, category, owner, service),
+            via_service: Some(service.to_owned()),
+            role: Some(role),
+        });
+    }
+    Decision::deny(
+        "no_consent_or_basis",
+        format!("no valid consent or recorded legal basis opens {category} information from {owner} to {service}"),
+    )
 }
 
 fn address_rule(

@@ -1,7 +1,7 @@
 use super::*;
 use chrono::NaiveDate;
-use los_domain::consent::{ConsentDomain, ConsentForm};
-use los_domain::model::{Membership, OwnerType};
+use los_domain::consent::{Consent, ConsentDomain, ConsentForm, LegalBasis};
+use los_domain::model::{Guardianship, Membership, OwnerType};
 use proptest::prelude::*;
 
 fn now() -> DateTime<Utc> {

@@ -1,0 +1,145 @@
+//! The words of the access decision: actions, resources and the facts about a case, and the decision with
+//! its basis or reason.
+
+use chrono::{DateTime, Utc};
+use los_domain::consent::{Consent, InfoCategory, LegalBasis};
+use los_domain::model::{Guardianship, Participation, Role};
+use serde::{Deserialize, Serialize};
+
+/// What the actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Read,
+    Write,
+    /// Open a case outside normal access, giving a reason.
+    BreakGlass,
+    /// Decide a dispute about who coordinates, as the municipality's decision-maker.
+    Decide,
+}
+
+impl Action {
+    /// Stable code for the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Read => "read",
+            Action::Write => "write",
+            Action::BreakGlass => "break_glass",
+            Action::Decide => "decide",
+        }
+    }
+}
+
+/// A time-limited emergency access to one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakGlassGrant {
+    pub id: String,
+    pub case_id: String,
+    pub user_id: String,
+    pub reason: String,
+    pub granted_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The facts about a case the decision needs.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseFacts<'a> {
+    pub case_id: &'a str,
+    pub child_person_id: &'a str,
+    /// The child's age today.
+    pub child_age: u32,
+    pub participants: &'a [Participation],
+    pub guardianships: &'a [Guardianship],
+    pub consents: &'a [Consent],
+    pub legal_bases: &'a [LegalBasis],
+    pub grants: &'a [BreakGlassGrant],
+    /// A health service accepted the child's reasons (age 12–16) for keeping health information from the
+    /// parents (pbrl § 3-4 second paragraph).
+    pub health_private_from_parents: bool,
+    /// When a dispute about who coordinates is open: the role that decides it (spec 01 §6.3), who may then
+    /// read the shared overview of the case and decide.
+    pub dispute_decider: Option<Decider<'a>>,
+}
+
+/// Who decides an open dispute about who coordinates: a role in the organisation of the child's
+/// municipality, as that municipality has configured it (spec 01 §6.3). The same role in another
+/// municipality opens nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decider<'a> {
+    pub role: Role,
+    pub organisation_id: &'a str,
+}
+
+/// What the actor wants to act on.
+#[derive(Debug, Clone, Copy)]
+pub enum Resource<'a> {
+    /// Public reference data: laws, provisions, the service directory, municipalities.
+    PublicReference,
+    /// The shared part of a case: who takes part, who coordinates, the shared plan, consents.
+    Case(CaseFacts<'a>),
+    /// Information a service owns in a case, of a category.
+    CaseInfo { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory },
+    /// A person's strictly confidential address, shown only to services in `must_know`.
+    ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
+    /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).
+    OwnConsent { case: CaseFacts<'a>, actor_gives: bool, digital: bool },
+    /// A report from the child, young person or parent that something is not working (spec 01 §8.G item
+    /// 28), sent to the coordinating service or another contact they chose. Only the author and the
+    /// recipient service read it; that is what makes it safe to send.
+    Feedback { case: CaseFacts<'a>, recipient_service: &'a str, author_person_id: &'a str },
+    /// Whether a young person's health information is kept from the parents (pbrl § 3-4): decided by a
+    /// health service taking part, and only by one.
+    HealthPrivacy { case: CaseFacts<'a>, service_id: &'a str, health_service: bool },
+    /// Aggregate access reports for internal control.
+    AuditReport,
+    /// The audit chain as a whole (verification).
+    AuditChain,
+    /// System configuration (organisations, services, users, tokens).
+    Configuration,
+    /// One municipality's own configuration, such as who decides disputes about who coordinates: an
+    /// administrator of that municipality's organisation.
+    MunicipalConfiguration { organisation_id: &'a str },
+}
+
+/// Why access was allowed. Stored in the audit log and shown to the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Basis {
+    /// Stable code, e.g. `participant`, `consent`, `legal_basis`, `break_glass`.
+    pub code: &'static str,
+    /// Human-readable basis with ids and the legal reference.
+    pub detail: String,
+    /// The service through which the actor acts, if any.
+    pub via_service: Option<String>,
+    /// The role in which the actor acts, if any.
+    pub role: Option<Role>,
+}
+
+/// Why access was denied. Shown to the actor and logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DenyReason {
+    /// Stable code for translation, e.g. `not_participant`.
+    pub code: &'static str,
+    /// English explanation with the rule.
+    pub detail: String,
+}
+
+/// The outcome of an access decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Allow(Basis),
+    Deny(DenyReason),
+}
+
+impl Decision {
+    pub fn is_allow(&self) -> bool {
+        matches!(self, Decision::Allow(_))
+    }
+
+    pub(crate) fn allow(code: &'static str, detail: impl Into<String>) -> Self {
+        Decision::Allow(Basis { code, detail: detail.into(), via_service: None, role: None })
+    }
+
+    pub(crate) fn deny(code: &'static str, detail: impl Into<String>) -> Self {
+        Decision::Deny(DenyReason { code, detail: detail.into() })
+    }
+}
