@@ -163,34 +163,8 @@ async fn prepare(store: &Store) -> anyhow::Result<()> {
 
 async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { listen, demo, secure_cookies } => {
-            let started = std::time::Instant::now();
-            let config = Config::resolve(&cli.global, &file)?;
-            let demo = demo || file.demo.unwrap_or(false);
-            let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
-            let store = open(&config).await?;
-            prepare(&store).await?;
-            if demo && los_store::demo::load(&store).await? {
-                tracing::info!("demo municipality loaded");
-            }
-            let listener =
-                tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-            let state = los_web::AppState {
-                store,
-                demo,
-                secure_cookies: secure_cookies || file.secure_cookies.unwrap_or(false),
-            };
-            let app = los_web::router(state);
-            tracing::info!(
-                address = %listener.local_addr()?,
-                demo,
-                startup_ms = started.elapsed().as_millis() as u64,
-                "Los is serving on http://{}",
-                listener.local_addr()?
-            );
-            axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
-            tracing::info!("stopped");
-            Ok(ExitCode::SUCCESS)
+        Command::Serve { ref listen, demo, secure_cookies } => {
+            serve(&cli, &file, listen.clone(), demo, secure_cookies).await
         }
         Command::Migrate { status } => {
             let config = Config::resolve(&cli.global, &file)?;
@@ -220,24 +194,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify } => {
-            let config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            let report = store.verify_audit_chain().await?;
-            match report.first_bad {
-                None => {
-                    println!("audit chain intact: {} entries verified", report.checked);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(bad) => {
-                    println!(
-                        "audit chain BROKEN at entry {}: {} ({} entries before it verified)",
-                        bad.seq, bad.problem, report.checked
-                    );
-                    Ok(ExitCode::from(3))
-                }
-            }
-        }
+        Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli, &file).await,
         Command::Token { command: TokenCommand::Create { user, label, days } } => {
             let config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
@@ -261,6 +218,59 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             store.set_user_email(user, email.as_deref()).await?;
             println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `los serve`: migrations, reference data, the demo when asked, then HTTP until a shutdown signal.
+async fn serve(
+    cli: &Cli,
+    file: &FileConfig,
+    listen: Option<String>,
+    demo: bool,
+    secure_cookies: bool,
+) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let config = Config::resolve(&cli.global, file)?;
+    let demo = demo || file.demo.unwrap_or(false);
+    let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let store = open(&config).await?;
+    prepare(&store).await?;
+    if demo && los_store::demo::load(&store).await? {
+        tracing::info!("demo municipality loaded");
+    }
+    let listener =
+        tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let secure_cookies = secure_cookies || file.secure_cookies.unwrap_or(false);
+    let app = los_web::router(los_web::AppState { store, demo, secure_cookies });
+    tracing::info!(
+        address = %listener.local_addr()?,
+        demo,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "Los is serving on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `los audit verify`: exit 3 and the first bad entry when the chain is broken.
+async fn audit_verify(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    let config = Config::resolve(&cli.global, file)?;
+    let store = open(&config).await?;
+    let report = store.verify_audit_chain().await?;
+    match report.first_bad {
+        None => {
+            println!("audit chain intact: {} entries verified", report.checked);
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(bad) => {
+            println!(
+                "audit chain BROKEN at entry {}: {} ({} entries before it verified)",
+                bad.seq, bad.problem, report.checked
+            );
+            Ok(ExitCode::from(3))
         }
     }
 }
