@@ -11,19 +11,17 @@ use los_domain::consent::{
     Consent, ConsentDomain, ConsentError, ConsentForm, ConsentGiver, ConsentSituation, GiverCapacity, InfoCategory,
     LegalBasis, validate_givers,
 };
-use los_domain::ident::{Fodselsnummer, Kommunenummer};
-use los_domain::model::{Case, Guardianship, Note, Participation, Person, Relation, User};
-use los_policy::{Action, Basis, BreakGlassGrant, CaseFacts, Decision, DenyReason, Resource, authorize};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use los_domain::ident::Fodselsnummer;
+use los_domain::model::{Case, Note, Person, Relation, User};
+use los_policy::{Action, Basis, BreakGlassGrant, Decision, DenyReason, Resource, authorize};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::store::{Store, owner_type_of, parse_enum};
+use crate::store::Store;
+use crate::tx::{Loaded, consent_from_rows, entry, load, load_person, new_id, parse_enum, with_decision};
 
 /// A case as an actor may see it, with the basis the policy gave for each part.
 #[derive(Debug, Clone)]
@@ -127,304 +125,7 @@ pub struct BreakGlassLine {
     pub reviewed_by: Option<String>,
 }
 
-/// Everything the policy needs about one case, loaded inside a transaction.
-pub(crate) struct Loaded {
-    pub case: Case,
-    pub child: Person,
-    pub guardianships: Vec<Guardianship>,
-    pub consents: Vec<Consent>,
-    pub bases: Vec<LegalBasis>,
-    pub grants: Vec<BreakGlassGrant>,
-    pub child_age: u32,
-    /// The role and the municipality's organisation that decide an open dispute.
-    pub dispute_decider: Option<(los_domain::model::Role, String)>,
-}
-
-impl Loaded {
-    pub fn facts(&self) -> CaseFacts<'_> {
-        CaseFacts {
-            case_id: &self.case.id,
-            child_person_id: &self.case.child_person_id,
-            child_age: self.child_age,
-            participants: &self.case.participants,
-            guardianships: &self.guardianships,
-            consents: &self.consents,
-            legal_bases: &self.bases,
-            grants: &self.grants,
-            health_private_from_parents: self.case.health_private_from_parents,
-            dispute_decider: self
-                .dispute_decider
-                .as_ref()
-                .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
-        }
-    }
-}
-
-fn split(s: &str) -> Vec<String> {
-    s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect()
-}
-
-pub(crate) fn new_id(prefix: &str) -> String {
-    format!("{prefix}-{}", uuid::Uuid::now_v7().simple())
-}
-
-fn entry(actor: &User, action: &str, resource_type: &str, resource_id: &str, case_id: &str) -> NewEntry {
-    NewEntry {
-        actor_user_id: Some(actor.id.clone()),
-        action: action.into(),
-        resource_type: resource_type.into(),
-        resource_id: Some(resource_id.to_owned()),
-        case_id: Some(case_id.to_owned()),
-        ..Default::default()
-    }
-}
-
-pub(crate) fn with_decision(mut e: NewEntry, d: &Decision, category: Option<InfoCategory>) -> NewEntry {
-    e.category = category.map(|c| c.as_str().to_owned());
-    match d {
-        Decision::Allow(b) => {
-            e.outcome = Some(Outcome::Allow);
-            e.actor_service_id = b.via_service.clone();
-            e.actor_role = b.role.map(|r| r.as_str().to_owned());
-            e.basis = b.detail.clone();
-        }
-        Decision::Deny(r) => {
-            e.outcome = Some(Outcome::Deny);
-            e.basis = r.detail.clone();
-        }
-    }
-    e
-}
-
-fn invalid(e: ConsentError) -> StoreError {
-    StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
-
-fn consent_from_rows(r: consent::Model, givers: &[consent_giver::Model]) -> Result<Consent, StoreError> {
-    Ok(Consent {
-        domain: parse_enum(&r.domain, ConsentDomain::parse, "consent domain")?,
-        form: parse_enum(&r.form, ConsentForm::parse, "consent form")?,
-        categories: split(&r.categories)
-            .iter()
-            .map(|c| parse_enum(c, InfoCategory::parse, "category"))
-            .collect::<Result<_, _>>()?,
-        givers: givers
-            .iter()
-            .filter(|g| g.consent_id == r.id)
-            .map(|g| {
-                Ok(ConsentGiver {
-                    person_id: g.person_id.clone(),
-                    capacity: parse_enum(&g.capacity, GiverCapacity::parse, "giver capacity")?,
-                    age: g.age.map(|a| a as u32),
-                })
-            })
-            .collect::<Result<_, StoreError>>()?,
-        from_services: split(&r.from_services),
-        to_services: split(&r.to_services),
-        id: r.id,
-        case_id: r.case_id,
-        subject_person_id: r.subject_person_id,
-        purpose: r.purpose,
-        consequences: r.consequences,
-        recorded_by: r.recorded_by,
-        recorded_at: r.recorded_at,
-        valid_from: r.valid_from,
-        valid_to: r.valid_to,
-        withdrawn_at: r.withdrawn_at,
-        withdrawn_by: r.withdrawn_by,
-        withdrawal_reason: r.withdrawal_reason,
-        renews: r.renews,
-    })
-}
-
-pub(crate) async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, StoreError> {
-    let r = person::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
-    Ok(Person {
-        id: r.id,
-        fnr: Fodselsnummer::parse(&r.fnr)
-            .map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
-        given_name: r.given_name,
-        family_name: r.family_name,
-        birth_date: r.birth_date,
-        protected_address: r.protected_address,
-        registered_kommune: Kommunenummer::parse(&r.registered_kommune)
-            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
-        address: r.address,
-    })
-}
-
-pub(crate) async fn load(
-    conn: &impl ConnectionTrait,
-    row: case::Model,
-    now: DateTime<Utc>,
-) -> Result<Loaded, StoreError> {
-    let parts = participation::Entity::find()
-        .filter(participation::Column::CaseId.eq(row.id.as_str()))
-        .order_by_asc(participation::Column::JoinedOn)
-        .all(conn)
-        .await?;
-    let services = service::Entity::find().all(conn).await?;
-    let orgs = organisation::Entity::find().all(conn).await?;
-    let mut participants = Vec::new();
-    for p in parts {
-        let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
-            StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id))
-        })?;
-        participants.push(Participation {
-            owner_type: owner_type_of(&svc.organisation_id, &orgs)?,
-            service_id: p.service_id,
-            service_name: svc.name.clone(),
-            joined_on: p.joined_on,
-            join_reason: p.join_reason,
-            left_on: p.left_on,
-            leave_reason: p.leave_reason,
-        });
-    }
-    let guardianships = guardianship::Entity::find()
-        .filter(guardianship::Column::ChildPersonId.eq(row.child_person_id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|g| {
-            Ok(Guardianship {
-                relation: parse_enum(&g.relation, Relation::parse, "relation")?,
-                adult_person_id: g.adult_person_id,
-                child_person_id: g.child_person_id,
-                parental_responsibility: g.parental_responsibility,
-                access_granted: g.access_granted,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
-    let consent_rows = consent::Entity::find()
-        .filter(consent::Column::CaseId.eq(row.id.as_str()))
-        .order_by_asc(consent::Column::RecordedAt)
-        .all(conn)
-        .await?;
-    let ids: Vec<String> = consent_rows.iter().map(|c| c.id.clone()).collect();
-    let givers = if ids.is_empty() {
-        vec![]
-    } else {
-        consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.is_in(ids)).all(conn).await?
-    };
-    let consents = consent_rows.into_iter().map(|r| consent_from_rows(r, &givers)).collect::<Result<_, _>>()?;
-    let bases = legal_basis::Entity::find()
-        .filter(legal_basis::Column::CaseId.eq(row.id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|b| {
-            Ok(LegalBasis {
-                category: parse_enum(&b.category, InfoCategory::parse, "category")?,
-                id: b.id,
-                case_id: b.case_id,
-                from_service: b.from_service,
-                to_service: b.to_service,
-                reference: b.reference,
-                justification: b.justification,
-                recorded_by: b.recorded_by,
-                recorded_at: b.recorded_at,
-                valid_to: b.valid_to,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
-    let grants = break_glass::Entity::find()
-        .filter(break_glass::Column::CaseId.eq(row.id.as_str()))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|g| BreakGlassGrant {
-            id: g.id,
-            case_id: g.case_id,
-            user_id: g.user_id,
-            reason: g.reason,
-            granted_at: g.granted_at,
-            expires_at: g.expires_at,
-        })
-        .collect();
-    let child = load_person(conn, &row.child_person_id).await?;
-    let child_age = child.age_on(now.date_naive());
-    let open_dispute = dispute::Entity::find()
-        .filter(dispute::Column::CaseId.eq(row.id.as_str()))
-        .filter(dispute::Column::ResolvedAt.is_null())
-        .one(conn)
-        .await?
-        .is_some();
-    let dispute_decider = if open_dispute {
-        let kommune = child.registered_kommune.as_str();
-        let role = crate::coordination::decision_maker_for(conn, kommune, now.date_naive())
-            .await?
-            .and_then(|d| los_domain::model::Role::parse(&d.decider_role));
-        let municipality = organisation::Entity::find()
-            .filter(organisation::Column::Kommunenummer.eq(kommune))
-            .filter(organisation::Column::Kind.eq(los_domain::model::OrganisationKind::Municipality.as_str()))
-            .one(conn)
-            .await?;
-        role.zip(municipality.map(|o| o.id))
-    } else {
-        None
-    };
-    Ok(Loaded {
-        case: Case {
-            id: row.id,
-            child_person_id: row.child_person_id,
-            title: row.title,
-            opened_at: row.opened_at,
-            participants,
-            health_private_from_parents: row.health_private_from_parents,
-        },
-        child,
-        guardianships,
-        consents,
-        bases,
-        grants,
-        child_age,
-        dispute_decider,
-    })
-}
-
 impl Store {
-    /// Begins a writing transaction holding the audit chain's lock.
-    pub(crate) async fn begin_audited(&self) -> Result<DatabaseTransaction, StoreError> {
-        let txn = self.conn().begin().await?;
-        audit::lock_head(&txn).await?;
-        Ok(txn)
-    }
-
-    pub(crate) async fn load_case(
-        &self,
-        txn: &DatabaseTransaction,
-        case_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Loaded, StoreError> {
-        let row = case::Entity::find_by_id(case_id.to_owned())
-            .one(txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
-        load(txn, row, now).await
-    }
-
-    /// Records a decision in the audit log and commits; a denial becomes `Denied` after it is recorded.
-    pub(crate) async fn decide(
-        &self,
-        txn: DatabaseTransaction,
-        d: Decision,
-        e: NewEntry,
-        category: Option<InfoCategory>,
-    ) -> Result<(Basis, DatabaseTransaction), StoreError> {
-        let e = with_decision(e, &d, category);
-        audit::append(&txn, self.key(), vec![e]).await?;
-        match d {
-            Decision::Allow(b) => Ok((b, txn)),
-            Decision::Deny(r) => {
-                txn.commit().await?;
-                Err(StoreError::Denied(r))
-            }
-        }
-    }
-
     fn must_know_services(&self, services: &[service::Model]) -> Vec<String> {
         services
             .iter()
@@ -672,16 +373,16 @@ impl Store {
     /// the family was told what spec 02 §3.4 requires.
     pub async fn record_consent(&self, actor: &User, new: NewConsent) -> Result<Consent, StoreError> {
         if new.from_services.is_empty() || new.to_services.is_empty() || new.categories.is_empty() {
-            return Err(invalid(ConsentError::EmptyScope));
+            return Err(ConsentError::EmptyScope.into());
         }
         if new.purpose.trim().is_empty() || new.consequences.trim().is_empty() {
-            return Err(invalid(ConsentError::NotInformed));
+            return Err(ConsentError::NotInformed.into());
         }
         if new.valid_to < new.valid_from {
-            return Err(invalid(ConsentError::BadPeriod));
+            return Err(ConsentError::BadPeriod.into());
         }
         if new.from_services.len() == 1 && new.from_services == new.to_services {
-            return Err(invalid(ConsentError::SameService));
+            return Err(ConsentError::SameService.into());
         }
         let now = Utc::now();
         let txn = self.begin_audited().await?;
@@ -733,8 +434,7 @@ impl Store {
         let guardians = l.guardianships.clone();
         validate_givers(situation, &givers, |p| {
             guardians.iter().any(|g| g.adult_person_id == p && g.parental_responsibility)
-        })
-        .map_err(invalid)?;
+        })?;
 
         consent::Entity::insert(consent::ActiveModel {
             id: Set(id.clone()),

@@ -9,51 +9,22 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::coordination::{
-    Assessment, AssessmentResult, AssignmentRequest, BestInterests, ChildVoice, CoordinationBasis, CoordinationError,
-    CoordinationFacts, DecisionMaker, Hearing, HearingPlace, MappingSource, Municipalities, PlanningAssessment,
-    ReleaseArea, SentenceType, TeamRole, Transition, validate_assessment, validate_assignment, validate_best_interests,
-    validate_sentence,
+    Assessment, AssessmentResult, AssignmentRequest, BestInterests, ChildVoice, CoordinationBasis, CoordinationFacts,
+    DecisionMaker, Hearing, HearingPlace, MappingSource, Municipalities, PlanningAssessment, ReleaseArea, SentenceType,
+    TeamRole, Transition, validate_assessment, validate_assignment, validate_best_interests, validate_sentence,
 };
 use los_domain::model::{Relation, User};
-use los_domain::planning::{PlanningError, Situation, validate_situations};
-use los_policy::{Action, Basis, Decision, Resource, authorize};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-};
+use los_domain::planning::{Situation, validate_situations};
+use los_policy::{Action, Decision, Resource, authorize};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit::{self, NewEntry, Outcome};
-use crate::cases::{Loaded, new_id};
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::store::{Store, parse_enum};
-
-fn invalid(e: CoordinationError) -> StoreError {
-    StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
-
-pub(crate) fn planning_invalid(e: PlanningError) -> StoreError {
-    StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
-
-pub(crate) fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {
-    if v.trim().is_empty() { Err(StoreError::Invalid { code, message: message.into() }) } else { Ok(()) }
-}
-
-/// The decision-maker configured for a municipality on a day.
-pub(crate) async fn decision_maker_for(
-    conn: &impl ConnectionTrait,
-    kommunenummer: &str,
-    day: NaiveDate,
-) -> Result<Option<decision_maker::Model>, StoreError> {
-    let rows = decision_maker::Entity::find()
-        .filter(decision_maker::Column::Kommunenummer.eq(kommunenummer))
-        .filter(decision_maker::Column::ValidFrom.lte(day))
-        .order_by_desc(decision_maker::Column::ValidFrom)
-        .all(conn)
-        .await?;
-    Ok(rows.into_iter().next())
-}
+use crate::store::Store;
+use crate::tx::shared::{close_prompts, decision_maker_for, plan_write, replace_assignment, require_transfer_consent};
+use crate::tx::{Loaded, entry, new_id, parse_enum, required};
 
 /// An assignment of the coordinating service, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -538,94 +509,6 @@ pub(crate) async fn load_cooperation(
     })
 }
 
-/// Who may add or change a plan item: a measure only its responsible service — the coordinator cannot
-/// create or alter another service's measures (spec 01 §8.F item 22 f); a goal any service taking part.
-pub(crate) fn plan_write(actor: &User, l: &Loaded, responsible: Option<&str>, now: DateTime<Utc>) -> Decision {
-    match responsible {
-        Some(s) => authorize(
-            actor,
-            Action::Write,
-            &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
-            now,
-        ),
-        None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
-    }
-}
-
-/// A change of coordinating service needs a consent that covers the new coordinator, recorded since the last
-/// assignment (spec 01 §4.6 Sofia and Daniel; §8.D item 17).
-pub(crate) fn require_transfer_consent(
-    l: &Loaded,
-    current: Option<&AssignmentView>,
-    service_id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    if let Some(cur) = current
-        && cur.service_id != service_id
-        && !l.consents.iter().any(|c| {
-            c.status(now) == ConsentStatus::Active
-                && c.to_services.iter().any(|s| s == service_id)
-                && c.recorded_at >= cur.decided_at
-        })
-    {
-        return Err(StoreError::Invalid {
-            code: "coordination.new_consent_required",
-            message: format!(
-                "a change of coordinating service needs a new consent that lets information go to {service_id} (spec 01 §4.6 Sofia and Daniel)"
-            ),
-        });
-    }
-    Ok(())
-}
-
-/// Ends the current assignment (its history is kept) and inserts the new one.
-pub(crate) async fn replace_assignment(
-    txn: &DatabaseTransaction,
-    row: coordination::ActiveModel,
-) -> Result<(), StoreError> {
-    let (case_id, day) = match (&row.case_id, &row.valid_from) {
-        (Set(c), Set(d)) => (c.clone(), *d),
-        _ => unreachable!("an assignment is built with its case and its first day"),
-    };
-    if let Some(cur) = coordination::Entity::find()
-        .filter(coordination::Column::CaseId.eq(case_id.as_str()))
-        .filter(coordination::Column::ValidTo.is_null())
-        .one(txn)
-        .await?
-    {
-        let mut am: coordination::ActiveModel = cur.into();
-        am.valid_to = Set(Some(day));
-        coordination::Entity::update(am).exec(txn).await?;
-    }
-    coordination::Entity::insert(row).exec_without_returning(txn).await?;
-    Ok(())
-}
-
-/// Marks the open prompts of a kind (for one service, or all) as done by `actor`.
-pub(crate) async fn close_prompts(
-    txn: &DatabaseTransaction,
-    case_id: &str,
-    kind: &str,
-    service: Option<&str>,
-    actor: &User,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let mut q = review_prompt::Entity::find()
-        .filter(review_prompt::Column::CaseId.eq(case_id))
-        .filter(review_prompt::Column::Kind.eq(kind))
-        .filter(review_prompt::Column::DoneAt.is_null());
-    if let Some(s) = service {
-        q = q.filter(review_prompt::Column::ServiceId.eq(s));
-    }
-    for p in q.all(txn).await? {
-        let mut am: review_prompt::ActiveModel = p.into();
-        am.done_at = Set(Some(now));
-        am.done_by = Set(Some(actor.id.clone()));
-        review_prompt::Entity::update(am).exec(txn).await?;
-    }
-    Ok(())
-}
-
 /// A new step-2 assessment.
 #[derive(Debug, Clone)]
 pub struct NewAssessment {
@@ -693,87 +576,6 @@ impl Store {
         .await
     }
 
-    pub(crate) async fn tx_case(
-        &self,
-        case_id: &str,
-    ) -> Result<(DatabaseTransaction, Loaded, DateTime<Utc>), StoreError> {
-        let now = Utc::now();
-        let txn = self.begin_audited().await?;
-        let l = self.load_case(&txn, case_id, now).await?;
-        Ok((txn, l, now))
-    }
-
-    pub(crate) fn write_entry(
-        actor: &User,
-        action: &str,
-        resource_type: &str,
-        resource_id: &str,
-        case_id: &str,
-    ) -> NewEntry {
-        NewEntry {
-            actor_user_id: Some(actor.id.clone()),
-            action: action.into(),
-            resource_type: resource_type.into(),
-            resource_id: Some(resource_id.to_owned()),
-            case_id: Some(case_id.to_owned()),
-            category: Some(InfoCategory::Overview.as_str().into()),
-            ..Default::default()
-        }
-    }
-
-    /// The service through which the actor works in the case (from the policy's basis).
-    pub(crate) fn acting_service(basis: &Basis) -> Result<String, StoreError> {
-        basis.via_service.clone().ok_or(StoreError::Invalid {
-            code: "cooperation.no_service",
-            message: "this is done by a service taking part in the case".into(),
-        })
-    }
-
-    pub(crate) async fn prompt(
-        &self,
-        txn: &DatabaseTransaction,
-        case_id: &str,
-        kind: &str,
-        service: Option<&str>,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        review_prompt::Entity::insert(review_prompt::ActiveModel {
-            id: Set(new_id("vurdering")),
-            case_id: Set(case_id.into()),
-            kind: Set(kind.into()),
-            service_id: Set(service.map(str::to_owned)),
-            reason: Set(reason.into()),
-            created_at: Set(now),
-            done_at: Set(None),
-            done_by: Set(None),
-        })
-        .exec_without_returning(txn)
-        .await?;
-        Ok(())
-    }
-
-    /// Asks every service taking part to assess the need for cooperation again (spec 01 §8.C item 13).
-    pub(crate) async fn prompt_reassessment(
-        &self,
-        txn: &DatabaseTransaction,
-        l: &Loaded,
-        reason: &str,
-        now: DateTime<Utc>,
-        also: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let today = now.date_naive();
-        let mut services: Vec<&str> =
-            l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.as_str()).collect();
-        if let Some(a) = also {
-            services.push(a);
-        }
-        for s in services {
-            self.prompt(txn, &l.case.id, "reassess", Some(s), reason, now).await?;
-        }
-        Ok(())
-    }
-
     /// Step 3: a service taking part contacts another service, which joins the case. Refused unless a
     /// valid consent or a recorded legal exception covers the contact (spec 01 §4.2).
     pub async fn add_participant(
@@ -787,12 +589,7 @@ impl Store {
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let (basis, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "participant_add", "service", target, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "participant_add", "service", target, case_id), Some(InfoCategory::Overview))
             .await?;
         let from = Self::acting_service(&basis)?;
         if service::Entity::find_by_id(target.to_owned()).one(&txn).await?.is_none() {
@@ -847,7 +644,8 @@ impl Store {
                 outcome: Some(Outcome::Allow),
                 actor_service_id: Some(from.clone()),
                 basis: disclosure_basis,
-                ..Self::write_entry(actor, "disclosure", "service", target, case_id)
+                category: Some(InfoCategory::Overview.as_str().into()),
+                ..entry(actor, "disclosure", "service", target, case_id)
             }],
         )
         .await?;
@@ -875,7 +673,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "participant_leave", "service", service_id, case_id),
+                entry(actor, "participant_leave", "service", service_id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -929,12 +727,7 @@ impl Store {
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("kartlegging");
         let (basis, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "step1_mapping", "mapping", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "step1_mapping", "mapping", &id, case_id), Some(InfoCategory::Overview))
             .await?;
         step_mapping::Entity::insert(step_mapping::ActiveModel {
             id: Set(id),
@@ -977,8 +770,8 @@ impl Store {
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned),
         };
-        validate_assessment(&a).map_err(invalid)?;
-        validate_situations(a.result, &a.situations, a.deviation_reason.as_deref()).map_err(planning_invalid)?;
+        validate_assessment(&a)?;
+        validate_situations(a.result, &a.situations, a.deviation_reason.as_deref())?;
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let d = authorize(
             actor,
@@ -990,7 +783,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "step2_assessment", "assessment", &id, &new.case_id),
+                entry(actor, "step2_assessment", "assessment", &id, &new.case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -1039,12 +832,7 @@ impl Store {
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("samtale");
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "hearing", "hearing", &id, &h.case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "hearing", "hearing", &id, &h.case_id), Some(InfoCategory::Overview))
             .await?;
         hearing::Entity::insert(hearing::ActiveModel {
             id: Set(id.clone()),
@@ -1072,7 +860,7 @@ impl Store {
     /// A best-interests assessment with the seven elements. Finalising needs a hearing or a stated reason.
     pub async fn record_best_interests(&self, actor: &User, mut b: BestInterests) -> Result<String, StoreError> {
         b.assessed_by = actor.id.clone();
-        validate_best_interests(&b).map_err(invalid)?;
+        validate_best_interests(&b)?;
         let (txn, l, now) = self.tx_case(&b.case_id).await?;
         if let Some(h) = &b.hearing_id
             && hearing::Entity::find_by_id(h.clone()).one(&txn).await?.is_none_or(|x| x.case_id != b.case_id)
@@ -1088,7 +876,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "best_interests", "best_interests", &id, &b.case_id),
+                entry(actor, "best_interests", "best_interests", &id, &b.case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -1123,7 +911,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "coordinator_assign", "coordination", &id, &new.case_id),
+                entry(actor, "coordinator_assign", "coordination", &id, &new.case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -1151,7 +939,7 @@ impl Store {
             child_coordinator_service: child_coordinator.as_deref(),
             open_dispute: coop.dispute.is_some(),
         };
-        validate_assignment(&req, facts).map_err(invalid)?;
+        validate_assignment(&req, facts)?;
         if designated
             && let Some(dispute) = &coop.dispute
             && (dispute.child_wishes.trim().is_empty() || dispute.family_wishes.trim().is_empty())
@@ -1161,7 +949,12 @@ impl Store {
                 message: "the child's and the family's wishes must be in the dossier before the decision (spec 01 §6.3, Lillevik)".into(),
             });
         }
-        require_transfer_consent(&l, coop.current.as_ref(), &new.service_id, now)?;
+        require_transfer_consent(
+            &l,
+            coop.current.as_ref().map(|c| (c.service_id.as_str(), c.decided_at)),
+            &new.service_id,
+            now,
+        )?;
         replace_assignment(
             &txn,
             coordination::ActiveModel {
@@ -1213,12 +1006,7 @@ impl Store {
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("uenighet");
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "dispute_raise", "dispute", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "dispute_raise", "dispute", &id, case_id), Some(InfoCategory::Overview))
             .await?;
         // An open dispute gets the new positions and wishes added to its dossier.
         if let Some(open) = dispute::Entity::find()
@@ -1272,7 +1060,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "coordinator_communicated", "coordination", case_id, case_id),
+                entry(actor, "coordinator_communicated", "coordination", case_id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -1303,12 +1091,7 @@ impl Store {
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "transition", "case", case_id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "transition", "case", case_id, case_id), Some(InfoCategory::Overview))
             .await?;
         self.prompt(&txn, case_id, "review_coordinator", None, transition.as_str(), now).await?;
         txn.commit().await?;
@@ -1345,20 +1128,14 @@ impl Store {
                 .one(&txn)
                 .await?
                 .is_some();
-            los_domain::coordination::validate_release_area(&new.kind, new.release_area, has_sentence)
-                .map_err(invalid)?;
+            los_domain::coordination::validate_release_area(&new.kind, new.release_area, has_sentence)?;
         }
         let d = plan_write(actor, &l, new.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "plan_add", "plan_item", &id, &new.case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "plan_add", "plan_item", &id, &new.case_id), Some(InfoCategory::Overview))
             .await?;
-        let (current, latest) = crate::planning::current_plan(&txn, &new.case_id).await?;
+        let (current, latest) = crate::tx::shared::current_plan(&txn, &new.case_id).await?;
         let position = new.position.unwrap_or_else(|| current.iter().map(|i| i.position).max().unwrap_or(0) + 1);
         crate::planning::check_plan(&current, &latest, (&id, position, new.depends_on.as_deref()), None)?;
         plan_item::Entity::insert(plan_item::ActiveModel {
@@ -1406,14 +1183,9 @@ impl Store {
         let d = plan_write(actor, &l, old.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "plan_status", "plan_item", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "plan_status", "plan_item", &id, case_id), Some(InfoCategory::Overview))
             .await?;
-        let (current, latest) = crate::planning::current_plan(&txn, case_id).await?;
+        let (current, latest) = crate::tx::shared::current_plan(&txn, case_id).await?;
         if !current.iter().any(|i| i.id == old.id) {
             return Err(StoreError::Invalid {
                 code: "plan.stale",
@@ -1464,29 +1236,24 @@ impl Store {
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("straff");
         let (basis, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "sentence_start", "sentence", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "sentence_start", "sentence", &id, case_id), Some(InfoCategory::Overview))
             .await?;
         let uk = Self::acting_service(&basis)?;
         let lead_type = service::Entity::find_by_id(uk.clone()).one(&txn).await?.map(|s| s.service_type);
         if !lead_type.as_deref().is_some_and(|t| kind.lead_service_types().contains(&t)) {
-            return Err(invalid(kind.not_lead_error()));
+            return Err(kind.not_lead_error().into());
         }
         let mut members = team;
         members.push((kind.lead_role(), Some(uk.clone()), actor.display_name.clone()));
         let age = l.child.age_on(starts_on);
         if age < 18 {
             for g in l.guardianships.iter().filter(|g| g.relation == Relation::Parent && g.parental_responsibility) {
-                let p = crate::cases::load_person(&txn, &g.adult_person_id).await?;
+                let p = crate::tx::load_person(&txn, &g.adult_person_id).await?;
                 members.push((TeamRole::Parent, None, p.full_name()));
             }
         }
         let roles: Vec<TeamRole> = members.iter().map(|m| m.0).collect();
-        validate_sentence(kind, age, &roles).map_err(invalid)?;
+        validate_sentence(kind, age, &roles)?;
         if sentence::Entity::find().filter(sentence::Column::CaseId.eq(case_id)).one(&txn).await?.is_some() {
             return Err(StoreError::Invalid {
                 code: "sentence.exists",
@@ -1537,7 +1304,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "non_compliance", "compliance_report", &id, case_id),
+                entry(actor, "non_compliance", "compliance_report", &id, case_id),
                 Some(InfoCategory::General),
             )
             .await?;
@@ -1574,12 +1341,7 @@ impl Store {
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "municipalities", "case", case_id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "municipalities", "case", case_id, case_id), Some(InfoCategory::Overview))
             .await?;
         let mut checked = Vec::new();
         for k in [care, placement, second_residence] {

@@ -21,6 +21,7 @@ pub mod rights;
 mod store;
 pub mod tasks;
 pub mod timeline;
+mod tx;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};

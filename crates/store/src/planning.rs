@@ -18,12 +18,12 @@ use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::audit::{NewEntry, Outcome};
-use crate::cases::{Loaded, new_id};
-use crate::coordination::{planning_invalid, required};
+use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::store::{Store, parse_enum};
+use crate::store::Store;
+use crate::tx::shared::{current_plan, may_read_owned, plan_write};
+use crate::tx::{Loaded, entry, new_id, parse_enum, required, split_list as split};
 
 /// Meeting times are entered and shown in Norwegian local time.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Oslo;
@@ -31,10 +31,6 @@ pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Oslo;
 /// Now, on the wall clock in Norway.
 pub fn local_now() -> NaiveDateTime {
     Utc::now().with_timezone(&TIME_ZONE).naive_local()
-}
-
-fn split(s: &str) -> Vec<String> {
-    s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
 /// A decision made by one service under its own law (a NAV vedtak, a child welfare measure), linked to the
@@ -110,35 +106,6 @@ pub struct MeetingView {
     pub minutes: Option<MinutesView>,
     pub preparation: Vec<PreparationView>,
     pub actions: Vec<ActionView>,
-}
-
-/// Whether `actor` may read information `owner` holds in the case, of `category`. An allowed read is
-/// recorded in `entries` with its basis; a refusal records nothing here (the item is simply not shown).
-fn may_read_owned(
-    l: &Loaded,
-    actor: &User,
-    now: DateTime<Utc>,
-    entries: &mut Vec<NewEntry>,
-    owner: &str,
-    category: InfoCategory,
-    resource: (&str, &str),
-) -> bool {
-    let d =
-        authorize(actor, Action::Read, &Resource::CaseInfo { case: l.facts(), owner_service: owner, category }, now);
-    let Decision::Allow(b) = d else { return false };
-    entries.push(NewEntry {
-        actor_user_id: Some(actor.id.clone()),
-        actor_service_id: b.via_service.clone(),
-        action: "read".into(),
-        resource_type: resource.0.into(),
-        resource_id: Some(resource.1.to_owned()),
-        case_id: Some(l.case.id.clone()),
-        category: Some(category.as_str().into()),
-        outcome: Some(Outcome::Allow),
-        basis: b.detail,
-        ..Default::default()
-    });
-    true
 }
 
 /// Loads the external decisions and meetings of a case for a reader already allowed the case overview.
@@ -377,25 +344,6 @@ async fn meeting_to_change(
     Ok((m, d))
 }
 
-/// The current version of every plan item of a case, with a map from any version's id to the current id.
-pub(crate) async fn current_plan(
-    conn: &impl ConnectionTrait,
-    case_id: &str,
-) -> Result<(Vec<plan_item::Model>, std::collections::HashMap<String, String>), StoreError> {
-    let items = plan_item::Entity::find().filter(plan_item::Column::CaseId.eq(case_id)).all(conn).await?;
-    let superseded: std::collections::HashSet<&str> = items.iter().filter_map(|i| i.supersedes.as_deref()).collect();
-    let mut latest = std::collections::HashMap::new();
-    for i in items.iter().filter(|i| !superseded.contains(i.id.as_str())) {
-        let mut cur = Some(i.id.clone());
-        while let Some(c) = cur {
-            latest.insert(c.clone(), i.id.clone());
-            cur = items.iter().find(|x| x.id == c).and_then(|x| x.supersedes.clone());
-        }
-    }
-    let current = items.iter().filter(|i| !superseded.contains(i.id.as_str())).cloned().collect();
-    Ok((current, latest))
-}
-
 /// Checks the order of the plan with one item added or replaced (`replacing` is the id it replaces).
 pub(crate) fn check_plan(
     current: &[plan_item::Model],
@@ -419,7 +367,7 @@ pub(crate) fn check_plan(
         .iter()
         .map(|(id, position, dep)| PlanNode { id, position: *position, depends_on: dep.as_deref() })
         .collect();
-    validate_plan(&nodes).map_err(planning_invalid)
+    validate_plan(&nodes).map_err(StoreError::from)
 }
 
 /// Whether a measure may take `status`: it may not start before what it waits for has started.
@@ -434,7 +382,7 @@ pub(crate) fn check_start(
     }
     let dep = item.depends_on.as_deref().map(|d| latest.get(d).map(String::as_str).unwrap_or(d));
     let dep_status = dep.and_then(|d| current.iter().find(|i| i.id == d)).map(|i| i.status.as_str());
-    may_start(dep_status).map_err(planning_invalid)
+    may_start(dep_status).map_err(StoreError::from)
 }
 
 impl Store {
@@ -455,7 +403,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "external_decision", "external_decision", &id, &new.case_id),
+                entry(actor, "external_decision", "external_decision", &id, &new.case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -499,7 +447,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "follow_up_outcome", "follow_up_outcome", &id, case_id),
+                entry(actor, "follow_up_outcome", "follow_up_outcome", &id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -536,7 +484,7 @@ impl Store {
     /// Sets up one meeting or a series. The service arranging it is the one the actor works through;
     /// restorative meetings are the mediation service's (spec 01 §5.2).
     pub async fn schedule_meetings(&self, actor: &User, new: NewMeetings) -> Result<Vec<String>, StoreError> {
-        let starts = series_starts(new.first, new.every_weeks, new.count).map_err(planning_invalid)?;
+        let starts = series_starts(new.first, new.every_weeks, new.count)?;
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let series_id = (starts.len() > 1).then(|| new_id("serie"));
@@ -545,13 +493,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(
-                    actor,
-                    "meeting_schedule",
-                    "meeting",
-                    series_id.as_deref().unwrap_or(&first_id),
-                    &new.case_id,
-                ),
+                entry(actor, "meeting_schedule", "meeting", series_id.as_deref().unwrap_or(&first_id), &new.case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -573,8 +515,8 @@ impl Store {
             excluded_by_child: &new.excluded_by_child,
             duration_minutes: new.duration_minutes,
         };
-        validate_meeting(&req, &facts).map_err(planning_invalid)?;
-        let preparation = checklist(new.preparation.iter().map(String::as_str)).map_err(planning_invalid)?;
+        validate_meeting(&req, &facts)?;
+        let preparation = checklist(new.preparation.iter().map(String::as_str))?;
         if starts[0] < local_now() - chrono::Duration::days(1) {
             return Err(StoreError::Invalid {
                 code: "meeting.past",
@@ -642,15 +584,15 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "meeting_minutes", "meeting_minutes", &id, case_id),
+                entry(actor, "meeting_minutes", "meeting_minutes", &id, case_id),
                 Some(InfoCategory::General),
             )
             .await?;
         if m.cancelled_at.is_some() {
-            return Err(planning_invalid(los_domain::planning::PlanningError::MinutesForCancelled));
+            return Err(los_domain::planning::PlanningError::MinutesForCancelled.into());
         }
         let invited = split(&m.invited);
-        validate_minutes(m.starts_at, local_now(), &invited, &attended, minutes).map_err(planning_invalid)?;
+        validate_minutes(m.starts_at, local_now(), &invited, &attended, minutes)?;
         meeting_minutes::Entity::insert(meeting_minutes::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(case_id.into()),
@@ -683,7 +625,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "meeting_cancel", "meeting", meeting_id, case_id),
+                entry(actor, "meeting_cancel", "meeting", meeting_id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -715,8 +657,7 @@ impl Store {
                 with_minutes.contains(&t.id),
                 t.cancelled_at.is_some(),
                 reason,
-            )
-            .map_err(planning_invalid)?;
+            )?;
             let mut am: meeting::ActiveModel = t.into();
             am.cancelled_at = Set(Some(now));
             am.cancelled_by = Set(Some(actor.id.clone()));
@@ -743,7 +684,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "meeting_preparation", "meeting_preparation", item_id, case_id),
+                entry(actor, "meeting_preparation", "meeting_preparation", item_id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -753,7 +694,7 @@ impl Store {
             .filter(|p| p.meeting_id == m.id)
             .ok_or_else(|| StoreError::NotFound { kind: "preparation item", id: item_id.into() })?;
         if m.cancelled_at.is_some() {
-            return Err(planning_invalid(PlanningError::MinutesForCancelled));
+            return Err(PlanningError::MinutesForCancelled.into());
         }
         let mut am: meeting_preparation::ActiveModel = item.into();
         am.done_at = Set(done.then_some(now));
@@ -779,19 +720,19 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "meeting_action", "meeting_action", &id, case_id),
+                entry(actor, "meeting_action", "meeting_action", &id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
         if m.cancelled_at.is_some() {
-            return Err(planning_invalid(PlanningError::MinutesForCancelled));
+            return Err(PlanningError::MinutesForCancelled.into());
         }
         let today = now.date_naive();
         let participants: Vec<String> =
             l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.clone()).collect();
         let req =
             ActionRequest { description: &new.description, owner_service: &new.owner_service, due_on: new.due_on };
-        validate_action(&req, m.starts_at, local_now(), &participants).map_err(planning_invalid)?;
+        validate_action(&req, m.starts_at, local_now(), &participants)?;
         meeting_action::Entity::insert(meeting_action::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(case_id.into()),
@@ -826,17 +767,17 @@ impl Store {
             .await?
             .filter(|a| a.case_id == l.case.id)
             .ok_or_else(|| StoreError::NotFound { kind: "follow-up", id: action_id.into() })?;
-        let d = crate::coordination::plan_write(actor, &l, Some(&a.owner_service), now);
+        let d = plan_write(actor, &l, Some(&a.owner_service), now);
         let (_, txn) = self
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "meeting_action_done", "meeting_action", action_id, case_id),
+                entry(actor, "meeting_action_done", "meeting_action", action_id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
         if a.done_at.is_some() {
-            return Err(planning_invalid(PlanningError::ActionDone));
+            return Err(PlanningError::ActionDone.into());
         }
         let note = note.trim();
         let mut am: meeting_action::ActiveModel = a.into();
@@ -865,15 +806,10 @@ impl Store {
             .find(|i| i.id == item_id)
             .cloned()
             .ok_or_else(|| StoreError::NotFound { kind: "plan item (current version)", id: item_id.into() })?;
-        let d = crate::coordination::plan_write(actor, &l, old.responsible_service.as_deref(), now);
+        let d = plan_write(actor, &l, old.responsible_service.as_deref(), now);
         let id = new_id("plan");
         let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                Self::write_entry(actor, "plan_revise", "plan_item", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
+            .decide(txn, d, entry(actor, "plan_revise", "plan_item", &id, case_id), Some(InfoCategory::Overview))
             .await?;
         check_plan(&current, &latest, (&id, rev.position, rev.depends_on.as_deref()), Some(&old.id))?;
         plan_item::Entity::insert(plan_item::ActiveModel {

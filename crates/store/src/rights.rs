@@ -11,23 +11,19 @@ use los_domain::consent::InfoCategory;
 use los_domain::coordination::{AssignmentRequest, CoordinationBasis, CoordinationFacts, validate_assignment};
 use los_domain::model::User;
 use los_domain::rights::{
-    CurrentRight, RightKind, RightsError, ScreeningOutcome, ScreeningRequest, child_coordinator_service,
-    rights_to_screen, validate_screening,
+    CurrentRight, RightKind, ScreeningOutcome, ScreeningRequest, child_coordinator_service, rights_to_screen,
+    validate_screening,
 };
 use los_policy::{Action, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit;
-use crate::cases::new_id;
-use crate::coordination::{close_prompts, replace_assignment, require_transfer_consent};
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::store::{Store, parse_enum};
-
-fn invalid(e: RightsError) -> StoreError {
-    StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
+use crate::store::Store;
+use crate::tx::shared::{close_prompts, replace_assignment, require_transfer_consent};
+use crate::tx::{entry, new_id, parse_enum};
 
 /// One screening of a right, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -141,7 +137,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "rights_screening", "rights_screening", &id, case_id),
+                entry(actor, "rights_screening", "rights_screening", &id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
@@ -162,7 +158,7 @@ impl Store {
             child_view: &new.child_view,
             parents_view: &new.parents_view,
         };
-        validate_screening(&req, &l.case.participants, now.date_naive()).map_err(invalid)?;
+        validate_screening(&req, &l.case.participants, now.date_naive())?;
         if new.outcome == ScreeningOutcome::Requested
             && let Some(s) = &service_id
             && service::Entity::find_by_id(s.clone()).one(&txn).await?.is_none()
@@ -198,9 +194,13 @@ impl Store {
                     child_coordinator_service: Some(service),
                     open_dispute: coop.dispute.is_some(),
                 };
-                validate_assignment(&request, facts)
-                    .map_err(|e| StoreError::Invalid { code: e.code(), message: e.to_string() })?;
-                require_transfer_consent(&l, coop.current.as_ref(), service, now)?;
+                validate_assignment(&request, facts)?;
+                require_transfer_consent(
+                    &l,
+                    coop.current.as_ref().map(|c| (c.service_id.as_str(), c.decided_at)),
+                    service,
+                    now,
+                )?;
                 let assignment = new_id("samordning");
                 replace_assignment(
                     &txn,
@@ -226,8 +226,8 @@ impl Store {
                 )
                 .await?;
                 // The assignment is its own audited write, on the same basis as the screening.
-                entries.push(crate::cases::with_decision(
-                    Self::write_entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
+                entries.push(crate::tx::with_decision(
+                    entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
                     &los_policy::Decision::Allow(basis.clone()),
                     Some(InfoCategory::Overview),
                 ));

@@ -21,6 +21,7 @@ use crate::audit::{self, AuditKey, NewEntry, VerifyReport};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::migration::Migrator;
+use crate::tx::parse_enum;
 
 /// Which database engine the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,10 +204,6 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
     }
-}
-
-pub(crate) fn parse_enum<T>(v: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T, StoreError> {
-    parse(v).ok_or_else(|| StoreError::Integrity(format!("unknown {what} '{v}' in the database")))
 }
 
 impl Store {
