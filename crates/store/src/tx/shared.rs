@@ -149,25 +149,6 @@ pub(crate) fn may_read_owned(
     true
 }
 
-/// The current version of every plan item of a case, with a map from any version's id to the current id.
-pub(crate) async fn current_plan(
-    conn: &impl ConnectionTrait,
-    case_id: &str,
-) -> Result<(Vec<plan_item::Model>, std::collections::HashMap<String, String>), StoreError> {
-    let items = plan_item::Entity::find().filter(plan_item::Column::CaseId.eq(case_id)).all(conn).await?;
-    let superseded: std::collections::HashSet<&str> = items.iter().filter_map(|i| i.supersedes.as_deref()).collect();
-    let mut latest = std::collections::HashMap::new();
-    for i in items.iter().filter(|i| !superseded.contains(i.id.as_str())) {
-        let mut cur = Some(i.id.clone());
-        while let Some(c) = cur {
-            latest.insert(c.clone(), i.id.clone());
-            cur = items.iter().find(|x| x.id == c).and_then(|x| x.supersedes.clone());
-        }
-    }
-    let current = items.iter().filter(|i| !superseded.contains(i.id.as_str())).cloned().collect();
-    Ok((current, latest))
-}
-
 impl Store {
     pub(crate) async fn prompt(
         &self,

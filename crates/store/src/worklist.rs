@@ -16,9 +16,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit;
+use crate::case::meetings::local_now;
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::planning::local_now;
 use crate::store::Store;
 
 /// One thing to do.
@@ -208,7 +208,7 @@ impl Store {
             if let Some(s) = sentence::Entity::find().filter(sentence::Column::CaseId.eq(case_id)).one(&txn).await?
                 && is_mine(&s.youth_coordinator_service)
             {
-                let (plan, _) = crate::tx::shared::current_plan(&txn, case_id).await?;
+                let (plan, _) = crate::case::plan::current_plan(&txn, case_id).await?;
                 let missing = release_areas_missing_in(
                     plan.iter().map(|p| (p.status.as_str(), p.release_area.as_deref().and_then(ReleaseArea::parse))),
                 );

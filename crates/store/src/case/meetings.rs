@@ -1,29 +1,26 @@
-//! Carrying out the cooperation (spec 01 §4.3, §5.2, §8.C item 14, §8.G items 26–27): sector decisions
-//! linked to the case as external decisions (granting a new service asks every service to assess again),
-//! revising the plan with its order and dependencies checked, and the meetings of the case with the child's
-//! say over who attends, and their minutes.
-//!
-//! As everywhere in the store, each method asks the access policy and appends audit records in the same
-//! transaction; the rules themselves live in `los_domain::planning`.
+//! The meetings of a case (spec 01 §8.G items 26–27): one or a series, with the child's say over who
+//! attends; the preparation checklist; the minutes, the arranging service's information, read through the
+//! policy; and the follow-ups agreed at a meeting, each owned by one service until it marks it done.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_domain::planning::{
-    ActionRequest, ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanNode, PlanningError,
-    action_overdue, checklist, may_start, series_starts, validate_action, validate_meeting, validate_minutes,
-    validate_plan,
+    ActionRequest, ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanningError, action_overdue,
+    checklist, series_starts, validate_action, validate_meeting, validate_minutes,
 };
 use los_policy::{Action, Decision, Resource, authorize};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::{current_plan, may_read_owned, plan_write};
-use crate::tx::{Loaded, entry, new_id, parse_enum, required, split_list as split};
+use crate::tx::shared::{may_read_owned, plan_write};
+use crate::tx::{Loaded, entry, new_id, parse_enum, split_list as split};
 
 /// Meeting times are entered and shown in Norwegian local time.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Oslo;
@@ -31,19 +28,6 @@ pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Oslo;
 /// Now, on the wall clock in Norway.
 pub fn local_now() -> NaiveDateTime {
     Utc::now().with_timezone(&TIME_ZONE).naive_local()
-}
-
-/// A decision made by one service under its own law (a NAV vedtak, a child welfare measure), linked to the
-/// case. It is that service's decision, appealed under that service's rules; Los only records the link.
-#[derive(Debug, Clone, Serialize)]
-pub struct ExternalDecisionView {
-    pub id: String,
-    pub service_id: String,
-    pub title: String,
-    pub reference: Option<String>,
-    pub decided_on: NaiveDate,
-    pub recorded_by: String,
-    pub recorded_at: DateTime<Utc>,
 }
 
 /// The minutes of a meeting (the newest version; earlier versions are kept).
@@ -108,45 +92,44 @@ pub struct MeetingView {
     pub actions: Vec<ActionView>,
 }
 
-/// Loads the external decisions and meetings of a case for a reader already allowed the case overview.
-/// Minutes are read through the policy, one audit record per minutes shown.
-pub(crate) async fn load_planning(
+/// Meetings to set up: one, or a series `every_weeks` apart.
+#[derive(Debug, Clone)]
+pub struct NewMeetings {
+    pub case_id: String,
+    pub kind: MeetingKind,
+    /// Norwegian local time of the first meeting.
+    pub first: NaiveDateTime,
+    pub every_weeks: u32,
+    pub count: u32,
+    pub duration_minutes: u32,
+    pub place: String,
+    pub agenda: String,
+    pub invited: Vec<String>,
+    pub excluded_by_child: Vec<String>,
+    pub child_participation: ChildParticipation,
+    /// What must be ready before the meeting, one item per entry (lines are split); each meeting of a
+    /// series gets its own copy to tick off.
+    pub preparation: Vec<String>,
+}
+
+/// A follow-up to add to a meeting.
+#[derive(Debug, Clone)]
+pub struct NewAction {
+    pub description: String,
+    pub owner_service: String,
+    pub due_on: NaiveDate,
+}
+
+/// The meetings of a case, oldest first, for a reader already allowed the case overview. Minutes are read
+/// through the policy, one audit record per minutes shown.
+pub(crate) async fn load_meetings(
     conn: &impl ConnectionTrait,
     l: &Loaded,
     actor: &User,
     now: DateTime<Utc>,
     entries: &mut Vec<NewEntry>,
-) -> Result<(Vec<ExternalDecisionView>, Vec<MeetingView>), StoreError> {
+) -> Result<Vec<MeetingView>, StoreError> {
     let case_id = l.case.id.as_str();
-    // A decision is the deciding service's: others see even that it was made only through a consent or a
-    // legal basis covering the fact of a decision (fvl § 13 b), as the policy decides.
-    let decisions = external_decision::Entity::find()
-        .filter(external_decision::Column::CaseId.eq(case_id))
-        .order_by_desc(external_decision::Column::DecidedOn)
-        .all(conn)
-        .await?
-        .into_iter()
-        .filter(|d| {
-            may_read_owned(
-                l,
-                actor,
-                now,
-                entries,
-                &d.service_id,
-                InfoCategory::DecisionFact,
-                ("external_decision", &d.id),
-            )
-        })
-        .map(|d| ExternalDecisionView {
-            id: d.id,
-            service_id: d.service_id,
-            title: d.title,
-            reference: d.reference,
-            decided_on: d.decided_on,
-            recorded_by: d.recorded_by,
-            recorded_at: d.recorded_at,
-        })
-        .collect();
     let all_minutes = meeting_minutes::Entity::find()
         .filter(meeting_minutes::Column::CaseId.eq(case_id))
         .order_by_desc(meeting_minutes::Column::RecordedAt)
@@ -216,7 +199,7 @@ pub(crate) async fn load_planning(
             arranged_by_service: m.arranged_by_service,
         });
     }
-    Ok((decisions, meetings))
+    Ok(meetings)
 }
 
 pub(crate) fn action_view(a: &meeting_action::Model, today: NaiveDate) -> ActionView {
@@ -230,95 +213,6 @@ pub(crate) fn action_view(a: &meeting_action::Model, today: NaiveDate) -> Action
         done_note: a.done_note.clone(),
         overdue: action_overdue(a.due_on, a.done_at.is_some(), today),
     }
-}
-
-/// What the county follow-up service achieved with the young person.
-#[derive(Debug, Clone, Serialize)]
-pub struct OutcomeView {
-    pub id: String,
-    pub service_id: String,
-    pub outcome: los_domain::coordination::FollowUpOutcome,
-    pub detail: String,
-    pub achieved_on: NaiveDate,
-    pub recorded_by: String,
-}
-
-/// The outcomes recorded in a case that `actor` may read, newest first. They are the follow-up service's
-/// information about the young person's education and work, read through the policy and audited.
-pub(crate) async fn load_outcomes(
-    conn: &impl ConnectionTrait,
-    l: &Loaded,
-    actor: &User,
-    now: DateTime<Utc>,
-    entries: &mut Vec<NewEntry>,
-) -> Result<Vec<OutcomeView>, StoreError> {
-    follow_up_outcome::Entity::find()
-        .filter(follow_up_outcome::Column::CaseId.eq(l.case.id.as_str()))
-        .order_by_desc(follow_up_outcome::Column::AchievedOn)
-        .all(conn)
-        .await?
-        .into_iter()
-        .filter(|o| {
-            may_read_owned(l, actor, now, entries, &o.service_id, InfoCategory::Education, ("follow_up_outcome", &o.id))
-        })
-        .map(|o| {
-            Ok(OutcomeView {
-                outcome: parse_enum(&o.outcome, los_domain::coordination::FollowUpOutcome::parse, "follow-up outcome")?,
-                id: o.id,
-                service_id: o.service_id,
-                detail: o.detail,
-                achieved_on: o.achieved_on,
-                recorded_by: o.recorded_by,
-            })
-        })
-        .collect()
-}
-
-/// A decision by one service to link to the case.
-#[derive(Debug, Clone)]
-pub struct NewExternalDecision {
-    pub case_id: String,
-    pub service_id: String,
-    pub title: String,
-    pub reference: Option<String>,
-    pub decided_on: NaiveDate,
-}
-
-/// Meetings to set up: one, or a series `every_weeks` apart.
-#[derive(Debug, Clone)]
-pub struct NewMeetings {
-    pub case_id: String,
-    pub kind: MeetingKind,
-    /// Norwegian local time of the first meeting.
-    pub first: NaiveDateTime,
-    pub every_weeks: u32,
-    pub count: u32,
-    pub duration_minutes: u32,
-    pub place: String,
-    pub agenda: String,
-    pub invited: Vec<String>,
-    pub excluded_by_child: Vec<String>,
-    pub child_participation: ChildParticipation,
-    /// What must be ready before the meeting, one item per entry (lines are split); each meeting of a
-    /// series gets its own copy to tick off.
-    pub preparation: Vec<String>,
-}
-
-/// A follow-up to add to a meeting.
-#[derive(Debug, Clone)]
-pub struct NewAction {
-    pub description: String,
-    pub owner_service: String,
-    pub due_on: NaiveDate,
-}
-
-/// A revision of a goal or measure: a new version; the old one is kept in the plan's history.
-#[derive(Debug, Clone)]
-pub struct PlanRevision {
-    pub title: String,
-    pub for_person: Option<String>,
-    pub position: i32,
-    pub depends_on: Option<String>,
 }
 
 /// A meeting of the case, and whether `actor` may change it (write its minutes, cancel it): the meeting is
@@ -344,143 +238,66 @@ async fn meeting_to_change(
     Ok((m, d))
 }
 
-/// Checks the order of the plan with one item added or replaced (`replacing` is the id it replaces).
-pub(crate) fn check_plan(
-    current: &[plan_item::Model],
-    latest: &std::collections::HashMap<String, String>,
-    candidate: (&str, i32, Option<&str>),
-    replacing: Option<&str>,
-) -> Result<(), StoreError> {
-    let resolve = |d: &str| latest.get(d).map(String::as_str).unwrap_or(d).to_owned();
-    let deps: Vec<(String, i32, Option<String>)> = current
-        .iter()
-        .filter(|i| Some(i.id.as_str()) != replacing)
-        .map(|i| (i.id.clone(), i.position, i.depends_on.as_deref().map(resolve)))
-        .chain(std::iter::once((candidate.0.to_owned(), candidate.1, candidate.2.map(resolve))))
-        .map(|(id, pos, dep)| {
-            // A dependency on the replaced item now points at the candidate.
-            let dep = dep.map(|d| if Some(d.as_str()) == replacing { candidate.0.to_owned() } else { d });
-            (id, pos, dep)
-        })
-        .collect();
-    let nodes: Vec<PlanNode<'_>> = deps
-        .iter()
-        .map(|(id, position, dep)| PlanNode { id, position: *position, depends_on: dep.as_deref() })
-        .collect();
-    validate_plan(&nodes).map_err(StoreError::from)
+/// The series and the service a new meeting belongs to.
+struct Arranged<'a> {
+    series_id: Option<&'a str>,
+    first_id: &'a str,
+    service: &'a str,
 }
 
-/// Whether a measure may take `status`: it may not start before what it waits for has started.
-pub(crate) fn check_start(
-    current: &[plan_item::Model],
-    latest: &std::collections::HashMap<String, String>,
-    item: &plan_item::Model,
-    status: &str,
-) -> Result<(), StoreError> {
-    if !matches!(status, "started" | "done") {
-        return Ok(());
+/// Inserts the meetings of a series, each with its own copy of the preparation checklist.
+async fn insert_meetings(
+    txn: &DatabaseTransaction,
+    actor: &User,
+    new: &NewMeetings,
+    arranged: &Arranged<'_>,
+    starts: Vec<NaiveDateTime>,
+    preparation: &[String],
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let mut ids = Vec::new();
+    for (i, at) in starts.into_iter().enumerate() {
+        let id = if i == 0 { arranged.first_id.to_owned() } else { new_id("mote") };
+        meeting::Entity::insert(meeting::ActiveModel {
+            id: Set(id.clone()),
+            case_id: Set(new.case_id.clone()),
+            series_id: Set(arranged.series_id.map(str::to_owned)),
+            kind: Set(new.kind.as_str().into()),
+            starts_at: Set(at),
+            duration_minutes: Set(new.duration_minutes as i32),
+            place: Set(new.place.trim().into()),
+            agenda: Set(new.agenda.trim().into()),
+            invited: Set(new.invited.join(",")),
+            excluded_by_child: Set(new.excluded_by_child.join(",")),
+            child_participation: Set(new.child_participation.as_str().into()),
+            arranged_by_service: Set(arranged.service.to_owned()),
+            created_by: Set(actor.id.clone()),
+            created_at: Set(now),
+            cancelled_at: Set(None),
+            cancelled_by: Set(None),
+            cancel_reason: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        for (position, text) in preparation.iter().enumerate() {
+            meeting_preparation::Entity::insert(meeting_preparation::ActiveModel {
+                id: Set(new_id("forb")),
+                case_id: Set(new.case_id.clone()),
+                meeting_id: Set(id.clone()),
+                position: Set(position as i32),
+                text: Set(text.clone()),
+                done_at: Set(None),
+                done_by: Set(None),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+        ids.push(id);
     }
-    let dep = item.depends_on.as_deref().map(|d| latest.get(d).map(String::as_str).unwrap_or(d));
-    let dep_status = dep.and_then(|d| current.iter().find(|i| i.id == d)).map(|i| i.status.as_str());
-    may_start(dep_status).map_err(StoreError::from)
+    Ok(ids)
 }
 
 impl Store {
-    /// Links a decision of one service to the case (spec 01 §8.C item 14). Only the deciding service records
-    /// it. When a service grants a new service, every service taking part is asked to assess the need for
-    /// cooperation again (§8.C item 13, §4.6 scenario A step 3).
-    pub async fn record_external_decision(&self, actor: &User, new: NewExternalDecision) -> Result<String, StoreError> {
-        required(&new.title, "decision.title", "say what was decided")?;
-        let (txn, l, now) = self.tx_case(&new.case_id).await?;
-        let d = authorize(
-            actor,
-            Action::Write,
-            &Resource::CaseInfo { case: l.facts(), owner_service: &new.service_id, category: InfoCategory::General },
-            now,
-        );
-        let id = new_id("vedtak");
-        let (_, txn) = self
-            .decide(
-                txn,
-                d,
-                entry(actor, "external_decision", "external_decision", &id, &new.case_id),
-                Some(InfoCategory::Overview),
-            )
-            .await?;
-        if new.decided_on > now.date_naive() {
-            return Err(StoreError::Invalid {
-                code: "decision.future",
-                message: "a decision is recorded once it is made".into(),
-            });
-        }
-        external_decision::Entity::insert(external_decision::ActiveModel {
-            id: Set(id.clone()),
-            case_id: Set(new.case_id.clone()),
-            service_id: Set(new.service_id.clone()),
-            title: Set(new.title.trim().into()),
-            reference: Set(new.reference.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())),
-            decided_on: Set(new.decided_on),
-            recorded_by: Set(actor.id.clone()),
-            recorded_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        self.prompt_reassessment(&txn, &l, &format!("granted|{}", new.service_id), now, None).await?;
-        txn.commit().await?;
-        Ok(id)
-    }
-
-    /// The county follow-up service (OT) records what its follow-up achieved: education, work,
-    /// competence-building measures or a combination (spec 01 §8.H item 33).
-    pub async fn record_follow_up_outcome(
-        &self,
-        actor: &User,
-        case_id: &str,
-        outcome: los_domain::coordination::FollowUpOutcome,
-        detail: &str,
-        achieved_on: NaiveDate,
-    ) -> Result<String, StoreError> {
-        let (txn, l, now) = self.tx_case(case_id).await?;
-        let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
-        let id = new_id("resultat");
-        let (basis, txn) = self
-            .decide(
-                txn,
-                d,
-                entry(actor, "follow_up_outcome", "follow_up_outcome", &id, case_id),
-                Some(InfoCategory::Overview),
-            )
-            .await?;
-        let service = Self::acting_service(&basis)?;
-        let kind = service::Entity::find_by_id(service.clone()).one(&txn).await?.map(|s| s.service_type);
-        if kind.as_deref() != Some(los_domain::coordination::FOLLOW_UP_SERVICE_TYPE) {
-            return Err(StoreError::Invalid {
-                code: "outcome.not_follow_up_service",
-                message: "the county follow-up service (OT) records the outcome of its follow-up".into(),
-            });
-        }
-        if achieved_on > now.date_naive() {
-            return Err(StoreError::Invalid {
-                code: "outcome.future",
-                message: "record an outcome once it is achieved".into(),
-            });
-        }
-        follow_up_outcome::Entity::insert(follow_up_outcome::ActiveModel {
-            id: Set(id.clone()),
-            case_id: Set(case_id.into()),
-            service_id: Set(service),
-            outcome: Set(outcome.as_str().into()),
-            detail: Set(detail.trim().into()),
-            achieved_on: Set(achieved_on),
-            recorded_by: Set(actor.id.clone()),
-            recorded_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(id)
-    }
-
     /// Sets up one meeting or a series. The service arranging it is the one the actor works through;
     /// restorative meetings are the mediation service's (spec 01 §5.2).
     pub async fn schedule_meetings(&self, actor: &User, new: NewMeetings) -> Result<Vec<String>, StoreError> {
@@ -523,45 +340,8 @@ impl Store {
                 message: "meetings are set up ahead; record a past meeting's minutes on the meeting".into(),
             });
         }
-        let mut ids = Vec::new();
-        for (i, at) in starts.into_iter().enumerate() {
-            let id = if i == 0 { first_id.clone() } else { new_id("mote") };
-            meeting::Entity::insert(meeting::ActiveModel {
-                id: Set(id.clone()),
-                case_id: Set(new.case_id.clone()),
-                series_id: Set(series_id.clone()),
-                kind: Set(new.kind.as_str().into()),
-                starts_at: Set(at),
-                duration_minutes: Set(new.duration_minutes as i32),
-                place: Set(new.place.trim().into()),
-                agenda: Set(new.agenda.trim().into()),
-                invited: Set(new.invited.join(",")),
-                excluded_by_child: Set(new.excluded_by_child.join(",")),
-                child_participation: Set(new.child_participation.as_str().into()),
-                arranged_by_service: Set(arranging.clone()),
-                created_by: Set(actor.id.clone()),
-                created_at: Set(now),
-                cancelled_at: Set(None),
-                cancelled_by: Set(None),
-                cancel_reason: Set(None),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-            for (position, text) in preparation.iter().enumerate() {
-                meeting_preparation::Entity::insert(meeting_preparation::ActiveModel {
-                    id: Set(new_id("forb")),
-                    case_id: Set(new.case_id.clone()),
-                    meeting_id: Set(id.clone()),
-                    position: Set(position as i32),
-                    text: Set(text.clone()),
-                    done_at: Set(None),
-                    done_by: Set(None),
-                })
-                .exec_without_returning(&txn)
-                .await?;
-            }
-            ids.push(id);
-        }
+        let arranged = Arranged { series_id: series_id.as_deref(), first_id: &first_id, service: &arranging };
+        let ids = insert_meetings(&txn, actor, &new, &arranged, starts, &preparation, now).await?;
         txn.commit().await?;
         Ok(ids)
     }
@@ -787,50 +567,5 @@ impl Store {
         meeting_action::Entity::update(am).exec(&txn).await?;
         txn.commit().await?;
         Ok(())
-    }
-
-    /// Revises a goal or measure as a new version (spec 01 §4.6 scenario A: plans can be revised). The
-    /// responsible service revises its own measures; the order and dependencies are checked.
-    pub async fn revise_plan_item(
-        &self,
-        actor: &User,
-        case_id: &str,
-        item_id: &str,
-        rev: PlanRevision,
-    ) -> Result<String, StoreError> {
-        required(&rev.title, "plan.title", "the goal or measure needs a text")?;
-        let (txn, l, now) = self.tx_case(case_id).await?;
-        let (current, latest) = current_plan(&txn, case_id).await?;
-        let old = current
-            .iter()
-            .find(|i| i.id == item_id)
-            .cloned()
-            .ok_or_else(|| StoreError::NotFound { kind: "plan item (current version)", id: item_id.into() })?;
-        let d = plan_write(actor, &l, old.responsible_service.as_deref(), now);
-        let id = new_id("plan");
-        let (_, txn) = self
-            .decide(txn, d, entry(actor, "plan_revise", "plan_item", &id, case_id), Some(InfoCategory::Overview))
-            .await?;
-        check_plan(&current, &latest, (&id, rev.position, rev.depends_on.as_deref()), Some(&old.id))?;
-        plan_item::Entity::insert(plan_item::ActiveModel {
-            id: Set(id.clone()),
-            title: Set(rev.title.trim().into()),
-            for_person: Set(rev.for_person),
-            position: Set(rev.position),
-            depends_on: Set(rev.depends_on),
-            created_by: Set(actor.id.clone()),
-            created_at: Set(now),
-            supersedes: Set(Some(old.id)),
-            case_id: Set(old.case_id),
-            kind: Set(old.kind),
-            status: Set(old.status),
-            responsible_service: Set(old.responsible_service),
-            measure_type: Set(old.measure_type),
-            release_area: Set(old.release_area),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        txn.commit().await?;
-        Ok(id)
     }
 }
