@@ -6,7 +6,7 @@ use chrono::Utc;
 use los_domain::consent::InfoCategory;
 use los_domain::coordination::{
     Assessment, AssessmentResult, BestInterests, ChildVoice, Hearing, HearingPlace, PlanningAssessment,
-    validate_assessment, validate_best_interests,
+    validate_assessment, validate_best_interests, validate_hearing,
 };
 use los_domain::model::User;
 use los_domain::planning::{Situation, validate_situations};
@@ -17,7 +17,7 @@ use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
 use crate::tx::shared::close_prompts;
-use crate::tx::{entry, new_id, parse_enum, required};
+use crate::tx::{entry, new_id, parse_enum};
 
 /// A new step-2 assessment.
 #[derive(Debug, Clone)]
@@ -207,16 +207,7 @@ impl Store {
 
     /// The record of hearing the child.
     pub async fn record_hearing(&self, actor: &User, h: Hearing) -> Result<String, StoreError> {
-        if !h.declined {
-            required(&h.views, "hearing.views", "record the views the child gave, or mark that the child declined")?;
-        }
-        if !h.direct && h.indirect_reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            return Err(StoreError::Invalid {
-                code: "hearing.indirect_reason",
-                message: "hearing the child directly is the main rule: give the reason it was indirect".into(),
-            });
-        }
-        required(&h.talked_with, "hearing.talked_with", "record who talked with the child")?;
+        let h = validate_hearing(h)?;
         let (txn, l, now) = self.tx_case(&h.case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("samtale");

@@ -2,10 +2,10 @@
 //! by the governing law and the child's age (`los_domain::consent`); a consent is withdrawn at once and renewed
 //! as a new record pointing back at the old one.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{
-    Consent, ConsentDomain, ConsentError, ConsentForm, ConsentGiver, ConsentSituation, GiverCapacity, InfoCategory,
-    LegalBasis, validate_givers,
+    Consent, ConsentDomain, ConsentForm, ConsentGiver, ConsentScope, ConsentSituation, GiverCapacity, InfoCategory,
+    LegalBasis, validate_givers, validate_scope,
 };
 use los_domain::model::User;
 use los_policy::{Action, Resource, authorize};
@@ -15,7 +15,7 @@ use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{consent_from_rows, entry, load_person, new_id};
+use crate::tx::{Loaded, consent_from_rows, entry, load_person, new_id};
 
 /// A new consent as a form or the API gives it.
 #[derive(Debug, Clone)]
@@ -48,22 +48,59 @@ pub struct NewLegalBasis {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// The givers of a new consent, each with their age on the day it starts (or today), checked against who
+/// must consent under the governing law and the child's age.
+async fn consent_givers(
+    txn: &DatabaseTransaction,
+    l: &Loaded,
+    new: &NewConsent,
+    now: DateTime<Utc>,
+) -> Result<Vec<ConsentGiver>, StoreError> {
+    let day = new.valid_from.min(now.date_naive());
+    let child_age = l.child.age_on(day);
+    let situation = ConsentSituation {
+        domain: new.domain,
+        child_age,
+        care_order: new.care_order,
+        measures_directed_at_parents: new.measures_directed_at_parents,
+        both_required: new.both_required,
+    };
+    let mut givers = Vec::new();
+    for (person, capacity) in &new.givers {
+        let age = match person {
+            Some(p) if p == &l.child.id => Some(child_age),
+            Some(p) => Some(load_person(txn, p).await?.age_on(day)),
+            None => None,
+        };
+        if *capacity == GiverCapacity::Child && person.as_deref() != Some(l.child.id.as_str()) {
+            return Err(StoreError::Invalid {
+                code: "consent.child_mismatch",
+                message: "the giver in the child's capacity must be the child in the case".into(),
+            });
+        }
+        givers.push(ConsentGiver { person_id: person.clone(), capacity: *capacity, age });
+    }
+    let guardians = l.guardianships.clone();
+    validate_givers(situation, &givers, |p| {
+        guardians.iter().any(|g| g.adult_person_id == p && g.parental_responsibility)
+    })?;
+
+    Ok(givers)
+}
+
 impl Store {
     /// Records a consent after checking who consents (by the governing law and the child's age) and that
     /// the family was told what spec 02 §3.4 requires.
     pub async fn record_consent(&self, actor: &User, new: NewConsent) -> Result<Consent, StoreError> {
-        if new.from_services.is_empty() || new.to_services.is_empty() || new.categories.is_empty() {
-            return Err(ConsentError::EmptyScope.into());
-        }
-        if new.purpose.trim().is_empty() || new.consequences.trim().is_empty() {
-            return Err(ConsentError::NotInformed.into());
-        }
-        if new.valid_to < new.valid_from {
-            return Err(ConsentError::BadPeriod.into());
-        }
-        if new.from_services.len() == 1 && new.from_services == new.to_services {
-            return Err(ConsentError::SameService.into());
-        }
+        validate_scope(&ConsentScope {
+            from_services: &new.from_services,
+            to_services: &new.to_services,
+            categories: &new.categories,
+            purpose: &new.purpose,
+            consequences: &new.consequences,
+            valid_from: new.valid_from,
+            valid_to: new.valid_to,
+        })?;
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         let l = self.load_case(&txn, &new.case_id, now).await?;
@@ -87,34 +124,7 @@ impl Store {
         );
         let (_, txn) = self.decide(txn, d, entry(actor, "consent_give", "consent", &id, &new.case_id), None).await?;
 
-        let day = new.valid_from.min(now.date_naive());
-        let child_age = l.child.age_on(day);
-        let situation = ConsentSituation {
-            domain: new.domain,
-            child_age,
-            care_order: new.care_order,
-            measures_directed_at_parents: new.measures_directed_at_parents,
-            both_required: new.both_required,
-        };
-        let mut givers = Vec::new();
-        for (person, capacity) in &new.givers {
-            let age = match person {
-                Some(p) if p == &l.child.id => Some(child_age),
-                Some(p) => Some(load_person(&txn, p).await?.age_on(day)),
-                None => None,
-            };
-            if *capacity == GiverCapacity::Child && person.as_deref() != Some(l.child.id.as_str()) {
-                return Err(StoreError::Invalid {
-                    code: "consent.child_mismatch",
-                    message: "the giver in the child's capacity must be the child in the case".into(),
-                });
-            }
-            givers.push(ConsentGiver { person_id: person.clone(), capacity: *capacity, age });
-        }
-        let guardians = l.guardianships.clone();
-        validate_givers(situation, &givers, |p| {
-            guardians.iter().any(|g| g.adult_person_id == p && g.parental_responsibility)
-        })?;
+        let givers = consent_givers(&txn, &l, &new, now).await?;
 
         consent::Entity::insert(consent::ActiveModel {
             id: Set(id.clone()),

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
+use los_domain::planning::{validate_decision_date, validate_outcome_date};
 use los_policy::{Action, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -143,12 +144,7 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
-        if new.decided_on > now.date_naive() {
-            return Err(StoreError::Invalid {
-                code: "decision.future",
-                message: "a decision is recorded once it is made".into(),
-            });
-        }
+        validate_decision_date(new.decided_on, now.date_naive())?;
         external_decision::Entity::insert(external_decision::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(new.case_id.clone()),
@@ -195,12 +191,7 @@ impl Store {
                 message: "the county follow-up service (OT) records the outcome of its follow-up".into(),
             });
         }
-        if achieved_on > now.date_naive() {
-            return Err(StoreError::Invalid {
-                code: "outcome.future",
-                message: "record an outcome once it is achieved".into(),
-            });
-        }
+        validate_outcome_date(achieved_on, now.date_naive())?;
         follow_up_outcome::Entity::insert(follow_up_outcome::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(case_id.into()),

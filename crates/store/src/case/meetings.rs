@@ -7,7 +7,7 @@ use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_domain::planning::{
     ActionRequest, ChildParticipation, MeetingFacts, MeetingKind, MeetingRequest, PlanningError, action_overdue,
-    checklist, series_starts, validate_action, validate_meeting, validate_minutes,
+    checklist, series_starts, validate_action, validate_meeting, validate_meeting_ahead, validate_minutes,
 };
 use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{
@@ -334,12 +334,7 @@ impl Store {
         };
         validate_meeting(&req, &facts)?;
         let preparation = checklist(new.preparation.iter().map(String::as_str))?;
-        if starts[0] < local_now() - chrono::Duration::days(1) {
-            return Err(StoreError::Invalid {
-                code: "meeting.past",
-                message: "meetings are set up ahead; record a past meeting's minutes on the meeting".into(),
-            });
-        }
+        validate_meeting_ahead(starts[0], local_now())?;
         let arranged = Arranged { series_id: series_id.as_deref(), first_id: &first_id, service: &arranging };
         let ids = insert_meetings(&txn, actor, &new, &arranged, starts, &preparation, now).await?;
         txn.commit().await?;

@@ -24,6 +24,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{Consent, InfoCategory, LegalBasis};
 use los_domain::coordination::{Assessment, BestInterests, Hearing, ReleaseArea, Transition};
 use los_domain::model::{Case, Note, Person, Relation, User};
+use los_domain::planning::PlanStatus;
 use los_policy::{Action, Basis, Decision, DenyReason, Resource, authorize};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QueryOrder};
 use serde::Serialize;
@@ -32,7 +33,7 @@ use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{Loaded, entry, load, with_decision};
+use crate::tx::{Loaded, entry, load, parse_enum, with_decision};
 
 /// A case as an actor may see it, with the basis the policy gave for each part.
 #[derive(Debug, Clone)]
@@ -242,8 +243,10 @@ impl Store {
         let hearings: Vec<Hearing> = assessments::load_hearings(conn, case_id).await?;
         let best_interests: Vec<BestInterests> = assessments::load_best_interests(conn, case_id).await?;
         let plan = plan::load_plan(conn, case_id).await?;
-        let plan_areas: Vec<(&str, Option<ReleaseArea>)> =
-            plan.iter().map(|p| (p.status.as_str(), p.release_area)).collect();
+        let plan_areas: Vec<(PlanStatus, Option<ReleaseArea>)> = plan
+            .iter()
+            .map(|p| Ok((parse_enum(&p.status, PlanStatus::parse, "plan status")?, p.release_area)))
+            .collect::<Result<_, StoreError>>()?;
         let notice_days = self.settings.transition_notice_days;
         let sentence = sentence::load_sentence(conn, l, actor, now, entries, &plan_areas, notice_days).await?;
         let evaluation_days = self.settings.evaluation_days;

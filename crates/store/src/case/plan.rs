@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::coordination::ReleaseArea;
 use los_domain::model::User;
-use los_domain::planning::{PlanNode, may_start, validate_plan};
+use los_domain::planning::{PlanNode, PlanStatus, may_take, validate_plan};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -16,7 +16,7 @@ use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
 use crate::tx::shared::plan_write;
-use crate::tx::{entry, new_id, required};
+use crate::tx::{entry, new_id, parse_enum, required};
 
 /// A goal or a measure in the shared cooperation plan.
 #[derive(Debug, Clone, Serialize)]
@@ -164,14 +164,17 @@ fn check_start(
     current: &[plan_item::Model],
     latest: &HashMap<String, String>,
     item: &plan_item::Model,
-    status: &str,
+    status: PlanStatus,
 ) -> Result<(), StoreError> {
-    if !matches!(status, "started" | "done") {
+    if !status.is_under_way() {
         return Ok(());
     }
     let dep = item.depends_on.as_deref().map(|d| latest.get(d).map(String::as_str).unwrap_or(d));
-    let dep_status = dep.and_then(|d| current.iter().find(|i| i.id == d)).map(|i| i.status.as_str());
-    may_start(dep_status).map_err(StoreError::from)
+    let dep_status = dep
+        .and_then(|d| current.iter().find(|i| i.id == d))
+        .map(|i| parse_enum(&i.status, PlanStatus::parse, "plan status"))
+        .transpose()?;
+    Ok(may_take(status, dep_status)?)
 }
 
 impl Store {
@@ -224,7 +227,7 @@ impl Store {
             for_person: Set(new.for_person),
             position: Set(position),
             depends_on: Set(new.depends_on),
-            status: Set("planned".into()),
+            status: Set(PlanStatus::Planned.as_str().into()),
             measure_type: Set(new.measure_type),
             release_area: Set(new.release_area.map(|a| a.as_str().to_owned())),
             created_by: Set(actor.id.clone()),
@@ -245,12 +248,7 @@ impl Store {
         item_id: &str,
         status: &str,
     ) -> Result<String, StoreError> {
-        if !matches!(status, "planned" | "started" | "done" | "stopped") {
-            return Err(StoreError::Invalid {
-                code: "plan.status",
-                message: "status is planned, started, done or stopped".into(),
-            });
-        }
+        let status = PlanStatus::parse_input(status)?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let old = plan_item::Entity::find_by_id(item_id.to_owned())
             .one(&txn)
@@ -272,7 +270,7 @@ impl Store {
         check_start(&current, &latest, &old, status)?;
         plan_item::Entity::insert(plan_item::ActiveModel {
             id: Set(id.clone()),
-            status: Set(status.into()),
+            status: Set(status.as_str().into()),
             created_by: Set(actor.id.clone()),
             created_at: Set(now),
             supersedes: Set(Some(old.id.clone())),

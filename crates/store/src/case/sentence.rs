@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::coordination::{ReleaseArea, SentenceType, TeamRole, validate_sentence};
 use los_domain::model::{Relation, User};
+use los_domain::planning::PlanStatus;
 use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -44,7 +45,7 @@ pub(crate) async fn load_sentence(
     actor: &User,
     now: DateTime<Utc>,
     entries: &mut Vec<NewEntry>,
-    plan: &[(&str, Option<ReleaseArea>)],
+    plan: &[(PlanStatus, Option<ReleaseArea>)],
     transition_notice_days: i64,
 ) -> Result<Option<SentenceView>, StoreError> {
     let case_id = l.case.id.as_str();
