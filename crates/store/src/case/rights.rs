@@ -191,18 +191,7 @@ impl Store {
             // The child coordinator ends: the lock goes, and the services look again at who coordinates.
             self.prompt(&txn, case_id, "review_coordinator", None, "child_coordinator_ended", now).await?;
         }
-        for old in rights_screening::Entity::find()
-            .filter(rights_screening::Column::CaseId.eq(case_id))
-            .filter(rights_screening::Column::Kind.eq(new.kind.as_str()))
-            .filter(rights_screening::Column::SupersededAt.is_null())
-            .all(&txn)
-            .await?
-        {
-            let mut am: rights_screening::ActiveModel = old.into();
-            am.superseded_at = Set(Some(now));
-            rights_screening::Entity::update(am).exec(&txn).await?;
-        }
-        rights_screening::Entity::insert(rights_screening::ActiveModel {
+        let row = rights_screening::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(case_id.into()),
             kind: Set(new.kind.as_str().into()),
@@ -215,9 +204,8 @@ impl Store {
             assessed_by_service: Set(acting),
             assessed_at: Set(now),
             superseded_at: Set(None),
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        };
+        supersede_and_insert(&txn, case_id, new.kind, row, now).await?;
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
@@ -309,4 +297,27 @@ impl Store {
             Some(InfoCategory::Overview),
         )))
     }
+}
+
+/// Supersedes the current screening of the right and inserts the new one.
+async fn supersede_and_insert(
+    txn: &DatabaseTransaction,
+    case_id: &str,
+    kind: RightKind,
+    row: rights_screening::ActiveModel,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for old in rights_screening::Entity::find()
+        .filter(rights_screening::Column::CaseId.eq(case_id))
+        .filter(rights_screening::Column::Kind.eq(kind.as_str()))
+        .filter(rights_screening::Column::SupersededAt.is_null())
+        .all(txn)
+        .await?
+    {
+        let mut am: rights_screening::ActiveModel = old.into();
+        am.superseded_at = Set(Some(now));
+        rights_screening::Entity::update(am).exec(txn).await?;
+    }
+    rights_screening::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
 }
