@@ -561,7 +561,9 @@ pub fn release_areas_missing(covered: &[ReleaseArea]) -> Vec<ReleaseArea> {
 
 /// The core areas missing from a plan, given each current item's status and area: stopped measures do not
 /// count as covering an area.
-pub fn release_areas_missing_in(items: impl IntoIterator<Item = (PlanStatus, Option<ReleaseArea>)>) -> Vec<ReleaseArea> {
+pub fn release_areas_missing_in(
+    items: impl IntoIterator<Item = (PlanStatus, Option<ReleaseArea>)>,
+) -> Vec<ReleaseArea> {
     let covered: Vec<ReleaseArea> =
         items.into_iter().filter(|(status, _)| *status != PlanStatus::Stopped).filter_map(|(_, area)| area).collect();
     release_areas_missing(&covered)

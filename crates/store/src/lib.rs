@@ -9,6 +9,7 @@
 pub mod audit;
 mod case;
 pub mod demo;
+mod directory;
 mod entities;
 pub mod error;
 mod migration;
