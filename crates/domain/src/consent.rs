@@ -295,6 +295,37 @@ impl ConsentError {
     }
 }
 
+/// What a consent covers and what the family was told, as it is to be recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentScope<'a> {
+    pub from_services: &'a [String],
+    pub to_services: &'a [String],
+    pub categories: &'a [InfoCategory],
+    pub purpose: &'a str,
+    pub consequences: &'a str,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+}
+
+/// Checks what a consent covers before it is recorded: at least one service the information comes from,
+/// one it goes to and one kind of information; the purpose and the consequences explained (spec 02 §3.4);
+/// a period that ends after it starts; and not a single service sharing with itself.
+pub fn validate_scope(s: &ConsentScope<'_>) -> Result<(), ConsentError> {
+    if s.from_services.is_empty() || s.to_services.is_empty() || s.categories.is_empty() {
+        return Err(ConsentError::EmptyScope);
+    }
+    if s.purpose.trim().is_empty() || s.consequences.trim().is_empty() {
+        return Err(ConsentError::NotInformed);
+    }
+    if s.valid_to < s.valid_from {
+        return Err(ConsentError::BadPeriod);
+    }
+    if s.from_services.len() == 1 && s.from_services == s.to_services {
+        return Err(ConsentError::SameService);
+    }
+    Ok(())
+}
+
 fn describe(r: Requirement) -> &'static str {
     match r {
         Requirement::Child => "the child or young person's own consent",
@@ -403,7 +434,47 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_consent_scope_names_services_information_purpose_and_a_period() {
+        let (a, b) = (vec!["skole".to_owned()], vec!["bup".to_owned()]);
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let ok = ConsentScope {
+            from_services: &a,
+            to_services: &b,
+            categories: &[InfoCategory::General],
+            purpose: "Samarbeid om skolehverdagen",
+            consequences: "BUP får vite om fravær",
+            valid_from: day("2026-01-01"),
+            valid_to: day("2026-12-31"),
+        };
+        assert_eq!(validate_scope(&ok), Ok(()));
+        assert_eq!(validate_scope(&ConsentScope { to_services: &[], ..ok }), Err(ConsentError::EmptyScope));
+        assert_eq!(validate_scope(&ConsentScope { categories: &[], ..ok }), Err(ConsentError::EmptyScope));
+        assert_eq!(validate_scope(&ConsentScope { purpose: "  ", ..ok }), Err(ConsentError::NotInformed));
+        assert_eq!(validate_scope(&ConsentScope { consequences: "", ..ok }), Err(ConsentError::NotInformed));
+        assert_eq!(validate_scope(&ConsentScope { to_services: &a, ..ok }), Err(ConsentError::SameService));
+        let both = vec!["skole".to_owned(), "bup".to_owned()];
+        assert_eq!(validate_scope(&ConsentScope { from_services: &both, to_services: &both, ..ok }), Ok(()));
+    }
+
     proptest! {
+        /// A period is accepted exactly when it does not end before it starts.
+        #[test]
+        fn a_consent_period_ends_after_it_starts(start in -1000i64..1000, length in -400i64..400) {
+            let (a, b) = (vec!["skole".to_owned()], vec!["bup".to_owned()]);
+            let from = "2026-01-01".parse::<NaiveDate>().unwrap() + chrono::Duration::days(start);
+            let s = ConsentScope {
+                from_services: &a,
+                to_services: &b,
+                categories: &[InfoCategory::General],
+                purpose: "p",
+                consequences: "c",
+                valid_from: from,
+                valid_to: from + chrono::Duration::days(length),
+            };
+            prop_assert_eq!(validate_scope(&s).is_ok(), length >= 0);
+        }
+
         /// The requirement is never satisfied by a set of givers that lacks the required capacity, and a
         /// parent never consents for a young person who has reached the domain's age of consent alone.
         #[test]

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{OwnerType, Participation, coded_enum};
+use crate::planning::PlanStatus;
 
 coded_enum!(
     /// The outcome of one service's step-2 assessment (spec 01 §4.2).
@@ -188,6 +189,12 @@ pub enum CoordinationError {
     ReleaseAreaWithoutSentence,
     #[error("the follow-up team of a youth sentence must include {0} (spec 01 §5.2)")]
     MandatorySlotMissing(&'static str),
+    #[error("record the views the child gave, or mark that the child declined")]
+    HearingViewsMissing,
+    #[error("hearing the child directly is the main rule: give the reason it was indirect")]
+    HearingIndirectReason,
+    #[error("record who talked with the child")]
+    HearingTalkedWith,
 }
 
 impl CoordinationError {
@@ -218,6 +225,9 @@ impl CoordinationError {
             CoordinationError::NotYouthUnit => "sentence.not_youth_unit",
             CoordinationError::ReleaseAreaWithoutSentence => "plan.release_area",
             CoordinationError::MandatorySlotMissing(_) => "sentence.mandatory_slot",
+            CoordinationError::HearingViewsMissing => "hearing.views",
+            CoordinationError::HearingIndirectReason => "hearing.indirect_reason",
+            CoordinationError::HearingTalkedWith => "hearing.talked_with",
         }
     }
 }
@@ -275,6 +285,31 @@ pub struct Hearing {
     pub maturity: String,
     pub weight: String,
     pub recorded_by: String,
+}
+
+/// Normalises and checks the record of hearing the child (spec 01 §4.5): free text is trimmed (a blank
+/// optional text is no text); the child's views are required unless the child declined, which is a right;
+/// hearing the child directly is the main rule, so an indirect hearing needs its reason; and who talked with
+/// the child must be on record.
+pub fn validate_hearing(mut h: Hearing) -> Result<Hearing, CoordinationError> {
+    let optional = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    h.views = h.views.trim().to_owned();
+    h.talked_with = h.talked_with.trim().to_owned();
+    h.maturity = h.maturity.trim().to_owned();
+    h.weight = h.weight.trim().to_owned();
+    h.indirect_reason = optional(h.indirect_reason);
+    h.companion = optional(h.companion);
+    h.adaptations = h.adaptations.iter().map(|a| a.trim()).filter(|a| !a.is_empty()).map(str::to_owned).collect();
+    if !h.declined && h.views.is_empty() {
+        return Err(CoordinationError::HearingViewsMissing);
+    }
+    if !h.direct && h.indirect_reason.is_none() {
+        return Err(CoordinationError::HearingIndirectReason);
+    }
+    if h.talked_with.is_empty() {
+        return Err(CoordinationError::HearingTalkedWith);
+    }
+    Ok(h)
 }
 
 /// A best-interests assessment with the seven elements and a conclusion.
@@ -526,11 +561,11 @@ pub fn release_areas_missing(covered: &[ReleaseArea]) -> Vec<ReleaseArea> {
 
 /// The core areas missing from a plan, given each current item's status and area: stopped measures do not
 /// count as covering an area.
-pub fn release_areas_missing_in<'a>(
-    items: impl IntoIterator<Item = (&'a str, Option<ReleaseArea>)>,
+pub fn release_areas_missing_in(
+    items: impl IntoIterator<Item = (PlanStatus, Option<ReleaseArea>)>,
 ) -> Vec<ReleaseArea> {
     let covered: Vec<ReleaseArea> =
-        items.into_iter().filter(|(status, _)| *status != "stopped").filter_map(|(_, area)| area).collect();
+        items.into_iter().filter(|(status, _)| *status != PlanStatus::Stopped).filter_map(|(_, area)| area).collect();
     release_areas_missing(&covered)
 }
 
@@ -810,7 +845,11 @@ mod tests {
         assert!(!release_preparation_due(end(90), today, 60, &missing));
         assert!(!release_preparation_due(end(-1), today, 60, &missing));
         assert!(!release_preparation_due(end(30), today, 60, &release_areas_missing(&CORE_RELEASE_AREAS)));
-        let plan = [("stopped", Some(ReleaseArea::Housing)), ("done", Some(ReleaseArea::Health)), ("planned", None)];
+        let plan = [
+            (PlanStatus::Stopped, Some(ReleaseArea::Housing)),
+            (PlanStatus::Done, Some(ReleaseArea::Health)),
+            (PlanStatus::Planned, None),
+        ];
         assert_eq!(
             release_areas_missing_in(plan),
             vec![ReleaseArea::Housing, ReleaseArea::EducationWork, ReleaseArea::FollowUpAfter]
@@ -819,6 +858,45 @@ mod tests {
         assert!(validate_release_area("goal", Some(ReleaseArea::Housing), true).is_err());
         assert!(validate_release_area("measure", Some(ReleaseArea::Housing), false).is_err());
         assert_eq!(validate_release_area("goal", None, false), Ok(()));
+    }
+
+    fn hearing() -> Hearing {
+        Hearing {
+            id: String::new(),
+            case_id: "sak-1".into(),
+            held_on: "2026-03-02".parse().unwrap(),
+            direct: true,
+            indirect_reason: None,
+            place: HearingPlace::School,
+            talked_with: " Kari Lærer ".into(),
+            companion: Some("  ".into()),
+            adaptations: vec![" tolk ".into(), " ".into()],
+            declined: false,
+            views: "  Vil ha færre møter  ".into(),
+            age: 0,
+            maturity: " moden ".into(),
+            weight: " stor ".into(),
+            recorded_by: "u".into(),
+        }
+    }
+
+    #[test]
+    fn a_hearing_is_trimmed_and_needs_views_reason_and_who_talked() {
+        let h = validate_hearing(hearing()).unwrap();
+        assert_eq!((h.views.as_str(), h.talked_with.as_str()), ("Vil ha færre møter", "Kari Lærer"));
+        assert_eq!((h.maturity.as_str(), h.weight.as_str()), ("moden", "stor"));
+        assert_eq!(h.companion, None, "a blank companion is no companion");
+        assert_eq!(h.adaptations, vec!["tolk".to_owned()]);
+        let blank = Hearing { views: " ".into(), ..hearing() };
+        assert_eq!(validate_hearing(blank.clone()), Err(CoordinationError::HearingViewsMissing));
+        assert!(validate_hearing(Hearing { declined: true, ..blank }).is_ok(), "declining is the child's right");
+        let indirect = Hearing { direct: false, indirect_reason: Some("  ".into()), ..hearing() };
+        assert_eq!(validate_hearing(indirect.clone()), Err(CoordinationError::HearingIndirectReason));
+        let with_reason = Hearing { indirect_reason: Some(" via foreldre ".into()), ..indirect };
+        assert_eq!(validate_hearing(with_reason).unwrap().indirect_reason.as_deref(), Some("via foreldre"));
+        let nobody = Hearing { talked_with: "  ".into(), ..hearing() };
+        assert_eq!(validate_hearing(nobody).map(|_| ()), Err(CoordinationError::HearingTalkedWith));
+        assert_eq!(CoordinationError::HearingTalkedWith.code(), "hearing.talked_with");
     }
 
     fn arb_owner() -> impl Strategy<Value = OwnerType> {

@@ -95,12 +95,55 @@ pub fn validate_plan(nodes: &[PlanNode<'_>]) -> Result<(), PlanningError> {
     Ok(())
 }
 
-/// Whether a measure may start: what it waits for must be started, done or stopped first.
-pub fn may_start(dependency_status: Option<&str>) -> Result<(), PlanningError> {
-    match dependency_status {
-        None | Some("started" | "done" | "stopped") => Ok(()),
-        Some(_) => Err(PlanningError::DependencyNotStarted),
+coded_enum!(
+    /// Where a goal or measure of the plan stands. Every change is a new version of the item.
+    PlanStatus {
+        Planned = "planned",
+        Started = "started",
+        Done = "done",
+        Stopped = "stopped",
     }
+);
+
+impl PlanStatus {
+    /// Parses a status given by a user, naming the choices when it is none of them.
+    pub fn parse_input(code: &str) -> Result<Self, PlanningError> {
+        Self::parse(code).ok_or(PlanningError::Status)
+    }
+
+    /// Whether taking this status means the measure is under way, so what it waits for must have started.
+    pub fn is_under_way(self) -> bool {
+        matches!(self, PlanStatus::Started | PlanStatus::Done)
+    }
+}
+
+/// Whether a measure may start: what it waits for must be started, done or stopped first.
+pub fn may_start(dependency_status: Option<PlanStatus>) -> Result<(), PlanningError> {
+    match dependency_status {
+        None | Some(PlanStatus::Started | PlanStatus::Done | PlanStatus::Stopped) => Ok(()),
+        Some(PlanStatus::Planned) => Err(PlanningError::DependencyNotStarted),
+    }
+}
+
+/// Whether a measure may take `status`, given the status of what it waits for.
+pub fn may_take(status: PlanStatus, dependency_status: Option<PlanStatus>) -> Result<(), PlanningError> {
+    if status.is_under_way() { may_start(dependency_status) } else { Ok(()) }
+}
+
+/// A sector decision is linked to the case once it is made, never ahead of it.
+pub fn validate_decision_date(decided_on: NaiveDate, today: NaiveDate) -> Result<(), PlanningError> {
+    if decided_on > today { Err(PlanningError::DecisionInFuture) } else { Ok(()) }
+}
+
+/// An outcome of the follow-up is recorded once it is achieved.
+pub fn validate_outcome_date(achieved_on: NaiveDate, today: NaiveDate) -> Result<(), PlanningError> {
+    if achieved_on > today { Err(PlanningError::OutcomeInFuture) } else { Ok(()) }
+}
+
+/// Meetings are set up ahead: the first may be at most a day in the past (Norwegian local time); a past
+/// meeting's minutes are recorded on the meeting.
+pub fn validate_meeting_ahead(first: NaiveDateTime, now_local: NaiveDateTime) -> Result<(), PlanningError> {
+    if first < now_local - Duration::days(1) { Err(PlanningError::MeetingInPast) } else { Ok(()) }
 }
 
 /// Whether the individual-level duty applies: each service's newest assessment counts, and it applies when
@@ -387,6 +430,14 @@ pub enum PlanningError {
     ActionDue,
     #[error("the follow-up is already done")]
     ActionDone,
+    #[error("status is planned, started, done or stopped")]
+    Status,
+    #[error("a decision is recorded once it is made")]
+    DecisionInFuture,
+    #[error("record an outcome once it is achieved")]
+    OutcomeInFuture,
+    #[error("meetings are set up ahead; record a past meeting's minutes on the meeting")]
+    MeetingInPast,
 }
 
 impl PlanningError {
@@ -418,6 +469,10 @@ impl PlanningError {
             PlanningError::ActionOwner(_) => "meeting.action_owner",
             PlanningError::ActionDue => "meeting.action_due",
             PlanningError::ActionDone => "meeting.action_done",
+            PlanningError::Status => "plan.status",
+            PlanningError::DecisionInFuture => "decision.future",
+            PlanningError::OutcomeInFuture => "outcome.future",
+            PlanningError::MeetingInPast => "meeting.past",
         }
     }
 }
@@ -509,9 +564,11 @@ mod tests {
         assert_eq!(validate_plan(&unknown), Err(PlanningError::UnknownDependency("x".into())));
         let own = [PlanNode { id: "a", position: 1, depends_on: Some("a") }];
         assert_eq!(validate_plan(&own), Err(PlanningError::OrderAgainstDependency));
-        assert!(may_start(Some("done")).is_ok());
+        assert!(may_start(Some(PlanStatus::Done)).is_ok());
         assert!(may_start(None).is_ok());
-        assert_eq!(may_start(Some("planned")), Err(PlanningError::DependencyNotStarted));
+        assert_eq!(may_start(Some(PlanStatus::Planned)), Err(PlanningError::DependencyNotStarted));
+        assert_eq!(PlanStatus::parse_input("begun"), Err(PlanningError::Status));
+        assert_eq!(PlanningError::Status.code(), "plan.status");
     }
 
     #[test]
@@ -626,8 +683,32 @@ mod tests {
         assert!(validate_sentence(SentenceType::Ungdomsoppfolging, 18, &team[..1]).is_ok());
     }
 
+    #[test]
+    fn decisions_and_outcomes_are_recorded_after_the_fact_and_meetings_ahead() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert_eq!(validate_decision_date(day(3), day(3)), Ok(()));
+        assert_eq!(validate_decision_date(day(4), day(3)), Err(PlanningError::DecisionInFuture));
+        assert_eq!(validate_outcome_date(day(1), day(3)), Ok(()));
+        assert_eq!(validate_outcome_date(day(4), day(3)), Err(PlanningError::OutcomeInFuture));
+        assert_eq!(PlanningError::DecisionInFuture.code(), "decision.future");
+        assert_eq!(validate_meeting_ahead(at(2, 11), at(3, 10)), Ok(()), "up to a day back is allowed");
+        assert_eq!(validate_meeting_ahead(at(2, 9), at(3, 10)), Err(PlanningError::MeetingInPast));
+        assert_eq!(PlanningError::MeetingInPast.code(), "meeting.past");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// A measure that is planned or stopped may always take its status; one that starts or is done may
+        /// only when what it waits for is not merely planned.
+        #[test]
+        fn a_measure_starts_only_after_what_it_waits_for(s in 0usize..4, d in proptest::option::of(0usize..4)) {
+            let status = PlanStatus::ALL[s];
+            let dep = d.map(|i| PlanStatus::ALL[i]);
+            let refused = status.is_under_way() && dep == Some(PlanStatus::Planned);
+            prop_assert_eq!(may_take(status, dep).is_err(), refused);
+            prop_assert_eq!(PlanStatus::parse(status.as_str()), Some(status));
+        }
 
         /// Any plan the rules accept can be carried out in the order of its positions: every measure's
         /// dependency comes strictly earlier, so following the order never waits on a later item.

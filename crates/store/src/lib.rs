@@ -7,32 +7,43 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
-pub mod cases;
-pub mod coordination;
+mod case;
 pub mod demo;
+mod directory;
 mod entities;
 pub mod error;
-pub mod feedback;
 mod migration;
-pub mod planning;
 mod reference;
 pub mod reminders;
-pub mod rights;
 mod store;
-pub mod tasks;
 pub mod timeline;
+mod tx;
+mod worklist;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
-pub use cases::{AccessLogLine, AccessReport, BreakGlassLine, CaseSummary, CaseView, NewConsent, NewLegalBasis};
-pub use coordination::{CooperationView, NewAssessment, NewAssignment, NewPlanItem};
+pub use case::CooperationView;
+pub use case::access::{AccessLogLine, AccessReport, BreakGlassLine};
+pub use case::assessments::NewAssessment;
+pub use case::consents::{NewConsent, NewLegalBasis};
+pub use case::coordinator::NewAssignment;
+pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
+pub use case::feedback::FeedbackView;
+pub use case::meetings::{ActionView, MeetingView, MinutesView, NewAction, NewMeetings, PreparationView};
+pub use case::plan::{NewPlanItem, PlanRevision};
+pub use case::rights::{NewScreening, RightsView, ScreeningView};
+pub use case::{CaseSummary, CaseView};
 pub use error::StoreError;
-pub use feedback::FeedbackView;
-pub use planning::{
-    ActionView, ExternalDecisionView, MeetingView, MinutesView, NewAction, NewExternalDecision, NewMeetings,
-    PlanRevision, PreparationView,
-};
 pub use reminders::Digest;
-pub use rights::{NewScreening, RightsView, ScreeningView};
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
-pub use tasks::Task;
 pub use timeline::TimelineEvent;
+pub use worklist::Task;
+
+/// Compatibility path for the plan item type (the web crate names it `los_store::coordination::PlanItem`).
+pub mod coordination {
+    pub use crate::case::plan::PlanItem;
+}
+
+/// Compatibility path for the meeting clock (the web crate names `los_store::planning::{local_now, TIME_ZONE}`).
+pub mod planning {
+    pub use crate::case::meetings::{TIME_ZONE, local_now};
+}

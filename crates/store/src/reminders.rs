@@ -9,10 +9,10 @@ use chrono::{NaiveDate, Utc};
 use los_domain::model::UserKind;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::cases::new_id;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
+use crate::tx::new_id;
 
 /// One employee's reminder for a day. `Debug` prints the user id and the counts, never the name or address.
 #[derive(Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cases::CaseView;
+use crate::case::CaseView;
 
 /// One event in the case.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

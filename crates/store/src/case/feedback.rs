@@ -12,11 +12,10 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::Serialize;
 
 use crate::audit::{NewEntry, Outcome};
-use crate::cases::{Loaded, new_id};
-use crate::coordination::required;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
+use crate::tx::{Loaded, entry, new_id, required};
 
 /// The longest report, in characters.
 pub const MAX_FEEDBACK: usize = 4000;
@@ -133,7 +132,7 @@ impl Store {
             now,
         );
         let id = new_id("melding");
-        let mut e = Self::write_entry(actor, "feedback_send", "feedback", &id, case_id);
+        let mut e = entry(actor, "feedback_send", "feedback", &id, case_id);
         e.category = Some(InfoCategory::General.as_str().into());
         let (_, txn) = self.decide(txn, d, e, Some(InfoCategory::General)).await?;
         feedback::Entity::insert(feedback::ActiveModel {
@@ -183,7 +182,7 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "feedback_resolve", "feedback", feedback_id, case_id),
+                entry(actor, "feedback_resolve", "feedback", feedback_id, case_id),
                 Some(InfoCategory::General),
             )
             .await?;

@@ -11,23 +11,21 @@ use los_domain::consent::InfoCategory;
 use los_domain::coordination::{AssignmentRequest, CoordinationBasis, CoordinationFacts, validate_assignment};
 use los_domain::model::User;
 use los_domain::rights::{
-    CurrentRight, RightKind, RightsError, ScreeningOutcome, ScreeningRequest, child_coordinator_service,
-    rights_to_screen, validate_screening,
+    CurrentRight, RightKind, ScreeningOutcome, ScreeningRequest, child_coordinator_service, rights_to_screen,
+    validate_screening,
 };
-use los_policy::{Action, Resource, authorize};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use los_policy::{Action, Basis, Decision, Resource, authorize};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
-use crate::audit;
-use crate::cases::new_id;
-use crate::coordination::{close_prompts, replace_assignment, require_transfer_consent};
+use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
-use crate::store::{Store, parse_enum};
-
-fn invalid(e: RightsError) -> StoreError {
-    StoreError::Invalid { code: e.code(), message: e.to_string() }
-}
+use crate::store::Store;
+use crate::tx::shared::{close_prompts, replace_assignment, require_transfer_consent};
+use crate::tx::{Loaded, entry, new_id, parse_enum, with_decision};
 
 /// One screening of a right, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -141,12 +139,12 @@ impl Store {
             .decide(
                 txn,
                 d,
-                Self::write_entry(actor, "rights_screening", "rights_screening", &id, case_id),
+                entry(actor, "rights_screening", "rights_screening", &id, case_id),
                 Some(InfoCategory::Overview),
             )
             .await?;
-        let service_id = trimmed(new.service_id);
-        let person = trimmed(new.person);
+        let service_id = trimmed(new.service_id.clone());
+        let person = trimmed(new.person.clone());
         // The service the actor acts for: the named one when they work there, else the one the policy found.
         let acting = match &service_id {
             Some(s) if actor.memberships.iter().any(|m| m.service_id.as_deref() == Some(s.as_str())) => s.clone(),
@@ -162,7 +160,7 @@ impl Store {
             child_view: &new.child_view,
             parents_view: &new.parents_view,
         };
-        validate_screening(&req, &l.case.participants, now.date_naive()).map_err(invalid)?;
+        validate_screening(&req, &l.case.participants, now.date_naive())?;
         if new.outcome == ScreeningOutcome::Requested
             && let Some(s) = &service_id
             && service::Entity::find_by_id(s.clone()).one(&txn).await?.is_none()
@@ -176,62 +174,14 @@ impl Store {
             new.kind == RightKind::ChildCoordinator && new.outcome == ScreeningOutcome::InPlace;
         if appoints_child_coordinator {
             let service = service_id.as_deref().expect("validated: in place names the service");
-            let already = coop
-                .current
-                .as_ref()
-                .is_some_and(|c| c.service_id == service && c.basis == CoordinationBasis::ChildCoordinator);
-            if !already {
-                // The same rules as any assignment: the child's and parents' views, an active participant, and
-                // a consent that lets information go to the new coordinator.
-                let request = AssignmentRequest {
-                    service_id: service,
-                    basis: CoordinationBasis::ChildCoordinator,
-                    agreed_by: &[],
-                    child_view: &new.child_view,
-                    parents_view: &new.parents_view,
-                    delegation_ref: None,
-                };
-                let facts = CoordinationFacts {
-                    participants: &l.case.participants,
-                    today: now.date_naive(),
-                    cooperation_necessary: coop.cooperation_necessary,
-                    child_coordinator_service: Some(service),
-                    open_dispute: coop.dispute.is_some(),
-                };
-                validate_assignment(&request, facts)
-                    .map_err(|e| StoreError::Invalid { code: e.code(), message: e.to_string() })?;
-                require_transfer_consent(&l, coop.current.as_ref(), service, now)?;
-                let assignment = new_id("samordning");
-                replace_assignment(
-                    &txn,
-                    coordination::ActiveModel {
-                        id: Set(assignment.clone()),
-                        case_id: Set(case_id.into()),
-                        service_id: Set(service.into()),
-                        basis: Set(CoordinationBasis::ChildCoordinator.as_str().into()),
-                        agreed_by: Set(String::new()),
-                        decided_by: Set(actor.id.clone()),
-                        decided_role: Set(basis.role.map(|r| r.as_str().to_owned())),
-                        delegation_ref: Set(None),
-                        child_view: Set(new.child_view.trim().into()),
-                        parents_view: Set(new.parents_view.trim().into()),
-                        reasons: Set(new.reasoning.trim().into()),
-                        decided_at: Set(now),
-                        valid_from: Set(now.date_naive()),
-                        valid_to: Set(None),
-                        communicated_at: Set(None),
-                        communicated_how: Set(None),
-                        dispute_id: Set(None),
-                    },
-                )
-                .await?;
-                // The assignment is its own audited write, on the same basis as the screening.
-                entries.push(crate::cases::with_decision(
-                    Self::write_entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
-                    &los_policy::Decision::Allow(basis.clone()),
-                    Some(InfoCategory::Overview),
-                ));
-                close_prompts(&txn, case_id, "review_coordinator", None, actor, now).await?;
+            let state = CoordinationNow {
+                current: coop.current.as_ref().map(|c| (c.service_id.as_str(), c.basis, c.decided_at)),
+                cooperation_necessary: coop.cooperation_necessary,
+                open_dispute: coop.dispute.is_some(),
+            };
+            let appointment = Appointment { case_id, service, new: &new, basis: &basis };
+            if let Some(e) = self.appoint_child_coordinator(&txn, &l, actor, &appointment, &state, now).await? {
+                entries.push(e);
             }
         }
         if new.kind == RightKind::ChildCoordinator
@@ -241,18 +191,7 @@ impl Store {
             // The child coordinator ends: the lock goes, and the services look again at who coordinates.
             self.prompt(&txn, case_id, "review_coordinator", None, "child_coordinator_ended", now).await?;
         }
-        for old in rights_screening::Entity::find()
-            .filter(rights_screening::Column::CaseId.eq(case_id))
-            .filter(rights_screening::Column::Kind.eq(new.kind.as_str()))
-            .filter(rights_screening::Column::SupersededAt.is_null())
-            .all(&txn)
-            .await?
-        {
-            let mut am: rights_screening::ActiveModel = old.into();
-            am.superseded_at = Set(Some(now));
-            rights_screening::Entity::update(am).exec(&txn).await?;
-        }
-        rights_screening::Entity::insert(rights_screening::ActiveModel {
+        let row = rights_screening::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(case_id.into()),
             kind: Set(new.kind.as_str().into()),
@@ -265,11 +204,120 @@ impl Store {
             assessed_by_service: Set(acting),
             assessed_at: Set(now),
             superseded_at: Set(None),
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        };
+        supersede_and_insert(&txn, case_id, new.kind, row, now).await?;
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
     }
+}
+
+/// Who coordinates when a screening is recorded: the current assignment (service, basis, decided at), whether
+/// cooperation is necessary, and whether a dispute is open.
+struct CoordinationNow<'a> {
+    current: Option<(&'a str, CoordinationBasis, DateTime<Utc>)>,
+    cooperation_necessary: bool,
+    open_dispute: bool,
+}
+
+/// An appointed child coordinator to put in charge of the coordination.
+struct Appointment<'a> {
+    case_id: &'a str,
+    service: &'a str,
+    new: &'a NewScreening,
+    basis: &'a Basis,
+}
+
+impl Store {
+    /// An appointed child coordinator takes over the coordination, checked by the same rules as any
+    /// assignment (pbrl § 2-5 c, hol § 7-2 a). Returns the audit entry of the assignment, or nothing when the
+    /// child coordinator already coordinates.
+    async fn appoint_child_coordinator(
+        &self,
+        txn: &DatabaseTransaction,
+        l: &Loaded,
+        actor: &User,
+        a: &Appointment<'_>,
+        state: &CoordinationNow<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NewEntry>, StoreError> {
+        let (case_id, service, new, basis) = (a.case_id, a.service, a.new, a.basis);
+        let already = state.current.is_some_and(|(s, b, _)| s == service && b == CoordinationBasis::ChildCoordinator);
+        if already {
+            return Ok(None);
+        }
+        // The same rules as any assignment: the child's and parents' views, an active participant, and a
+        // consent that lets information go to the new coordinator.
+        let request = AssignmentRequest {
+            service_id: service,
+            basis: CoordinationBasis::ChildCoordinator,
+            agreed_by: &[],
+            child_view: &new.child_view,
+            parents_view: &new.parents_view,
+            delegation_ref: None,
+        };
+        let facts = CoordinationFacts {
+            participants: &l.case.participants,
+            today: now.date_naive(),
+            cooperation_necessary: state.cooperation_necessary,
+            child_coordinator_service: Some(service),
+            open_dispute: state.open_dispute,
+        };
+        validate_assignment(&request, facts)?;
+        require_transfer_consent(l, state.current.map(|(s, _, at)| (s, at)), service, now)?;
+        let assignment = new_id("samordning");
+        replace_assignment(
+            txn,
+            coordination::ActiveModel {
+                id: Set(assignment.clone()),
+                case_id: Set(case_id.into()),
+                service_id: Set(service.into()),
+                basis: Set(CoordinationBasis::ChildCoordinator.as_str().into()),
+                agreed_by: Set(String::new()),
+                decided_by: Set(actor.id.clone()),
+                decided_role: Set(basis.role.map(|r| r.as_str().to_owned())),
+                delegation_ref: Set(None),
+                child_view: Set(new.child_view.trim().into()),
+                parents_view: Set(new.parents_view.trim().into()),
+                reasons: Set(new.reasoning.trim().into()),
+                decided_at: Set(now),
+                valid_from: Set(now.date_naive()),
+                valid_to: Set(None),
+                communicated_at: Set(None),
+                communicated_how: Set(None),
+                dispute_id: Set(None),
+            },
+        )
+        .await?;
+        close_prompts(txn, case_id, "review_coordinator", None, actor, now).await?;
+        // The assignment is its own audited write, on the same basis as the screening.
+        Ok(Some(with_decision(
+            entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
+            &Decision::Allow(basis.clone()),
+            Some(InfoCategory::Overview),
+        )))
+    }
+}
+
+/// Supersedes the current screening of the right and inserts the new one.
+async fn supersede_and_insert(
+    txn: &DatabaseTransaction,
+    case_id: &str,
+    kind: RightKind,
+    row: rights_screening::ActiveModel,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for old in rights_screening::Entity::find()
+        .filter(rights_screening::Column::CaseId.eq(case_id))
+        .filter(rights_screening::Column::Kind.eq(kind.as_str()))
+        .filter(rights_screening::Column::SupersededAt.is_null())
+        .all(txn)
+        .await?
+    {
+        let mut am: rights_screening::ActiveModel = old.into();
+        am.superseded_at = Set(Some(now));
+        rights_screening::Entity::update(am).exec(txn).await?;
+    }
+    rights_screening::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
 }

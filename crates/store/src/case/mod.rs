@@ -1,0 +1,287 @@
+//! The read side of a case: the case list, and one case as an actor may see it, composed from each
+//! resource slice's loader. Every part is read through the access policy and recorded in the audit log with
+//! its basis, in one transaction.
+//!
+//! A slice (`notes`, `consents`, `plan`, …) holds one resource of the case: its view types, its `New*`
+//! commands, its loader and its writes. Slices import only the audited transaction (`crate::tx`), never
+//! each other; this module composes them.
+
+pub(crate) mod access;
+pub(crate) mod assessments;
+pub(crate) mod consents;
+pub(crate) mod coordinator;
+pub(crate) mod decisions;
+pub(crate) mod family;
+pub(crate) mod feedback;
+pub(crate) mod meetings;
+pub(crate) mod notes;
+pub(crate) mod participants;
+pub(crate) mod plan;
+pub(crate) mod rights;
+pub(crate) mod sentence;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::consent::{Consent, InfoCategory, LegalBasis};
+use los_domain::coordination::{Assessment, BestInterests, Hearing, ReleaseArea, Transition};
+use los_domain::model::{Case, Note, Person, Relation, User};
+use los_domain::planning::PlanStatus;
+use los_policy::{Action, Basis, Decision, DenyReason, Resource, authorize};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QueryOrder};
+use serde::Serialize;
+
+use crate::audit::{self, NewEntry};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::store::Store;
+use crate::tx::{Loaded, entry, load, parse_enum, with_decision};
+
+/// A case as an actor may see it, with the basis the policy gave for each part.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub case: Case,
+    pub child: Person,
+    /// The child's address, when the policy allows it; `None` also when there is none.
+    pub address: Option<String>,
+    /// Why the address is hidden, when it is.
+    pub address_hidden: Option<DenyReason>,
+    pub basis: Basis,
+    pub consents: Vec<Consent>,
+    pub legal_bases: Vec<LegalBasis>,
+    /// Notes the actor may read, each with the basis.
+    pub notes: Vec<(Note, Basis)>,
+    /// How many notes exist that the actor may not read.
+    pub hidden_notes: usize,
+    /// Active consents that end within the warning period.
+    pub expiring_consents: Vec<String>,
+    /// The services the actor works in that take part in this case.
+    pub my_services: Vec<String>,
+    pub child_age: u32,
+    /// Adults linked to the child: (person id, name, parental responsibility, relation, access granted).
+    pub family: Vec<(String, String, bool, Relation, bool)>,
+    /// Who coordinates, assessments, the plan, prompts, disputes, the youth sentence.
+    pub cooperation: CooperationView,
+}
+
+/// A line of the case list.
+#[derive(Debug, Clone)]
+pub struct CaseSummary {
+    pub case: Case,
+    pub child_name: String,
+    pub basis: Basis,
+    pub expiring_consents: usize,
+}
+
+/// The cooperation part of a case view.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CooperationView {
+    pub current: Option<coordinator::AssignmentView>,
+    pub history: Vec<coordinator::AssignmentView>,
+    pub dispute: Option<coordinator::DisputeView>,
+    pub prompts: Vec<coordinator::Prompt>,
+    pub assessments: Vec<Assessment>,
+    pub mappings: Vec<(String, String, String, Option<String>)>,
+    pub hearings: Vec<Hearing>,
+    pub best_interests: Vec<BestInterests>,
+    pub plan: Vec<plan::PlanItem>,
+    pub sentence: Option<sentence::SentenceView>,
+    /// A service has assessed cooperation as necessary.
+    pub cooperation_necessary: bool,
+    /// The municipalities tied to the child: who coordinates, who follows up a placed child.
+    pub municipalities: Option<coordinator::MunicipalitiesView>,
+    /// Sector decisions linked to the case (each owned by the deciding service).
+    pub decisions: Vec<decisions::ExternalDecisionView>,
+    /// Meetings, oldest first.
+    pub meetings: Vec<meetings::MeetingView>,
+    /// What the county follow-up service achieved (education, work, competence building, combination).
+    pub outcomes: Vec<decisions::OutcomeView>,
+    /// Foreseeable transitions ahead (from the child's birth date and the sentence), soonest first.
+    pub upcoming_transitions: Vec<(Transition, NaiveDate)>,
+    /// Reports from the family that something is not working: only the author's own, or those sent to the
+    /// reader's service.
+    pub feedback: Vec<feedback::FeedbackView>,
+    /// The individual-rights screening: individual plan, coordinator, child coordinator (spec 01 §8.C item 15).
+    pub rights: rights::RightsView,
+}
+
+/// The reminder to evaluate with the family when cooperation is necessary and nothing has been assessed or
+/// changed in the plan for the cadence (spec 01 §4.3 continuous evaluation).
+fn evaluation_prompt(
+    case_id: &str,
+    cooperation_necessary: bool,
+    assessments: &[Assessment],
+    plan: &[plan::PlanItem],
+    now: DateTime<Utc>,
+    evaluation_days: i64,
+) -> Option<coordinator::Prompt> {
+    let last = assessments.iter().map(|a| a.assessed_at).chain(plan.iter().map(|p| p.created_at)).max();
+    los_domain::planning::evaluation_due(cooperation_necessary, last, now, evaluation_days).then(|| {
+        coordinator::Prompt {
+            id: format!("evaluate-{case_id}"),
+            kind: "evaluate".into(),
+            service_id: None,
+            reason: format!("{evaluation_days}"),
+            created_at: now,
+        }
+    })
+}
+
+impl Store {
+    /// Every case `actor` may read the overview of, with the policy's basis; each is recorded in `entries`
+    /// under `action` ("list", "tasks"). The one place that answers "which cases may this user see".
+    pub(crate) async fn allowed_cases(
+        &self,
+        txn: &DatabaseTransaction,
+        actor: &User,
+        now: DateTime<Utc>,
+        action: &str,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<Vec<(Loaded, Basis)>, StoreError> {
+        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(txn).await?;
+        let mut out = Vec::new();
+        for row in rows {
+            let l = load(txn, row, now).await?;
+            let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
+            if let Decision::Allow(basis) = &d {
+                entries.push(with_decision(
+                    entry(actor, action, "case", &l.case.id, &l.case.id),
+                    &d,
+                    Some(InfoCategory::Overview),
+                ));
+                out.push((l, basis.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The cases `actor` may see. Each listed case is recorded in the audit log with its basis.
+    pub async fn cases_visible_to(&self, actor: &User) -> Result<Vec<CaseSummary>, StoreError> {
+        let now = Utc::now();
+        let txn = self.begin_audited().await?;
+        let mut out = Vec::new();
+        let mut entries = Vec::new();
+        for (l, basis) in self.allowed_cases(&txn, actor, now, "list", &mut entries).await? {
+            let expiring =
+                l.consents.iter().filter(|c| c.expires_within(now, self.settings.consent_warning_days)).count();
+            out.push(CaseSummary { child_name: l.child.full_name(), basis, expiring_consents: expiring, case: l.case });
+        }
+        audit::append(&txn, self.key(), entries).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// One case as `actor` may see it. The overview, every note read and the address are each recorded
+    /// in the audit log with their basis; a denial is recorded and returned as `Denied`.
+    pub async fn case_for(&self, actor: &User, case_id: &str) -> Result<CaseView, StoreError> {
+        let now = Utc::now();
+        let txn = self.begin_audited().await?;
+        let l = self.load_case(&txn, case_id, now).await?;
+        let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
+        let (basis, txn) =
+            self.decide(txn, d, entry(actor, "read", "case", case_id, case_id), Some(InfoCategory::Overview)).await?;
+        let mut entries = Vec::new();
+        let services = service::Entity::find().all(&txn).await?;
+        let (notes, hidden_notes) = notes::load_notes(&txn, &l, actor, now, &services, &mut entries).await?;
+        let (address, address_hidden) = self.read_address(&l, actor, now, &services, &mut entries);
+        let cooperation = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
+        let family = family::load_family(&txn, &l).await?;
+        audit::append(&txn, self.key(), entries).await?;
+        txn.commit().await?;
+
+        let today = now.date_naive();
+        let my_services = actor
+            .memberships
+            .iter()
+            .filter_map(|m| m.service_id.clone())
+            .filter(|s| l.case.participants.iter().any(|p| &p.service_id == s && p.active_on(today)))
+            .collect();
+        let expiring_consents = l
+            .consents
+            .iter()
+            .filter(|c| c.expires_within(now, self.settings.consent_warning_days))
+            .map(|c| c.id.clone())
+            .collect();
+        let mut child = l.child;
+        child.address = None; // only through `address`, which the policy decided
+        Ok(CaseView {
+            case: l.case,
+            child,
+            address,
+            address_hidden,
+            basis,
+            consents: l.consents,
+            legal_bases: l.bases,
+            notes,
+            hidden_notes,
+            expiring_consents,
+            my_services,
+            child_age: l.child_age,
+            family,
+            cooperation,
+        })
+    }
+
+    /// The cooperation part of a case, composed from each slice's loader under this store's settings
+    /// (evaluation cadence, transition notice). The caller has already been allowed to read the case
+    /// overview; information owned by one service is read through the policy, each read recorded in `entries`.
+    pub(crate) async fn cooperation(
+        &self,
+        conn: &impl ConnectionTrait,
+        l: &Loaded,
+        actor: &User,
+        now: DateTime<Utc>,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<CooperationView, StoreError> {
+        let case_id = l.case.id.as_str();
+        let services = service::Entity::find().all(conn).await?;
+        let (current, history) = coordinator::load_assignments(conn, case_id, &services).await?;
+        let dispute = coordinator::load_dispute(conn, l, now).await?;
+        let mut prompts = coordinator::load_prompts(conn, case_id).await?;
+        let assessments = assessments::load_assessments(conn, case_id).await?;
+        let cooperation_necessary =
+            los_domain::planning::cooperation_necessary(assessments.iter().map(|a| (a.service_id.as_str(), a.result)));
+        let mappings = participants::load_mappings(conn, case_id).await?;
+        let hearings: Vec<Hearing> = assessments::load_hearings(conn, case_id).await?;
+        let best_interests: Vec<BestInterests> = assessments::load_best_interests(conn, case_id).await?;
+        let plan = plan::load_plan(conn, case_id).await?;
+        let plan_areas: Vec<(PlanStatus, Option<ReleaseArea>)> = plan
+            .iter()
+            .map(|p| Ok((parse_enum(&p.status, PlanStatus::parse, "plan status")?, p.release_area)))
+            .collect::<Result<_, StoreError>>()?;
+        let notice_days = self.settings.transition_notice_days;
+        let sentence = sentence::load_sentence(conn, l, actor, now, entries, &plan_areas, notice_days).await?;
+        let evaluation_days = self.settings.evaluation_days;
+        prompts.extend(evaluation_prompt(case_id, cooperation_necessary, &assessments, &plan, now, evaluation_days));
+        let municipalities = coordinator::load_municipalities(conn, l).await?;
+        let decisions = decisions::load_decisions(conn, l, actor, now, entries).await?;
+        let meetings = meetings::load_meetings(conn, l, actor, now, entries).await?;
+        let feedback = feedback::load_feedback(conn, l, actor, now, entries).await?;
+        let rights = rights::load_rights(conn, case_id, &services, cooperation_necessary).await?;
+        let outcomes = decisions::load_outcomes(conn, l, actor, now, entries).await?;
+        let upcoming_transitions: Vec<(Transition, NaiveDate)> = los_domain::planning::upcoming_transitions(
+            l.child.birth_date,
+            sentence.as_ref().map(|s| s.ends_on),
+            now.date_naive(),
+            notice_days,
+        );
+        Ok(CooperationView {
+            rights,
+            outcomes,
+            upcoming_transitions,
+            feedback,
+            decisions,
+            meetings,
+            municipalities,
+            current,
+            history,
+            dispute,
+            prompts,
+            assessments,
+            mappings,
+            hearings,
+            best_interests,
+            plan,
+            sentence,
+            cooperation_necessary,
+        })
+    }
+}

@@ -1,0 +1,85 @@
+//! People, users, their memberships and tokens.
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "app_user")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub display_name: String,
+        pub kind: String,
+        pub person_id: Option<String>,
+        pub demo_description: Option<String>,
+        pub email: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod membership {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "membership")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: String,
+        pub organisation_id: String,
+        pub service_id: Option<String>,
+        pub role: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod person {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        #[sea_orm(unique)]
+        pub fnr: String,
+        pub given_name: String,
+        pub family_name: String,
+        pub birth_date: Date,
+        pub protected_address: bool,
+        pub registered_kommune: String,
+        pub address: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod guardianship {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "guardianship")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub adult_person_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub child_person_id: String,
+        pub parental_responsibility: bool,
+        pub relation: String,
+        pub access_granted: bool,
+    }
+    entity_boilerplate!();
+}
+
+pub mod token {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "access_token")]
+    pub struct Model {
+        /// SHA-256 of the secret, hex. The secret itself is never stored.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub hash: String,
+        pub user_id: String,
+        pub kind: String,
+        pub label: Option<String>,
+        pub created_at: ChronoDateTimeUtc,
+        pub expires_at: Option<ChronoDateTimeUtc>,
+        pub revoked_at: Option<ChronoDateTimeUtc>,
+    }
+    entity_boilerplate!();
+}

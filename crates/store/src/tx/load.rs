@@ -1,0 +1,262 @@
+//! Loading a case with everything the access policy needs, inside the audited transaction.
+
+use chrono::{DateTime, Utc};
+use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentGiver, GiverCapacity, InfoCategory, LegalBasis};
+use los_domain::ident::{Fodselsnummer, Kommunenummer};
+use los_domain::model::{Case, Guardianship, Participation, Person, Relation};
+use los_policy::{BreakGlassGrant, CaseFacts};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::shared::decision_maker_for;
+use super::{parse_enum, split};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::store::owner_type_of;
+
+/// Everything the policy needs about one case, loaded inside a transaction.
+pub(crate) struct Loaded {
+    pub case: Case,
+    pub child: Person,
+    pub guardianships: Vec<Guardianship>,
+    pub consents: Vec<Consent>,
+    pub bases: Vec<LegalBasis>,
+    pub grants: Vec<BreakGlassGrant>,
+    pub child_age: u32,
+    /// The role and the municipality's organisation that decide an open dispute.
+    pub dispute_decider: Option<(los_domain::model::Role, String)>,
+}
+
+impl Loaded {
+    pub fn facts(&self) -> CaseFacts<'_> {
+        CaseFacts {
+            case_id: &self.case.id,
+            child_person_id: &self.case.child_person_id,
+            child_age: self.child_age,
+            participants: &self.case.participants,
+            guardianships: &self.guardianships,
+            consents: &self.consents,
+            legal_bases: &self.bases,
+            grants: &self.grants,
+            health_private_from_parents: self.case.health_private_from_parents,
+            dispute_decider: self
+                .dispute_decider
+                .as_ref()
+                .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
+        }
+    }
+}
+
+pub(crate) fn consent_from_rows(r: consent::Model, givers: &[consent_giver::Model]) -> Result<Consent, StoreError> {
+    Ok(Consent {
+        domain: parse_enum(&r.domain, ConsentDomain::parse, "consent domain")?,
+        form: parse_enum(&r.form, ConsentForm::parse, "consent form")?,
+        categories: split(&r.categories)
+            .iter()
+            .map(|c| parse_enum(c, InfoCategory::parse, "category"))
+            .collect::<Result<_, _>>()?,
+        givers: givers
+            .iter()
+            .filter(|g| g.consent_id == r.id)
+            .map(|g| {
+                Ok(ConsentGiver {
+                    person_id: g.person_id.clone(),
+                    capacity: parse_enum(&g.capacity, GiverCapacity::parse, "giver capacity")?,
+                    age: g.age.map(|a| a as u32),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?,
+        from_services: split(&r.from_services),
+        to_services: split(&r.to_services),
+        id: r.id,
+        case_id: r.case_id,
+        subject_person_id: r.subject_person_id,
+        purpose: r.purpose,
+        consequences: r.consequences,
+        recorded_by: r.recorded_by,
+        recorded_at: r.recorded_at,
+        valid_from: r.valid_from,
+        valid_to: r.valid_to,
+        withdrawn_at: r.withdrawn_at,
+        withdrawn_by: r.withdrawn_by,
+        withdrawal_reason: r.withdrawal_reason,
+        renews: r.renews,
+    })
+}
+
+pub(crate) async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result<Person, StoreError> {
+    let r = person::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
+    Ok(Person {
+        id: r.id,
+        fnr: Fodselsnummer::parse(&r.fnr)
+            .map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
+        given_name: r.given_name,
+        family_name: r.family_name,
+        birth_date: r.birth_date,
+        protected_address: r.protected_address,
+        registered_kommune: Kommunenummer::parse(&r.registered_kommune)
+            .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
+        address: r.address,
+    })
+}
+
+pub(crate) async fn load(
+    conn: &impl ConnectionTrait,
+    row: case::Model,
+    now: DateTime<Utc>,
+) -> Result<Loaded, StoreError> {
+    let participants = load_participants(conn, &row.id).await?;
+    let guardianships = load_guardianships(conn, &row.child_person_id).await?;
+    let consents = load_consents(conn, &row.id).await?;
+    let bases = load_legal_bases(conn, &row.id).await?;
+    let grants = load_grants(conn, &row.id).await?;
+    let child = load_person(conn, &row.child_person_id).await?;
+    let child_age = child.age_on(now.date_naive());
+    let dispute_decider = dispute_decider(conn, &row.id, &child, now).await?;
+    Ok(Loaded {
+        case: Case {
+            id: row.id,
+            child_person_id: row.child_person_id,
+            title: row.title,
+            opened_at: row.opened_at,
+            participants,
+            health_private_from_parents: row.health_private_from_parents,
+        },
+        child,
+        guardianships,
+        consents,
+        bases,
+        grants,
+        child_age,
+        dispute_decider,
+    })
+}
+
+async fn load_participants(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<Participation>, StoreError> {
+    let parts = participation::Entity::find()
+        .filter(participation::Column::CaseId.eq(case_id))
+        .order_by_asc(participation::Column::JoinedOn)
+        .all(conn)
+        .await?;
+    let services = service::Entity::find().all(conn).await?;
+    let orgs = organisation::Entity::find().all(conn).await?;
+    let mut participants = Vec::new();
+    for p in parts {
+        let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
+            StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id))
+        })?;
+        participants.push(Participation {
+            owner_type: owner_type_of(&svc.organisation_id, &orgs)?,
+            service_id: p.service_id,
+            service_name: svc.name.clone(),
+            joined_on: p.joined_on,
+            join_reason: p.join_reason,
+            left_on: p.left_on,
+            leave_reason: p.leave_reason,
+        });
+    }
+    Ok(participants)
+}
+
+async fn load_guardianships(conn: &impl ConnectionTrait, child: &str) -> Result<Vec<Guardianship>, StoreError> {
+    guardianship::Entity::find()
+        .filter(guardianship::Column::ChildPersonId.eq(child))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|g| {
+            Ok(Guardianship {
+                relation: parse_enum(&g.relation, Relation::parse, "relation")?,
+                adult_person_id: g.adult_person_id,
+                child_person_id: g.child_person_id,
+                parental_responsibility: g.parental_responsibility,
+                access_granted: g.access_granted,
+            })
+        })
+        .collect()
+}
+
+async fn load_consents(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<Consent>, StoreError> {
+    let consent_rows = consent::Entity::find()
+        .filter(consent::Column::CaseId.eq(case_id))
+        .order_by_asc(consent::Column::RecordedAt)
+        .all(conn)
+        .await?;
+    let ids: Vec<String> = consent_rows.iter().map(|c| c.id.clone()).collect();
+    let givers = if ids.is_empty() {
+        vec![]
+    } else {
+        consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.is_in(ids)).all(conn).await?
+    };
+    consent_rows.into_iter().map(|r| consent_from_rows(r, &givers)).collect()
+}
+
+async fn load_legal_bases(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<LegalBasis>, StoreError> {
+    legal_basis::Entity::find()
+        .filter(legal_basis::Column::CaseId.eq(case_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|b| {
+            Ok(LegalBasis {
+                category: parse_enum(&b.category, InfoCategory::parse, "category")?,
+                id: b.id,
+                case_id: b.case_id,
+                from_service: b.from_service,
+                to_service: b.to_service,
+                reference: b.reference,
+                justification: b.justification,
+                recorded_by: b.recorded_by,
+                recorded_at: b.recorded_at,
+                valid_to: b.valid_to,
+            })
+        })
+        .collect()
+}
+
+async fn load_grants(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<BreakGlassGrant>, StoreError> {
+    Ok(break_glass::Entity::find()
+        .filter(break_glass::Column::CaseId.eq(case_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|g| BreakGlassGrant {
+            id: g.id,
+            case_id: g.case_id,
+            user_id: g.user_id,
+            reason: g.reason,
+            granted_at: g.granted_at,
+            expires_at: g.expires_at,
+        })
+        .collect())
+}
+
+/// The role and the municipality's organisation that decide the case's open dispute, if there is one.
+async fn dispute_decider(
+    conn: &impl ConnectionTrait,
+    case_id: &str,
+    child: &Person,
+    now: DateTime<Utc>,
+) -> Result<Option<(los_domain::model::Role, String)>, StoreError> {
+    let open_dispute = dispute::Entity::find()
+        .filter(dispute::Column::CaseId.eq(case_id))
+        .filter(dispute::Column::ResolvedAt.is_null())
+        .one(conn)
+        .await?
+        .is_some();
+    if !open_dispute {
+        return Ok(None);
+    }
+    let kommune = child.registered_kommune.as_str();
+    let role = decision_maker_for(conn, kommune, now.date_naive())
+        .await?
+        .and_then(|d| los_domain::model::Role::parse(&d.decider_role));
+    let municipality = organisation::Entity::find()
+        .filter(organisation::Column::Kommunenummer.eq(kommune))
+        .filter(organisation::Column::Kind.eq(los_domain::model::OrganisationKind::Municipality.as_str()))
+        .one(conn)
+        .await?;
+    Ok(role.zip(municipality.map(|o| o.id)))
+}

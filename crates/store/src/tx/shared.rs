@@ -1,0 +1,197 @@
+//! Helpers that several case resources share: review prompts, replacing the coordinating service, the
+//! consent a change of coordinator needs, who may write a plan item or read a service's own information,
+//! the configured decision-maker and the current plan. Kept here so that no resource slice imports another.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::consent::{ConsentStatus, InfoCategory};
+use los_domain::model::User;
+use los_policy::{Action, Decision, Resource, authorize};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use super::{Loaded, new_id};
+use crate::audit::{NewEntry, Outcome};
+use crate::entities::*;
+use crate::error::StoreError;
+use crate::store::Store;
+
+/// The decision-maker configured for a municipality on a day.
+pub(crate) async fn decision_maker_for(
+    conn: &impl ConnectionTrait,
+    kommunenummer: &str,
+    day: NaiveDate,
+) -> Result<Option<decision_maker::Model>, StoreError> {
+    let rows = decision_maker::Entity::find()
+        .filter(decision_maker::Column::Kommunenummer.eq(kommunenummer))
+        .filter(decision_maker::Column::ValidFrom.lte(day))
+        .order_by_desc(decision_maker::Column::ValidFrom)
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().next())
+}
+
+/// Who may add or change a plan item: a measure only its responsible service — the coordinator cannot
+/// create or alter another service's measures (spec 01 §8.F item 22 f); a goal any service taking part.
+pub(crate) fn plan_write(actor: &User, l: &Loaded, responsible: Option<&str>, now: DateTime<Utc>) -> Decision {
+    match responsible {
+        Some(s) => authorize(
+            actor,
+            Action::Write,
+            &Resource::CaseInfo { case: l.facts(), owner_service: s, category: InfoCategory::General },
+            now,
+        ),
+        None => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
+    }
+}
+
+/// A change of coordinating service needs a consent that covers the new coordinator, recorded since the last
+/// assignment (spec 01 §4.6 Sofia and Daniel; §8.D item 17). `current` is the coordinating service and when it
+/// was decided.
+pub(crate) fn require_transfer_consent(
+    l: &Loaded,
+    current: Option<(&str, DateTime<Utc>)>,
+    service_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if let Some((current_service, decided_at)) = current
+        && current_service != service_id
+        && !l.consents.iter().any(|c| {
+            c.status(now) == ConsentStatus::Active
+                && c.to_services.iter().any(|s| s == service_id)
+                && c.recorded_at >= decided_at
+        })
+    {
+        return Err(StoreError::Invalid {
+            code: "coordination.new_consent_required",
+            message: format!(
+                "a change of coordinating service needs a new consent that lets information go to {service_id} (spec 01 §4.6 Sofia and Daniel)"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Ends the current assignment (its history is kept) and inserts the new one.
+pub(crate) async fn replace_assignment(
+    txn: &DatabaseTransaction,
+    row: coordination::ActiveModel,
+) -> Result<(), StoreError> {
+    let (case_id, day) = match (&row.case_id, &row.valid_from) {
+        (Set(c), Set(d)) => (c.clone(), *d),
+        _ => unreachable!("an assignment is built with its case and its first day"),
+    };
+    if let Some(cur) = coordination::Entity::find()
+        .filter(coordination::Column::CaseId.eq(case_id.as_str()))
+        .filter(coordination::Column::ValidTo.is_null())
+        .one(txn)
+        .await?
+    {
+        let mut am: coordination::ActiveModel = cur.into();
+        am.valid_to = Set(Some(day));
+        coordination::Entity::update(am).exec(txn).await?;
+    }
+    coordination::Entity::insert(row).exec_without_returning(txn).await?;
+    Ok(())
+}
+
+/// Marks the open prompts of a kind (for one service, or all) as done by `actor`.
+pub(crate) async fn close_prompts(
+    txn: &DatabaseTransaction,
+    case_id: &str,
+    kind: &str,
+    service: Option<&str>,
+    actor: &User,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut q = review_prompt::Entity::find()
+        .filter(review_prompt::Column::CaseId.eq(case_id))
+        .filter(review_prompt::Column::Kind.eq(kind))
+        .filter(review_prompt::Column::DoneAt.is_null());
+    if let Some(s) = service {
+        q = q.filter(review_prompt::Column::ServiceId.eq(s));
+    }
+    for p in q.all(txn).await? {
+        let mut am: review_prompt::ActiveModel = p.into();
+        am.done_at = Set(Some(now));
+        am.done_by = Set(Some(actor.id.clone()));
+        review_prompt::Entity::update(am).exec(txn).await?;
+    }
+    Ok(())
+}
+
+/// Whether `actor` may read information `owner` holds in the case, of `category`. An allowed read is
+/// recorded in `entries` with its basis; a refusal records nothing here (the item is simply not shown).
+pub(crate) fn may_read_owned(
+    l: &Loaded,
+    actor: &User,
+    now: DateTime<Utc>,
+    entries: &mut Vec<NewEntry>,
+    owner: &str,
+    category: InfoCategory,
+    resource: (&str, &str),
+) -> bool {
+    let d =
+        authorize(actor, Action::Read, &Resource::CaseInfo { case: l.facts(), owner_service: owner, category }, now);
+    let Decision::Allow(b) = d else { return false };
+    entries.push(NewEntry {
+        actor_user_id: Some(actor.id.clone()),
+        actor_service_id: b.via_service.clone(),
+        action: "read".into(),
+        resource_type: resource.0.into(),
+        resource_id: Some(resource.1.to_owned()),
+        case_id: Some(l.case.id.clone()),
+        category: Some(category.as_str().into()),
+        outcome: Some(Outcome::Allow),
+        basis: b.detail,
+        ..Default::default()
+    });
+    true
+}
+
+impl Store {
+    pub(crate) async fn prompt(
+        &self,
+        txn: &DatabaseTransaction,
+        case_id: &str,
+        kind: &str,
+        service: Option<&str>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        review_prompt::Entity::insert(review_prompt::ActiveModel {
+            id: Set(new_id("vurdering")),
+            case_id: Set(case_id.into()),
+            kind: Set(kind.into()),
+            service_id: Set(service.map(str::to_owned)),
+            reason: Set(reason.into()),
+            created_at: Set(now),
+            done_at: Set(None),
+            done_by: Set(None),
+        })
+        .exec_without_returning(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// Asks every service taking part to assess the need for cooperation again (spec 01 §8.C item 13).
+    pub(crate) async fn prompt_reassessment(
+        &self,
+        txn: &DatabaseTransaction,
+        l: &Loaded,
+        reason: &str,
+        now: DateTime<Utc>,
+        also: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let today = now.date_naive();
+        let mut services: Vec<&str> =
+            l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.as_str()).collect();
+        if let Some(a) = also {
+            services.push(a);
+        }
+        for s in services {
+            self.prompt(txn, &l.case.id, "reassess", Some(s), reason, now).await?;
+        }
+        Ok(())
+    }
+}
