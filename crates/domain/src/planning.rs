@@ -143,8 +143,17 @@ pub fn validate_outcome_date(achieved_on: NaiveDate, today: NaiveDate) -> Result
 /// Meetings are set up ahead: the first may be at most a day in the past (Norwegian local time); a past
 /// meeting's minutes are recorded on the meeting.
 pub fn validate_meeting_ahead(first: NaiveDateTime, now_local: NaiveDateTime) -> Result<(), PlanningError> {
-    if first < now_local - Duration::days(1) { Err(PlanningError::MeetingInPast) } else { Ok(()) }
+    if first < now_local - Duration::days(1) {
+        Err(PlanningError::MeetingInPast)
+    } else if first > now_local + Duration::days(MAX_DAYS_AHEAD) {
+        Err(PlanningError::MeetingTooFar)
+    } else {
+        Ok(())
+    }
 }
+
+/// How far ahead a meeting may be set up: five years (a plan's horizon; anything later is a typing error).
+pub const MAX_DAYS_AHEAD: i64 = 5 * 366;
 
 /// Whether the individual-level duty applies: each service's newest assessment counts, and it applies when
 /// one of them finds cooperation necessary (spec 01 §4.2 step 2, §6.1). `newest_first` is (service, result).
@@ -231,7 +240,10 @@ pub fn series_starts(first: NaiveDateTime, every_weeks: u32, count: u32) -> Resu
     if count > 1 && (every_weeks == 0 || every_weeks > MAX_INTERVAL_WEEKS) {
         return Err(PlanningError::SeriesInterval);
     }
-    Ok((0..count).map(|i| first + Duration::weeks(i64::from(i) * i64::from(every_weeks))).collect())
+    (0..count)
+        .map(|i| first.checked_add_signed(Duration::weeks(i64::from(i) * i64::from(every_weeks))))
+        .collect::<Option<Vec<_>>>()
+        .ok_or(PlanningError::MeetingTooFar)
 }
 
 /// What a meeting request is checked against.
@@ -438,6 +450,8 @@ pub enum PlanningError {
     OutcomeInFuture,
     #[error("meetings are set up ahead; record a past meeting's minutes on the meeting")]
     MeetingInPast,
+    #[error("meetings are set up at most five years ahead")]
+    MeetingTooFar,
 }
 
 impl PlanningError {
@@ -473,6 +487,7 @@ impl PlanningError {
             PlanningError::DecisionInFuture => "decision.future",
             PlanningError::OutcomeInFuture => "outcome.future",
             PlanningError::MeetingInPast => "meeting.past",
+            PlanningError::MeetingTooFar => "meeting.too_far",
         }
     }
 }
@@ -694,6 +709,11 @@ mod tests {
         assert_eq!(validate_meeting_ahead(at(2, 11), at(3, 10)), Ok(()), "up to a day back is allowed");
         assert_eq!(validate_meeting_ahead(at(2, 9), at(3, 10)), Err(PlanningError::MeetingInPast));
         assert_eq!(PlanningError::MeetingInPast.code(), "meeting.past");
+        let far = at(3, 10) + Duration::days(MAX_DAYS_AHEAD + 1);
+        assert_eq!(validate_meeting_ahead(far, at(3, 10)), Err(PlanningError::MeetingTooFar));
+        // The end of the calendar is a refusal, not a panic.
+        let last = NaiveDate::MAX.and_hms_opt(9, 0, 0).unwrap();
+        assert_eq!(series_starts(last, 2, 3), Err(PlanningError::MeetingTooFar));
     }
 
     proptest! {

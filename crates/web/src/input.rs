@@ -63,22 +63,23 @@ where
         let media = media_type(&req);
         let json = media.as_deref().is_some_and(|m| m == "application/json" || m.ends_with("+json"));
         let form = media.as_deref() == Some("application/x-www-form-urlencoded");
+        // Nested routers see their own part of the path; the original one tells an API call from a page,
+        // and an API call is answered with problem JSON whatever its body was.
+        let path = req
+            .extensions()
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| req.uri().path().to_owned(), |o| o.0.path().to_owned());
+        let answer_json = json || path.starts_with("/api/");
         if !json && !form {
             let error = AppError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "input.media_type",
                 "send the body as application/json or application/x-www-form-urlencoded",
             );
-            // Nested routers see their own part of the path; the original one tells an API call from a page.
-            let path = req
-                .extensions()
-                .get::<axum::extract::OriginalUri>()
-                .map_or_else(|| req.uri().path().to_owned(), |o| o.0.path().to_owned());
-            let wants_json = path.starts_with("/api/");
-            return Err(InputRejection { json: wants_json, error });
+            return Err(InputRejection { json: answer_json, error });
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| InputRejection {
-            json,
+            json: answer_json,
             error: AppError::new(e.status(), "input.body", "the body could not be read"),
         })?;
         let parsed = if json {
@@ -87,7 +88,7 @@ where
             serde_html_form::from_bytes::<T>(&bytes).map_err(|e| bounded(e.to_string()))
         };
         parsed.map(JsonOrForm).map_err(|detail| InputRejection {
-            json,
+            json: answer_json,
             error: AppError::new(StatusCode::BAD_REQUEST, "input.malformed", detail),
         })
     }

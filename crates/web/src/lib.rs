@@ -97,6 +97,32 @@ fn security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
     })
 }
 
+/// Every error the API answers is problem JSON, also those made before a handler runs: a path segment
+/// that does not decode, a body over the limit, a request that took too long. Pages are left alone.
+async fn api_problems(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return res;
+    }
+    let code = match status.as_u16() {
+        400 => "input.malformed",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        408 => "timeout",
+        413 => "input.too_large",
+        _ => "error",
+    };
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    error::ApiError(error::AppError::new(status, code, detail)).into_response()
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let api = api::router()
@@ -131,6 +157,7 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(api_problems))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -827,3 +827,4 @@ err-plan-release_area_unknown = Choose an area of the transition plan from the l
 err-rights-kind = Choose the right and the outcome.
 err-sentence-role = Choose a role in the team from the list.
 err-transition-unknown = Choose a transition from the list.
+err-meeting-too_far = Meetings are set up at most five years ahead.

@@ -827,3 +827,4 @@ err-plan-release_area_unknown = Velg et område for overgangsplanen fra listen.
 err-rights-kind = Velg rettigheten og resultatet.
 err-sentence-role = Velg en rolle i teamet fra listen.
 err-transition-unknown = Velg en overgang fra listen.
+err-meeting-too_far = Møter settes opp høyst fem år fram i tid.

@@ -827,3 +827,4 @@ err-plan-release_area_unknown = Vel eit område for overgangsplanen frå lista.
 err-rights-kind = Vel rettigheita og resultatet.
 err-sentence-role = Vel ei rolle i teamet frå lista.
 err-transition-unknown = Vel ein overgang frå lista.
+err-meeting-too_far = Møte blir sette opp høgst fem år fram i tid.

@@ -50,6 +50,7 @@ pub struct MeetingInput {
     kind: String,
     /// Norwegian local time of the (first) meeting, e.g. 2026-12-10T09:00.
     #[serde(default)]
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$", example = "2026-12-10T09:00")]
     starts_at: String,
     /// For a series: weeks between meetings (0 for a single meeting).
     #[schema(value_type = Option<u32>)]
@@ -116,7 +117,7 @@ fn meeting_field(e: &StoreError) -> &'static str {
     let StoreError::Invalid { code, .. } = e else { return "meeting-invited" };
     match *code {
         "meeting.agenda" => "meeting-agenda",
-        "meeting.past" => "meeting-starts",
+        "meeting.past" | "meeting.too_far" => "meeting-starts",
         "meeting.restorative" => "meeting-kind",
         "meeting.checklist" => "meeting-preparation",
         c if c.starts_with("meeting.series") => "meeting-count",
