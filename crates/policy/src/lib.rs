@@ -22,8 +22,10 @@ use chrono::{DateTime, Utc};
 use los_domain::consent::InfoCategory;
 use los_domain::model::{Participation, Relation, Role, User, UserKind};
 
+mod capabilities;
 mod types;
 
+pub use capabilities::{Capabilities, capabilities, may_request_break_glass};
 pub use types::*;
 
 fn has_role(user: &User, role: Role) -> bool {
@@ -31,7 +33,7 @@ fn has_role(user: &User, role: Role) -> bool {
 }
 
 /// Service memberships that act in cases (not leader or administrator roles).
-fn working_memberships(user: &User) -> impl Iterator<Item = (&str, Role)> {
+pub(crate) fn working_memberships(user: &User) -> impl Iterator<Item = (&str, Role)> {
     user.memberships
         .iter()
         .filter(|m| !matches!(m.role, Role::Administrator | Role::Leader))

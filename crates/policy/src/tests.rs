@@ -355,6 +355,24 @@ proptest! {
         }
     }
 
+    /// The page's capabilities are the policy's decisions: a form is offered exactly when `authorize` would
+    /// allow the write, and the services the actor acts for are exactly those whose records they may write.
+    #[test]
+    fn capabilities_agree_with_authorize(w in arb_world()) {
+        let f = world_facts(&w);
+        let may = capabilities(&w.actor, &f, now());
+        prop_assert_eq!(may.write, authorize(&w.actor, Action::Write, &Resource::Case(f), now()).is_allow());
+        prop_assert_eq!(may.decide_dispute, authorize(&w.actor, Action::Decide, &Resource::Case(f), now()).is_allow());
+        let today = now().date_naive();
+        for p in w.parts.iter().filter(|p| p.active_on(today)) {
+            let info = Resource::CaseInfo { case: f, owner_service: &p.service_id, category: InfoCategory::General };
+            prop_assert_eq!(may.acts_for(&p.service_id), authorize(&w.actor, Action::Write, &info, now()).is_allow());
+        }
+        if !may.services.is_empty() {
+            prop_assert!(may.write, "acting for a service in the case means writing to its overview");
+        }
+    }
+
     /// Withdrawing every consent revokes consent-based access at once.
     #[test]
     fn withdrawal_revokes_at_once(mut w in arb_world()) {

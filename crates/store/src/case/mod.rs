@@ -53,8 +53,8 @@ pub struct CaseView {
     pub hidden_notes: usize,
     /// Active consents that end within the warning period.
     pub expiring_consents: Vec<String>,
-    /// The services the actor works in that take part in this case.
-    pub my_services: Vec<String>,
+    /// What the actor may do in this case (the policy's capabilities): the page shows only those forms.
+    pub may: los_policy::Capabilities,
     pub child_age: u32,
     /// Adults linked to the child: (person id, name, parental responsibility, relation, access granted).
     pub family: Vec<(String, String, bool, Relation, bool)>,
@@ -187,13 +187,7 @@ impl Store {
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
 
-        let today = now.date_naive();
-        let my_services = actor
-            .memberships
-            .iter()
-            .filter_map(|m| m.service_id.clone())
-            .filter(|s| l.case.participants.iter().any(|p| &p.service_id == s && p.active_on(today)))
-            .collect();
+        let may = los_policy::capabilities(actor, &l.facts(), now);
         let expiring_consents = l
             .consents
             .iter()
@@ -213,7 +207,7 @@ impl Store {
             notes,
             hidden_notes,
             expiring_consents,
-            my_services,
+            may,
             child_age: l.child_age,
             family,
             cooperation,

@@ -10,7 +10,7 @@ use chrono::Utc;
 use los_domain::anonymise::{Anonymised, Warning};
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentStatus, InfoCategory};
 use los_domain::coordination::{AssessmentResult, SentenceType, TeamRole, Transition};
-use los_domain::model::{Relation, Role, UserKind};
+use los_domain::model::{Relation, UserKind};
 use los_domain::planning::{ChildParticipation, MeetingKind, Situation};
 use los_store::{CaseView, StoreError};
 
@@ -97,7 +97,7 @@ pub(crate) async fn case_page(
     let now = Utc::now();
     let employee = user.kind == UserKind::Employee;
     let service_where = |pred: &dyn Fn(&los_domain::model::Service) -> bool| {
-        view.my_services.iter().find(|s| services_all.iter().any(|x| &x.id == *s && pred(x))).cloned()
+        view.may.services.iter().find(|s| services_all.iter().any(|x| &x.id == *s && pred(x))).cloned()
     };
     let health_service = service_where(&|x| x.sector == los_domain::model::Sector::Health);
     let follow_up_service = service_where(&|x| x.service_type == los_domain::coordination::FOLLOW_UP_SERVICE_TYPE);
@@ -113,7 +113,7 @@ pub(crate) async fn case_page(
             .map(|c| (c.as_str(), ctx.tr.get(&format!("cat-{c}"))))
             .collect(),
         employee,
-        may_invite: may_invite(user, &view),
+        may_invite: view.may.invite_family,
         health_service,
         today: now.date_naive().to_string(),
         in_a_year: (now.date_naive() + chrono::Duration::days(365)).to_string(),
@@ -134,9 +134,7 @@ fn denied_page(
     reason: los_policy::DenyReason,
     error: Option<FieldError>,
 ) -> Response {
-    let can_break_glass = ctx.user.as_ref().is_some_and(|user| {
-        user.memberships.iter().any(|m| m.service_id.is_some() && !matches!(m.role, Role::Administrator | Role::Leader))
-    });
+    let can_break_glass = ctx.user.as_ref().is_some_and(los_policy::may_request_break_glass);
     let explanation = ctx.tr.try_get(&format!("err-denied-{}", reason.code)).unwrap_or(reason.detail);
     let page =
         DeniedPage { base: Base::new(ctx, st.demo), case_id: id.to_owned(), explanation, can_break_glass, error };
@@ -174,26 +172,6 @@ fn consent_rows(ctx: &Ctx, view: &CaseView, services: &[los_domain::model::Servi
             c: c.clone(),
         })
         .collect()
-}
-
-/// Whether a family member may give relatives access to the overview.
-fn may_invite(user: &los_domain::model::User, view: &CaseView) -> bool {
-    if user.kind == UserKind::Employee {
-        return false;
-    }
-    let guardianships: Vec<los_domain::model::Guardianship> = view
-        .family
-        .iter()
-        .map(|f| los_domain::model::Guardianship {
-            adult_person_id: f.0.clone(),
-            child_person_id: view.child.id.clone(),
-            relation: f.3,
-            parental_responsibility: f.2,
-            access_granted: f.4,
-        })
-        .collect();
-    let me = user.person_id.as_deref().unwrap_or_default();
-    los_domain::model::may_grant_family_access(me, &view.child.id, view.child_age, &guardianships)
 }
 
 /// Who the consent form offers as giver (`person:capacity`): an employee may record for anyone; a family
@@ -266,10 +244,6 @@ impl CasePage {
             ConsentForm::Oral => "form-oral",
             ConsentForm::Digital => "form-digital",
         }
-    }
-
-    fn is_mine(&self, id: &str) -> bool {
-        self.view.my_services.iter().any(|s| s == id)
     }
 
     fn result_key(&self, r: &AssessmentResult) -> &'static str {
