@@ -64,6 +64,12 @@ coded_enum!(
     }
 );
 
+/// The form a consent is recorded in. A family member's own consent, given in Los, is digital whatever
+/// the request says; an employee records how it was given (written or oral, or digital), and must say so.
+pub fn recorded_form(given_by_citizen: bool, stated: Option<ConsentForm>) -> Option<ConsentForm> {
+    if given_by_citizen { Some(ConsentForm::Digital) } else { stated }
+}
+
 /// One person (or the child welfare service) giving consent, with capacity and age at the time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentGiver {
@@ -364,6 +370,15 @@ pub fn validate_givers(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_family_members_own_consent_is_digital_and_an_employee_states_the_form() {
+        assert_eq!(recorded_form(true, Some(ConsentForm::Written)), Some(ConsentForm::Digital));
+        assert_eq!(recorded_form(true, None), Some(ConsentForm::Digital));
+        assert_eq!(recorded_form(false, Some(ConsentForm::Oral)), Some(ConsentForm::Oral));
+        assert_eq!(recorded_form(false, None), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -228,6 +228,14 @@ coded_enum!(
     }
 );
 
+/// A place in the plan's order: 1 to [`MAX_POSITION`].
+pub const MAX_POSITION: i64 = 999;
+
+/// Checks a place in the plan's order as typed on the page or sent to the API.
+pub fn validate_position(n: i64) -> Result<i32, PlanningError> {
+    if (1..=MAX_POSITION).contains(&n) { Ok(n as i32) } else { Err(PlanningError::Position) }
+}
+
 /// The most meetings one series may set up at once, and the longest interval, in weeks.
 pub const MAX_SERIES: u32 = 52;
 pub const MAX_INTERVAL_WEEKS: u32 = 26;
@@ -388,6 +396,8 @@ pub fn action_overdue(due_on: NaiveDate, done: bool, today: NaiveDate) -> bool {
 /// Why a plan change, an assessment's situations, a meeting or its minutes are refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanningError {
+    #[error("the order is a number from 1 to 999")]
+    Position,
     #[error(
         "you ticked a situation the guidance names as needing cooperation: say why cooperation is still not necessary here (spec 01 §4.2 step 2; the threshold should be low)"
     )]
@@ -461,6 +471,7 @@ impl PlanningError {
             PlanningError::DeviationUnexplained => "assessment.situation_deviation",
             PlanningError::UnknownDependency(_) => "plan.unknown_dependency",
             PlanningError::OrderAgainstDependency => "plan.order",
+            PlanningError::Position => "plan.position",
             PlanningError::DependencyNotStarted => "plan.dependency_not_started",
             PlanningError::SeriesCount => "meeting.series_count",
             PlanningError::SeriesInterval => "meeting.series_interval",
@@ -709,6 +720,10 @@ mod tests {
         assert_eq!(validate_meeting_ahead(at(2, 11), at(3, 10)), Ok(()), "up to a day back is allowed");
         assert_eq!(validate_meeting_ahead(at(2, 9), at(3, 10)), Err(PlanningError::MeetingInPast));
         assert_eq!(PlanningError::MeetingInPast.code(), "meeting.past");
+        assert_eq!(validate_position(1), Ok(1));
+        assert_eq!(validate_position(999), Ok(999));
+        assert_eq!(validate_position(0), Err(PlanningError::Position));
+        assert_eq!(validate_position(1000), Err(PlanningError::Position));
         let far = at(3, 10) + Duration::days(MAX_DAYS_AHEAD + 1);
         assert_eq!(validate_meeting_ahead(far, at(3, 10)), Err(PlanningError::MeetingTooFar));
         // The end of the calendar is a refusal, not a panic.

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use chrono::NaiveDate;
-use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory};
+use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory, recorded_form};
 use los_domain::model::{User, UserKind};
 use los_store::{NewConsent, NewLegalBasis, StoreError};
 use serde::{Deserialize, Serialize};
@@ -119,14 +119,9 @@ impl ConsentInput {
                     .ok_or_else(|| Rejected::new("consent-category", "consent.category", "choose known categories"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let form = if actor.kind == UserKind::Citizen {
-            ConsentForm::Digital
-        } else {
-            self.form
-                .as_deref()
-                .and_then(ConsentForm::parse)
-                .ok_or_else(|| Rejected::new("consent-form", "consent.form", "choose how consent was given"))?
-        };
+        let stated = self.form.as_deref().and_then(ConsentForm::parse);
+        let form = recorded_form(actor.kind == UserKind::Citizen, stated)
+            .ok_or_else(|| Rejected::new("consent-form", "consent.form", "choose how consent was given"))?;
         Ok(NewConsent {
             case_id: case_id.to_owned(),
             domain,

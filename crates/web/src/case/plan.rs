@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use los_domain::coordination::ReleaseArea;
 use los_domain::model::User;
+use los_domain::planning::{PlanningError, validate_position};
 use los_store::{NewPlanItem, PlanRevision, StoreError};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -33,10 +34,11 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 /// The place in the plan's order: 1 to 999.
 fn position(v: &Option<Loose>, field: &str) -> Result<Option<i32>, Rejected> {
+    let refused = |e: PlanningError| Rejected::new(field, e.code(), e.to_string());
     match Loose::value(v) {
         Ok(None) => Ok(None),
-        Ok(Some(n)) if (1..=999).contains(&n) => Ok(Some(n as i32)),
-        _ => Err(Rejected::new(field, "plan.position", "the order is a number from 1 to 999")),
+        Ok(Some(n)) => validate_position(n).map(Some).map_err(refused),
+        Err(_) => Err(refused(PlanningError::Position)),
     }
 }
 
@@ -143,7 +145,7 @@ async fn revise(
 ) -> Result<String, Rejected> {
     let field = format!("revise-{item}");
     let position = position(&i.position, &field)?
-        .ok_or_else(|| Rejected::new(field.clone(), "plan.position", "the order is a number from 1 to 999"))?;
+        .ok_or_else(|| Rejected::new(field.clone(), "plan.position", PlanningError::Position.to_string()))?;
     let rev = PlanRevision {
         title: i.title,
         for_person: non_empty(i.for_person),
