@@ -6,6 +6,7 @@ mod cases;
 mod confidentiality;
 mod faces;
 mod foundation;
+mod hostile;
 mod planning;
 mod rights;
 mod scenarios;
@@ -59,6 +60,7 @@ fn main() {
     all.extend(audit::all());
     all.extend(confidentiality::all());
     all.extend(faces::all());
+    all.extend(hostile::all());
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());

@@ -103,12 +103,13 @@ async fn screening_prompts_anchors_and_the_child_coordinator_coordinates(db: Db)
         .await?;
     ensure!(status == 422 && err["code"] == "rights.child_coordinator_municipal", "{status} {err}");
 
-    // The parents consent to information going to the health station; then the appointment takes effect.
+    // Adam (17) and his parents consent to information going to the health station (child welfare's
+    // information follows bvl § 15-9: from 15 he consents himself); then the appointment takes effect.
     let today = chrono::Utc::now().date_naive();
     let (status, c) = app
         .api_post(&uk, &format!("{ADAM}/consents"), json!({
             "domain": "general",
-            "givers": [{"person_id": "person-adam-mor", "capacity": "parent"}, {"person_id": "person-adam-far", "capacity": "parent"}],
+            "givers": [{"person_id": "person-adam", "capacity": "child"}, {"person_id": "person-adam-mor", "capacity": "parent"}, {"person_id": "person-adam-far", "capacity": "parent"}],
             "from_services": ["konfliktradet-demo", "mellomvik-barnevern", "mellomvik-vgs"], "to_services": ["mellomvik-helsestasjon"],
             "categories": ["general"], "purpose": "Barnekoordinatoren samordner tjenestene",
             "consequences": "Helsestasjonen får vite det som trengs for å samordne", "form": "written",

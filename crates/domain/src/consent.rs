@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::coded_enum;
+use crate::model::{Sector, coded_enum};
 
 coded_enum!(
     /// What kind of information (the unit of access and of consent).
@@ -65,9 +65,15 @@ coded_enum!(
 );
 
 /// The form a consent is recorded in. A family member's own consent, given in Los, is digital whatever
-/// the request says; an employee records how it was given (written or oral, or digital), and must say so.
-pub fn recorded_form(given_by_citizen: bool, stated: Option<ConsentForm>) -> Option<ConsentForm> {
-    if given_by_citizen { Some(ConsentForm::Digital) } else { stated }
+/// the request says. An employee records how it was given to them, written or oral, and must say so:
+/// `digital` is the family's own form, and only a family member's own request carries it.
+pub fn recorded_form(given_by_citizen: bool, stated: Option<ConsentForm>) -> Result<ConsentForm, ConsentError> {
+    match (given_by_citizen, stated) {
+        (true, _) => Ok(ConsentForm::Digital),
+        (false, Some(ConsentForm::Digital)) => Err(ConsentError::DigitalByFamily),
+        (false, Some(form)) => Ok(form),
+        (false, None) => Err(ConsentError::NoForm),
+    }
 }
 
 /// One person (or the child welfare service) giving consent, with capacity and age at the time.
@@ -108,6 +114,11 @@ pub struct Consent {
     pub withdrawal_reason: Option<String>,
     /// The consent this one renews.
     pub renews: Option<String>,
+    /// The services the information comes from that stand behind this consent: the family's own consent
+    /// binds every one of them; one recorded by an employee binds their own service at once and each other
+    /// service when it confirms (the service that holds the duty of confidentiality must know the consent it
+    /// relies on).
+    pub confirmed_from: Vec<String>,
 }
 
 /// Where a consent is in its life.
@@ -150,8 +161,15 @@ impl Consent {
     pub fn covers(&self, from_service: &str, to_service: &str, category: InfoCategory, now: DateTime<Utc>) -> bool {
         self.status(now) == ConsentStatus::Active
             && self.from_services.iter().any(|s| s == from_service)
+            && self.confirmed_from.iter().any(|s| s == from_service)
             && self.to_services.iter().any(|s| s == to_service)
             && self.categories.contains(&category)
+    }
+
+    /// The services the information comes from that have not yet confirmed this consent: it opens nothing
+    /// of theirs until they do.
+    pub fn awaiting_confirmation(&self) -> Vec<String> {
+        self.from_services.iter().filter(|s| !self.confirmed_from.contains(s)).cloned().collect()
     }
 
     /// Active, and ends within `days` days of `now`: time to warn.
@@ -285,7 +303,24 @@ pub enum ConsentError {
     BadPeriod,
     #[error("consent to share information about a child with its own service is meaningless: from and to must differ")]
     SameService,
+    #[error("a consent names each service once, and at most {MAX_SERVICES} services")]
+    DuplicateService,
+    #[error(
+        "digital consent is the family's own, given in Los; record how the consent was given to you (written or oral)"
+    )]
+    DigitalByFamily,
+    #[error("choose how consent was given")]
+    NoForm,
+    #[error("a consent starts within a year of today and lasts at most {MAX_CONSENT_DAYS} days")]
+    PeriodTooLong,
 }
+
+/// At most this many services on either side of a consent: a municipality's services in one case.
+pub const MAX_SERVICES: usize = 50;
+
+/// The longest a consent may last. The sources set no limit (spec 05, verify): a consent must be clear about
+/// what it covers, and a consent for more than three years is not informed about a future nobody knows.
+pub const MAX_CONSENT_DAYS: i64 = 3 * 366;
 
 impl ConsentError {
     /// Stable code for translation.
@@ -297,6 +332,10 @@ impl ConsentError {
             ConsentError::NotInformed => "consent.not_informed",
             ConsentError::BadPeriod => "consent.bad_period",
             ConsentError::SameService => "consent.same_service",
+            ConsentError::DuplicateService => "consent.duplicate_service",
+            ConsentError::DigitalByFamily => "consent.digital_by_family",
+            ConsentError::NoForm => "consent.form",
+            ConsentError::PeriodTooLong => "consent.bad_period",
         }
     }
 }
@@ -311,6 +350,8 @@ pub struct ConsentScope<'a> {
     pub consequences: &'a str,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
+    /// The day it is recorded.
+    pub today: NaiveDate,
 }
 
 /// Checks what a consent covers before it is recorded: at least one service the information comes from,
@@ -325,6 +366,15 @@ pub fn validate_scope(s: &ConsentScope<'_>) -> Result<(), ConsentError> {
     }
     if s.valid_to < s.valid_from {
         return Err(ConsentError::BadPeriod);
+    }
+    if (s.valid_from - s.today).num_days().abs() > 366 || (s.valid_to - s.valid_from).num_days() > MAX_CONSENT_DAYS {
+        return Err(ConsentError::PeriodTooLong);
+    }
+    for list in [s.from_services, s.to_services] {
+        let distinct: std::collections::BTreeSet<&String> = list.iter().collect();
+        if list.len() > MAX_SERVICES || distinct.len() != list.len() {
+            return Err(ConsentError::DuplicateService);
+        }
     }
     if s.from_services.len() == 1 && s.from_services == s.to_services {
         return Err(ConsentError::SameService);
@@ -368,15 +418,89 @@ pub fn validate_givers(
     if ok { Ok(req) } else { Err(ConsentError::WrongGivers { needed: describe(req), rule }) }
 }
 
+/// The consent regimes the information a consent opens falls under, which decide who consents: health
+/// information, and what a health service holds, falls under the health rules (pbrl chapter 4, hpl § 22);
+/// child-welfare information, and what child welfare holds, under the child welfare rules (bvl § 15-9
+/// notes); the rest under the law the request names. The givers must satisfy every one, so naming a looser
+/// law opens nothing a stricter one keeps closed (spec 02 §2.3, §3.4).
+pub fn regimes(named: ConsentDomain, categories: &[InfoCategory], from_sectors: &[Sector]) -> Vec<ConsentDomain> {
+    let mut out = Vec::new();
+    for c in categories {
+        match c {
+            InfoCategory::Health => out.push(ConsentDomain::Health),
+            InfoCategory::ChildWelfare => out.push(ConsentDomain::ChildWelfare),
+            InfoCategory::Overview | InfoCategory::DecisionFact => out.push(named),
+            _ => out.extend(from_sectors.iter().map(|s| match s {
+                Sector::Health => ConsentDomain::Health,
+                Sector::ChildWelfare => ConsentDomain::ChildWelfare,
+                _ => named,
+            })),
+        }
+    }
+    if out.is_empty() {
+        out.push(named);
+    }
+    out.sort_by_key(|d| d.as_str());
+    out.dedup();
+    out
+}
+
+/// Checks the givers against every regime the information falls under (`regimes`).
+pub fn validate_givers_for(
+    situation: ConsentSituation,
+    regimes: &[ConsentDomain],
+    givers: &[ConsentGiver],
+    parent_has_responsibility: impl Fn(&str) -> bool,
+) -> Result<(), ConsentError> {
+    for domain in regimes {
+        validate_givers(ConsentSituation { domain: *domain, ..situation }, givers, &parent_has_responsibility)?;
+    }
+    Ok(())
+}
+
+/// The services a new consent binds at once: every one when the family gives it themselves; otherwise the
+/// recording employee's own services among those the information comes from. The others confirm it.
+pub fn confirmed_at_recording(
+    from_services: &[String],
+    given_by_citizen: bool,
+    recorder_services: &[&str],
+) -> Vec<String> {
+    from_services.iter().filter(|s| given_by_citizen || recorder_services.contains(&s.as_str())).cloned().collect()
+}
+
+/// Who may withdraw a consent: whoever gave it, or whoever may give it for the child now under every regime
+/// it falls under (a parent with parental responsibility while the parents consent; the young person once
+/// the law lets them). Where both must consent, either one withdrawing ends it.
+pub fn may_withdraw(
+    c: &Consent,
+    person: &str,
+    situation_now: ConsentSituation,
+    regimes: &[ConsentDomain],
+    responsible_parent: bool,
+) -> bool {
+    if c.givers.iter().any(|g| g.person_id.as_deref() == Some(person)) {
+        return true;
+    }
+    let may = |domain: ConsentDomain| {
+        let (req, _) = required_consent(ConsentSituation { domain, ..situation_now });
+        let child =
+            matches!(req, Requirement::Child | Requirement::ChildAndParents | Requirement::ChildWelfareServiceAndChild);
+        let parents = matches!(req, Requirement::Parents | Requirement::ChildAndParents);
+        (person == c.subject_person_id && child) || (responsible_parent && parents)
+    };
+    regimes.iter().all(|d| may(*d))
+}
+
 #[cfg(test)]
 mod tests {
 
     #[test]
     fn a_family_members_own_consent_is_digital_and_an_employee_states_the_form() {
-        assert_eq!(recorded_form(true, Some(ConsentForm::Written)), Some(ConsentForm::Digital));
-        assert_eq!(recorded_form(true, None), Some(ConsentForm::Digital));
-        assert_eq!(recorded_form(false, Some(ConsentForm::Oral)), Some(ConsentForm::Oral));
-        assert_eq!(recorded_form(false, None), None);
+        assert_eq!(recorded_form(true, Some(ConsentForm::Written)), Ok(ConsentForm::Digital));
+        assert_eq!(recorded_form(true, None), Ok(ConsentForm::Digital));
+        assert_eq!(recorded_form(false, Some(ConsentForm::Oral)), Ok(ConsentForm::Oral));
+        assert_eq!(recorded_form(false, None), Err(ConsentError::NoForm));
+        assert_eq!(recorded_form(false, Some(ConsentForm::Digital)), Err(ConsentError::DigitalByFamily));
     }
 
     use super::*;
@@ -394,6 +518,102 @@ mod tests {
 
     fn giver(c: GiverCapacity) -> ConsentGiver {
         ConsentGiver { person_id: Some(format!("p-{c}")), capacity: c, age: None }
+    }
+
+    #[test]
+    fn the_regime_follows_the_information_not_the_named_law() {
+        use ConsentDomain::*;
+        let school = [Sector::Education];
+        assert_eq!(regimes(General, &[InfoCategory::Health], &school), vec![Health]);
+        assert_eq!(regimes(General, &[InfoCategory::General], &[Sector::Health]), vec![Health]);
+        assert_eq!(regimes(Health, &[InfoCategory::Education], &school), vec![Health]);
+        assert_eq!(
+            regimes(General, &[InfoCategory::General, InfoCategory::ChildWelfare], &[Sector::Education]),
+            vec![ChildWelfare, General]
+        );
+        // Hilde cannot open her 17-year-old son's health information by naming the general rules.
+        let s = sit(General, 17);
+        let parent = [giver(GiverCapacity::Parent)];
+        assert!(
+            validate_givers_for(s, &regimes(General, &[InfoCategory::Health], &school), &parent, |_| true).is_err()
+        );
+        let child = [giver(GiverCapacity::Child)];
+        assert!(validate_givers_for(s, &regimes(General, &[InfoCategory::Health], &school), &child, |_| true).is_ok());
+    }
+
+    #[test]
+    fn a_consent_is_withdrawn_by_its_giver_or_whoever_may_give_it_now() {
+        let mut c = Consent {
+            id: "c".into(),
+            case_id: "k".into(),
+            subject_person_id: "child".into(),
+            domain: ConsentDomain::Health,
+            givers: vec![ConsentGiver {
+                person_id: Some("child".into()),
+                capacity: GiverCapacity::Child,
+                age: Some(17),
+            }],
+            from_services: vec!["hs".into()],
+            to_services: vec!["x".into()],
+            categories: vec![InfoCategory::Health],
+            purpose: "p".into(),
+            consequences: "c".into(),
+            form: ConsentForm::Digital,
+            recorded_by: "u".into(),
+            recorded_at: Utc::now(),
+            valid_from: Utc::now().date_naive(),
+            valid_to: Utc::now().date_naive(),
+            withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
+            renews: None,
+            confirmed_from: vec!["hs".into()],
+        };
+        let health = [ConsentDomain::Health];
+        assert!(may_withdraw(&c, "child", sit(ConsentDomain::Health, 17), &health, false));
+        assert!(!may_withdraw(&c, "mum", sit(ConsentDomain::Health, 17), &health, true));
+        // The parents gave it when the child was 12; at 16 the young person may withdraw it, and so may the
+        // parent who gave it.
+        c.givers = vec![ConsentGiver { person_id: Some("mum".into()), capacity: GiverCapacity::Parent, age: Some(40) }];
+        assert!(may_withdraw(&c, "child", sit(ConsentDomain::Health, 16), &health, false));
+        assert!(may_withdraw(&c, "mum", sit(ConsentDomain::Health, 16), &health, true));
+        assert!(!may_withdraw(&c, "dad", sit(ConsentDomain::Health, 16), &health, true));
+        assert!(may_withdraw(&c, "dad", sit(ConsentDomain::Health, 12), &health, true));
+        assert!(!may_withdraw(&c, "child", sit(ConsentDomain::Health, 12), &health, false));
+    }
+
+    #[test]
+    fn confirmations_bind_the_recorders_own_services_or_all_for_the_family() {
+        let from = ["bv".to_owned(), "school".to_owned()];
+        assert_eq!(confirmed_at_recording(&from, false, &["school"]), vec!["school".to_owned()]);
+        assert_eq!(confirmed_at_recording(&from, true, &[]), from.to_vec());
+        assert!(confirmed_at_recording(&from, false, &["nav"]).is_empty());
+    }
+
+    #[test]
+    fn absurd_periods_and_repeated_services_are_refused() {
+        let today: NaiveDate = "2026-12-05".parse().unwrap();
+        let one = ["a".to_owned()];
+        let other = ["b".to_owned()];
+        let base = ConsentScope {
+            from_services: &one,
+            to_services: &other,
+            categories: &[InfoCategory::General],
+            purpose: "p",
+            consequences: "c",
+            valid_from: today,
+            valid_to: today + chrono::Duration::days(365),
+            today,
+        };
+        assert_eq!(validate_scope(&base), Ok(()));
+        let far = ConsentScope { valid_to: NaiveDate::MAX, ..base };
+        assert_eq!(validate_scope(&far), Err(ConsentError::PeriodTooLong));
+        let past = ConsentScope { valid_from: NaiveDate::MIN, ..base };
+        assert_eq!(validate_scope(&past), Err(ConsentError::PeriodTooLong));
+        let twice = ["b".to_owned(), "b".to_owned()];
+        assert_eq!(validate_scope(&ConsentScope { to_services: &twice, ..base }), Err(ConsentError::DuplicateService));
+        let many: Vec<String> = (0..=MAX_SERVICES).map(|i| format!("s{i}")).collect();
+        assert_eq!(validate_scope(&ConsentScope { to_services: &many, ..base }), Err(ConsentError::DuplicateService));
     }
 
     #[test]
@@ -446,6 +666,7 @@ mod tests {
             withdrawn_by: None,
             withdrawal_reason: None,
             renews: None,
+            confirmed_from: vec!["a".into()],
         }
     }
 
@@ -461,6 +682,7 @@ mod tests {
             consequences: "BUP får vite om fravær",
             valid_from: day("2026-01-01"),
             valid_to: day("2026-12-31"),
+            today: day("2026-01-01"),
         };
         assert_eq!(validate_scope(&ok), Ok(()));
         assert_eq!(validate_scope(&ConsentScope { to_services: &[], ..ok }), Err(ConsentError::EmptyScope));
@@ -486,6 +708,7 @@ mod tests {
                 consequences: "c",
                 valid_from: from,
                 valid_to: from + chrono::Duration::days(length),
+                today: from,
             };
             prop_assert_eq!(validate_scope(&s).is_ok(), length >= 0);
         }

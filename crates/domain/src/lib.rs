@@ -9,3 +9,4 @@ pub mod ident;
 pub mod model;
 pub mod planning;
 pub mod rights;
+pub mod sharing;

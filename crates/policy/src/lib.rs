@@ -80,6 +80,7 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
         Resource::OwnConsent { case, actor_gives, digital } => {
             own_consent_rule(actor, case, *actor_gives, *digital, now)
         }
+        Resource::ConsentWithdrawal { case, entitled } => withdrawal_rule(actor, case, *entitled, now),
         Resource::Feedback { case, recipient_service, author_person_id } => {
             feedback_rule(actor, action, case, recipient_service, author_person_id, now)
         }
@@ -121,6 +122,25 @@ fn own_consent_rule(
         Decision::Allow(_) => {
             Decision::allow("own_consent", format!("{} gives consent digitally for their family's case", actor.id))
         }
+        deny => deny,
+    }
+}
+
+/// A consent is withdrawn by whoever gave it, or by whoever may give it for the child now; an employee of a
+/// service taking part records a withdrawal the family tells them of (spec 02 §3.4: at any time).
+fn withdrawal_rule(actor: &User, case: &CaseFacts<'_>, entitled: bool, now: DateTime<Utc>) -> Decision {
+    if actor.kind == UserKind::Employee {
+        return case_rule(actor, Action::Write, case, now);
+    }
+    match case_rule(actor, Action::Read, case, now) {
+        Decision::Allow(_) if entitled => Decision::allow(
+            "consent_giver",
+            format!("{} gave this consent, or may give it for the child now, and withdraws it", actor.id),
+        ),
+        Decision::Allow(_) => Decision::deny(
+            "not_consent_giver",
+            "only whoever gave this consent, or who may give it for the child now, can withdraw it",
+        ),
         deny => deny,
     }
 }

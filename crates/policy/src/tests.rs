@@ -75,6 +75,7 @@ fn consent(
         withdrawn_by: None,
         withdrawal_reason: None,
         renews: None,
+        confirmed_from: vec![from.into()],
     }
 }
 
@@ -226,6 +227,26 @@ fn parents_and_young_peoples_health_information() {
     f.child_age = 16;
     assert!(matches!(health(f), Decision::Deny(DenyReason { code: "health_private_16", .. })));
     assert!(!authorize(&citizen("d", "dad"), Action::Read, &Resource::Case(f), now()).is_allow());
+}
+
+#[test]
+fn a_consent_is_withdrawn_by_whoever_is_entitled_and_recorded_by_the_services() {
+    let g = [Guardianship::parent("mum", "child", true)];
+    let parts = [part("bv", None)];
+    let f = facts(&parts, &g, &[], &[], &[]);
+    let withdraw = |u: &User, entitled: bool| {
+        authorize(u, Action::Write, &Resource::ConsentWithdrawal { case: f, entitled }, now())
+    };
+    assert!(withdraw(&citizen("m", "mum"), true).is_allow());
+    assert!(matches!(
+        withdraw(&citizen("m", "mum"), false),
+        Decision::Deny(DenyReason { code: "not_consent_giver", .. })
+    ));
+    // Someone outside the family is not entitled whatever the store says.
+    assert!(matches!(withdraw(&citizen("x", "stranger"), true), Decision::Deny(DenyReason { code: "not_family", .. })));
+    let bv = employee("b", &[(Some("bv"), Role::CaseWorker)]);
+    assert!(withdraw(&bv, false).is_allow());
+    assert!(!withdraw(&employee("o", &[(Some("other"), Role::CaseWorker)]), false).is_allow());
 }
 
 #[test]

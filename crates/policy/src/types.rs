@@ -83,6 +83,10 @@ pub enum Resource<'a> {
     ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
     /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).
     OwnConsent { case: CaseFacts<'a>, actor_gives: bool, digital: bool },
+    /// Withdrawing a consent. `entitled`: the citizen acting gave it, or may give it for the child now under
+    /// every regime it falls under (`los_domain::consent::may_withdraw`). Employees record a withdrawal the
+    /// family tells them of.
+    ConsentWithdrawal { case: CaseFacts<'a>, entitled: bool },
     /// A report from the child, young person or parent that something is not working (spec 01 §8.G item
     /// 28), sent to the coordinating service or another contact they chose. Only the author and the
     /// recipient service read it; that is what makes it safe to send.

@@ -758,6 +758,8 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
             care_order: Set(false),
             measures_directed_at_parents: Set(false),
             both_required: Set(false),
+            // The services named stood behind these consents when they were recorded.
+            confirmed_from: Set(c.from.join(",")),
         })
         .exec_without_returning(txn)
         .await?;

@@ -5,17 +5,17 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{
     Consent, ConsentDomain, ConsentForm, ConsentGiver, ConsentScope, ConsentSituation, GiverCapacity, InfoCategory,
-    LegalBasis, validate_givers, validate_scope,
+    LegalBasis, confirmed_at_recording, may_withdraw, regimes, validate_givers_for, validate_scope,
 };
-use los_domain::model::User;
+use los_domain::model::{Sector, User, UserKind};
+use los_domain::sharing::validate_legal_basis;
 use los_policy::{Action, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
-use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{Loaded, consent_from_rows, entry, load_person, new_id};
+use crate::tx::{Loaded, consent_from_rows, entry, load_person, new_id, parse_enum};
 
 /// A new consent as a form or the API gives it.
 #[derive(Debug, Clone)]
@@ -48,12 +48,33 @@ pub struct NewLegalBasis {
     pub valid_to: Option<NaiveDate>,
 }
 
+/// The sector of each named service; an unknown service is refused with `code`.
+async fn sectors(txn: &DatabaseTransaction, ids: &[String], code: &'static str) -> Result<Vec<Sector>, StoreError> {
+    let services = service::Entity::find().filter(service::Column::Id.is_in(ids.iter().cloned())).all(txn).await?;
+    let types = service_type::Entity::find().all(txn).await?;
+    ids.iter()
+        .map(|id| {
+            let unknown = || StoreError::Invalid { code, message: format!("there is no service {id}") };
+            let s = services.iter().find(|s| &s.id == id).ok_or_else(unknown)?;
+            let t = types.iter().find(|t| t.code == s.service_type).ok_or_else(unknown)?;
+            parse_enum(&t.sector, Sector::parse, "sector")
+        })
+        .collect()
+}
+
+/// The consent regimes a consent falls under: the law it names, and the laws of the information it opens.
+async fn consent_regimes(txn: &DatabaseTransaction, c: &Consent) -> Result<Vec<ConsentDomain>, StoreError> {
+    let from = sectors(txn, &c.from_services, "consent.unknown_service").await?;
+    Ok(regimes(c.domain, &c.categories, &from))
+}
+
 /// The givers of a new consent, each with their age on the day it starts (or today), checked against who
-/// must consent under the governing law and the child's age.
+/// must consent under every regime the information falls under and the child's age.
 async fn consent_givers(
     txn: &DatabaseTransaction,
     l: &Loaded,
     new: &NewConsent,
+    regimes: &[ConsentDomain],
     now: DateTime<Utc>,
 ) -> Result<Vec<ConsentGiver>, StoreError> {
     let day = new.valid_from.min(now.date_naive());
@@ -81,38 +102,86 @@ async fn consent_givers(
         givers.push(ConsentGiver { person_id: person.clone(), capacity: *capacity, age });
     }
     let guardians = l.guardianships.clone();
-    validate_givers(situation, &givers, |p| {
+    validate_givers_for(situation, regimes, &givers, |p| {
         guardians.iter().any(|g| g.adult_person_id == p && g.parental_responsibility)
     })?;
-
     Ok(givers)
 }
 
+/// The consent's scope as the domain checks it.
+fn scope(new: &NewConsent, today: NaiveDate) -> ConsentScope<'_> {
+    ConsentScope {
+        from_services: &new.from_services,
+        to_services: &new.to_services,
+        categories: &new.categories,
+        purpose: &new.purpose,
+        consequences: &new.consequences,
+        valid_from: new.valid_from,
+        valid_to: new.valid_to,
+        today,
+    }
+}
+
+/// The consent and the line it belongs to: every consent it renews and every renewal of it.
+async fn line(txn: &DatabaseTransaction, row: &consent::Model) -> Result<Vec<consent::Model>, StoreError> {
+    let rows = consent::Entity::find().filter(consent::Column::CaseId.eq(row.case_id.clone())).all(txn).await?;
+    let mut line = vec![row.clone()];
+    let mut back = row.renews.clone();
+    while let Some(id) = back {
+        match rows.iter().find(|r| r.id == id && !line.iter().any(|l| l.id == r.id)) {
+            Some(r) => {
+                back = r.renews.clone();
+                line.push(r.clone());
+            }
+            None => break,
+        }
+    }
+    let mut next = row.id.clone();
+    while let Some(r) = rows.iter().find(|r| r.renews.as_deref() == Some(next.as_str())) {
+        if line.iter().any(|l| l.id == r.id) {
+            break;
+        }
+        next = r.id.clone();
+        line.push(r.clone());
+    }
+    Ok(line)
+}
+
 impl Store {
-    /// Records a consent after checking who consents (by the governing law and the child's age) and that
-    /// the family was told what spec 02 §3.4 requires.
+    /// Records a consent after checking who consents (by every law the information falls under and the
+    /// child's age) and that the family was told what spec 02 §3.4 requires.
     pub async fn record_consent(&self, actor: &User, new: NewConsent) -> Result<Consent, StoreError> {
-        validate_scope(&ConsentScope {
-            from_services: &new.from_services,
-            to_services: &new.to_services,
-            categories: &new.categories,
-            purpose: &new.purpose,
-            consequences: &new.consequences,
-            valid_from: new.valid_from,
-            valid_to: new.valid_to,
-        })?;
         let now = Utc::now();
+        validate_scope(&scope(&new, now.date_naive()))?;
         let txn = self.begin_audited().await?;
         let l = self.load_case(&txn, &new.case_id, now).await?;
-        let services = service::Entity::find().all(&txn).await?;
-        for s in new.from_services.iter().chain(&new.to_services) {
-            if !services.iter().any(|x| &x.id == s) {
-                return Err(StoreError::Invalid {
-                    code: "consent.unknown_service",
-                    message: format!("there is no service {s}"),
-                });
-            }
-        }
+        let (id, txn) = self.insert_consent(txn, &l, actor, &new, None, now).await?;
+        txn.commit().await?;
+        self.consent_by_id(&id).await
+    }
+
+    async fn consent_by_id(&self, id: &str) -> Result<Consent, StoreError> {
+        let rows = consent::Entity::find_by_id(id.to_owned())
+            .one(self.conn())
+            .await?
+            .ok_or_else(|| StoreError::Integrity("consent vanished".into()))?;
+        let givers =
+            consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.eq(id)).all(self.conn()).await?;
+        consent_from_rows(rows, &givers)
+    }
+
+    /// The audited write of a new consent (or of a renewal of `renews`, whose confirmations it keeps).
+    async fn insert_consent(
+        &self,
+        txn: DatabaseTransaction,
+        l: &Loaded,
+        actor: &User,
+        new: &NewConsent,
+        renews: Option<&Consent>,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DatabaseTransaction), StoreError> {
+        let from = sectors(&txn, &new.from_services, "consent.unknown_service").await?;
+        sectors(&txn, &new.to_services, "consent.unknown_service").await?;
         let id = new_id("samtykke");
         // Employees of a participating service record consent; a family member may give it digitally.
         let actor_gives = new.givers.iter().any(|(p, _)| p.is_some() && p.as_deref() == actor.person_id.as_deref());
@@ -122,10 +191,16 @@ impl Store {
             &Resource::OwnConsent { case: l.facts(), actor_gives, digital: new.form == ConsentForm::Digital },
             now,
         );
-        let (_, txn) = self.decide(txn, d, entry(actor, "consent_give", "consent", &id, &new.case_id), None).await?;
-
-        let givers = consent_givers(&txn, &l, &new, now).await?;
-
+        let action = if renews.is_some() { "consent_renew" } else { "consent_give" };
+        let (_, txn) = self.decide(txn, d, entry(actor, action, "consent", &id, &new.case_id), None).await?;
+        let givers = consent_givers(&txn, l, new, &regimes(new.domain, &new.categories, &from), now).await?;
+        let citizen = actor.kind == UserKind::Citizen;
+        let own: Vec<&str> = actor.memberships.iter().filter_map(|m| m.service_id.as_deref()).collect();
+        let mut confirmed = confirmed_at_recording(&new.from_services, citizen, &own);
+        if let Some(old) = renews {
+            let kept: Vec<String> = old.confirmed_from.iter().filter(|s| !confirmed.contains(s)).cloned().collect();
+            confirmed.extend(kept);
+        }
         consent::Entity::insert(consent::ActiveModel {
             id: Set(id.clone()),
             case_id: Set(new.case_id.clone()),
@@ -144,10 +219,11 @@ impl Store {
             withdrawn_at: Set(None),
             withdrawn_by: Set(None),
             withdrawal_reason: Set(None),
-            renews: Set(None),
+            renews: Set(renews.map(|c| c.id.clone())),
             care_order: Set(new.care_order),
             measures_directed_at_parents: Set(new.measures_directed_at_parents),
             both_required: Set(new.both_required),
+            confirmed_from: Set(confirmed.join(",")),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -162,14 +238,7 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
-        txn.commit().await?;
-        let rows = consent::Entity::find_by_id(id.clone())
-            .one(self.conn())
-            .await?
-            .ok_or_else(|| StoreError::Integrity("consent vanished".into()))?;
-        let givers =
-            consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.eq(id)).all(self.conn()).await?;
-        consent_from_rows(rows, &givers)
+        Ok((id, txn))
     }
 
     async fn consent_row(&self, txn: &DatabaseTransaction, id: &str) -> Result<consent::Model, StoreError> {
@@ -179,17 +248,35 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "consent", id: id.to_owned() })
     }
 
-    /// Withdraws a consent at once. The family (the child, a giver, a parent with responsibility) or an
-    /// employee recording an oral withdrawal may do it. Information already shared stays with the recipient.
+    /// Withdraws a consent at once, with every renewal of it and every consent it renews: the line ends.
+    /// Whoever gave it, or may give it for the child now, withdraws it; an employee of a service taking part
+    /// records a withdrawal the family tells them of. Information already shared stays with the recipient.
     pub async fn withdraw_consent(&self, actor: &User, consent_id: &str, reason: &str) -> Result<(), StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         let row = self.consent_row(&txn, consent_id).await?;
         let l = self.load_case(&txn, &row.case_id, now).await?;
-        let d = match actor.kind {
-            los_domain::model::UserKind::Citizen => authorize(actor, Action::Read, &Resource::Case(l.facts()), now),
-            los_domain::model::UserKind::Employee => authorize(actor, Action::Write, &Resource::Case(l.facts()), now),
+        let c = l
+            .consents
+            .iter()
+            .find(|c| c.id == consent_id)
+            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
+        let entitled = match actor.person_id.as_deref() {
+            Some(person) => {
+                let situation = ConsentSituation {
+                    domain: c.domain,
+                    child_age: l.child_age,
+                    care_order: row.care_order,
+                    measures_directed_at_parents: row.measures_directed_at_parents,
+                    both_required: row.both_required,
+                };
+                let responsible =
+                    l.guardianships.iter().any(|g| g.adult_person_id == person && g.parental_responsibility);
+                may_withdraw(c, person, situation, &consent_regimes(&txn, c).await?, responsible)
+            }
+            None => false,
         };
+        let d = authorize(actor, Action::Write, &Resource::ConsentWithdrawal { case: l.facts(), entitled }, now);
         let case_id = row.case_id.clone();
         let (_, txn) =
             self.decide(txn, d, entry(actor, "consent_withdraw", "consent", consent_id, &case_id), None).await?;
@@ -199,32 +286,45 @@ impl Store {
                 message: "the consent is already withdrawn".into(),
             });
         }
-        let mut am: consent::ActiveModel = row.into();
-        am.withdrawn_at = Set(Some(now));
-        am.withdrawn_by = Set(Some(actor.id.clone()));
-        am.withdrawal_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
-        consent::Entity::update(am).exec(&txn).await?;
+        for r in line(&txn, &row).await?.into_iter().filter(|r| r.withdrawn_at.is_none()) {
+            let mut am: consent::ActiveModel = r.into();
+            am.withdrawn_at = Set(Some(now));
+            am.withdrawn_by = Set(Some(actor.id.clone()));
+            am.withdrawal_reason = Set(Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
+            consent::Entity::update(am).exec(&txn).await?;
+        }
         txn.commit().await?;
         Ok(())
     }
 
-    /// Renews a consent: a new record with a new period, pointing back at the old one (kept as history).
+    /// Renews a consent: a new record with a new period, pointing back at the old one (kept as history). A
+    /// consent has one renewal: renew the newest. In one audited transaction, so a withdrawal racing it
+    /// either comes first (and the renewal is refused) or ends the renewal with the rest of the line.
     pub async fn renew_consent(
         &self,
         actor: &User,
         consent_id: &str,
         valid_to: NaiveDate,
     ) -> Result<Consent, StoreError> {
+        let now = Utc::now();
         let txn = self.begin_audited().await?;
         let row = self.consent_row(&txn, consent_id).await?;
-        let givers =
-            consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.eq(consent_id)).all(&txn).await?;
-        txn.rollback().await?;
-        let old = consent_from_rows(row.clone(), &givers)?;
+        let l = self.load_case(&txn, &row.case_id, now).await?;
+        let old = l
+            .consents
+            .iter()
+            .find(|c| c.id == consent_id)
+            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
         if old.withdrawn_at.is_some() {
             return Err(StoreError::Invalid {
                 code: "consent.withdrawn",
                 message: "a withdrawn consent cannot be renewed; record a new one".into(),
+            });
+        }
+        if l.consents.iter().any(|c| c.renews.as_deref() == Some(consent_id)) {
+            return Err(StoreError::Invalid {
+                code: "consent.already_renewed",
+                message: "this consent has been renewed already; renew the newest one".into(),
             });
         }
         let new = NewConsent {
@@ -236,42 +336,73 @@ impl Store {
             categories: old.categories.clone(),
             purpose: old.purpose.clone(),
             consequences: old.consequences.clone(),
-            form: if actor.kind == los_domain::model::UserKind::Citizen { ConsentForm::Digital } else { old.form },
-            valid_from: Utc::now().date_naive(),
+            form: if actor.kind == UserKind::Citizen { ConsentForm::Digital } else { old.form },
+            valid_from: now.date_naive(),
             valid_to,
             care_order: row.care_order,
             measures_directed_at_parents: row.measures_directed_at_parents,
             both_required: row.both_required,
         };
-        let created = self.record_consent(actor, new).await?;
-        let txn = self.begin_audited().await?;
-        let r = self.consent_row(&txn, &created.id).await?;
-        let mut am: consent::ActiveModel = r.into();
-        am.renews = Set(Some(consent_id.to_owned()));
-        consent::Entity::update(am).exec(&txn).await?;
-        audit::append(
-            &txn,
-            self.key(),
-            vec![NewEntry {
-                basis: format!("consent {} renews {consent_id}", created.id),
-                ..entry(actor, "consent_renew", "consent", &created.id, &created.case_id)
-            }],
-        )
-        .await?;
+        validate_scope(&scope(&new, now.date_naive()))?;
+        let (id, txn) = self.insert_consent(txn, &l, actor, &new, Some(old), now).await?;
         txn.commit().await?;
-        Ok(Consent { renews: Some(consent_id.to_owned()), ..created })
+        self.consent_by_id(&id).await
+    }
+
+    /// Confirms, for the actor's own services among those the information comes from, a consent recorded
+    /// by another service: from now on it opens their information as it says.
+    pub async fn confirm_consent(&self, actor: &User, consent_id: &str) -> Result<(), StoreError> {
+        let now = Utc::now();
+        let txn = self.begin_audited().await?;
+        let row = self.consent_row(&txn, consent_id).await?;
+        let l = self.load_case(&txn, &row.case_id, now).await?;
+        let c = l
+            .consents
+            .iter()
+            .find(|c| c.id == consent_id)
+            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
+        let category = c.categories.first().copied().unwrap_or(InfoCategory::General);
+        let decide_for = |s: &str| {
+            authorize(actor, Action::Write, &Resource::CaseInfo { case: l.facts(), owner_service: s, category }, now)
+        };
+        let decisions: Vec<(&String, los_policy::Decision)> =
+            c.from_services.iter().map(|s| (s, decide_for(s))).collect();
+        let d = decisions
+            .iter()
+            .find(|(_, d)| d.is_allow())
+            .or(decisions.first())
+            .map(|(_, d)| d.clone())
+            .ok_or_else(|| StoreError::Integrity("a consent without services".into()))?;
+        let mine: Vec<String> = decisions
+            .iter()
+            .filter(|(s, d)| d.is_allow() && !c.confirmed_from.contains(s))
+            .map(|(s, _)| (*s).clone())
+            .collect();
+        let e = entry(actor, "consent_confirm", "consent", consent_id, &row.case_id);
+        let (_, txn) = self.decide(txn, d, e, Some(category)).await?;
+        if c.status(now) == los_domain::consent::ConsentStatus::Withdrawn {
+            return Err(StoreError::Invalid { code: "consent.withdrawn", message: "the consent is withdrawn".into() });
+        }
+        if mine.is_empty() {
+            return Err(StoreError::Invalid {
+                code: "consent.nothing_to_confirm",
+                message: "your services have nothing left to confirm in this consent".into(),
+            });
+        }
+        let confirmed: Vec<String> = c.confirmed_from.iter().chain(&mine).cloned().collect();
+        let mut am: consent::ActiveModel = row.into();
+        am.confirmed_from = Set(confirmed.join(","));
+        consent::Entity::update(am).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// Records a legal basis for sharing without consent. Only the disclosing (owning) service records it.
     pub async fn record_legal_basis(&self, actor: &User, new: NewLegalBasis) -> Result<LegalBasis, StoreError> {
-        if new.reference.trim().is_empty() || new.justification.trim().is_empty() {
-            return Err(StoreError::Invalid {
-                code: "legal_basis.incomplete",
-                message: "give the law and section, and why it applies here".into(),
-            });
-        }
         let now = Utc::now();
         let txn = self.begin_audited().await?;
+        let owner = sectors(&txn, std::slice::from_ref(&new.from_service), "legal_basis.unknown_service").await?;
+        validate_legal_basis(owner[0], &new.reference, &new.justification)?;
         let l = self.load_case(&txn, &new.case_id, now).await?;
         let d = authorize(
             actor,

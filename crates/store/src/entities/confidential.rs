@@ -65,6 +65,8 @@ pub mod consent {
         pub care_order: bool,
         pub measures_directed_at_parents: bool,
         pub both_required: bool,
+        /// The services among `from_services` that stand behind the consent, comma separated.
+        pub confirmed_from: String,
     }
     entity_boilerplate!();
 }

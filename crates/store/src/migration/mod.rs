@@ -14,6 +14,7 @@ mod m20261203_000008_meeting_follow_ups;
 mod m20261203_000009_rights_screening;
 mod m20261203_000010_release_plan;
 mod m20261203_000011_reminders;
+mod m20261205_000012_consent_line;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_rights_screening::Migration),
             Box::new(m20261203_000010_release_plan::Migration),
             Box::new(m20261203_000011_reminders::Migration),
+            Box::new(m20261205_000012_consent_line::Migration),
         ]
     }
 }

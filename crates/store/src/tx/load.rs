@@ -67,6 +67,7 @@ pub(crate) fn consent_from_rows(r: consent::Model, givers: &[consent_giver::Mode
             .collect::<Result<_, StoreError>>()?,
         from_services: split(&r.from_services),
         to_services: split(&r.to_services),
+        confirmed_from: split(&r.confirmed_from),
         id: r.id,
         case_id: r.case_id,
         subject_person_id: r.subject_person_id,

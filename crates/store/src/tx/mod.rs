@@ -21,6 +21,7 @@ use los_domain::coordination::CoordinationError;
 use los_domain::model::User;
 use los_domain::planning::PlanningError;
 use los_domain::rights::RightsError;
+use los_domain::sharing::LegalBasisError;
 use los_policy::{Basis, Decision};
 use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
 
@@ -82,7 +83,7 @@ macro_rules! rule_errors {
         })+
     };
 }
-rule_errors!(ConsentError, CoordinationError, PlanningError, RightsError);
+rule_errors!(ConsentError, CoordinationError, LegalBasisError, PlanningError, RightsError);
 
 /// A required free-text field: refused when blank.
 pub(crate) fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {

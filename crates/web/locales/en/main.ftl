@@ -247,7 +247,7 @@ err-consent-wrong_givers = The wrong person consents under the rules for this ar
 err-consent-parent_without_responsibility = A parent who consents must have parental responsibility.
 err-consent-empty_scope = Choose at least one service the information comes from, one it goes to and one kind of information.
 err-consent-not_informed = Write the purpose and the consequences explained to the family.
-err-consent-bad_period = The end date must be after the start date.
+err-consent-bad_period = The end date must be after the start date. A consent starts within a year of today and lasts at most three years.
 err-consent-same_service = The from and to service cannot be the same.
 err-consent-no_giver = Choose who consents.
 err-consent-date = Write the date as yyyy-mm-dd.
@@ -828,3 +828,15 @@ err-rights-kind = Choose the right and the outcome.
 err-sentence-role = Choose a role in the team from the list.
 err-transition-unknown = Choose a transition from the list.
 err-meeting-too_far = Meetings are set up at most five years ahead.
+
+# Issue 10: consent and access against a hostile client
+err-consent-duplicate_service = Name each service once, and at most 50 services.
+err-consent-digital_by_family = Digital consent is the family's own, given in Los. Record how the consent was given to you (written or oral).
+err-consent-already_renewed = This consent has been renewed already. Renew the newest one.
+err-consent-nothing_to_confirm = Your services have nothing left to confirm in this consent.
+err-legal_basis-stricter_regime = The information is under a stricter duty of confidentiality (the Child Welfare Act or the Health Personnel Act). The Public Administration Act § 13 b (1) no. 5 cannot be used; use consent or an exception in that law.
+err-legal_basis-assessment = Write the concrete assessment: why sharing is needed here and why it is in the child's best interests (at least six words).
+err-legal_basis-unknown_service = Choose a service that exists.
+err-denied-not_consent_giver = Only whoever gave this consent, or who may give it for the child now, can withdraw it.
+consent-awaiting = Awaiting confirmation from
+consent-confirm = Confirm the consent for your service

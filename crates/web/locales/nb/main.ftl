@@ -247,7 +247,7 @@ err-consent-wrong_givers = Feil person samtykker etter reglene for dette område
 err-consent-parent_without_responsibility = En forelder som samtykker, må ha foreldreansvar.
 err-consent-empty_scope = Velg minst én tjeneste opplysningene kommer fra, én de går til og én type opplysninger.
 err-consent-not_informed = Skriv formålet og konsekvensene som er forklart for familien.
-err-consent-bad_period = Sluttdatoen må være etter startdatoen.
+err-consent-bad_period = Sluttdatoen må være etter startdatoen. Samtykket må starte innen et år fra i dag og kan vare høyst tre år.
 err-consent-same_service = Fra- og til-tjenesten kan ikke være den samme.
 err-consent-no_giver = Velg hvem som samtykker.
 err-consent-date = Skriv datoen som åååå-mm-dd.
@@ -828,3 +828,15 @@ err-rights-kind = Velg rettigheten og resultatet.
 err-sentence-role = Velg en rolle i teamet fra listen.
 err-transition-unknown = Velg en overgang fra listen.
 err-meeting-too_far = Møter settes opp høyst fem år fram i tid.
+
+# Issue 10: consent and access against a hostile client
+err-consent-duplicate_service = Nevn hver tjeneste én gang, og høyst 50 tjenester.
+err-consent-digital_by_family = Digitalt samtykke gir familien selv i Los. Registrer hvordan samtykket ble gitt til deg (skriftlig eller muntlig).
+err-consent-already_renewed = Samtykket er allerede fornyet. Forny det nyeste.
+err-consent-nothing_to_confirm = Tjenestene dine har ikke noe mer å bekrefte i dette samtykket.
+err-legal_basis-stricter_regime = Opplysningene er underlagt strengere taushetsplikt (barnevernsloven eller helsepersonelloven). Forvaltningsloven § 13 b første ledd nr. 5 kan ikke brukes; bruk samtykke eller et unntak i den loven.
+err-legal_basis-assessment = Skriv den konkrete vurderingen: hvorfor det er nødvendig å dele her, og hvorfor det er til barnets beste (minst seks ord).
+err-legal_basis-unknown_service = Velg en tjeneste som finnes.
+err-denied-not_consent_giver = Bare den som ga samtykket, eller som kan gi det for barnet nå, kan trekke det tilbake.
+consent-awaiting = Venter på bekreftelse fra
+consent-confirm = Bekreft samtykket for tjenesten din

@@ -247,7 +247,7 @@ err-consent-wrong_givers = Feil person samtykker etter reglane for dette område
 err-consent-parent_without_responsibility = Ein forelder som samtykker, må ha foreldreansvar.
 err-consent-empty_scope = Vel minst éi teneste opplysningane kjem frå, éi dei går til og éin type opplysningar.
 err-consent-not_informed = Skriv føremålet og konsekvensane som er forklarte for familien.
-err-consent-bad_period = Sluttdatoen må vere etter startdatoen.
+err-consent-bad_period = Sluttdatoen må vere etter startdatoen. Samtykket må starte innan eitt år frå i dag og kan vare høgst tre år.
 err-consent-same_service = Frå- og til-tenesta kan ikkje vere den same.
 err-consent-no_giver = Vel kven som samtykker.
 err-consent-date = Skriv datoen som åååå-mm-dd.
@@ -828,3 +828,15 @@ err-rights-kind = Vel rettigheita og resultatet.
 err-sentence-role = Vel ei rolle i teamet frå lista.
 err-transition-unknown = Vel ein overgang frå lista.
 err-meeting-too_far = Møte blir sette opp høgst fem år fram i tid.
+
+# Issue 10: consent and access against a hostile client
+err-consent-duplicate_service = Nemn kvar teneste éin gong, og høgst 50 tenester.
+err-consent-digital_by_family = Digitalt samtykke gir familien sjølv i Los. Registrer korleis samtykket vart gitt til deg (skriftleg eller munnleg).
+err-consent-already_renewed = Samtykket er alt fornya. Forny det nyaste.
+err-consent-nothing_to_confirm = Tenestene dine har ikkje noko meir å stadfeste i dette samtykket.
+err-legal_basis-stricter_regime = Opplysningane er underlagde strengare teieplikt (barnevernslova eller helsepersonellova). Forvaltningslova § 13 b første ledd nr. 5 kan ikkje brukast; bruk samtykke eller eit unntak i den lova.
+err-legal_basis-assessment = Skriv den konkrete vurderinga: kvifor det er naudsynt å dele her, og kvifor det er til beste for barnet (minst seks ord).
+err-legal_basis-unknown_service = Vel ei teneste som finst.
+err-denied-not_consent_giver = Berre den som gav samtykket, eller som kan gi det for barnet no, kan trekkje det tilbake.
+consent-awaiting = Ventar på stadfesting frå
+consent-confirm = Stadfest samtykket for tenesta di

@@ -27,11 +27,15 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
     r.route("/saker/{id}/samtykker", post(add_consent))
         .route("/samtykker/{id}/trekk", post(withdraw_page))
         .route("/samtykker/{id}/forny", post(renew_page))
+        .route("/samtykker/{id}/bekreft", post(confirm_page))
         .route("/saker/{id}/hjemler", post(add_legal_basis))
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    r.routes(routes!(create_consent)).routes(routes!(withdraw_consent)).routes(routes!(renew_consent))
+    r.routes(routes!(create_consent))
+        .routes(routes!(withdraw_consent))
+        .routes(routes!(renew_consent))
+        .routes(routes!(confirm_consent))
 }
 
 /// Who gives the consent: an object in JSON, or the consent form's `person:capacity` (`-` for the child
@@ -121,7 +125,7 @@ impl ConsentInput {
             .collect::<Result<Vec<_>, _>>()?;
         let stated = self.form.as_deref().and_then(ConsentForm::parse);
         let form = recorded_form(actor.kind == UserKind::Citizen, stated)
-            .ok_or_else(|| Rejected::new("consent-form", "consent.form", "choose how consent was given"))?;
+            .map_err(|e| Rejected::at("consent-form", e.into()))?;
         Ok(NewConsent {
             case_id: case_id.to_owned(),
             domain,
@@ -149,8 +153,12 @@ fn consent_field(e: &StoreError) -> &'static str {
             | "consent.parent_without_responsibility"
             | "consent.child_mismatch"
             | "consent.no_giver" => "consent-giver",
-            "consent.empty_scope" | "consent.same_service" | "consent.unknown_service" => "consent-from",
+            "consent.empty_scope"
+            | "consent.same_service"
+            | "consent.unknown_service"
+            | "consent.duplicate_service" => "consent-from",
             "consent.not_informed" => "consent-purpose",
+            "consent.digital_by_family" | "consent.form" => "consent-form",
             "consent.bad_period" => "consent-valid-to",
             _ => "consent-domain",
         },
@@ -262,6 +270,47 @@ pub async fn renew_consent(
     Ok((StatusCode::CREATED, Json(c.into())))
 }
 
+/// Confirming a consent: the page says which case to return to.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConfirmInput {
+    /// The case page to return to (page only).
+    #[serde(default)]
+    #[schema(ignore)]
+    case_id: String,
+}
+
+pub async fn confirm_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(cid): Path<String>,
+    JsonOrForm(f): JsonOrForm<ConfirmInput>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st.store.confirm_consent(u, &cid).await.map_err(|e| Rejected::at(format!("confirm-{cid}"), e));
+    after(&st, &ctx, &f.case_id, "samtykker", r).await
+}
+
+/// Confirms a consent another service recorded, for the caller's own services among those the information
+/// comes from: the service that holds the duty of confidentiality stands behind the consent it relies on.
+#[utoipa::path(post, path = "/consents/{id}/confirm", params(("id" = String, Path)), request_body = ConfirmInput, responses((status = 204)))]
+pub async fn confirm_consent(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    JsonOrForm(_): JsonOrForm<ConfirmInput>,
+) -> Result<StatusCode, ApiError> {
+    st.store.confirm_consent(&user, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The legal-basis form's field a refusal points at.
+fn basis_field(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Invalid { code: "legal_basis.assessment", .. } => "basis-justification",
+        _ => "basis-reference",
+    }
+}
+
 /// A legal basis for sharing without consent (page only).
 #[derive(Debug, Deserialize)]
 pub struct LegalBasisForm {
@@ -296,7 +345,7 @@ pub async fn add_legal_basis(
                 justification: f.justification,
                 valid_to: None,
             };
-            st.store.record_legal_basis(u, new).await.map(|_| ()).map_err(|e| Rejected::at("basis-reference", e))
+            st.store.record_legal_basis(u, new).await.map(|_| ()).map_err(|e| Rejected::at(basis_field(&e), e))
         }
     };
     after(&st, &ctx, &id, "hjemler", r).await
@@ -333,11 +382,15 @@ pub struct ConsentDto {
     withdrawn_at: Option<chrono::DateTime<chrono::Utc>>,
     withdrawal_reason: Option<String>,
     renews: Option<String>,
+    /// Services the information comes from that have not confirmed a consent another service recorded: it
+    /// opens nothing of theirs until they do.
+    awaiting_confirmation: Vec<String>,
 }
 
 impl From<Consent> for ConsentDto {
     fn from(c: Consent) -> Self {
         ConsentDto {
+            awaiting_confirmation: c.awaiting_confirmation(),
             status: c.status(chrono::Utc::now()).as_str().into(),
             domain: c.domain.as_str().into(),
             givers: c

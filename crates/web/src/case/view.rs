@@ -48,6 +48,10 @@ pub struct ConsentRow {
     to: String,
     categories: String,
     givers: String,
+    /// The services that have not confirmed a consent another service recorded.
+    awaiting: String,
+    /// The actor acts for one of them and may confirm it.
+    may_confirm: bool,
 }
 
 #[derive(Template)]
@@ -155,6 +159,8 @@ fn consent_rows(ctx: &Ctx, view: &CaseView, services: &[los_domain::model::Servi
         .iter()
         .rev()
         .map(|c| ConsentRow {
+            awaiting: names(&c.awaiting_confirmation()),
+            may_confirm: c.awaiting_confirmation().iter().any(|s| view.may.acts_for(s)),
             status: c.status(now),
             expiring: view.expiring_consents.contains(&c.id),
             from: names(&c.from_services),

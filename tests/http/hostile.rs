@@ -1,0 +1,289 @@
+//! Consent and access hold against a hostile client (issue 10): writes through legitimate endpoints must not
+//! open information the law keeps closed. Each test reproduces a defect found by probing the demo server.
+
+use anyhow::ensure;
+use los_tests::{Db, TestApp};
+use serde_json::{Value, json};
+
+crate::tests!(
+    the_consent_age_rule_follows_the_information_not_the_named_law,
+    an_employee_cannot_open_another_services_records_to_their_own,
+    only_the_giver_or_who_may_give_it_now_withdraws_a_consent,
+    renewal_replaces_and_withdrawal_ends_the_whole_line,
+    consents_with_absurd_dates_or_lists_are_refused,
+    stricter_regimes_cannot_use_the_general_exception,
+);
+
+fn dates() -> (String, String) {
+    let today = chrono::Utc::now().date_naive();
+    (today.to_string(), (today + chrono::Duration::days(365)).to_string())
+}
+
+fn note_ids(case: &Value) -> Vec<String> {
+    case["notes"]
+        .as_array()
+        .map(|a| a.iter().map(|n| n["id"].as_str().unwrap_or_default().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+async fn consents(app: &TestApp, token: &str, case: &str) -> anyhow::Result<Vec<Value>> {
+    let (status, case) = app.api_get(token, &format!("/api/v1/cases/{case}")).await?;
+    ensure!(status == 200, "{status} {case}");
+    Ok(case["consents"].as_array().cloned().unwrap_or_default())
+}
+
+/// Adam is 17: only he opens his health information (pbrl § 4-3, hpl § 22), whatever law the request names.
+async fn the_consent_age_rule_follows_the_information_not_the_named_law(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let hilde = app.token("hilde").await?;
+    let (today, to) = dates();
+    let body = |domain: &str| {
+        json!({
+            "domain": domain,
+            "givers": [{"person_id": "person-adam-mor", "capacity": "parent"}],
+            "from_services": ["mellomvik-helsestasjon"], "to_services": ["friomsorg-demo"],
+            "categories": ["health"], "purpose": "Friomsorgen får vite om helsen", "consequences": "De ser notatet",
+            "form": "digital", "valid_from": today, "valid_to": to,
+        })
+    };
+    let before = consents(&app, &hilde, "sak-adam").await?.len();
+    for domain in ["health", "general", "child_welfare"] {
+        let (status, err) = app.api_post(&hilde, "/api/v1/cases/sak-adam/consents", body(domain)).await?;
+        ensure!(status == 422 && err["code"] == "consent.wrong_givers", "{domain}: {status} {err}");
+    }
+    // The family's consent form has the same rule.
+    let page = app.logged_in("hilde").await?;
+    let form = [
+        ("domain", "general"),
+        ("giver", "person-adam-mor:parent"),
+        ("from", "mellomvik-helsestasjon"),
+        ("to", "friomsorg-demo"),
+        ("category", "health"),
+        ("purpose", "Friomsorgen får vite om helsen"),
+        ("consequences", "De ser notatet"),
+        ("valid_from", today.as_str()),
+        ("valid_to", to.as_str()),
+    ];
+    let res = page.post(app.url("/saker/sak-adam/samtykker")).form(&form).send().await?;
+    ensure!(res.status() == 422, "page: {}", res.status());
+    ensure!(consents(&app, &hilde, "sak-adam").await?.len() == before, "nothing was recorded");
+    let frida = app.token("friomsorg").await?;
+    let (_, case) = app.api_get(&frida, "/api/v1/cases/sak-adam").await?;
+    ensure!(!note_ids(&case).contains(&"notat-demo-4".to_owned()), "the health note stays closed: {case}");
+    // Adam himself opens it.
+    let adam = app.token("adam").await?;
+    let mut own = body("general");
+    own["givers"] = json!([{"person_id": "person-adam", "capacity": "child"}]);
+    let (status, c) = app.api_post(&adam, "/api/v1/cases/sak-adam/consents", own).await?;
+    ensure!(status == 201, "{status} {c}");
+    let (_, case) = app.api_get(&frida, "/api/v1/cases/sak-adam").await?;
+    ensure!(note_ids(&case).contains(&"notat-demo-4".to_owned()), "Adam's own consent opens it: {case}");
+    app.stop().await;
+    Ok(())
+}
+
+/// A consent recorded by an employee opens only their own service's information until the owning service
+/// confirms it; `digital` is the family's own form.
+async fn an_employee_cannot_open_another_services_records_to_their_own(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let teacher = app.token("laerer").await?;
+    let (today, to) = dates();
+    let body = |form: &str| {
+        json!({
+            "domain": "child_welfare",
+            "givers": [{"person_id": "person-sofia", "capacity": "parent"}],
+            "from_services": ["mellomvik-barnevern"], "to_services": ["mellomvik-skole"],
+            "categories": ["child_welfare"], "purpose": "Skolen får vite", "consequences": "Skolen leser notatet",
+            "form": form, "valid_from": today, "valid_to": to,
+        })
+    };
+    let (status, err) = app.api_post(&teacher, "/api/v1/cases/sak-sofia-daniel/consents", body("digital")).await?;
+    ensure!(status == 422 && err["code"] == "consent.digital_by_family", "digital from an employee: {status} {err}");
+    let (status, c) = app.api_post(&teacher, "/api/v1/cases/sak-sofia-daniel/consents", body("written")).await?;
+    ensure!(status == 201, "{status} {c}");
+    ensure!(c["awaiting_confirmation"] == json!(["mellomvik-barnevern"]), "child welfare must confirm: {c}");
+    let id = c["id"].as_str().unwrap_or_default().to_owned();
+    let (_, case) = app.api_get(&teacher, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(!note_ids(&case).contains(&"notat-demo-1".to_owned()), "not before child welfare confirms: {case}");
+    // The school cannot confirm for child welfare; child welfare can.
+    let path = format!("/api/v1/consents/{id}/confirm");
+    let (status, err) = app.api_post(&teacher, &path, json!({})).await?;
+    ensure!(status == 403, "the school confirming: {status} {err}");
+    let bv = app.token("barnevern").await?;
+    // Child welfare sees what awaits it on the case page and confirms there (the API face is the same).
+    let page = app.logged_in("barnevern").await?;
+    let html = page.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    let action = format!("/samtykker/{id}/bekreft");
+    ensure!(html.contains(&action), "the case page offers child welfare the confirmation");
+    let res = page.post(app.url(&action)).form(&[("case_id", "sak-sofia-daniel")]).send().await?;
+    ensure!(res.status() == 303, "child welfare confirms: {}", res.status());
+    let (_, case) = app.api_get(&teacher, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(note_ids(&case).contains(&"notat-demo-1".to_owned()), "confirmed, it opens: {case}");
+    let (status, err) = app.api_post(&bv, &path, json!({})).await?;
+    ensure!(status == 422 && err["code"] == "consent.nothing_to_confirm", "twice: {status} {err}");
+    app.stop().await;
+    Ok(())
+}
+
+/// Adam gave his consent alone at 17: his mother cannot withdraw it; he can.
+async fn only_the_giver_or_who_may_give_it_now_withdraws_a_consent(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let path = "/api/v1/consents/samtykke-adam-oppfolgingsteam/withdraw";
+    let hilde = app.token("hilde").await?;
+    let (status, err) = app.api_post(&hilde, path, json!({"reason": "Jeg vil ikke"})).await?;
+    ensure!(status == 403 && err["code"] == "denied.not_consent_giver", "{status} {err}");
+    let page = app.logged_in("hilde").await?;
+    let res = page
+        .post(app.url("/samtykker/samtykke-adam-oppfolgingsteam/trekk"))
+        .form(&[("case_id", "sak-adam")])
+        .send()
+        .await?;
+    ensure!(res.status().is_client_error(), "page: {}", res.status());
+    ensure!(res.text().await?.contains("error-summary"), "the page says why");
+    let adam = app.token("adam").await?;
+    let active =
+        |cs: &[Value]| cs.iter().any(|c| c["id"] == "samtykke-adam-oppfolgingsteam" && c["status"] == "active");
+    ensure!(active(&consents(&app, &adam, "sak-adam").await?), "still active after Hilde's attempts");
+    let (status, err) = app.api_post(&adam, path, json!({})).await?;
+    ensure!(status == 204, "{status} {err}");
+    ensure!(!active(&consents(&app, &adam, "sak-adam").await?), "withdrawn by Adam");
+    app.stop().await;
+    Ok(())
+}
+
+/// One live successor per consent; withdrawing any link ends the whole line; a withdrawal racing a renewal
+/// never leaves a live renewal of a withdrawn consent.
+async fn renewal_replaces_and_withdrawal_ends_the_whole_line(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let sofia = app.token("sofia").await?;
+    let to = (chrono::Utc::now().date_naive() + chrono::Duration::days(200)).to_string();
+    let renew = |id: &str| format!("/api/v1/consents/{id}/renew");
+    let original = "samtykke-sofia-barnevern-samordner";
+    let (status, first) = app.api_post(&bv, &renew(original), json!({"valid_to": to})).await?;
+    ensure!(status == 201, "{status} {first}");
+    let (status, err) = app.api_post(&bv, &renew(original), json!({"valid_to": to})).await?;
+    ensure!(status == 422 && err["code"] == "consent.already_renewed", "a second renewal forks: {status} {err}");
+    // Withdrawing the original ends its renewal too.
+    let (status, err) = app.api_post(&sofia, &format!("/api/v1/consents/{original}/withdraw"), json!({})).await?;
+    ensure!(status == 204, "{status} {err}");
+    let live: Vec<Value> = consents(&app, &bv, "sak-sofia-daniel")
+        .await?
+        .into_iter()
+        .filter(|c| (c["id"] == original || c["id"] == first["id"]) && c["status"] != "withdrawn")
+        .collect();
+    ensure!(live.is_empty(), "the whole line is withdrawn: {live:?}");
+
+    // Races: a withdrawal and a renewal of the same consent at once.
+    let (today, year) = dates();
+    for round in 0..6 {
+        let body = json!({
+            "domain": "general", "givers": [{"person_id": "person-sofia", "capacity": "parent"}],
+            "from_services": ["mellomvik-barnevern"], "to_services": ["bup-demo"], "categories": ["general"],
+            "purpose": format!("Runde {round}"), "consequences": "BUP får bakgrunnen", "form": "written",
+            "valid_from": today, "valid_to": year,
+        });
+        let (status, c) = app.api_post(&bv, "/api/v1/cases/sak-sofia-daniel/consents", body).await?;
+        ensure!(status == 201, "{status} {c}");
+        let id = c["id"].as_str().unwrap_or_default().to_owned();
+        let withdraw = format!("/api/v1/consents/{id}/withdraw");
+        let renewal = renew(&id);
+        let (w, r) = tokio::join!(
+            app.api_post(&sofia, &withdraw, json!({})),
+            app.api_post(&bv, &renewal, json!({"valid_to": to})),
+        );
+        let (w, r) = (w?, r?);
+        ensure!(w.0 == 204, "withdrawal: {w:?}");
+        let all = consents(&app, &bv, "sak-sofia-daniel").await?;
+        let line: Vec<&Value> =
+            all.iter().filter(|c| c["id"] == id.as_str() || (r.0 == 201 && c["id"] == r.1["id"])).collect();
+        ensure!(
+            line.iter().all(|c| c["status"] == "withdrawn"),
+            "round {round}: withdrawn but renewed ({r:?}): {line:?}"
+        );
+    }
+    app.stop().await;
+    Ok(())
+}
+
+async fn consents_with_absurd_dates_or_lists_are_refused(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let (today, to) = dates();
+    let base = json!({
+        "domain": "general", "givers": [{"person_id": "person-sofia", "capacity": "parent"}],
+        "from_services": ["mellomvik-barnevern"], "to_services": ["bup-demo"], "categories": ["general"],
+        "purpose": "Henvisning", "consequences": "BUP får bakgrunnen", "form": "written",
+        "valid_from": today, "valid_to": to,
+    });
+    let before = consents(&app, &bv, "sak-sofia-daniel").await?.len();
+    let mut cases = Vec::new();
+    let mut far = base.clone();
+    far["valid_to"] = json!("+262142-12-31");
+    cases.push(("far future", far, "consent.bad_period"));
+    let mut past = base.clone();
+    past["valid_from"] = json!("-0001-01-01");
+    cases.push(("year -1", past, "consent.bad_period"));
+    let mut many = base.clone();
+    many["from_services"] = json!(vec!["mellomvik-barnevern"; 2000]);
+    cases.push(("2000 copies", many, "consent.duplicate_service"));
+    let mut twice = base.clone();
+    twice["to_services"] = json!(["bup-demo", "bup-demo"]);
+    cases.push(("twice", twice, "consent.duplicate_service"));
+    for (what, body, code) in cases {
+        let (status, err) = app.api_post(&bv, "/api/v1/cases/sak-sofia-daniel/consents", body).await?;
+        ensure!(status == 422 && err["code"] == code, "{what}: {status} {err}");
+    }
+    ensure!(consents(&app, &bv, "sak-sofia-daniel").await?.len() == before, "nothing was recorded");
+    let (status, err) = app
+        .api_post(
+            &bv,
+            "/api/v1/consents/samtykke-sofia-barnevern-samordner/renew",
+            json!({"valid_to": "+262142-01-01"}),
+        )
+        .await?;
+    ensure!(status == 422 && err["code"] == "consent.bad_period", "renewal: {status} {err}");
+    app.stop().await;
+    Ok(())
+}
+
+/// fvl § 13 b første ledd nr. 5 is for services under the general rules only (spec 02 §3.6, S-20, item 32),
+/// and needs a concrete assessment of the child's best interests.
+async fn stricter_regimes_cannot_use_the_general_exception(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let page = app.logged_in("barnevern").await?;
+    let reasons = "Skolen må vite om tiltaket for å tilrettelegge skoledagen; det er til Daniels beste fordi han da slipper å forklare selv.";
+    for justification in ["x", reasons] {
+        let form = [
+            ("from", "mellomvik-barnevern"),
+            ("to", "mellomvik-skole"),
+            ("category", "child_welfare"),
+            ("reference", "forvaltningsloven § 13 b første ledd nr. 5 (iii)"),
+            ("justification", justification),
+        ];
+        let res = page.post(app.url("/saker/sak-sofia-daniel/hjemler")).form(&form).send().await?;
+        ensure!(res.status() == 422, "{justification}: {}", res.status());
+        let html = res.text().await?;
+        ensure!(html.contains("href=\"#basis-reference\""), "the error points at the reference");
+    }
+    let teacher = app.token("laerer").await?;
+    let (_, case) = app.api_get(&teacher, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(!note_ids(&case).contains(&"notat-demo-1".to_owned()), "child welfare's note stays closed");
+    // A service under the general rules may use it, with a real assessment, but not with "x".
+    let school = app.logged_in("laerer").await?;
+    let form = |justification: &'static str| {
+        [
+            ("from", "mellomvik-skole"),
+            ("to", "nav-mellomvik"),
+            ("category", "decision_fact"),
+            ("reference", "fvl. § 13 b nr. 5 (ii)"),
+            ("justification", justification),
+        ]
+    };
+    let res = school.post(app.url("/saker/sak-sofia-daniel/hjemler")).form(&form("x")).send().await?;
+    ensure!(res.status() == 422, "a one-letter assessment: {}", res.status());
+    let res = school.post(app.url("/saker/sak-sofia-daniel/hjemler")).form(&form(reasons)).send().await?;
+    ensure!(res.status() == 303, "the school under the general rules: {}", res.status());
+    app.stop().await;
+    Ok(())
+}
