@@ -12,6 +12,8 @@ crate::tests!(
     renewal_replaces_and_withdrawal_ends_the_whole_line,
     consents_with_absurd_dates_or_lists_are_refused,
     stricter_regimes_cannot_use_the_general_exception,
+    a_familys_access_log_names_no_other_citizen,
+    a_leader_sees_their_own_organisations_figures_only,
 );
 
 fn dates() -> (String, String) {
@@ -284,6 +286,70 @@ async fn stricter_regimes_cannot_use_the_general_exception(db: Db) -> anyhow::Re
     ensure!(res.status() == 422, "a one-letter assessment: {}", res.status());
     let res = school.post(app.url("/saker/sak-sofia-daniel/hjemler")).form(&form(reasons)).send().await?;
     ensure!(res.status() == 303, "the school under the general rules: {}", res.status());
+    app.stop().await;
+    Ok(())
+}
+
+/// Jonas tried to open Adam's case: Hilde sees that someone was refused, not who.
+async fn a_familys_access_log_names_no_other_citizen(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let jonas = app.token("jonas").await?;
+    let (status, _) = app.api_get(&jonas, "/api/v1/cases/sak-adam").await?;
+    ensure!(status == 403, "{status}");
+    let frida = app.token("friomsorg").await?;
+    let (status, _) = app.api_get(&frida, "/api/v1/cases/sak-adam").await?;
+    ensure!(status == 200, "{status}");
+    let hilde = app.token("hilde").await?;
+    let (status, log) = app.api_get(&hilde, "/api/v1/me/access-log").await?;
+    ensure!(status == 200, "{status} {log}");
+    let text = log.to_string();
+    ensure!(!text.contains("Jonas") && !text.contains("person-jonas") && !text.contains("\"jonas"), "{text}");
+    let lines = log.as_array().cloned().unwrap_or_default();
+    ensure!(
+        lines.iter().any(|l| l["who"].is_null() && l["outcome"] == "deny" && l["case_id"] == "sak-adam"),
+        "the refused read is there, without a name: {log}"
+    );
+    // Employees and Hilde herself are still named.
+    ensure!(lines.iter().any(|l| l["who"] == "Frida Omsorg"), "{log}");
+    let page = app.logged_in("hilde").await?;
+    let html = page.get(app.url("/meg/tilgangslogg")).send().await?.text().await?;
+    ensure!(!html.contains("Jonas Dahl"), "the page names no other citizen either");
+    app.stop().await;
+    Ok(())
+}
+
+/// The access report is internal control of the leader's own organisation: Storvik's crisis-centre
+/// worker's emergency access is not Mellomvik's leader's to see or review.
+async fn a_leader_sees_their_own_organisations_figures_only(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let leder = app.token("leder").await?;
+    let (_, before) = app.api_get(&leder, "/api/v1/reports/access").await?;
+    let storvik = app.token("krisesenter").await?;
+    let (status, _) = app.api_get(&storvik, "/api/v1/cases/sak-adam").await?;
+    ensure!(status == 403, "{status}");
+    let reason = "Mor ringte fra Storvik og ba om hjelp med en gang";
+    let (status, grant) =
+        app.api_post(&storvik, "/api/v1/cases/sak-sofia-daniel/break-glass", json!({"reason": reason})).await?;
+    ensure!(status == 201, "{status} {grant}");
+    let (status, report) = app.api_get(&leder, "/api/v1/reports/access").await?;
+    ensure!(status == 200, "{status} {report}");
+    ensure!(report["denials"] == before["denials"], "Storvik's refused read is not Mellomvik's figure: {report}");
+    ensure!(!report.to_string().contains(reason) && !report.to_string().contains("krisesenter"), "{report}");
+    let page = app.logged_in("leder").await?;
+    let id = grant["id"].as_str().unwrap_or_default();
+    let res = page.post(app.url(&format!("/rapporter/nodtilgang/{id}/gjennomgatt"))).send().await?;
+    ensure!(res.status() == 403, "Mellomvik's leader reviewing Storvik's employee: {}", res.status());
+    // Mellomvik's own employee's emergency access is there, with the reason, for the leader to review.
+    let skole = app.token("skole").await?;
+    let own = "Daniel er savnet fra skolen, trenger kontakt med mor nå";
+    let (status, grant) =
+        app.api_post(&skole, "/api/v1/cases/sak-sofia-daniel/break-glass", json!({"reason": own})).await?;
+    ensure!(status == 201, "{status} {grant}");
+    let (_, report) = app.api_get(&leder, "/api/v1/reports/access").await?;
+    ensure!(report.to_string().contains(own), "{report}");
+    let id = grant["id"].as_str().unwrap_or_default();
+    let res = page.post(app.url(&format!("/rapporter/nodtilgang/{id}/gjennomgatt"))).send().await?;
+    ensure!(res.status() == 303, "reviewing their own employee's access: {}", res.status());
     app.stop().await;
     Ok(())
 }

@@ -32,6 +32,12 @@ fn has_role(user: &User, role: Role) -> bool {
     user.memberships.iter().any(|m| m.role == role)
 }
 
+/// The organisations whose internal control `actor` leads: a leader sees figures for their own
+/// organisation's employees, and reviews their emergency access; nothing of other organisations.
+pub fn leader_organisations(actor: &User) -> Vec<&str> {
+    actor.memberships.iter().filter(|m| m.role == Role::Leader).map(|m| m.organisation_id.as_str()).collect()
+}
+
 /// Service memberships that act in cases (not leader or administrator roles).
 pub(crate) fn working_memberships(user: &User) -> impl Iterator<Item = (&str, Role)> {
     user.memberships
@@ -74,6 +80,19 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
                 )
             } else {
                 Decision::deny("not_leader", "only leaders report on access for internal control")
+            }
+        }
+        Resource::AccessReview { employee_organisations } => {
+            if leader_organisations(actor).iter().any(|o| employee_organisations.iter().any(|e| e == o)) {
+                Decision::allow(
+                    "reviewing_leader",
+                    format!("leader {} reviews emergency access by their own organisation's employee", actor.id),
+                )
+            } else {
+                Decision::deny(
+                    "not_reviewing_leader",
+                    "a leader reviews the emergency access of their own organisation's employees only",
+                )
             }
         }
         Resource::Case(case) => case_rule(actor, action, case, now),

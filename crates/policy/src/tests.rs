@@ -250,6 +250,24 @@ fn a_consent_is_withdrawn_by_whoever_is_entitled_and_recorded_by_the_services() 
 }
 
 #[test]
+fn a_leader_reviews_their_own_organisations_emergency_access_only() {
+    let mut leader = employee("l", &[(None, Role::Leader)]);
+    leader.memberships[0].organisation_id = "mellomvik".into();
+    let review = |orgs: &[String]| {
+        authorize(&leader, Action::Read, &Resource::AccessReview { employee_organisations: orgs }, now())
+    };
+    assert!(review(&["mellomvik".to_owned()]).is_allow());
+    assert!(matches!(review(&["storvik".to_owned()]), Decision::Deny(DenyReason { code: "not_reviewing_leader", .. })));
+    assert_eq!(leader_organisations(&leader), vec!["mellomvik"]);
+    // A case worker is no reviewing leader, even in their own organisation.
+    let worker = employee("w", &[(Some("bv"), Role::CaseWorker)]);
+    let orgs = ["org".to_owned()];
+    assert!(
+        !authorize(&worker, Action::Read, &Resource::AccessReview { employee_organisations: &orgs }, now()).is_allow()
+    );
+}
+
+#[test]
 fn protected_address_only_to_must_know_services() {
     let parts = [part("bv", None), part("school", None)];
     let f = facts(&parts, &[], &[], &[], &[]);

@@ -96,6 +96,9 @@ pub enum Resource<'a> {
     HealthPrivacy { case: CaseFacts<'a>, service_id: &'a str, health_service: bool },
     /// Aggregate access reports for internal control.
     AuditReport,
+    /// One employee's emergency access, reviewed by a leader of an organisation the employee works in
+    /// (`employee_organisations`): internal control is each organisation's own.
+    AccessReview { employee_organisations: &'a [String] },
     /// The audit chain as a whole (verification).
     AuditChain,
     /// System configuration (organisations, services, users, tokens).

@@ -21,7 +21,9 @@ use crate::tx::{Loaded, entry, load, load_person, new_id, with_decision};
 pub struct AccessLogLine {
     pub at: DateTime<Utc>,
     pub case_id: String,
-    pub who: String,
+    /// Who read or tried to: an employee's name, the reader themselves, or `None` for another citizen, whose
+    /// name a family's log never shows.
+    pub who: Option<String>,
     pub service: Option<String>,
     pub role: Option<String>,
     pub action: String,
@@ -221,16 +223,21 @@ impl Store {
         };
         let users = user::Entity::find().all(&txn).await?;
         let services = service::Entity::find().all(&txn).await?;
+        // Another citizen's name, and the basis that would identify them, stay out of a family's log.
+        let other_citizen = |id: Option<&str>| {
+            id.is_some_and(|id| id != actor.id && users.iter().any(|u| u.id == id && u.kind == "citizen"))
+        };
         let lines = entries
             .into_iter()
             .map(|e| AccessLogLine {
-                who: e
-                    .actor_user_id
-                    .as_deref()
-                    .map(|id| {
-                        users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone())
-                    })
-                    .unwrap_or_else(|| "Los".into()),
+                basis: if other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
+                who: match e.actor_user_id.as_deref() {
+                    _ if other_citizen(e.actor_user_id.as_deref()) => None,
+                    Some(id) => Some(
+                        users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone()),
+                    ),
+                    None => Some("Los".into()),
+                },
                 service: e
                     .actor_service_id
                     .as_deref()
@@ -241,7 +248,6 @@ impl Store {
                 action: e.action,
                 category: e.category,
                 outcome: e.outcome,
-                basis: e.basis,
             })
             .collect();
         audit::append(
@@ -274,13 +280,29 @@ impl Store {
             ..Default::default()
         };
         let (_, txn) = self.decide(txn, d, e, None).await?;
-        let entries = audit_entry::Entity::find().filter(audit_entry::Column::At.gte(since)).all(&txn).await?;
+        // Internal control is the leader's own organisation's: its employees' accesses and emergency access.
+        let staff = || {
+            sea_orm::sea_query::Query::select()
+                .column(membership::Column::UserId)
+                .from(membership::Entity)
+                .and_where(
+                    membership::Column::OrganisationId
+                        .is_in(los_policy::leader_organisations(actor).into_iter().map(str::to_owned)),
+                )
+                .to_owned()
+        };
+        let entries = audit_entry::Entity::find()
+            .filter(audit_entry::Column::At.gte(since))
+            .filter(audit_entry::Column::ActorUserId.in_subquery(staff()))
+            .all(&txn)
+            .await?;
         let reads_allowed =
             entries.iter().filter(|e| e.outcome == "allow" && (e.action == "read" || e.action == "list")).count();
         let denials = entries.iter().filter(|e| e.outcome == "deny").count();
         let users = user::Entity::find().all(&txn).await?;
         let grants = break_glass::Entity::find()
             .filter(break_glass::Column::GrantedAt.gte(since))
+            .filter(break_glass::Column::UserId.in_subquery(staff()))
             .order_by_desc(break_glass::Column::GrantedAt)
             .all(&txn)
             .await?;
@@ -312,11 +334,23 @@ impl Store {
     pub async fn review_break_glass(&self, actor: &User, grant_id: &str) -> Result<(), StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
-        let d = authorize(actor, Action::Read, &Resource::AuditReport, now);
         let row = break_glass::Entity::find_by_id(grant_id.to_owned())
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::NotFound { kind: "break-the-glass access", id: grant_id.into() })?;
+        let employee_organisations: Vec<String> = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(row.user_id.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| m.organisation_id)
+            .collect();
+        let d = authorize(
+            actor,
+            Action::Read,
+            &Resource::AccessReview { employee_organisations: &employee_organisations },
+            now,
+        );
         let case_id = row.case_id.clone();
         let (_, txn) =
             self.decide(txn, d, entry(actor, "break_glass_review", "break_glass", grant_id, &case_id), None).await?;

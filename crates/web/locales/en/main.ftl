@@ -840,3 +840,4 @@ err-legal_basis-unknown_service = Choose a service that exists.
 err-denied-not_consent_giver = Only whoever gave this consent, or who may give it for the child now, can withdraw it.
 consent-awaiting = Awaiting confirmation from
 consent-confirm = Confirm the consent for your service
+access-log-withheld = Another citizen (the name is not shown)

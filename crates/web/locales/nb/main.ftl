@@ -840,3 +840,4 @@ err-legal_basis-unknown_service = Velg en tjeneste som finnes.
 err-denied-not_consent_giver = Bare den som ga samtykket, eller som kan gi det for barnet nå, kan trekke det tilbake.
 consent-awaiting = Venter på bekreftelse fra
 consent-confirm = Bekreft samtykket for tjenesten din
+access-log-withheld = En annen innbygger (navnet vises ikke)

@@ -840,3 +840,4 @@ err-legal_basis-unknown_service = Vel ei teneste som finst.
 err-denied-not_consent_giver = Berre den som gav samtykket, eller som kan gi det for barnet no, kan trekkje det tilbake.
 consent-awaiting = Ventar på stadfesting frå
 consent-confirm = Stadfest samtykket for tenesta di
+access-log-withheld = Ein annan innbyggjar (namnet blir ikkje vist)

@@ -141,7 +141,8 @@ pub async fn access_log_page(State(st): State<AppState>, ctx: Ctx) -> PageResult
 pub struct AccessLogDto {
     at: chrono::DateTime<chrono::Utc>,
     case_id: String,
-    who: String,
+    /// The employee's name, or the caller's own; null for another citizen, whose name is never shown.
+    who: Option<String>,
     service: Option<String>,
     role: Option<String>,
     action: String,
