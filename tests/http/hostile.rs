@@ -14,6 +14,7 @@ crate::tests!(
     stricter_regimes_cannot_use_the_general_exception,
     a_familys_access_log_names_no_other_citizen,
     a_leader_sees_their_own_organisations_figures_only,
+    the_young_persons_own_access_follows_age_and_the_service,
 );
 
 fn dates() -> (String, String) {
@@ -350,6 +351,42 @@ async fn a_leader_sees_their_own_organisations_figures_only(db: Db) -> anyhow::R
     let id = grant["id"].as_str().unwrap_or_default();
     let res = page.post(app.url(&format!("/rapporter/nodtilgang/{id}/gjennomgatt"))).send().await?;
     ensure!(res.status() == 303, "reviewing their own employee's access: {}", res.status());
+    app.stop().await;
+    Ok(())
+}
+
+/// Adam (17) reads his health information (from 16) and child welfare's (from 15, a party), not the school's
+/// records about him (from 18) unless the service opened the record to him.
+async fn the_young_persons_own_access_follows_age_and_the_service(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let adam = app.token("adam").await?;
+    let (status, case) = app.api_get(&adam, "/api/v1/cases/sak-adam").await?;
+    ensure!(status == 200, "{status} {case}");
+    let notes = note_ids(&case);
+    ensure!(notes.contains(&"notat-demo-4".to_owned()), "his health note, from 16: {notes:?}");
+    ensure!(!notes.contains(&"notat-demo-5".to_owned()), "the school's record, not opened to him: {notes:?}");
+    let bv = app.token("barnevern").await?;
+    let mut ids = Vec::new();
+    for (category, open) in [("general", false), ("general", true), ("child_welfare", false)] {
+        let body = json!({"service_id": "mellomvik-barnevern", "category": category,
+            "body": format!("Notat {category} {open}"), "open_to_child": open});
+        let (status, c) = app.api_post(&bv, "/api/v1/cases/sak-adam/notes", body).await?;
+        ensure!(status == 201, "{status} {c}");
+        ids.push(c["id"].as_str().unwrap_or_default().to_owned());
+    }
+    let (_, case) = app.api_get(&adam, "/api/v1/cases/sak-adam").await?;
+    let notes = note_ids(&case);
+    ensure!(!notes.contains(&ids[0]), "a general record child welfare did not open: {notes:?}");
+    ensure!(notes.contains(&ids[1]), "the record child welfare opened to him: {notes:?}");
+    ensure!(notes.contains(&ids[2]), "child welfare's own record, as a party from 15: {notes:?}");
+    // His mother still reads the records (parental responsibility), but not his health note at 17.
+    let (_, mum) = app.api_get(&app.token("hilde").await?, "/api/v1/cases/sak-adam").await?;
+    let theirs = note_ids(&mum);
+    ensure!(theirs.contains(&ids[0]) && !theirs.contains(&"notat-demo-4".to_owned()), "{theirs:?}");
+    // The page face: the note form offers the choice.
+    let page = app.logged_in("barnevern").await?;
+    let html = page.get(app.url("/saker/sak-adam")).send().await?.text().await?;
+    ensure!(html.contains("name=\"open_to_child\""), "the note form asks whether to open it to the child");
     app.stop().await;
     Ok(())
 }

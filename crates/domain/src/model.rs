@@ -373,6 +373,9 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
     /// The earlier version this one replaces.
     pub supersedes: Option<String>,
+    /// The owning service opened this record to the child or young person, where the law leaves their
+    /// access to the service (policy: `Resource::CaseRecord`).
+    pub open_to_child: bool,
 }
 
 #[cfg(test)]

@@ -112,6 +112,13 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
         Resource::CaseInfo { case, owner_service, category } => {
             info_rule(actor, action, case, owner_service, *category, now)
         }
+        Resource::CaseRecord { case, owner_service, category, open_to_child } => {
+            if actor.kind == UserKind::Citizen && actor.person_id.as_deref() == Some(case.child_person_id) {
+                own_record_rule(actor, action, case, *category, *open_to_child)
+            } else {
+                info_rule(actor, action, case, owner_service, *category, now)
+            }
+        }
         Resource::ProtectedAddress { case, person_id, must_know } => {
             address_rule(actor, action, case, person_id, must_know, now)
         }
@@ -427,6 +434,42 @@ fn citizen_rule(actor: &User, action: Action, case: &CaseFacts<'_>, category: Op
         Relation::FosterParent | Relation::InvitedRelative => {
             Decision::deny("access_not_granted", format!("you have not been given access to case {}", case.case_id))
         }
+    }
+}
+
+/// The child or young person reading a service's record about them: the overview always; the record itself
+/// from the age the law gives them access (health from 16, pbrl §§ 3-4 and 5-1; child welfare from 15, when
+/// they are a party, bvl § 12-3 and fvl § 18; other information as an adult, from 18), and before that only
+/// where the service opened this record to them (spec 02 §2.3, §3.4).
+fn own_record_rule(
+    actor: &User,
+    action: Action,
+    case: &CaseFacts<'_>,
+    category: InfoCategory,
+    open_to_child: bool,
+) -> Decision {
+    if action != Action::Read {
+        return Decision::deny("citizen_read_only", "families read their case here; services record changes");
+    }
+    let (age, law) = match category {
+        InfoCategory::Overview => (0, "the shared overview of their own case"),
+        InfoCategory::Health => {
+            (16, "pbrl §§ 3-4 and 5-1: from 16 the young person reads their own health information")
+        }
+        InfoCategory::ChildWelfare => {
+            (15, "bvl § 12-3 and fvl § 18: from 15 the young person is a party and reads the child welfare case")
+        }
+        _ => (18, "an adult reads the services' records about them"),
+    };
+    if case.child_age >= age {
+        Decision::allow("own_record", format!("{} reads their own record ({law})", actor.id))
+    } else if open_to_child {
+        Decision::allow("opened_to_child", format!("the service opened this record to {}", actor.id))
+    } else {
+        Decision::deny(
+            "not_opened_to_child",
+            "the service has not opened this record to you; you see the overview of your case, and can ask the service",
+        )
     }
 }
 

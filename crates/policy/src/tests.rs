@@ -268,6 +268,43 @@ fn a_leader_reviews_their_own_organisations_emergency_access_only() {
 }
 
 #[test]
+fn the_young_persons_own_records_follow_age_and_the_services_choice() {
+    let mut f = facts(&[], &[], &[], &[], &[]);
+    let child = citizen("c", "child");
+    let read = |f: CaseFacts<'_>, category, open_to_child| {
+        authorize(
+            &child,
+            Action::Read,
+            &Resource::CaseRecord { case: f, owner_service: "s", category, open_to_child },
+            now(),
+        )
+    };
+    f.child_age = 12;
+    assert!(read(f, InfoCategory::Overview, false).is_allow());
+    for c in [InfoCategory::Health, InfoCategory::ChildWelfare, InfoCategory::Education, InfoCategory::General] {
+        assert!(matches!(read(f, c, false), Decision::Deny(DenyReason { code: "not_opened_to_child", .. })), "{c}");
+        assert!(read(f, c, true).is_allow(), "{c}");
+    }
+    f.child_age = 15;
+    assert!(read(f, InfoCategory::ChildWelfare, false).is_allow());
+    assert!(!read(f, InfoCategory::Health, false).is_allow());
+    f.child_age = 16;
+    assert!(read(f, InfoCategory::Health, false).is_allow());
+    assert!(!read(f, InfoCategory::Education, false).is_allow());
+    f.child_age = 18;
+    assert!(read(f, InfoCategory::Education, false).is_allow());
+    assert!(
+        !authorize(
+            &child,
+            Action::Write,
+            &Resource::CaseRecord { case: f, owner_service: "s", category: InfoCategory::General, open_to_child: true },
+            now()
+        )
+        .is_allow()
+    );
+}
+
+#[test]
 fn protected_address_only_to_must_know_services() {
     let parts = [part("bv", None), part("school", None)];
     let f = facts(&parts, &[], &[], &[], &[]);

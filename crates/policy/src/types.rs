@@ -79,6 +79,10 @@ pub enum Resource<'a> {
     Case(CaseFacts<'a>),
     /// Information a service owns in a case, of a category.
     CaseInfo { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory },
+    /// One of a service's own records (a note). As `CaseInfo`, and for the child or young person it is
+    /// about: their own access by age and the law of the information, or where the law leaves it to the
+    /// service, `open_to_child` (the service opened this record to them).
+    CaseRecord { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory, open_to_child: bool },
     /// A person's strictly confidential address, shown only to services in `must_know`.
     ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
     /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).

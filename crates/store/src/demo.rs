@@ -785,6 +785,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
             created_by: Set((*by).into()),
             created_at: Set(at("2026-10-01")),
             supersedes: Set(None),
+            open_to_child: Set(false),
         })
         .exec_without_returning(txn)
         .await?;

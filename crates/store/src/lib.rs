@@ -29,6 +29,7 @@ pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
 pub use case::feedback::FeedbackView;
 pub use case::meetings::{ActionView, MeetingView, MinutesView, NewAction, NewMeetings, PreparationView};
+pub use case::notes::NewNote;
 pub use case::plan::{NewPlanItem, PlanRevision};
 pub use case::rights::{NewScreening, RightsView, ScreeningView};
 pub use case::{CaseSummary, CaseView};

@@ -13,6 +13,19 @@ use crate::error::StoreError;
 use crate::store::Store;
 use crate::tx::{Loaded, entry, new_id, parse_enum, with_decision};
 
+/// A new note, or a new version of one (`supersedes`).
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    pub case_id: String,
+    /// The owning service, one of the writer's.
+    pub service_id: String,
+    pub category: InfoCategory,
+    pub body: String,
+    pub supersedes: Option<String>,
+    /// Open the record to the child or young person it is about, where the law leaves that to the service.
+    pub open_to_child: bool,
+}
+
 /// The notes of a case `actor` may read, each with its basis and each read recorded in `entries`, and how
 /// many exist that the actor may not read. Superseded versions are not shown.
 pub(crate) async fn load_notes(
@@ -37,7 +50,12 @@ pub(crate) async fn load_notes(
         let d = authorize(
             actor,
             Action::Read,
-            &Resource::CaseInfo { case: l.facts(), owner_service: &n.service_id, category },
+            &Resource::CaseRecord {
+                case: l.facts(),
+                owner_service: &n.service_id,
+                category,
+                open_to_child: n.open_to_child,
+            },
             now,
         );
         match d {
@@ -62,6 +80,7 @@ pub(crate) async fn load_notes(
                         created_by: n.created_by,
                         created_at: n.created_at,
                         supersedes: n.supersedes,
+                        open_to_child: n.open_to_child,
                     },
                     b,
                 ));
@@ -73,16 +92,10 @@ pub(crate) async fn load_notes(
 }
 
 impl Store {
-    /// Adds a note (or a new version of one) owned by `service_id`. Only that service may write it.
-    pub async fn add_note(
-        &self,
-        actor: &User,
-        case_id: &str,
-        service_id: &str,
-        category: InfoCategory,
-        body: &str,
-        supersedes: Option<&str>,
-    ) -> Result<String, StoreError> {
+    /// Adds a note (or a new version of one) owned by its service. Only that service may write it.
+    pub async fn add_note(&self, actor: &User, new: NewNote) -> Result<String, StoreError> {
+        let NewNote { case_id, service_id, category, body, supersedes, open_to_child } = new;
+        let (case_id, service_id, supersedes) = (case_id.as_str(), service_id.as_str(), supersedes.as_deref());
         let body = body.trim();
         if body.is_empty() {
             return Err(StoreError::Invalid { code: "note.empty", message: "the note is empty".into() });
@@ -134,6 +147,7 @@ impl Store {
             created_by: Set(actor.id.clone()),
             created_at: Set(now),
             supersedes: Set(supersedes.map(str::to_owned)),
+            open_to_child: Set(open_to_child),
         })
         .exec_without_returning(&txn)
         .await?;

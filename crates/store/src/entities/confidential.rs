@@ -120,6 +120,7 @@ pub mod case_note {
         pub created_by: String,
         pub created_at: ChronoDateTimeUtc,
         pub supersedes: Option<String>,
+        pub open_to_child: bool,
     }
     entity_boilerplate!();
 }

@@ -841,3 +841,7 @@ err-denied-not_consent_giver = Bare den som ga samtykket, eller som kan gi det f
 consent-awaiting = Venter på bekreftelse fra
 consent-confirm = Bekreft samtykket for tjenesten din
 access-log-withheld = En annen innbygger (navnet vises ikke)
+note-open-to-child = Vis notatet til barnet eller ungdommen
+note-open-to-child-help = Barnet ser ellers bare oversikten over saken til loven gir innsyn (helse fra 16, barnevern fra 15, annet fra 18).
+note-opened-to-child = Åpnet for barnet
+err-denied-not_opened_to_child = Tjenesten har ikke åpnet dette for deg. Du ser oversikten over saken din, og kan spørre tjenesten.

@@ -841,3 +841,7 @@ err-denied-not_consent_giver = Berre den som gav samtykket, eller som kan gi det
 consent-awaiting = Ventar på stadfesting frå
 consent-confirm = Stadfest samtykket for tenesta di
 access-log-withheld = Ein annan innbyggjar (namnet blir ikkje vist)
+note-open-to-child = Vis notatet til barnet eller ungdommen
+note-open-to-child-help = Barnet ser elles berre oversikta over saka til lova gir innsyn (helse frå 16, barnevern frå 15, anna frå 18).
+note-opened-to-child = Opna for barnet
+err-denied-not_opened_to_child = Tenesta har ikkje opna dette for deg. Du ser oversikta over saka di, og kan spørje tenesta.

@@ -176,6 +176,7 @@ impl From<CaseView> for CaseDto {
                     body: n.body,
                     created_by: n.created_by,
                     created_at: n.created_at,
+                    open_to_child: n.open_to_child,
                     access_basis: b.detail,
                 })
                 .collect(),

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
+use los_store::NewNote;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -17,7 +18,7 @@ use super::{Created, Rejected, after, created, user};
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ApiError;
-use crate::input::JsonOrForm;
+use crate::input::{JsonOrForm, flag};
 use crate::pages::PageResult;
 
 pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
@@ -38,15 +39,24 @@ pub struct NoteInput {
     category: String,
     #[serde(default)]
     body: String,
+    /// Open the record to the child or young person it is about, where the law leaves their access to the
+    /// service (default: they see the overview only).
+    #[serde(default, deserialize_with = "flag")]
+    open_to_child: bool,
 }
 
 async fn write(st: &AppState, actor: &User, case_id: &str, i: NoteInput) -> Result<String, Rejected> {
     let category = InfoCategory::parse(&i.category)
         .ok_or_else(|| Rejected::new("note-category", "note.category", "choose a category"))?;
-    st.store
-        .add_note(actor, case_id, &i.service_id, category, &i.body, None)
-        .await
-        .map_err(|e| Rejected::at("note-body", e))
+    let new = NewNote {
+        case_id: case_id.to_owned(),
+        service_id: i.service_id,
+        category,
+        body: i.body,
+        supersedes: None,
+        open_to_child: i.open_to_child,
+    };
+    st.store.add_note(actor, new).await.map_err(|e| Rejected::at("note-body", e))
 }
 
 pub async fn add_note(
@@ -83,4 +93,6 @@ pub struct NoteDto {
     pub(super) created_at: chrono::DateTime<chrono::Utc>,
     /// Why the caller may read this record (owning service, consent, legal basis, …).
     pub(super) access_basis: String,
+    /// The service opened this record to the child or young person it is about.
+    pub(super) open_to_child: bool,
 }
