@@ -10,6 +10,7 @@ crate::tests!(
     removed_last_entry_is_detected,
     audit_log_is_append_only_in_the_database,
     concurrent_reads_keep_one_chain,
+    a_write_records_its_decision_and_nothing_it_did_not_read,
 );
 
 async fn reads_and_denials_are_recorded_and_chain_verifies(db: Db) -> anyhow::Result<()> {
@@ -114,6 +115,41 @@ async fn concurrent_reads_keep_one_chain(db: Db) -> anyhow::Result<()> {
     ensure!(report.first_bad.is_none(), "{report:?}");
     // 12 point reads + 12 lists of 2 cases each
     ensure!(report.checked == before + 12 + 24, "entries: {}", report.checked - before);
+    app.stop().await;
+    Ok(())
+}
+
+/// A write loads only what it decides on: recording who coordinates, or a rights screening, adds one audit
+/// entry (the decision), not the reads of a whole case view the writer never saw.
+async fn a_write_records_its_decision_and_nothing_it_did_not_read(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let uk = app.token("uk").await?;
+    let count = || async { Ok::<_, anyhow::Error>(app.store.verify_audit_chain().await?.checked) };
+    let before = count().await?;
+    let (status, body) = app
+        .api_post(
+            &uk,
+            "/api/v1/cases/sak-adam/rights",
+            serde_json::json!({"right": "coordinator",
+            "outcome": "not_entitled", "reasoning": "Adam har ikke behov for en koordinator nå"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {body}");
+    ensure!(count().await? == before + 1, "one entry for the screening, found {}", count().await? - before);
+    let before = count().await?;
+    let (status, body) = app
+        .api_post(
+            &uk,
+            "/api/v1/cases/sak-adam/coordinator",
+            serde_json::json!({"service_id": "konfliktradet-demo",
+            "basis": "agreed_non_municipal",
+            "agreed_by": ["konfliktradet-demo", "mellomvik-vgs", "mellomvik-barnevern", "mellomvik-uteseksjon",
+                "mellomvik-helsestasjon", "politikontakt-mellomvik", "friomsorg-demo"],
+            "child_view": "Adam vil beholde Ulrik", "parents_view": "Foreldrene er enige", "reasons": "Fortsetter"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {body}");
+    ensure!(count().await? == before + 1, "one entry for the assignment, found {}", count().await? - before);
     app.stop().await;
     Ok(())
 }

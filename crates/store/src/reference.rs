@@ -92,7 +92,14 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
         types.len(),
         munis.len()
     );
+    sync_laws(conn, laws).await?;
+    sync_provisions(conn, provisions).await?;
+    sync_service_types(conn, types).await?;
+    sync_municipalities(conn, munis).await?;
+    Ok(summary)
+}
 
+async fn sync_laws(conn: &impl ConnectionTrait, laws: Vec<LawRow>) -> Result<(), StoreError> {
     for r in laws {
         law::Entity::insert(law::ActiveModel {
             code: Set(r.code),
@@ -120,6 +127,10 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
         .exec_without_returning(conn)
         .await?;
     }
+    Ok(())
+}
+
+async fn sync_provisions(conn: &impl ConnectionTrait, provisions: Vec<ProvisionRow>) -> Result<(), StoreError> {
     for r in provisions {
         provision::Entity::insert(provision::ActiveModel {
             code: Set(r.code),
@@ -155,6 +166,10 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
         .exec_without_returning(conn)
         .await?;
     }
+    Ok(())
+}
+
+async fn sync_service_types(conn: &impl ConnectionTrait, types: Vec<ServiceTypeRow>) -> Result<(), StoreError> {
     for r in types {
         if Sector::parse(&r.sector).is_none() || OwnerType::parse(&r.owner_type).is_none() {
             return Err(StoreError::Integrity(format!("service type {} has an unknown sector or owner type", r.code)));
@@ -185,6 +200,10 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
         .exec_without_returning(conn)
         .await?;
     }
+    Ok(())
+}
+
+async fn sync_municipalities(conn: &impl ConnectionTrait, munis: Vec<MunicipalityRow>) -> Result<(), StoreError> {
     let mut models = Vec::with_capacity(munis.len());
     for r in munis {
         Kommunenummer::parse(&r.kommunenummer).map_err(|e| StoreError::Integrity(format!("kommuner.csv: {e}")))?;
@@ -212,5 +231,5 @@ pub(crate) async fn sync(conn: &impl ConnectionTrait) -> Result<String, StoreErr
             .exec_without_returning(conn)
             .await?;
     }
-    Ok(summary)
+    Ok(())
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::planning::PlanStatus;
 use proptest::prelude::*;
 
 fn part(id: &str, owner: OwnerType, left: bool) -> Participation {

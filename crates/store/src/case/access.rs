@@ -7,7 +7,7 @@ use los_domain::anonymise::{AnonymisationSettings, Anonymised, KnownIdentifiers,
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_policy::{Action, BreakGlassGrant, Decision, DenyReason, Resource, authorize};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 use crate::audit::{self, NewEntry, Outcome};
@@ -190,19 +190,7 @@ impl Store {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         if actor.kind != los_domain::model::UserKind::Citizen {
-            // The denial is itself recorded.
-            let d = Decision::Deny(DenyReason {
-                code: "citizens_only",
-                detail: "the access log is the family's view of their own cases".into(),
-            });
-            let e = NewEntry {
-                actor_user_id: Some(actor.id.clone()),
-                action: "read".into(),
-                resource_type: "access_log".into(),
-                ..Default::default()
-            };
-            self.decide(txn, d, e, None).await?;
-            unreachable!("a denial returns an error");
+            return self.refuse_access_log(txn, actor).await;
         }
         let rows = case::Entity::find().all(&txn).await?;
         let mut case_ids = Vec::new();
@@ -266,6 +254,22 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(lines)
+    }
+
+    /// The access log is the family's: anyone else is refused, and the refusal is itself recorded.
+    async fn refuse_access_log<T>(&self, txn: DatabaseTransaction, actor: &User) -> Result<T, StoreError> {
+        let d = Decision::Deny(DenyReason {
+            code: "citizens_only",
+            detail: "the access log is the family's view of their own cases".into(),
+        });
+        let e = NewEntry {
+            actor_user_id: Some(actor.id.clone()),
+            action: "read".into(),
+            resource_type: "access_log".into(),
+            ..Default::default()
+        };
+        self.decide(txn, d, e, None).await?;
+        Err(StoreError::Integrity("a denial returns an error".into()))
     }
 
     /// Leaders' internal-control report: counts and every break-the-glass access since `since`.

@@ -15,11 +15,14 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use crate::audit::{self, NewEntry};
+use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::{close_prompts, decision_maker_for, replace_assignment, require_transfer_consent};
+use crate::tx::shared::{
+    child_coordinator_now, close_prompts, cooperation_necessary, decision_maker_for, replace_assignment,
+    require_transfer_consent,
+};
 use crate::tx::{Loaded, entry, new_id, parse_enum, required, rule_error};
 
 /// An assignment of the coordinating service, as shown.
@@ -270,9 +273,12 @@ impl Store {
     /// consent that covers the new coordinator, recorded since the last assignment (Sofia and Daniel).
     pub async fn assign_coordinator(&self, actor: &User, new: NewAssignment) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
-        let mut entries = Vec::new();
-        // The cooperation part of the case view, read (and its reads audited) as the case page reads it.
-        let coop = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
+        // Only what the assignment decides on, not the case view.
+        let services = service::Entity::find().all(&txn).await?;
+        let (current, _) = load_assignments(&txn, &new.case_id, &services).await?;
+        let dispute = load_dispute(&txn, &l, now).await?;
+        let cooperation_necessary = cooperation_necessary(&txn, &new.case_id).await?;
+        let in_place = child_coordinator_now(&txn, &new.case_id).await?;
         let designated = new.basis == CoordinationBasis::DesignatedByMunicipality;
         let action = if designated { Action::Decide } else { Action::Write };
         let d = authorize(actor, action, &Resource::Case(l.facts()), now);
@@ -286,16 +292,13 @@ impl Store {
             )
             .await?;
         // An appointed child coordinator (from the rights screening) coordinates; no other assignment.
-        let child_coordinator = coop.rights.child_coordinator.clone().or_else(|| {
-            coop.current
-                .as_ref()
-                .filter(|c| c.basis == CoordinationBasis::ChildCoordinator)
-                .map(|c| c.service_id.clone())
+        let child_coordinator = in_place.or_else(|| {
+            current.as_ref().filter(|c| c.basis == CoordinationBasis::ChildCoordinator).map(|c| c.service_id.clone())
         });
         let state = CoordinationState {
-            current: coop.current.as_ref(),
-            dispute: coop.dispute.as_ref(),
-            cooperation_necessary: coop.cooperation_necessary,
+            current: current.as_ref(),
+            dispute: dispute.as_ref(),
+            cooperation_necessary,
             child_coordinator: child_coordinator.as_deref(),
         };
         let delegation = check_assignment(&txn, &l, &new, &state, now).await?;
@@ -318,20 +321,19 @@ impl Store {
                 valid_to: Set(None),
                 communicated_at: Set(None),
                 communicated_how: Set(None),
-                dispute_id: Set(coop.dispute.as_ref().filter(|_| designated).map(|d| d.id.clone())),
+                dispute_id: Set(dispute.as_ref().filter(|_| designated).map(|d| d.id.clone())),
             },
         )
         .await?;
         if designated
-            && let Some(dispute) = coop.dispute
-            && let Some(row) = dispute::Entity::find_by_id(dispute.id).one(&txn).await?
+            && let Some(open) = dispute
+            && let Some(row) = dispute::Entity::find_by_id(open.id).one(&txn).await?
         {
             let mut am: dispute::ActiveModel = row.into();
             am.resolved_at = Set(Some(now));
             dispute::Entity::update(am).exec(&txn).await?;
         }
         close_prompts(&txn, &new.case_id, "review_coordinator", None, actor, now).await?;
-        audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
     }

@@ -24,7 +24,10 @@ use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::{close_prompts, replace_assignment, require_transfer_consent};
+use crate::tx::shared::{
+    child_coordinator_now, close_prompts, cooperation_necessary, coordination_now, replace_assignment,
+    require_transfer_consent,
+};
 use crate::tx::{Loaded, entry, new_id, parse_enum, with_decision};
 
 /// One screening of a right, as shown.
@@ -132,7 +135,11 @@ impl Store {
     pub async fn record_screening(&self, actor: &User, case_id: &str, new: NewScreening) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(case_id).await?;
         let mut entries = Vec::new();
-        let coop = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
+        // Only what the screening decides on: who coordinates, whether cooperation is necessary, an open
+        // dispute, the child coordinator in place.
+        let (current, open_dispute) = coordination_now(&txn, case_id).await?;
+        let cooperation_necessary = cooperation_necessary(&txn, case_id).await?;
+        let child_coordinator = child_coordinator_now(&txn, case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("rettighet");
         let (basis, txn) = self
@@ -161,33 +168,24 @@ impl Store {
             parents_view: &new.parents_view,
         };
         validate_screening(&req, &l.case.participants, now.date_naive())?;
-        if new.outcome == ScreeningOutcome::Requested
-            && let Some(s) = &service_id
-            && service::Entity::find_by_id(s.clone()).one(&txn).await?.is_none()
-        {
-            return Err(StoreError::Invalid {
-                code: "rights.unknown_service",
-                message: format!("{s} is not in the service directory"),
-            });
+        if new.outcome == ScreeningOutcome::Requested {
+            require_known_service(&txn, service_id.as_deref()).await?;
         }
         let appoints_child_coordinator =
             new.kind == RightKind::ChildCoordinator && new.outcome == ScreeningOutcome::InPlace;
         if appoints_child_coordinator {
             let service = service_id.as_deref().expect("validated: in place names the service");
             let state = CoordinationNow {
-                current: coop.current.as_ref().map(|c| (c.service_id.as_str(), c.basis, c.decided_at)),
-                cooperation_necessary: coop.cooperation_necessary,
-                open_dispute: coop.dispute.is_some(),
+                current: current.as_ref().map(|c| (c.0.as_str(), c.1, c.2)),
+                cooperation_necessary,
+                open_dispute,
             };
             let appointment = Appointment { case_id, service, new: &new, basis: &basis };
             if let Some(e) = self.appoint_child_coordinator(&txn, &l, actor, &appointment, &state, now).await? {
                 entries.push(e);
             }
         }
-        if new.kind == RightKind::ChildCoordinator
-            && !appoints_child_coordinator
-            && coop.rights.child_coordinator.is_some()
-        {
+        if new.kind == RightKind::ChildCoordinator && !appoints_child_coordinator && child_coordinator.is_some() {
             // The child coordinator ends: the lock goes, and the services look again at who coordinates.
             self.prompt(&txn, case_id, "review_coordinator", None, "child_coordinator_ended", now).await?;
         }
@@ -209,6 +207,17 @@ impl Store {
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
+    }
+}
+
+/// A right asked for at a service must name one in the directory.
+async fn require_known_service(txn: &DatabaseTransaction, service_id: Option<&str>) -> Result<(), StoreError> {
+    match service_id {
+        Some(s) if service::Entity::find_by_id(s.to_owned()).one(txn).await?.is_none() => Err(StoreError::Invalid {
+            code: "rights.unknown_service",
+            message: format!("{s} is not in the service directory"),
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -10,11 +10,13 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::{Loaded, new_id};
+use super::{Loaded, new_id, parse_enum};
 use crate::audit::{NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
+use los_domain::coordination::{AssessmentResult, CoordinationBasis};
+use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, child_coordinator_service};
 
 /// The decision-maker configured for a municipality on a day.
 pub(crate) async fn decision_maker_for(
@@ -194,4 +196,64 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Whether cooperation is necessary, from the services' step-2 assessments, newest first (spec 01 §8.C):
+/// what a change of coordinator decides on, without loading the case view.
+pub(crate) async fn cooperation_necessary(conn: &impl ConnectionTrait, case_id: &str) -> Result<bool, StoreError> {
+    let rows = assessment::Entity::find()
+        .filter(assessment::Column::CaseId.eq(case_id))
+        .order_by_desc(assessment::Column::AssessedAt)
+        .all(conn)
+        .await?;
+    let results = rows
+        .iter()
+        .map(|a| Ok((a.service_id.as_str(), parse_enum(&a.result, AssessmentResult::parse, "assessment result")?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(los_domain::planning::cooperation_necessary(results))
+}
+
+/// The service of the child coordinator in place, from the current rights screenings.
+pub(crate) async fn child_coordinator_now(
+    conn: &impl ConnectionTrait,
+    case_id: &str,
+) -> Result<Option<String>, StoreError> {
+    let current = rights_screening::Entity::find()
+        .filter(rights_screening::Column::CaseId.eq(case_id))
+        .filter(rights_screening::Column::SupersededAt.is_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok(CurrentRight {
+                kind: parse_enum(&r.kind, RightKind::parse, "right")?,
+                outcome: parse_enum(&r.outcome, ScreeningOutcome::parse, "screening outcome")?,
+                service_id: r.service_id,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(child_coordinator_service(&current).map(str::to_owned))
+}
+
+/// Who coordinates now (service, basis, decided at), and whether a dispute about it is open.
+pub(crate) async fn coordination_now(
+    conn: &impl ConnectionTrait,
+    case_id: &str,
+) -> Result<(Option<(String, CoordinationBasis, DateTime<Utc>)>, bool), StoreError> {
+    let current = coordination::Entity::find()
+        .filter(coordination::Column::CaseId.eq(case_id))
+        .filter(coordination::Column::ValidTo.is_null())
+        .one(conn)
+        .await?
+        .map(|r| {
+            Ok::<_, StoreError>((r.service_id, parse_enum(&r.basis, CoordinationBasis::parse, "basis")?, r.decided_at))
+        })
+        .transpose()?;
+    let open = dispute::Entity::find()
+        .filter(dispute::Column::CaseId.eq(case_id))
+        .filter(dispute::Column::ResolvedAt.is_null())
+        .one(conn)
+        .await?
+        .is_some();
+    Ok((current, open))
 }
