@@ -323,6 +323,17 @@ pub const MAX_SERVICES: usize = 50;
 pub const MAX_CONSENT_DAYS: i64 = 3 * 366;
 
 impl ConsentError {
+    /// The field of the request this rule is about (the input's own name), for the page to point at.
+    pub fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            ConsentError::WrongGivers { .. } | ConsentError::ParentWithoutResponsibility => "givers",
+            ConsentError::EmptyScope | ConsentError::SameService | ConsentError::DuplicateService => "from_services",
+            ConsentError::NotInformed => "purpose",
+            ConsentError::BadPeriod | ConsentError::PeriodTooLong => "valid_to",
+            ConsentError::DigitalByFamily | ConsentError::NoForm => "form",
+        })
+    }
+
     /// Stable code for translation.
     pub fn code(&self) -> &'static str {
         match self {

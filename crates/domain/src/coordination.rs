@@ -197,6 +197,38 @@ pub enum CoordinationError {
 }
 
 impl CoordinationError {
+    /// The field of the request this rule is about (the input's own name), for the page to point at. A
+    /// missing best-interests element names the element itself.
+    pub fn field(&self) -> Option<&'static str> {
+        use CoordinationError::*;
+        Some(match self {
+            ChildWishesMissing => "child_wishes",
+            ReasoningMissing => "reasoning",
+            PlanningIncomplete => "cooperate_with",
+            NotHeard => "hearing_id",
+            ElementMissing(element) => element,
+            ConclusionMissing => "conclusion",
+            NotParticipant => "service_id",
+            DesignateNonMunicipal
+            | NoMunicipalService
+            | ChildCoordinatorAppointed
+            | NoChildCoordinator
+            | CooperationNotNecessary
+            | NoDispute
+            | DelegationMissing
+            | DisputeOpen => "basis",
+            AgreementMissing(_) => "agreed_by",
+            ChildViewMissing => "child_view",
+            ParentsViewMissing => "parents_view",
+            TooYoungForSentence | NotYouthCoordinator | NotProbationOffice | NotYouthUnit => "kind",
+            ReleaseAreaWithoutSentence => "release_area",
+            MandatorySlotMissing(_) => "team",
+            HearingViewsMissing => "views",
+            HearingIndirectReason => "indirect_reason",
+            HearingTalkedWith => "talked_with",
+        })
+    }
+
     /// Stable code for translation.
     pub fn code(&self) -> &'static str {
         match self {

@@ -465,6 +465,33 @@ pub enum PlanningError {
 }
 
 impl PlanningError {
+    /// The field of the request this rule is about (the input's own name), for the page to point at.
+    pub fn field(&self) -> Option<&'static str> {
+        use PlanningError::*;
+        Some(match self {
+            Position => "position",
+            DeviationUnexplained => "deviation_reason",
+            UnknownDependency(_) | OrderAgainstDependency | DependencyNotStarted => "depends_on",
+            SeriesCount | SeriesInterval => "count",
+            AgendaMissing => "agenda",
+            NobodyInvited | NotParticipant(_) | InvitedAgainstChildsWish(_) => "invited",
+            Duration => "duration_minutes",
+            RestorativeByMediationService => "kind",
+            MinutesBeforeMeeting | MinutesMissing | MinutesForCancelled => "minutes",
+            AttendedNotInvited(_) => "attended",
+            CancelReason | AlreadyCancelled | CancelAfterStart => "reason",
+            Checklist => "preparation",
+            ActionBeforeMeeting | ActionDescription => "description",
+            ActionOwner(_) => "owner_service",
+            ActionDue => "due_on",
+            ActionDone => "note",
+            Status => "status",
+            DecisionInFuture => "decided_on",
+            OutcomeInFuture => "achieved_on",
+            MeetingInPast | MeetingTooFar => "starts_at",
+        })
+    }
+
     /// Stable code for translation.
     pub fn code(&self) -> &'static str {
         match self {

@@ -105,6 +105,19 @@ pub enum RightsError {
 }
 
 impl RightsError {
+    /// The field of the request this rule is about (the input's own name), for the page to point at.
+    pub fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            RightsError::ReasoningMissing => "reasoning",
+            RightsError::ServiceMissing
+            | RightsError::NotParticipant(_)
+            | RightsError::NotOwnService
+            | RightsError::ChildCoordinatorNotMunicipal => "service_id",
+            RightsError::PersonMissing => "person",
+            RightsError::ViewsMissing => "child_view",
+        })
+    }
+
     /// A stable code for translations and API problems.
     pub fn code(&self) -> &'static str {
         match self {

@@ -47,6 +47,14 @@ pub enum LegalBasisError {
 }
 
 impl LegalBasisError {
+    /// The field of the request this rule is about (the input's own name), for the page to point at.
+    pub fn field(&self) -> Option<&'static str> {
+        Some(match self {
+            LegalBasisError::Incomplete | LegalBasisError::StricterRegime(_) => "reference",
+            LegalBasisError::ThinAssessment => "justification",
+        })
+    }
+
     /// Stable code for translation.
     pub fn code(&self) -> &'static str {
         match self {

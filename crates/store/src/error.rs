@@ -13,9 +13,10 @@ pub enum StoreError {
     /// The access policy denied the request; the denial is already in the audit log.
     #[error("access denied: {}", .0.detail)]
     Denied(DenyReason),
-    /// Input broke a rule of the domain; nothing was changed. `code` is stable for translation.
+    /// Input broke a rule of the domain; nothing was changed. `code` is stable for translation; `field`
+    /// names the request field the rule is about (the input's own name, e.g. `givers`), when one is.
     #[error("{message}")]
-    Invalid { code: &'static str, message: String },
+    Invalid { code: &'static str, message: String, field: Option<&'static str> },
     /// Stored data broke an invariant (a bug or tampering).
     #[error("integrity error: {0}")]
     Integrity(String),

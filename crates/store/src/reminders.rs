@@ -115,7 +115,11 @@ impl Store {
         if let Some(e) = email
             && !valid_email(e)
         {
-            return Err(StoreError::Invalid { code: "user.email", message: format!("'{e}' is not an e-mail address") });
+            return Err(StoreError::Invalid {
+                field: None,
+                code: "user.email",
+                message: format!("'{e}' is not an e-mail address"),
+            });
         }
         let row = user::Entity::find_by_id(user_id.to_owned())
             .one(&self.db)

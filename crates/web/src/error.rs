@@ -47,7 +47,7 @@ impl From<StoreError> for AppError {
             StoreError::Denied(reason) => {
                 AppError::new(StatusCode::FORBIDDEN, format!("denied.{}", reason.code), reason.detail)
             }
-            StoreError::Invalid { code, message } => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            StoreError::Invalid { code, message, .. } => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
             other => {
                 tracing::error!(error = %other, "internal error");
                 AppError::new(

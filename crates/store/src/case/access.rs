@@ -104,6 +104,7 @@ impl Store {
         let reason = reason.trim();
         if reason.chars().count() < 10 {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "break_glass.reason",
                 message: "give a reason of at least 10 characters".into(),
             });

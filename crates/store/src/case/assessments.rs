@@ -246,6 +246,7 @@ impl Store {
             && hearing::Entity::find_by_id(h.clone()).one(&txn).await?.is_none_or(|x| x.case_id != b.case_id)
         {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "best_interests.hearing",
                 message: format!("hearing {h} is not in this case"),
             });

@@ -48,13 +48,18 @@ pub struct NewLegalBasis {
     pub valid_to: Option<NaiveDate>,
 }
 
-/// The sector of each named service; an unknown service is refused with `code`.
-async fn sectors(txn: &DatabaseTransaction, ids: &[String], code: &'static str) -> Result<Vec<Sector>, StoreError> {
+/// The sector of each named service; an unknown service is refused with `code` on the request's `field`.
+async fn sectors(
+    txn: &DatabaseTransaction,
+    ids: &[String],
+    (field, code): (&'static str, &'static str),
+) -> Result<Vec<Sector>, StoreError> {
     let services = service::Entity::find().filter(service::Column::Id.is_in(ids.iter().cloned())).all(txn).await?;
     let types = service_type::Entity::find().all(txn).await?;
     ids.iter()
         .map(|id| {
-            let unknown = || StoreError::Invalid { code, message: format!("there is no service {id}") };
+            let unknown =
+                || StoreError::Invalid { field: Some(field), code, message: format!("there is no service {id}") };
             let s = services.iter().find(|s| &s.id == id).ok_or_else(unknown)?;
             let t = types.iter().find(|t| t.code == s.service_type).ok_or_else(unknown)?;
             parse_enum(&t.sector, Sector::parse, "sector")
@@ -64,7 +69,7 @@ async fn sectors(txn: &DatabaseTransaction, ids: &[String], code: &'static str) 
 
 /// The consent regimes a consent falls under: the law it names, and the laws of the information it opens.
 async fn consent_regimes(txn: &DatabaseTransaction, c: &Consent) -> Result<Vec<ConsentDomain>, StoreError> {
-    let from = sectors(txn, &c.from_services, "consent.unknown_service").await?;
+    let from = sectors(txn, &c.from_services, ("from_services", "consent.unknown_service")).await?;
     Ok(regimes(c.domain, &c.categories, &from))
 }
 
@@ -95,6 +100,7 @@ async fn consent_givers(
         };
         if *capacity == GiverCapacity::Child && person.as_deref() != Some(l.child.id.as_str()) {
             return Err(StoreError::Invalid {
+                field: Some("givers"),
                 code: "consent.child_mismatch",
                 message: "the giver in the child's capacity must be the child in the case".into(),
             });
@@ -180,8 +186,8 @@ impl Store {
         renews: Option<&Consent>,
         now: DateTime<Utc>,
     ) -> Result<(String, DatabaseTransaction), StoreError> {
-        let from = sectors(&txn, &new.from_services, "consent.unknown_service").await?;
-        sectors(&txn, &new.to_services, "consent.unknown_service").await?;
+        let from = sectors(&txn, &new.from_services, ("from_services", "consent.unknown_service")).await?;
+        sectors(&txn, &new.to_services, ("to_services", "consent.unknown_service")).await?;
         let id = new_id("samtykke");
         // Employees of a participating service record consent; a family member may give it digitally.
         let actor_gives = new.givers.iter().any(|(p, _)| p.is_some() && p.as_deref() == actor.person_id.as_deref());
@@ -282,6 +288,7 @@ impl Store {
             self.decide(txn, d, entry(actor, "consent_withdraw", "consent", consent_id, &case_id), None).await?;
         if row.withdrawn_at.is_some() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "consent.already_withdrawn",
                 message: "the consent is already withdrawn".into(),
             });
@@ -317,12 +324,14 @@ impl Store {
             .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
         if old.withdrawn_at.is_some() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "consent.withdrawn",
                 message: "a withdrawn consent cannot be renewed; record a new one".into(),
             });
         }
         if l.consents.iter().any(|c| c.renews.as_deref() == Some(consent_id)) {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "consent.already_renewed",
                 message: "this consent has been renewed already; renew the newest one".into(),
             });
@@ -381,10 +390,15 @@ impl Store {
         let e = entry(actor, "consent_confirm", "consent", consent_id, &row.case_id);
         let (_, txn) = self.decide(txn, d, e, Some(category)).await?;
         if c.status(now) == los_domain::consent::ConsentStatus::Withdrawn {
-            return Err(StoreError::Invalid { code: "consent.withdrawn", message: "the consent is withdrawn".into() });
+            return Err(StoreError::Invalid {
+                field: None,
+                code: "consent.withdrawn",
+                message: "the consent is withdrawn".into(),
+            });
         }
         if mine.is_empty() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "consent.nothing_to_confirm",
                 message: "your services have nothing left to confirm in this consent".into(),
             });
@@ -401,7 +415,8 @@ impl Store {
     pub async fn record_legal_basis(&self, actor: &User, new: NewLegalBasis) -> Result<LegalBasis, StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
-        let owner = sectors(&txn, std::slice::from_ref(&new.from_service), "legal_basis.unknown_service").await?;
+        let owner =
+            sectors(&txn, std::slice::from_ref(&new.from_service), ("from", "legal_basis.unknown_service")).await?;
         validate_legal_basis(owner[0], &new.reference, &new.justification)?;
         let l = self.load_case(&txn, &new.case_id, now).await?;
         let d = authorize(
@@ -416,6 +431,7 @@ impl Store {
             .await?;
         if service::Entity::find_by_id(new.to_service.clone()).one(&txn).await?.is_none() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "legal_basis.unknown_service",
                 message: format!("there is no service {}", new.to_service),
             });

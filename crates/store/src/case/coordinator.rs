@@ -259,6 +259,7 @@ async fn check_assignment(
         && (dispute.child_wishes.trim().is_empty() || dispute.family_wishes.trim().is_empty())
     {
         return Err(StoreError::Invalid {
+            field: Some("child_wishes"),
             code: "coordination.wishes_missing",
             message: "the child's and the family's wishes must be in the dossier before the decision (spec 01 §6.3, Lillevik)".into(),
         });
@@ -347,7 +348,7 @@ impl Store {
         child_wishes: &str,
         family_wishes: &str,
     ) -> Result<String, StoreError> {
-        required(positions, "dispute.positions", "describe the services' positions")?;
+        required(positions, "positions", "dispute.positions", "describe the services' positions")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("uenighet");
@@ -376,6 +377,7 @@ impl Store {
         }
         if decision_maker_for(&txn, l.child.registered_kommune.as_str(), now.date_naive()).await?.is_none() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "dispute.no_decision_maker",
                 message: "the municipality has not said who decides disputes; the administrator must configure it"
                     .into(),
@@ -399,7 +401,7 @@ impl Store {
 
     /// Records that the family was told who coordinates (spec 01 §6.2 point 7).
     pub async fn mark_communicated(&self, actor: &User, case_id: &str, how: &str) -> Result<(), StoreError> {
-        required(how, "communicated.how", "say how the family was told (channel, and in a child-adapted form)")?;
+        required(how, "how", "communicated.how", "say how the family was told (channel, and in a child-adapted form)")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let (_, txn) = self
@@ -416,6 +418,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::Invalid {
+                field: None,
                 code: "communicated.none",
                 message: "no service coordinates yet".into(),
             })?;
@@ -471,6 +474,7 @@ impl Store {
                     .await?;
                 if known.is_none() {
                     return Err(StoreError::Invalid {
+                        field: None,
                         code: "municipality.unknown",
                         message: format!("there is no municipality {k} in the current division"),
                     });
@@ -517,17 +521,24 @@ impl Store {
         dm: DecisionMaker,
         decider_role: los_domain::model::Role,
     ) -> Result<(), StoreError> {
-        required(&dm.title, "decision_maker.title", "say who decides (title or unit)")?;
-        required(&dm.delegation_ref, "decision_maker.delegation", "give the delegation: document, paragraph and date")?;
-        required(&dm.contact, "decision_maker.contact", "give how the family reaches the decision-maker")?;
+        required(&dm.title, "title", "decision_maker.title", "say who decides (title or unit)")?;
+        required(
+            &dm.delegation_ref,
+            "delegation_ref",
+            "decision_maker.delegation",
+            "give the delegation: document, paragraph and date",
+        )?;
+        required(&dm.contact, "contact", "decision_maker.contact", "give how the family reaches the decision-maker")?;
         if !DecisionMaker::KINDS.contains(&dm.kind.as_str()) {
             return Err(StoreError::Invalid {
+                field: Some("kind"),
                 code: "decision_maker.kind",
                 message: "the decision-maker is the chief municipal executive, a staff function, the coordinating unit or other".into(),
             });
         }
         if !DecisionMaker::DECIDER_ROLES.contains(&decider_role) {
             return Err(StoreError::Invalid {
+                field: Some("decider_role"),
                 code: "decision_maker.role",
                 message: "the decider is a coordinating-unit handler, a leader or a case worker; administrators see no case data".into(),
             });
@@ -540,6 +551,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::Invalid {
+                field: Some("kommunenummer"),
                 code: "decision_maker.no_municipality",
                 message: format!("no municipality {kommunenummer} is set up in Los"),
             })?;
@@ -559,6 +571,7 @@ impl Store {
             .await?;
         if same_day.is_some() {
             return Err(StoreError::Invalid {
+                field: Some("valid_from"),
                 code: "decision_maker.same_day",
                 message: "a decision-maker is already recorded from this date; earlier settings are kept, so choose a later date".into(),
             });

@@ -127,7 +127,7 @@ impl Store {
     /// it. When a service grants a new service, every service taking part is asked to assess the need for
     /// cooperation again (§8.C item 13, §4.6 scenario A step 3).
     pub async fn record_external_decision(&self, actor: &User, new: NewExternalDecision) -> Result<String, StoreError> {
-        required(&new.title, "decision.title", "say what was decided")?;
+        required(&new.title, "title", "decision.title", "say what was decided")?;
         let (txn, l, now) = self.tx_case(&new.case_id).await?;
         let d = authorize(
             actor,
@@ -187,6 +187,7 @@ impl Store {
         let kind = service::Entity::find_by_id(service.clone()).one(&txn).await?.map(|s| s.service_type);
         if kind.as_deref() != Some(los_domain::coordination::FOLLOW_UP_SERVICE_TYPE) {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "outcome.not_follow_up_service",
                 message: "the county follow-up service (OT) records the outcome of its follow-up".into(),
             });

@@ -62,12 +62,14 @@ impl Store {
         let Some(relative) = person::Entity::find().filter(person::Column::Fnr.eq(fnr.as_str())).one(&txn).await?
         else {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "relative.unknown",
                 message: "no person with that fødselsnummer is known to Los".into(),
             });
         };
         if relative.id == l.child.id || relative.id == me {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "relative.self",
                 message: "invite someone other than yourself or the child".into(),
             });

@@ -96,9 +96,10 @@ impl Store {
         recipient: Option<String>,
         body: &str,
     ) -> Result<String, StoreError> {
-        required(body, "feedback.empty", "write what is not working")?;
+        required(body, "body", "feedback.empty", "write what is not working")?;
         if body.chars().count() > MAX_FEEDBACK {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "feedback.too_long",
                 message: format!("a report has at most {MAX_FEEDBACK} characters"),
             });
@@ -114,12 +115,14 @@ impl Store {
                 .await?
                 .map(|c| c.service_id)
                 .ok_or_else(|| StoreError::Invalid {
+                    field: Some("recipient_service"),
                     code: "feedback.no_recipient",
                     message: "nobody coordinates yet: choose the service to tell".into(),
                 })?,
         };
         if !l.case.participants.iter().any(|p| p.service_id == recipient && p.active_on(today)) {
             return Err(StoreError::Invalid {
+                field: Some("recipient_service"),
                 code: "feedback.not_participant",
                 message: "choose a service that takes part in the case".into(),
             });
@@ -161,7 +164,7 @@ impl Store {
         feedback_id: &str,
         resolution: &str,
     ) -> Result<(), StoreError> {
-        required(resolution, "feedback.resolution", "say what was done")?;
+        required(resolution, "resolution", "feedback.resolution", "say what was done")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let f = feedback::Entity::find_by_id(feedback_id.to_owned())
             .one(&txn)
@@ -188,6 +191,7 @@ impl Store {
             .await?;
         if f.resolved_at.is_some() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "feedback.resolved",
                 message: "this report is already resolved".into(),
             });

@@ -98,16 +98,18 @@ impl Store {
         let (case_id, service_id, supersedes) = (case_id.as_str(), service_id.as_str(), supersedes.as_deref());
         let body = body.trim();
         if body.is_empty() {
-            return Err(StoreError::Invalid { code: "note.empty", message: "the note is empty".into() });
+            return Err(StoreError::Invalid { field: None, code: "note.empty", message: "the note is empty".into() });
         }
         if body.chars().count() > 10_000 {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "note.too_long",
                 message: "a note holds at most 10 000 characters".into(),
             });
         }
         if category == InfoCategory::Overview {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "note.category",
                 message: "choose the kind of information the note holds".into(),
             });
@@ -125,6 +127,7 @@ impl Store {
         let (_, txn) = self.decide(txn, d, entry(actor, "create", "note", &id, case_id), Some(category)).await?;
         if !l.case.participants.iter().any(|p| p.service_id == service_id && p.active_on(now.date_naive())) {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "note.not_participant",
                 message: format!("service {service_id} does not take part in the case"),
             });
@@ -133,6 +136,7 @@ impl Store {
             let prev = case_note::Entity::find_by_id(old.to_owned()).one(&txn).await?;
             if !prev.is_some_and(|p| p.case_id == case_id && p.service_id == service_id) {
                 return Err(StoreError::Invalid {
+                    field: None,
                     code: "note.supersedes",
                     message: format!("note {old} is not this service's note in this case"),
                 });

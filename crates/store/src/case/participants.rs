@@ -39,7 +39,7 @@ impl Store {
         target: &str,
         reason: &str,
     ) -> Result<(), StoreError> {
-        required(reason, "participant.reason", "give the reason the service joins")?;
+        required(reason, "reason", "participant.reason", "give the reason the service joins")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let (basis, txn) = self
@@ -48,12 +48,14 @@ impl Store {
         let from = Self::acting_service(&basis)?;
         if service::Entity::find_by_id(target.to_owned()).one(&txn).await?.is_none() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "participant.unknown_service",
                 message: format!("there is no service {target}"),
             });
         }
         if l.case.participants.iter().any(|p| p.service_id == target && p.active_on(now.date_naive())) {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "participant.already",
                 message: "the service already takes part".into(),
             });
@@ -72,6 +74,7 @@ impl Store {
             (None, Some(b)) => format!("contact from {from} to {target} under legal basis {} ({})", b.id, b.reference),
             (None, None) => {
                 return Err(StoreError::Invalid {
+                    field: None,
                     code: "step3.no_consent",
                     message: format!(
                         "contacting {target} needs a valid consent or a recorded exception from the duty of confidentiality (spec 01 §4.2 step 3)"
@@ -115,7 +118,7 @@ impl Store {
         service_id: &str,
         reason: &str,
     ) -> Result<(), StoreError> {
-        required(reason, "participant.reason", "give the reason the service leaves")?;
+        required(reason, "reason", "participant.reason", "give the reason the service leaves")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(
             actor,
@@ -138,6 +141,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or_else(|| StoreError::Invalid {
+                field: None,
                 code: "participant.not_active",
                 message: "the service does not take part".into(),
             })?;
@@ -176,7 +180,12 @@ impl Store {
         source: MappingSource,
         guidance: Option<&str>,
     ) -> Result<(), StoreError> {
-        required(other_services, "mapping.empty", "list the other services involved, or write 'none'")?;
+        required(
+            other_services,
+            "other_services",
+            "mapping.empty",
+            "list the other services involved, or write 'none'",
+        )?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("kartlegging");

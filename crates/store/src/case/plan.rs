@@ -180,15 +180,17 @@ fn check_start(
 impl Store {
     /// Adds a goal or a measure to the shared plan. Only the responsible service may add its measure.
     pub async fn add_plan_item(&self, actor: &User, new: NewPlanItem) -> Result<String, StoreError> {
-        required(&new.title, "plan.title", "the goal or measure needs a text")?;
+        required(&new.title, "title", "plan.title", "the goal or measure needs a text")?;
         if !matches!(new.kind.as_str(), "goal" | "measure") {
             return Err(StoreError::Invalid {
+                field: Some("kind"),
                 code: "plan.kind",
                 message: "a plan item is a goal or a measure".into(),
             });
         }
         if new.kind == "measure" && new.responsible_service.is_none() {
             return Err(StoreError::Invalid {
+                field: Some("responsible_service"),
                 code: "plan.responsible",
                 message: "every measure needs a responsible service".into(),
             });
@@ -197,6 +199,7 @@ impl Store {
             && !matches!(t.as_str(), "help" | "control")
         {
             return Err(StoreError::Invalid {
+                field: Some("measure_type"),
                 code: "plan.measure_type",
                 message: "a measure is a help or a control measure".into(),
             });
@@ -263,6 +266,7 @@ impl Store {
         let (current, latest) = current_plan(&txn, case_id).await?;
         if !current.iter().any(|i| i.id == old.id) {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "plan.stale",
                 message: "this version has been changed since: reload the case and try again".into(),
             });
@@ -299,7 +303,7 @@ impl Store {
         item_id: &str,
         rev: PlanRevision,
     ) -> Result<String, StoreError> {
-        required(&rev.title, "plan.title", "the goal or measure needs a text")?;
+        required(&rev.title, "title", "plan.title", "the goal or measure needs a text")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let (current, latest) = current_plan(&txn, case_id).await?;
         let old = current

@@ -214,6 +214,7 @@ impl Store {
 async fn require_known_service(txn: &DatabaseTransaction, service_id: Option<&str>) -> Result<(), StoreError> {
     match service_id {
         Some(s) if service::Entity::find_by_id(s.to_owned()).one(txn).await?.is_none() => Err(StoreError::Invalid {
+            field: Some("service_id"),
             code: "rights.unknown_service",
             message: format!("{s} is not in the service directory"),
         }),

@@ -137,6 +137,7 @@ impl Store {
     ) -> Result<String, StoreError> {
         if ends_on <= starts_on {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "sentence.period",
                 message: "the sentence must end after it starts".into(),
             });
@@ -165,6 +166,7 @@ impl Store {
         validate_sentence(kind, age, &roles)?;
         if sentence::Entity::find().filter(sentence::Column::CaseId.eq(case_id)).one(&txn).await?.is_some() {
             return Err(StoreError::Invalid {
+                field: None,
                 code: "sentence.exists",
                 message: "a sentence is already recorded in this case".into(),
             });
@@ -205,7 +207,7 @@ impl Store {
         case_id: &str,
         description: &str,
     ) -> Result<(), StoreError> {
-        required(description, "sentence.report", "describe what was not followed")?;
+        required(description, "description", "sentence.report", "describe what was not followed")?;
         let (txn, l, now) = self.tx_case(case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("avvik");
@@ -218,7 +220,11 @@ impl Store {
             )
             .await?;
         let s = sentence::Entity::find().filter(sentence::Column::CaseId.eq(case_id)).one(&txn).await?.ok_or_else(
-            || StoreError::Invalid { code: "sentence.none", message: "no sentence is recorded in this case".into() },
+            || StoreError::Invalid {
+                field: None,
+                code: "sentence.none",
+                message: "no sentence is recorded in this case".into(),
+            },
         )?;
         compliance_report::Entity::insert(compliance_report::ActiveModel {
             id: Set(id),

@@ -71,23 +71,27 @@ pub(crate) fn with_decision(mut e: NewEntry, d: &Decision, category: Option<Info
 
 /// A rule of the domain was broken: nothing is changed, and `code` is stable for translation.
 pub(crate) fn rule_error(code: &'static str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Invalid { code, message: e.to_string() }
+    StoreError::Invalid { field: None, code, message: e.to_string() }
 }
 
 macro_rules! rule_errors {
     ($($t:ty),+ $(,)?) => {
         $(impl From<$t> for StoreError {
             fn from(e: $t) -> Self {
-                rule_error(e.code(), e)
+                StoreError::Invalid { field: e.field(), code: e.code(), message: e.to_string() }
             }
         })+
     };
 }
 rule_errors!(ConsentError, CoordinationError, LegalBasisError, PlanningError, RightsError);
 
-/// A required free-text field: refused when blank.
-pub(crate) fn required(v: &str, code: &'static str, message: &str) -> Result<(), StoreError> {
-    if v.trim().is_empty() { Err(StoreError::Invalid { code, message: message.into() }) } else { Ok(()) }
+/// A required free-text field of the request (`field`, the input's name): refused when blank.
+pub(crate) fn required(v: &str, field: &'static str, code: &'static str, message: &str) -> Result<(), StoreError> {
+    if v.trim().is_empty() {
+        Err(StoreError::Invalid { field: Some(field), code, message: message.into() })
+    } else {
+        Ok(())
+    }
 }
 
 /// Parses a stored code; an unknown one is an integrity error (a bug or tampering).
@@ -159,6 +163,7 @@ impl Store {
     /// The service through which the actor works in the case (from the policy's basis).
     pub(crate) fn acting_service(basis: &Basis) -> Result<String, StoreError> {
         basis.via_service.clone().ok_or(StoreError::Invalid {
+            field: None,
             code: "cooperation.no_service",
             message: "this is done by a service taking part in the case".into(),
         })

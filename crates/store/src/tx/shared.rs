@@ -65,6 +65,7 @@ pub(crate) fn require_transfer_consent(
         })
     {
         return Err(StoreError::Invalid {
+            field: Some("service_id"),
             code: "coordination.new_consent_required",
             message: format!(
                 "a change of coordinating service needs a new consent that lets information go to {service_id} (spec 01 §4.6 Sofia and Daniel)"

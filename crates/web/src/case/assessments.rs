@@ -150,17 +150,16 @@ impl AssessmentInput {
     }
 }
 
-fn assessment_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code: "coordination.child_wishes_missing", .. } => "coop-assessment-wishes",
-        StoreError::Invalid { code: "assessment.situation_deviation", .. } => "coop-assessment-deviation",
-        _ => "coop-assessment-reasoning",
-    }
-}
+/// The assessment form's elements for the fields a rule can name.
+const ASSESSMENT_FORM: &[(&str, &str)] =
+    &[("child_wishes", "coop-assessment-wishes"), ("deviation_reason", "coop-assessment-deviation")];
 
 async fn assess(st: &AppState, actor: &User, case_id: &str, i: AssessmentInput) -> Result<String, Rejected> {
     let new = i.parse(case_id)?;
-    st.store.record_assessment(actor, new).await.map_err(|e| Rejected::at(assessment_field(&e), e))
+    st.store
+        .record_assessment(actor, new)
+        .await
+        .map_err(|e| Rejected::on(ASSESSMENT_FORM, "coop-assessment-reasoning", e))
 }
 
 pub async fn assessment_page(
@@ -249,17 +248,13 @@ impl HearingInput {
     }
 }
 
-fn hearing_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code: "hearing.indirect_reason", .. } => "coop-hearing-indirect-reason",
-        StoreError::Invalid { code: "hearing.talked_with", .. } => "coop-hearing-with",
-        _ => "coop-hearing-views",
-    }
-}
+/// The hearing form's elements for the fields a rule can name.
+const HEARING_FORM: &[(&str, &str)] =
+    &[("indirect_reason", "coop-hearing-indirect-reason"), ("talked_with", "coop-hearing-with")];
 
 async fn hear(st: &AppState, actor: &User, case_id: &str, i: HearingInput) -> Result<String, Rejected> {
     let h = i.parse(case_id, actor)?;
-    st.store.record_hearing(actor, h).await.map_err(|e| Rejected::at(hearing_field(&e), e))
+    st.store.record_hearing(actor, h).await.map_err(|e| Rejected::on(HEARING_FORM, "coop-hearing-views", e))
 }
 
 pub async fn hearing_page(
@@ -328,14 +323,12 @@ impl BestInterestsInput {
     }
 }
 
+/// The best-interests form's element for the field a rule names: the hearing, the conclusion, or the
+/// element of the assessment that is missing (`coop-bi-{element}`).
 fn best_interests_field(e: &StoreError) -> String {
     match e {
-        StoreError::Invalid { code: "coordination.not_heard", .. } => "coop-bi-hearing".to_owned(),
-        StoreError::Invalid { code: "coordination.conclusion_missing", .. } => "coop-bi-conclusion".to_owned(),
-        StoreError::Invalid { message, .. } => BEST_INTEREST_ELEMENTS
-            .iter()
-            .find(|e| message.ends_with(*e))
-            .map_or_else(|| "coop-bi-conclusion".to_owned(), |e| format!("coop-bi-{e}")),
+        StoreError::Invalid { field: Some("hearing_id"), .. } => "coop-bi-hearing".to_owned(),
+        StoreError::Invalid { field: Some(f), .. } if BEST_INTEREST_ELEMENTS.contains(f) => format!("coop-bi-{f}"),
         _ => "coop-bi-conclusion".to_owned(),
     }
 }

@@ -10,7 +10,7 @@ use axum::routing::post;
 use chrono::NaiveDate;
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, GiverCapacity, InfoCategory, recorded_form};
 use los_domain::model::{User, UserKind};
-use los_store::{NewConsent, NewLegalBasis, StoreError};
+use los_store::{NewConsent, NewLegalBasis};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -125,7 +125,7 @@ impl ConsentInput {
             .collect::<Result<Vec<_>, _>>()?;
         let stated = self.form.as_deref().and_then(ConsentForm::parse);
         let form = recorded_form(actor.kind == UserKind::Citizen, stated)
-            .map_err(|e| Rejected::at("consent-form", e.into()))?;
+            .map_err(|e| Rejected::on(CONSENT_FORM, "consent-form", e.into()))?;
         Ok(NewConsent {
             case_id: case_id.to_owned(),
             domain,
@@ -145,30 +145,19 @@ impl ConsentInput {
     }
 }
 
-/// The consent form's field a refusal by the store points at.
-fn consent_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code, .. } => match *code {
-            "consent.wrong_givers"
-            | "consent.parent_without_responsibility"
-            | "consent.child_mismatch"
-            | "consent.no_giver" => "consent-giver",
-            "consent.empty_scope"
-            | "consent.same_service"
-            | "consent.unknown_service"
-            | "consent.duplicate_service" => "consent-from",
-            "consent.not_informed" => "consent-purpose",
-            "consent.digital_by_family" | "consent.form" => "consent-form",
-            "consent.bad_period" => "consent-valid-to",
-            _ => "consent-domain",
-        },
-        _ => "consent-domain",
-    }
-}
+/// The consent form's elements for the fields a rule can name.
+const CONSENT_FORM: &[(&str, &str)] = &[
+    ("givers", "consent-giver"),
+    ("from_services", "consent-from"),
+    ("to_services", "consent-from"),
+    ("purpose", "consent-purpose"),
+    ("valid_to", "consent-valid-to"),
+    ("form", "consent-form"),
+];
 
 async fn record(st: &AppState, actor: &User, case_id: &str, i: ConsentInput) -> Result<Consent, Rejected> {
     let new = i.parse(case_id, actor)?;
-    st.store.record_consent(actor, new).await.map_err(|e| Rejected::at(consent_field(&e), e))
+    st.store.record_consent(actor, new).await.map_err(|e| Rejected::on(CONSENT_FORM, "consent-domain", e))
 }
 
 pub async fn add_consent(
@@ -303,13 +292,8 @@ pub async fn confirm_consent(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The legal-basis form's field a refusal points at.
-fn basis_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code: "legal_basis.assessment", .. } => "basis-justification",
-        _ => "basis-reference",
-    }
-}
+/// The legal-basis form's elements for the fields a rule can name.
+const BASIS_FORM: &[(&str, &str)] = &[("reference", "basis-reference"), ("justification", "basis-justification")];
 
 /// A legal basis for sharing without consent (page only).
 #[derive(Debug, Deserialize)]
@@ -345,7 +329,11 @@ pub async fn add_legal_basis(
                 justification: f.justification,
                 valid_to: None,
             };
-            st.store.record_legal_basis(u, new).await.map(|_| ()).map_err(|e| Rejected::at(basis_field(&e), e))
+            st.store
+                .record_legal_basis(u, new)
+                .await
+                .map(|_| ())
+                .map_err(|e| Rejected::on(BASIS_FORM, "basis-reference", e))
         }
     };
     after(&st, &ctx, &id, "hjemler", r).await

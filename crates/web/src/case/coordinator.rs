@@ -79,24 +79,17 @@ impl CoordinatorInput {
     }
 }
 
-fn assignment_field(e: &StoreError) -> &'static str {
-    let StoreError::Invalid { code, .. } = e else { return "coop-coord-service" };
-    if code.contains("child_view") {
-        "coop-coord-child"
-    } else if code.contains("parents_view") {
-        "coop-coord-parents"
-    } else if code.contains("agreement") {
-        "coop-coord-agreed"
-    } else if ["basis", "municipal", "dispute", "child_coordinator"].iter().any(|k| code.contains(k)) {
-        "coop-coord-basis"
-    } else {
-        "coop-coord-service"
-    }
-}
+/// The coordinator form's elements for the fields a rule can name.
+const ASSIGNMENT_FORM: &[(&str, &str)] = &[
+    ("child_view", "coop-coord-child"),
+    ("parents_view", "coop-coord-parents"),
+    ("agreed_by", "coop-coord-agreed"),
+    ("basis", "coop-coord-basis"),
+];
 
 async fn assign(st: &AppState, actor: &User, case_id: &str, i: CoordinatorInput) -> Result<String, Rejected> {
     let new = i.parse(case_id)?;
-    st.store.assign_coordinator(actor, new).await.map_err(|e| Rejected::at(assignment_field(&e), e))
+    st.store.assign_coordinator(actor, new).await.map_err(|e| Rejected::on(ASSIGNMENT_FORM, "coop-coord-service", e))
 }
 
 pub async fn assign_page(
@@ -322,13 +315,13 @@ pub struct DecisionMakerInput {
     decider_role: String,
 }
 
-fn decision_maker_field(e: &StoreError) -> &'static str {
-    let StoreError::Invalid { code, .. } = e else { return "dm-kommune" };
-    [("delegation", "dm-delegation"), ("title", "dm-title"), ("contact", "dm-contact"), ("same_day", "dm-valid-from")]
-        .iter()
-        .find(|(k, _)| code.contains(k))
-        .map_or("dm-kommune", |(_, f)| f)
-}
+/// The decision-maker form's elements for the fields a rule can name.
+const DECISION_MAKER_FORM: &[(&str, &str)] = &[
+    ("delegation_ref", "dm-delegation"),
+    ("title", "dm-title"),
+    ("contact", "dm-contact"),
+    ("valid_from", "dm-valid-from"),
+];
 
 async fn decision_maker(st: &AppState, actor: &User, i: DecisionMakerInput) -> Result<(), Rejected> {
     let valid_from: NaiveDate = date(&i.valid_from, "dm-valid-from", "decision_maker.date")?;
@@ -344,7 +337,7 @@ async fn decision_maker(st: &AppState, actor: &User, i: DecisionMakerInput) -> R
     st.store
         .set_decision_maker(actor, i.kommunenummer.trim(), dm, role)
         .await
-        .map_err(|e| Rejected::at(decision_maker_field(&e), e))
+        .map_err(|e| Rejected::on(DECISION_MAKER_FORM, "dm-kommune", e))
 }
 
 /// An administrator sets who decides in their municipality from a date; earlier settings are kept.

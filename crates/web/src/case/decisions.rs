@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use los_domain::coordination::FollowUpOutcome;
 use los_domain::model::User;
-use los_store::{NewExternalDecision, StoreError};
+use los_store::NewExternalDecision;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -54,13 +54,10 @@ async fn decision(st: &AppState, actor: &User, case_id: &str, i: ExternalDecisio
         title: i.title,
         reference: non_empty(i.reference),
     };
-    st.store.record_external_decision(actor, new).await.map_err(|e| {
-        let field = match &e {
-            StoreError::Invalid { code: "decision.future", .. } => "coop-decision-date",
-            _ => "coop-decision-title",
-        };
-        Rejected::at(field, e)
-    })
+    st.store
+        .record_external_decision(actor, new)
+        .await
+        .map_err(|e| Rejected::on(&[("decided_on", "coop-decision-date")], "coop-decision-title", e))
 }
 
 pub async fn decision_page(

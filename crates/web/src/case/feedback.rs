@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use los_domain::model::User;
-use los_store::StoreError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -39,10 +38,10 @@ pub struct FeedbackInput {
 }
 
 async fn send(st: &AppState, actor: &User, case_id: &str, i: FeedbackInput) -> Result<String, Rejected> {
-    st.store.send_feedback(actor, case_id, non_empty(i.recipient_service), &i.body).await.map_err(|e| {
-        let to = matches!(&e, StoreError::Invalid { code, .. } if code.contains("recipient") || code.contains("participant"));
-        Rejected::at(if to { "feedback-to" } else { "feedback-body" }, e)
-    })
+    st.store
+        .send_feedback(actor, case_id, non_empty(i.recipient_service), &i.body)
+        .await
+        .map_err(|e| Rejected::on(&[("recipient_service", "feedback-to")], "feedback-body", e))
 }
 
 pub async fn send_page(

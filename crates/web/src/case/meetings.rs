@@ -9,14 +9,14 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use los_domain::model::User;
 use los_domain::planning::{ChildParticipation, MeetingKind};
-use los_store::{NewAction, NewMeetings, StoreError};
+use los_store::{NewAction, NewMeetings};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::consents::date;
-use super::{Created, Rejected, after, created, user};
+use super::{Created, Rejected, after, created, element, user};
 use crate::AppState;
 use crate::auth::{ApiUser, Ctx};
 use crate::error::ApiError;
@@ -113,21 +113,18 @@ impl MeetingInput {
     }
 }
 
-fn meeting_field(e: &StoreError) -> &'static str {
-    let StoreError::Invalid { code, .. } = e else { return "meeting-invited" };
-    match *code {
-        "meeting.agenda" => "meeting-agenda",
-        "meeting.past" | "meeting.too_far" => "meeting-starts",
-        "meeting.restorative" => "meeting-kind",
-        "meeting.checklist" => "meeting-preparation",
-        c if c.starts_with("meeting.series") => "meeting-count",
-        _ => "meeting-invited",
-    }
-}
+/// The meeting form's elements for the fields a rule can name.
+const MEETING_FORM: &[(&str, &str)] = &[
+    ("agenda", "meeting-agenda"),
+    ("starts_at", "meeting-starts"),
+    ("kind", "meeting-kind"),
+    ("preparation", "meeting-preparation"),
+    ("count", "meeting-count"),
+];
 
 async fn schedule(st: &AppState, actor: &User, case_id: &str, i: MeetingInput) -> Result<Vec<String>, Rejected> {
     let new = i.parse(case_id)?;
-    st.store.schedule_meetings(actor, new).await.map_err(|e| Rejected::at(meeting_field(&e), e))
+    st.store.schedule_meetings(actor, new).await.map_err(|e| Rejected::on(MEETING_FORM, "meeting-invited", e))
 }
 
 pub async fn schedule_page(
@@ -344,12 +341,8 @@ async fn action(st: &AppState, actor: &User, id: &str, meeting: &str, i: ActionI
     let due_on = date(&i.due_on, &format!("action-due-{meeting}"), "meeting.action_due_format")?;
     let new = NewAction { description: i.description, owner_service: i.owner_service, due_on };
     st.store.add_meeting_action(actor, id, meeting, new).await.map_err(|e| {
-        let field = match &e {
-            StoreError::Invalid { code: "meeting.action_due", .. } => format!("action-due-{meeting}"),
-            StoreError::Invalid { code: "meeting.action_owner", .. } => format!("action-owner-{meeting}"),
-            _ => format!("action-{meeting}"),
-        };
-        Rejected::at(field, e)
+        let base = element(&e, &[("due_on", "action-due"), ("owner_service", "action-owner")], "action");
+        Rejected::at(format!("{base}-{meeting}"), e)
     })
 }
 

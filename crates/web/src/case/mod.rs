@@ -86,12 +86,29 @@ pub struct Rejected {
 impl Rejected {
     /// An input that breaks a rule before it reaches the store.
     pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Rejected { field: field.into(), error: StoreError::Invalid { code, message: message.into() } }
+        Rejected { field: field.into(), error: StoreError::Invalid { field: None, code, message: message.into() } }
+    }
+
+    /// A refusal by the store, shown on the form element for the request field the rule names (`elements`
+    /// maps the input's field names to the page's element ids), else on `default`.
+    pub fn on(elements: &[(&str, &'static str)], default: &'static str, error: StoreError) -> Self {
+        Rejected { field: element(&error, elements, default).to_owned(), error }
     }
 
     /// A refusal by the store, shown on `field`.
     pub fn at(field: impl Into<String>, error: StoreError) -> Self {
         Rejected { field: field.into(), error }
+    }
+}
+
+/// The page element a refusal points at: the one for the request field the domain rule names (typed in the
+/// error, `StoreError::Invalid::field`), else `default`.
+pub fn element<'a>(e: &StoreError, elements: &[(&str, &'a str)], default: &'a str) -> &'a str {
+    match e {
+        StoreError::Invalid { field: Some(f), .. } => {
+            elements.iter().find(|(k, _)| k == f).map_or(default, |(_, id)| id)
+        }
+        _ => default,
     }
 }
 

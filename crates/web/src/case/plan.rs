@@ -9,7 +9,7 @@ use axum::routing::post;
 use los_domain::coordination::ReleaseArea;
 use los_domain::model::User;
 use los_domain::planning::{PlanningError, validate_position};
-use los_store::{NewPlanItem, PlanRevision, StoreError};
+use los_store::{NewPlanItem, PlanRevision};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -90,16 +90,19 @@ impl PlanItemInput {
     }
 }
 
-fn item_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code, .. } if code.starts_with("plan.") && *code != "plan.title" => "coop-plan-depends",
-        _ => "coop-plan-title",
-    }
-}
+/// The plan form's elements for the fields a rule can name.
+const ITEM_FORM: &[(&str, &str)] = &[
+    ("depends_on", "coop-plan-depends"),
+    ("position", "coop-plan-depends"),
+    ("kind", "coop-plan-depends"),
+    ("measure_type", "coop-plan-depends"),
+    ("responsible_service", "coop-plan-depends"),
+    ("release_area", "coop-plan-depends"),
+];
 
 async fn add(st: &AppState, actor: &User, case_id: &str, i: PlanItemInput) -> Result<String, Rejected> {
     let new = i.parse(case_id)?;
-    st.store.add_plan_item(actor, new).await.map_err(|e| Rejected::at(item_field(&e), e))
+    st.store.add_plan_item(actor, new).await.map_err(|e| Rejected::on(ITEM_FORM, "coop-plan-title", e))
 }
 
 pub async fn add_page(

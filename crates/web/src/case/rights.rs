@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use los_domain::model::User;
 use los_domain::rights::{RightKind, ScreeningOutcome};
-use los_store::{NewScreening, StoreError};
+use los_store::NewScreening;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -74,22 +74,17 @@ impl ScreeningInput {
     }
 }
 
-fn screening_field(e: &StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { code, .. } => match *code {
-            "rights.reasoning" => "rights-reasoning",
-            "rights.person" => "rights-person",
-            "rights.views" | "coordination.child_view_missing" => "rights-child-view",
-            "coordination.parents_view_missing" => "rights-parents-view",
-            _ => "rights-service",
-        },
-        _ => "rights-service",
-    }
-}
+/// The screening form's elements for the fields a rule can name.
+const SCREENING_FORM: &[(&str, &str)] = &[
+    ("reasoning", "rights-reasoning"),
+    ("person", "rights-person"),
+    ("child_view", "rights-child-view"),
+    ("parents_view", "rights-parents-view"),
+];
 
 async fn screen(st: &AppState, actor: &User, case_id: &str, i: ScreeningInput) -> Result<String, Rejected> {
     let new = i.parse()?;
-    st.store.record_screening(actor, case_id, new).await.map_err(|e| Rejected::at(screening_field(&e), e))
+    st.store.record_screening(actor, case_id, new).await.map_err(|e| Rejected::on(SCREENING_FORM, "rights-service", e))
 }
 
 pub async fn screening_page(

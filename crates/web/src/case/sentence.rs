@@ -9,7 +9,6 @@ use axum::routing::post;
 use chrono::NaiveDate;
 use los_domain::coordination::{SentenceType, TeamRole};
 use los_domain::model::{Service, User};
-use los_store::StoreError;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -115,13 +114,10 @@ impl SentenceInput {
 async fn sentence(st: &AppState, actor: &User, case_id: &str, i: SentenceInput) -> Result<String, Rejected> {
     let services = st.store.services().await.map_err(|e| Rejected::at("sentence-kind", e))?;
     let (kind, starts, ends, team) = i.parse(&services)?;
-    st.store.start_sentence(actor, case_id, kind, starts, ends, team).await.map_err(|e| {
-        let field = match &e {
-            StoreError::Invalid { code: "sentence.mandatory_slot", .. } => "sentence-police",
-            _ => "sentence-starts",
-        };
-        Rejected::at(field, e)
-    })
+    st.store
+        .start_sentence(actor, case_id, kind, starts, ends, team)
+        .await
+        .map_err(|e| Rejected::on(&[("team", "sentence-police")], "sentence-starts", e))
 }
 
 /// The lead service records a sentence from the case page.

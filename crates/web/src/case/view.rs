@@ -31,7 +31,7 @@ pub struct FieldError {
 
 pub(crate) fn translate_store_error(ctx: &Ctx, e: &StoreError) -> String {
     match e {
-        StoreError::Invalid { code, message } => {
+        StoreError::Invalid { code, message, .. } => {
             ctx.tr.try_get(&format!("err-{}", code.replace('.', "-"))).unwrap_or_else(|| message.clone())
         }
         StoreError::Denied(r) => ctx.tr.try_get(&format!("err-denied-{}", r.code)).unwrap_or_else(|| r.detail.clone()),
