@@ -49,7 +49,11 @@ enum Command {
         status: bool,
     },
     /// Load the demo municipality (idempotent).
-    Demo,
+    Demo {
+        /// Then add this many synthetic cases to it, for the benchmark (each run adds more).
+        #[arg(long)]
+        scale: Option<usize>,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -183,7 +187,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo { scale } => {
             let config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
             prepare(&store).await?;
@@ -191,6 +195,10 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
                 println!("demo municipality loaded");
             } else {
                 println!("demo municipality was already loaded");
+            }
+            if let Some(n) = scale {
+                let total = los_store::scale::load(&store, n).await?;
+                println!("{n} synthetic cases added; {total} cases in all");
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -11,6 +11,7 @@ crate::tests!(
     audit_log_is_append_only_in_the_database,
     concurrent_reads_keep_one_chain,
     a_write_records_its_decision_and_nothing_it_did_not_read,
+    the_family_access_log_is_paged_newest_first,
 );
 
 async fn reads_and_denials_are_recorded_and_chain_verifies(db: Db) -> anyhow::Result<()> {
@@ -150,6 +151,48 @@ async fn a_write_records_its_decision_and_nothing_it_did_not_read(db: Db) -> any
         .await?;
     ensure!(status == 201, "{status} {body}");
     ensure!(count().await? == before + 1, "one entry for the assignment, found {}", count().await? - before);
+    app.stop().await;
+    Ok(())
+}
+
+/// The family's access log comes a page at a time, newest first, with the total in `X-Total-Count`.
+async fn the_family_access_log_is_paged_newest_first(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    for _ in 0..5 {
+        let (status, _) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+        ensure!(status == 200, "{status}");
+    }
+    let sofia = app.token("sofia").await?;
+    let get = |q: &'static str| {
+        let (url, sofia) = (app.url(&format!("/api/v1/me/access-log{q}")), sofia.clone());
+        async move {
+            let res = reqwest::Client::new().get(url).bearer_auth(sofia).send().await?;
+            let total: u64 = res
+                .headers()
+                .get("x-total-count")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let status = res.status().as_u16();
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            Ok::<_, anyhow::Error>((status, total, body.as_array().cloned().unwrap_or_default()))
+        }
+    };
+    let (status, total, all) = get("").await?;
+    ensure!(status == 200 && total as usize == all.len() && total >= 5, "{status} {total} {}", all.len());
+    let (_, total2, first) = get("?limit=2").await?;
+    ensure!(first.len() == 2 && total2 == total, "a page of two: {first:?}");
+    ensure!(first[0] == all[0] && first[1] == all[1], "newest first");
+    let (_, _, second) = get("?limit=2&offset=2").await?;
+    ensure!(second.first() == all.get(2), "the next page goes on where the first ended");
+    let (_, _, past) = get("?offset=100000").await?;
+    ensure!(past.is_empty(), "past the end: nothing");
+    let (status, _, _) = get("?limit=abc").await?;
+    ensure!(status == 400, "a malformed limit is refused: {status}");
+    let page = app.logged_in("sofia").await?;
+    let html = page.get(app.url("/meg/tilgangslogg")).send().await?.text().await?;
+    ensure!(html.contains("id=\"access-log-count\""), "the page says how many lines there are");
     app.stop().await;
     Ok(())
 }

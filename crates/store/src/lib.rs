@@ -15,6 +15,7 @@ pub mod error;
 mod migration;
 mod reference;
 pub mod reminders;
+pub mod scale;
 mod store;
 pub mod timeline;
 mod tx;
@@ -22,7 +23,7 @@ mod worklist;
 
 pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
 pub use case::CooperationView;
-pub use case::access::{AccessLogLine, AccessReport, BreakGlassLine};
+pub use case::access::{AccessLog, AccessLogLine, AccessReport, BreakGlassLine, LogPage};
 pub use case::assessments::NewAssessment;
 pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;

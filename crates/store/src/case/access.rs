@@ -7,7 +7,10 @@ use los_domain::anonymise::{AnonymisationSettings, Anonymised, KnownIdentifiers,
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_policy::{Action, BreakGlassGrant, Decision, DenyReason, Resource, authorize};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 
 use crate::audit::{self, NewEntry, Outcome};
@@ -30,6 +33,31 @@ pub struct AccessLogLine {
     pub category: Option<String>,
     pub outcome: String,
     pub basis: String,
+}
+
+/// Which page of the access log: newest first, `limit` lines from `offset`.
+#[derive(Debug, Clone, Copy)]
+pub struct LogPage {
+    pub offset: u64,
+    pub limit: u64,
+}
+
+impl LogPage {
+    /// The most lines one page holds.
+    pub const MAX: u64 = 500;
+}
+
+impl Default for LogPage {
+    fn default() -> Self {
+        LogPage { offset: 0, limit: 100 }
+    }
+}
+
+/// One page of a family's access log, and how many lines it has in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessLog {
+    pub lines: Vec<AccessLogLine>,
+    pub total: u64,
 }
 
 /// A leader's internal-control report on access.
@@ -187,13 +215,22 @@ impl Store {
 
     /// The access log of a citizen's own and their children's cases: who read or changed what, from which
     /// service, on which basis (as Helsenorge shows hospital access logs).
-    pub async fn access_log_for(&self, actor: &User) -> Result<Vec<AccessLogLine>, StoreError> {
+    pub async fn access_log_for(&self, actor: &User, page: LogPage) -> Result<AccessLog, StoreError> {
         let now = Utc::now();
         let txn = self.begin_audited().await?;
         if actor.kind != los_domain::model::UserKind::Citizen {
             return self.refuse_access_log(txn, actor).await;
         }
-        let rows = case::Entity::find().all(&txn).await?;
+        // Only the cases of the family: the person's own, and their children's.
+        let person = actor.person_id.clone().unwrap_or_default();
+        let children = guardianship::Entity::find()
+            .filter(guardianship::Column::AdultPersonId.eq(person.clone()))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|g| g.child_person_id)
+            .chain([person]);
+        let rows = case::Entity::find().filter(case::Column::ChildPersonId.is_in(children)).all(&txn).await?;
         let mut case_ids = Vec::new();
         for row in rows {
             let l = load(&txn, row, now).await?;
@@ -201,12 +238,15 @@ impl Store {
                 case_ids.push(l.case.id);
             }
         }
+        let query = audit_entry::Entity::find().filter(audit_entry::Column::CaseId.is_in(case_ids.clone()));
+        let total = if case_ids.is_empty() { 0 } else { query.clone().count(&txn).await? };
         let entries = if case_ids.is_empty() {
             vec![]
         } else {
-            audit_entry::Entity::find()
-                .filter(audit_entry::Column::CaseId.is_in(case_ids.clone()))
+            query
                 .order_by_desc(audit_entry::Column::Seq)
+                .offset(page.offset)
+                .limit(page.limit.clamp(1, LogPage::MAX))
                 .all(&txn)
                 .await?
         };
@@ -254,7 +294,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(lines)
+        Ok(AccessLog { lines, total })
     }
 
     /// The access log is the family's: anyone else is refused, and the refusal is itself recorded.

@@ -16,6 +16,7 @@ mod m20261203_000010_release_plan;
 mod m20261203_000011_reminders;
 mod m20261205_000012_consent_line;
 mod m20261205_000013_note_open_to_child;
+mod m20261205_000014_lookup_indexes;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_reminders::Migration),
             Box::new(m20261205_000012_consent_line::Migration),
             Box::new(m20261205_000013_note_open_to_child::Migration),
+            Box::new(m20261205_000014_lookup_indexes::Migration),
         ]
     }
 }

@@ -845,3 +845,7 @@ note-open-to-child = Show the note to the child or young person
 note-open-to-child-help = Otherwise the child sees only the overview of the case until the law gives access (health from 16, child welfare from 15, other from 18).
 note-opened-to-child = Opened to the child
 err-denied-not_opened_to_child = The service has not opened this record to you. You see the overview of your case, and can ask the service.
+access-log-pages = Pages of the access log
+access-log-showing = Showing { $from }–{ $to } of { $total }
+access-log-newer = Newer
+access-log-older = Older

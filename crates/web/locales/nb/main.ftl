@@ -845,3 +845,7 @@ note-open-to-child = Vis notatet til barnet eller ungdommen
 note-open-to-child-help = Barnet ser ellers bare oversikten over saken til loven gir innsyn (helse fra 16, barnevern fra 15, annet fra 18).
 note-opened-to-child = Åpnet for barnet
 err-denied-not_opened_to_child = Tjenesten har ikke åpnet dette for deg. Du ser oversikten over saken din, og kan spørre tjenesten.
+access-log-pages = Sider i tilgangsloggen
+access-log-showing = Viser { $from }–{ $to } av { $total }
+access-log-newer = Nyere
+access-log-older = Eldre

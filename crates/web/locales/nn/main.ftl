@@ -845,3 +845,7 @@ note-open-to-child = Vis notatet til barnet eller ungdommen
 note-open-to-child-help = Barnet ser elles berre oversikta over saka til lova gir innsyn (helse frå 16, barnevern frå 15, anna frå 18).
 note-opened-to-child = Opna for barnet
 err-denied-not_opened_to_child = Tenesta har ikkje opna dette for deg. Du ser oversikta over saka di, og kan spørje tenesta.
+access-log-pages = Sider i tilgangsloggen
+access-log-showing = Viser { $from }–{ $to } av { $total }
+access-log-newer = Nyare
+access-log-older = Eldre

@@ -5,11 +5,11 @@ use askama::Template;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderName, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use chrono::Utc;
-use los_store::{AccessLogLine, AccessReport, StoreError};
+use los_store::{AccessLogLine, AccessReport, LogPage, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -129,12 +129,43 @@ pub async fn health_privacy(
 struct AccessLogPage {
     base: Base,
     lines: Vec<AccessLogLine>,
+    total: u64,
+    /// The first line shown (1-based) and the last.
+    shown: (u64, u64),
+    /// Offsets of the newer and the older page, when there is one.
+    newer: Option<u64>,
+    older: Option<u64>,
 }
 
-pub async fn access_log_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+/// Which page of the access log: newest first, `limit` lines (default 100, at most 500) from `offset`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LogQuery {
+    /// Lines to skip, newest first (default 0).
+    #[serde(default, alias = "fra")]
+    offset: u64,
+    /// Lines on the page (default 100, at most 500).
+    limit: Option<u64>,
+}
+
+impl LogQuery {
+    fn page(&self) -> LogPage {
+        LogPage { offset: self.offset, limit: self.limit.unwrap_or(LogPage::default().limit).clamp(1, LogPage::MAX) }
+    }
+}
+
+pub async fn access_log_page(State(st): State<AppState>, ctx: Ctx, Query(q): Query<LogQuery>) -> PageResult {
     let u = user(&ctx)?;
-    let lines = st.store.access_log_for(u).await.map_err(|e| page_err(&ctx)(e.into()))?;
-    Ok(render(&AccessLogPage { base: Base::new(&ctx, st.demo), lines }))
+    let page = q.page();
+    let log = st.store.access_log_for(u, page).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    let shown = (page.offset + 1, page.offset + log.lines.len() as u64);
+    Ok(render(&AccessLogPage {
+        base: Base::new(&ctx, st.demo),
+        total: log.total,
+        shown,
+        newer: (page.offset > 0).then(|| page.offset.saturating_sub(page.limit)),
+        older: (shown.1 < log.total).then_some(shown.1),
+        lines: log.lines,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -152,28 +183,34 @@ pub struct AccessLogDto {
     basis: String,
 }
 
-/// The caller's (a citizen's) access log of their own and their children's cases.
-#[utoipa::path(get, path = "/me/access-log", responses((status = 200, body = Vec<AccessLogDto>)))]
+/// The caller's (a citizen's) access log of their own and their children's cases, newest first, one page at
+/// a time; `X-Total-Count` says how many lines there are in all.
+#[utoipa::path(get, path = "/me/access-log", params(LogQuery), responses((status = 200, body = Vec<AccessLogDto>,
+    headers(("X-Total-Count" = u64, description = "lines in the whole log")))))]
 pub async fn my_access_log(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
-) -> Result<Json<Vec<AccessLogDto>>, ApiError> {
-    let lines = st.store.access_log_for(&user).await?;
-    Ok(Json(
-        lines
-            .into_iter()
-            .map(|l| AccessLogDto {
-                at: l.at,
-                case_id: l.case_id,
-                who: l.who,
-                service: l.service,
-                role: l.role,
-                action: l.action,
-                category: l.category,
-                outcome: l.outcome,
-                basis: l.basis,
-            })
-            .collect(),
+    ApiQuery(q): ApiQuery<LogQuery>,
+) -> Result<([(HeaderName, String); 1], Json<Vec<AccessLogDto>>), ApiError> {
+    let log = st.store.access_log_for(&user, q.page()).await?;
+    Ok((
+        [(HeaderName::from_static("x-total-count"), log.total.to_string())],
+        Json(
+            log.lines
+                .into_iter()
+                .map(|l| AccessLogDto {
+                    at: l.at,
+                    case_id: l.case_id,
+                    who: l.who,
+                    service: l.service,
+                    role: l.role,
+                    action: l.action,
+                    category: l.category,
+                    outcome: l.outcome,
+                    basis: l.basis,
+                })
+                .collect(),
+        ),
     ))
 }
 
