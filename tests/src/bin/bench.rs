@@ -250,8 +250,16 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     drop(server);
-    if let Some(d) = dir {
-        let _ = std::fs::remove_dir_all(d);
+    match dir {
+        Some(d) => {
+            let _ = std::fs::remove_dir_all(d);
+        }
+        None => {
+            use sea_orm::ConnectionTrait;
+            let admin = sea_orm::Database::connect(los_tests::pg_admin_url()).await?;
+            let name = url.rsplit('/').next().unwrap_or_default();
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\"")).await?;
+        }
     }
     // A smoke test, not a timing test: it fails only when a scenario got no successful answer at all.
     if !failed.is_empty() {

@@ -128,6 +128,14 @@ fn scope(new: &NewConsent, today: NaiveDate) -> ConsentScope<'_> {
     }
 }
 
+/// A consent of the loaded case; its row was found, so its absence is an integrity error.
+fn consent_in<'a>(l: &'a Loaded, consent_id: &str) -> Result<&'a Consent, StoreError> {
+    l.consents
+        .iter()
+        .find(|c| c.id == consent_id)
+        .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))
+}
+
 /// The consent and the line it belongs to: every consent it renews and every renewal of it.
 async fn line(txn: &DatabaseTransaction, row: &consent::Model) -> Result<Vec<consent::Model>, StoreError> {
     let rows = consent::Entity::find().filter(consent::Column::CaseId.eq(row.case_id.clone())).all(txn).await?;
@@ -262,11 +270,7 @@ impl Store {
         let txn = self.begin_audited().await?;
         let row = self.consent_row(&txn, consent_id).await?;
         let l = self.load_case(&txn, &row.case_id, now).await?;
-        let c = l
-            .consents
-            .iter()
-            .find(|c| c.id == consent_id)
-            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
+        let c = consent_in(&l, consent_id)?;
         let entitled = match actor.person_id.as_deref() {
             Some(person) => {
                 let situation = ConsentSituation {
@@ -317,11 +321,7 @@ impl Store {
         let txn = self.begin_audited().await?;
         let row = self.consent_row(&txn, consent_id).await?;
         let l = self.load_case(&txn, &row.case_id, now).await?;
-        let old = l
-            .consents
-            .iter()
-            .find(|c| c.id == consent_id)
-            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
+        let old = consent_in(&l, consent_id)?;
         if old.withdrawn_at.is_some() {
             return Err(StoreError::Invalid {
                 field: None,
@@ -365,11 +365,7 @@ impl Store {
         let txn = self.begin_audited().await?;
         let row = self.consent_row(&txn, consent_id).await?;
         let l = self.load_case(&txn, &row.case_id, now).await?;
-        let c = l
-            .consents
-            .iter()
-            .find(|c| c.id == consent_id)
-            .ok_or_else(|| StoreError::Integrity("consent not in its case".into()))?;
+        let c = consent_in(&l, consent_id)?;
         let category = c.categories.first().copied().unwrap_or(InfoCategory::General);
         let decide_for = |s: &str| {
             authorize(actor, Action::Write, &Resource::CaseInfo { case: l.facts(), owner_service: s, category }, now)
