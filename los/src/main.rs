@@ -198,7 +198,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             }
             if let Some(n) = scale {
                 let total = los_store::scale::load(&store, n).await?;
-                println!("{n} synthetic cases added; {total} cases in all");
+                println!("{n} synthetic cases added; {total} synthetic cases in all");
             }
             Ok(ExitCode::SUCCESS)
         }

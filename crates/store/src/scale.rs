@@ -9,7 +9,9 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use los_domain::ident::Fodselsnummer;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
 
 use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::*;
@@ -66,15 +68,16 @@ where
     Ok(())
 }
 
-/// Adds `n` synthetic cases to the demo municipality (which must be loaded). Returns how many cases the
-/// database then holds. Loading again adds more, numbered after the last.
+/// Adds `n` synthetic cases to the demo municipality (which must be loaded). Returns how many synthetic
+/// cases the database then holds. Loading again adds more, numbered after the last.
 pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
     let txn = store.conn().begin().await?;
     audit::lock_head(&txn).await?;
     if organisation::Entity::find_by_id("mellomvik".to_owned()).one(&txn).await?.is_none() {
         return Err(StoreError::Config("load the demo municipality first (los demo)".into()));
     }
-    let first = case::Entity::find().all(&txn).await?.len();
+    // Numbered after the synthetic cases already there (not the demo's own), so case i is `skala-sak-{i}`.
+    let first = case::Entity::find().filter(case::Column::Id.starts_with("skala-sak-")).count(&txn).await? as usize;
     let today = Utc::now().date_naive();
     let now = Utc::now();
     let (mut people, mut guardians, mut cases, mut parts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
