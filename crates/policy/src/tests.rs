@@ -310,12 +310,37 @@ fn protected_address_only_to_must_know_services() {
     let f = facts(&parts, &[], &[], &[], &[]);
     let must = ["bv".to_owned()];
     let addr = |u: &User| {
-        authorize(u, Action::Read, &Resource::ProtectedAddress { case: f, person_id: "child", must_know: &must }, now())
+        let household = ["mum".to_owned()];
+        let r = Resource::ProtectedAddress { case: f, person_id: "child", must_know: &must, household: &household };
+        authorize(u, Action::Read, &r, now())
     };
     assert!(addr(&employee("b", &[(Some("bv"), Role::CaseWorker)])).is_allow());
     assert!(!addr(&employee("s", &[(Some("school"), Role::CaseWorker)])).is_allow());
     assert!(addr(&citizen("c", "child")).is_allow());
-    assert!(!addr(&citizen("m", "mum")).is_allow());
+    assert!(addr(&citizen("m", "mum")).is_allow());
+    assert!(!addr(&citizen("d", "dad")).is_allow());
+}
+
+#[test]
+fn a_protected_address_hides_where_the_child_is_from_a_parent_who_does_not_live_there() {
+    let parts = [part("bv", None), part("school", None)];
+    let g = [parent_of_child("mum"), parent_of_child("dad")];
+    let f = facts(&parts, &g, &[], &[], &[]);
+    let household = ["mum".to_owned()];
+    let sees = |u: &User, protected: bool| {
+        authorize(u, Action::Read, &Resource::CaseLocation { case: f, protected, household: &household }, now())
+            .is_allow()
+    };
+    // The father with parental responsibility reads the case, but not where the child is.
+    assert!(authorize(&citizen("d", "dad"), Action::Read, &Resource::Case(f), now()).is_allow());
+    assert!(!sees(&citizen("d", "dad"), true));
+    assert!(sees(&citizen("d", "dad"), false));
+    assert!(sees(&citizen("m", "mum"), true));
+    assert!(sees(&citizen("c", "child"), true));
+    // Every service taking part sees it (and is told why it is protected); one that does not, does not.
+    assert!(sees(&employee("s", &[(Some("school"), Role::CaseWorker)]), true));
+    assert!(!sees(&employee("o", &[(Some("other"), Role::CaseWorker)]), true));
+    assert!(!sees(&employee("l", &[(None, Role::Leader)]), true));
 }
 
 // ---- generated worlds ----
@@ -482,7 +507,8 @@ proptest! {
         let resources = [
             Resource::Case(f),
             Resource::CaseInfo { case: f, owner_service: SERVICES[w.owner], category: w.category },
-            Resource::ProtectedAddress { case: f, person_id: "child", must_know: &must },
+            Resource::ProtectedAddress { case: f, person_id: "child", must_know: &must, household: &[] },
+            Resource::CaseLocation { case: f, protected: true, household: &[] },
         ];
         for r in resources {
             prop_assert!(!authorize(&actor, Action::Read, &r, now()).is_allow());

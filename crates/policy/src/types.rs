@@ -83,8 +83,15 @@ pub enum Resource<'a> {
     /// about: their own access by age and the law of the information, or where the law leaves it to the
     /// service, `open_to_child` (the service opened this record to them).
     CaseRecord { case: CaseFacts<'a>, owner_service: &'a str, category: InfoCategory, open_to_child: bool },
-    /// A person's strictly confidential address, shown only to services in `must_know`.
-    ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String] },
+    /// A person's strictly confidential address, shown only to services in `must_know` and to the people
+    /// registered at that address with them (`household`).
+    ProtectedAddress { case: CaseFacts<'a>, person_id: &'a str, must_know: &'a [String], household: &'a [String] },
+    /// Where the child of a case lives or spends the day: the services' names, meeting places and times,
+    /// the case's title and records. When the child has a strictly confidential address (`protected`), only
+    /// the services taking part (bound by confidentiality, and told why), an emergency grant, the child and
+    /// the people registered at the address with them (`household`) see it; a parent with parental
+    /// responsibility who does not live there does not (spec issue 10, defect 6).
+    CaseLocation { case: CaseFacts<'a>, protected: bool, household: &'a [String] },
     /// A consent a family member gives in Los themselves (spec 04: digital consent by the family).
     OwnConsent { case: CaseFacts<'a>, actor_gives: bool, digital: bool },
     /// Withdrawing a consent. `entitled`: the citizen acting gave it, or may give it for the child now under

@@ -33,6 +33,9 @@ pub struct AccessLogLine {
     pub category: Option<String>,
     pub outcome: String,
     pub basis: String,
+    /// The child of this case has a protected address the reader may not know: who read it, from which
+    /// service and on which basis (all of which can name where the child is) are left out.
+    pub location_hidden: bool,
 }
 
 /// Which page of the access log: newest first, `limit` lines from `offset`.
@@ -100,7 +103,12 @@ impl Store {
                 let d = authorize(
                     actor,
                     Action::Read,
-                    &Resource::ProtectedAddress { case: l.facts(), person_id: &l.child.id, must_know: &must },
+                    &Resource::ProtectedAddress {
+                        case: l.facts(),
+                        person_id: &l.child.id,
+                        must_know: &must,
+                        household: &l.household,
+                    },
                     now,
                 );
                 match &d {
@@ -232,9 +240,13 @@ impl Store {
             .chain([person]);
         let rows = case::Entity::find().filter(case::Column::ChildPersonId.is_in(children)).all(&txn).await?;
         let mut case_ids = Vec::new();
+        let mut shielded = Vec::new();
         for row in rows {
             let l = load(&txn, row, now).await?;
             if authorize(actor, Action::Read, &Resource::Case(l.facts()), now).is_allow() {
+                if !l.location(actor, now).is_allow() {
+                    shielded.push(l.case.id.clone());
+                }
                 case_ids.push(l.case.id);
             }
         }
@@ -258,19 +270,21 @@ impl Store {
         };
         let lines = entries
             .into_iter()
-            .map(|e| AccessLogLine {
-                basis: if other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
+            .map(|e| (shielded.iter().any(|c| Some(c) == e.case_id.as_ref()), e))
+            .map(|(hidden, e)| AccessLogLine {
+                basis: if hidden || other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
                 who: match e.actor_user_id.as_deref() {
-                    _ if other_citizen(e.actor_user_id.as_deref()) => None,
+                    Some(id) if id == actor.id => Some(actor.display_name.clone()),
+                    _ if hidden || other_citizen(e.actor_user_id.as_deref()) => None,
                     Some(id) => Some(
                         users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone()),
                     ),
                     None => Some("Los".into()),
                 },
-                service: e
-                    .actor_service_id
-                    .as_deref()
-                    .map(|id| services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())),
+                service: e.actor_service_id.as_deref().filter(|_| !hidden).map(|id| {
+                    services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())
+                }),
+                location_hidden: hidden,
                 at: e.at,
                 case_id: e.case_id.unwrap_or_default(),
                 role: e.actor_role,

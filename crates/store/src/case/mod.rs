@@ -44,6 +44,9 @@ pub struct CaseView {
     pub address: Option<String>,
     /// Why the address is hidden, when it is.
     pub address_hidden: Option<DenyReason>,
+    /// Why where the child lives or spends the day is hidden, when it is (a protected address): the view
+    /// then holds only what cannot reveal it — the child, the reader's own consents and family line.
+    pub location_hidden: Option<DenyReason>,
     pub basis: Basis,
     pub consents: Vec<Consent>,
     pub legal_bases: Vec<LegalBasis>,
@@ -69,6 +72,9 @@ pub struct CaseSummary {
     pub child_name: String,
     pub basis: Basis,
     pub expiring_consents: usize,
+    /// The child has a protected address the reader may not know: the title, which may name a place, is
+    /// left out.
+    pub location_hidden: bool,
 }
 
 /// The cooperation part of a case view.
@@ -162,7 +168,13 @@ impl Store {
         for (l, basis) in self.allowed_cases(&txn, actor, now, "list", &mut entries).await? {
             let expiring =
                 l.consents.iter().filter(|c| c.expires_within(now, self.settings.consent_warning_days)).count();
-            out.push(CaseSummary { child_name: l.child.full_name(), basis, expiring_consents: expiring, case: l.case });
+            let location_hidden = !l.location(actor, now).is_allow();
+            let mut case = l.case;
+            if location_hidden {
+                case.title = String::new();
+                case.participants = Vec::new();
+            }
+            out.push(CaseSummary { child_name: l.child.full_name(), basis, expiring_consents: expiring, case, location_hidden });
         }
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
@@ -178,6 +190,9 @@ impl Store {
         let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
         let (basis, txn) =
             self.decide(txn, d, entry(actor, "read", "case", case_id, case_id), Some(InfoCategory::Overview)).await?;
+        if let Decision::Deny(reason) = l.location(actor, now) {
+            return self.shielded_view(txn, l, actor, basis, reason).await;
+        }
         let mut entries = Vec::new();
         let services = service::Entity::find().all(&txn).await?;
         let (notes, hidden_notes) = notes::load_notes(&txn, &l, actor, now, &services, &mut entries).await?;
@@ -201,6 +216,7 @@ impl Store {
             child,
             address,
             address_hidden,
+            location_hidden: None,
             basis,
             consents: l.consents,
             legal_bases: l.bases,
@@ -211,6 +227,56 @@ impl Store {
             child_age: l.child_age,
             family,
             cooperation,
+        })
+    }
+
+    /// The case as a reader sees it who may not know where the child lives or spends the day (a protected
+    /// address; policy `CaseLocation`): the child, the consents the reader gave and their own family line.
+    /// Everything else can name a place — the title, the services and their people, meetings, records, the
+    /// plan — and is left out; only the number of records is told. Nothing more is read, so only the case
+    /// overview is recorded in the audit log.
+    async fn shielded_view(
+        &self,
+        txn: DatabaseTransaction,
+        l: Loaded,
+        actor: &User,
+        basis: Basis,
+        reason: DenyReason,
+    ) -> Result<CaseView, StoreError> {
+        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+        let hidden_notes = case_note::Entity::find().filter(case_note::Column::CaseId.eq(l.case.id.as_str())).count(&txn).await?;
+        let me = actor.person_id.as_deref();
+        let family = family::load_family(&txn, &l).await?.into_iter().filter(|f| Some(f.0.as_str()) == me).collect();
+        txn.commit().await?;
+        let mut child = l.child;
+        child.address = None;
+        let mut case = l.case;
+        case.title = String::new();
+        case.participants = Vec::new();
+        let consents: Vec<Consent> =
+            l.consents.into_iter().filter(|c| c.givers.iter().any(|g| g.person_id.as_deref() == me)).collect();
+        let now = Utc::now();
+        let expiring_consents = consents
+            .iter()
+            .filter(|c| c.expires_within(now, self.settings.consent_warning_days))
+            .map(|c| c.id.clone())
+            .collect();
+        Ok(CaseView {
+            case,
+            child,
+            address: None,
+            address_hidden: Some(reason.clone()),
+            location_hidden: Some(reason),
+            basis,
+            consents,
+            legal_bases: Vec::new(),
+            notes: Vec::new(),
+            hidden_notes: hidden_notes as usize,
+            expiring_consents,
+            may: los_policy::Capabilities::default(),
+            child_age: l.child_age,
+            family,
+            cooperation: CooperationView::default(),
         })
     }
 

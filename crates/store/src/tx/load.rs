@@ -24,6 +24,9 @@ pub(crate) struct Loaded {
     pub child_age: u32,
     /// The role and the municipality's organisation that decide an open dispute.
     pub dispute_decider: Option<(los_domain::model::Role, String)>,
+    /// When the child has a protected address: the other people registered at it (the household), who
+    /// may know where the child is. Empty otherwise.
+    pub household: Vec<String>,
 }
 
 impl Loaded {
@@ -44,6 +47,32 @@ impl Loaded {
                 .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
         }
     }
+
+    /// May `actor` see where the child lives or spends the day (the policy's `CaseLocation`)?
+    pub fn location(&self, actor: &los_domain::model::User, now: DateTime<Utc>) -> los_policy::Decision {
+        let r = los_policy::Resource::CaseLocation {
+            case: self.facts(),
+            protected: self.child.protected_address,
+            household: &self.household,
+        };
+        los_policy::authorize(actor, los_policy::Action::Read, &r, now)
+    }
+}
+
+/// The people registered at a protected address with `child` (the same address on record, also protected).
+async fn load_household(conn: &impl ConnectionTrait, child: &Person) -> Result<Vec<String>, StoreError> {
+    let Some(address) = child.address.as_deref().filter(|_| child.protected_address) else {
+        return Ok(Vec::new());
+    };
+    Ok(person::Entity::find()
+        .filter(person::Column::Address.eq(address))
+        .filter(person::Column::ProtectedAddress.eq(true))
+        .filter(person::Column::Id.ne(child.id.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect())
 }
 
 pub(crate) fn consent_from_rows(r: consent::Model, givers: &[consent_giver::Model]) -> Result<Consent, StoreError> {
@@ -116,6 +145,7 @@ pub(crate) async fn load(
     let child = load_person(conn, &row.child_person_id).await?;
     let child_age = child.age_on(now.date_naive());
     let dispute_decider = dispute_decider(conn, &row.id, &child, now).await?;
+    let household = load_household(conn, &child).await?;
     Ok(Loaded {
         case: Case {
             id: row.id,
@@ -132,6 +162,7 @@ pub(crate) async fn load(
         grants,
         child_age,
         dispute_decider,
+        household,
     })
 }
 
