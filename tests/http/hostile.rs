@@ -15,6 +15,7 @@ crate::tests!(
     a_familys_access_log_names_no_other_citizen,
     a_leader_sees_their_own_organisations_figures_only,
     the_young_persons_own_access_follows_age_and_the_service,
+    a_protected_address_hides_the_whole_location,
 );
 
 fn dates() -> (String, String) {
@@ -387,6 +388,77 @@ async fn the_young_persons_own_access_follows_age_and_the_service(db: Db) -> any
     let page = app.logged_in("barnevern").await?;
     let html = page.get(app.url("/saker/sak-adam")).send().await?.text().await?;
     ensure!(html.contains("name=\"open_to_child\""), "the note form asks whether to open it to the child");
+    app.stop().await;
+    Ok(())
+}
+
+/// Daniel has a strictly confidential address (spec 02 §3 and item 6 of issue 10). His father Erik has joint
+/// parental responsibility but does not live there: he sees the case and his own line in it, and nothing that
+/// shows where Daniel lives or spends the day — not the title, the school or the other services, meetings,
+/// records, the calendar file, nor who read the case from which service. Sofia, who lives with Daniel, and
+/// the services in the case still see everything; the services are told why they must not pass it on.
+async fn a_protected_address_hides_the_whole_location(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    // What this case says about places: its title, Daniel's address, the meeting place and agenda, the
+    // school's reason for joining, and the services' names (the consent form lists every service in the
+    // municipality, which names none of Daniel's, so the page is checked for the case's own texts).
+    let own = ["Flytting fra krisesenter", "Fjellveien", "rådhus", "Daniels nye skole", "etter krisesenteret"];
+    let services = ["Mellomvik skole", "Krisesenter", "krisesenter", "Lise"];
+    let reveals = |text: &str| own.iter().chain(&services).find(|p| text.contains(**p)).map(|p| (*p).to_owned());
+    let page_reveals = |text: &str| own.iter().find(|p| text.contains(**p)).map(|p| (*p).to_owned());
+    // A service in the case reads it first, so the access log has a line naming the school.
+    let uk = app.token("laerer").await?;
+    let (status, full) = app.api_get(&uk, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200 && full["location_hidden_reason"].is_null(), "{status} {full}");
+    ensure!(reveals(&full.to_string()).is_some(), "the services see the places: {full}");
+
+    let erik = app.token("erik").await?;
+    let (status, case) = app.api_get(&erik, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200, "Erik may see that the case exists: {status} {case}");
+    ensure!(case["location_hidden_reason"] == "protected_address_location", "{case}");
+    ensure!(case["title"] == "" && case["participants"] == json!([]) && case["notes"] == json!([]), "{case}");
+    ensure!(case["address"].is_null(), "{case}");
+    ensure!(case["hidden_notes"].as_u64().unwrap_or(0) > 0, "he is told records exist: {case}");
+    ensure!(reveals(&case.to_string()).is_none(), "nothing names a place: {:?} in {case}", reveals(&case.to_string()));
+    let (status, list) = app.api_get(&erik, "/api/v1/cases").await?;
+    ensure!(status == 200, "{status}");
+    let row = list.as_array().and_then(|a| a.iter().find(|c| c["id"] == "sak-sofia-daniel")).cloned();
+    ensure!(row.as_ref().is_some_and(|r| r["location_hidden"] == true && r["title"] == ""), "{list}");
+    ensure!(reveals(&list.to_string()).is_none(), "{list}");
+
+    let page = app.logged_in("erik").await?;
+    let res = page.get(app.url("/saker/sak-sofia-daniel")).send().await?;
+    ensure!(res.status() == 200, "{}", res.status());
+    let html = res.text().await?;
+    ensure!(html.contains("id=\"location-hidden\""), "Erik is told why");
+    ensure!(page_reveals(&html).is_none(), "the page names {:?}", page_reveals(&html));
+    let html = page.get(app.url("/saker")).send().await?.text().await?;
+    ensure!(html.contains("Sak for Daniel Berg") && reveals(&html).is_none(), "the list names {:?}", reveals(&html));
+    let res = page.get(app.url("/saker/sak-sofia-daniel/moter.ics")).send().await?;
+    ensure!(res.status() == 403, "the calendar file gives meeting places and times: {}", res.status());
+
+    let (status, log) = app.api_get(&erik, "/api/v1/me/access-log").await?;
+    ensure!(status == 200, "{status} {log}");
+    let lines: Vec<Value> =
+        log.as_array().into_iter().flatten().filter(|l| l["case_id"] == "sak-sofia-daniel").cloned().collect();
+    ensure!(lines.iter().any(|l| l["location_hidden"] == true && l["who"].is_null()), "{log}");
+    ensure!(
+        lines.iter().all(|l| l["service"].is_null() && l["role"].is_null() && l["basis"] == ""),
+        "no service, role or basis for the shielded case: {log}"
+    );
+    ensure!(reveals(&log.to_string()).is_none() && !log.to_string().contains("Lise"), "{log}");
+    let html = page.get(app.url("/meg/tilgangslogg")).send().await?.text().await?;
+    ensure!(reveals(&html).is_none() && !html.contains("Lise"), "the log page names {:?}", reveals(&html));
+
+    // Sofia lives at the address: she sees all of it.
+    let sofia = app.token("sofia").await?;
+    let (status, case) = app.api_get(&sofia, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200 && case["location_hidden_reason"].is_null(), "{status} {case}");
+    ensure!(case["participants"].as_array().is_some_and(|p| !p.is_empty()), "{case}");
+    // The school is told why it must keep the place to itself.
+    let school = app.logged_in("laerer").await?;
+    let html = school.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
+    ensure!(html.contains("id=\"location-protected\""), "the services are told why");
     app.stop().await;
     Ok(())
 }

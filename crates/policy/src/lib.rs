@@ -609,7 +609,10 @@ fn location_rule(
     now: DateTime<Utc>,
 ) -> Decision {
     if !protected {
-        return Decision::allow("no_protected_address", format!("the child in case {} has no protected address", case.case_id));
+        return Decision::allow(
+            "no_protected_address",
+            format!("the child in case {} has no protected address", case.case_id),
+        );
     }
     match actor.kind {
         UserKind::Citizen => match actor.person_id.as_deref() {

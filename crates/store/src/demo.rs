@@ -331,6 +331,14 @@ const USERS: &[Usr] = &[
     ),
     Usr("sofia", "Sofia Berg", "citizen", Some("person-sofia"), "Mor til Daniel (8). Innbygger.", &[]),
     Usr(
+        "erik",
+        "Erik Solberg",
+        "citizen",
+        Some("person-daniel-far"),
+        "Far til Daniel (8), felles foreldreansvar, bor ikke på Daniels strengt fortrolige adresse. Innbygger.",
+        &[],
+    ),
+    Usr(
         "nav",
         "Nora Navesen",
         "employee",
@@ -437,11 +445,13 @@ const PERSONS: &[Pers] = &[
     Pers("person-adam", "Adam", "Lund", "today-6370", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-mor", "Hilde", "Lund", "1978-09-30", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
     Pers("person-adam-far", "Tor", "Lund", "1975-01-08", false, MELLOMVIK, "Bjørkeveien 22, 9901 Mellomvik"),
+    Pers("person-daniel-far", "Erik", "Solberg", "1987-02-14", false, STORVIK, "Strandveien 40, 9902 Storvik"),
     Pers("person-mormor", "Randi", "Berg", "1962-08-19", false, STORVIK, "Havnegata 3, 9902 Storvik"),
 ];
 
 const GUARDIANSHIPS: &[(&str, &str, bool)] = &[
     ("person-sofia", "person-daniel", true),
+    ("person-daniel-far", "person-daniel", true),
     ("person-adam-mor", "person-adam", true),
     ("person-adam-far", "person-adam", true),
 ];

@@ -268,31 +268,32 @@ impl Store {
         let other_citizen = |id: Option<&str>| {
             id.is_some_and(|id| id != actor.id && users.iter().any(|u| u.id == id && u.kind == "citizen"))
         };
-        let lines = entries
-            .into_iter()
-            .map(|e| (shielded.iter().any(|c| Some(c) == e.case_id.as_ref()), e))
-            .map(|(hidden, e)| AccessLogLine {
-                basis: if hidden || other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
-                who: match e.actor_user_id.as_deref() {
-                    Some(id) if id == actor.id => Some(actor.display_name.clone()),
-                    _ if hidden || other_citizen(e.actor_user_id.as_deref()) => None,
-                    Some(id) => Some(
-                        users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone()),
-                    ),
-                    None => Some("Los".into()),
-                },
-                service: e.actor_service_id.as_deref().filter(|_| !hidden).map(|id| {
-                    services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())
-                }),
-                location_hidden: hidden,
-                at: e.at,
-                case_id: e.case_id.unwrap_or_default(),
-                role: e.actor_role,
-                action: e.action,
-                category: e.category,
-                outcome: e.outcome,
-            })
-            .collect();
+        let lines =
+            entries
+                .into_iter()
+                .map(|e| (shielded.iter().any(|c| Some(c) == e.case_id.as_ref()), e))
+                .map(|(hidden, e)| AccessLogLine {
+                    basis: if hidden || other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
+                    who: match e.actor_user_id.as_deref() {
+                        Some(id) if id == actor.id => Some(actor.display_name.clone()),
+                        _ if hidden || other_citizen(e.actor_user_id.as_deref()) => None,
+                        Some(id) => Some(
+                            users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone()),
+                        ),
+                        None => Some("Los".into()),
+                    },
+                    service: e.actor_service_id.as_deref().filter(|_| !hidden).map(|id| {
+                        services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())
+                    }),
+                    location_hidden: hidden,
+                    at: e.at,
+                    case_id: e.case_id.unwrap_or_default(),
+                    role: e.actor_role.filter(|_| !hidden),
+                    action: e.action,
+                    category: e.category,
+                    outcome: e.outcome,
+                })
+                .collect();
         audit::append(
             &txn,
             self.key(),

@@ -174,7 +174,13 @@ impl Store {
                 case.title = String::new();
                 case.participants = Vec::new();
             }
-            out.push(CaseSummary { child_name: l.child.full_name(), basis, expiring_consents: expiring, case, location_hidden });
+            out.push(CaseSummary {
+                child_name: l.child.full_name(),
+                basis,
+                expiring_consents: expiring,
+                case,
+                location_hidden,
+            });
         }
         audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
@@ -244,7 +250,8 @@ impl Store {
         reason: DenyReason,
     ) -> Result<CaseView, StoreError> {
         use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
-        let hidden_notes = case_note::Entity::find().filter(case_note::Column::CaseId.eq(l.case.id.as_str())).count(&txn).await?;
+        let hidden_notes =
+            case_note::Entity::find().filter(case_note::Column::CaseId.eq(l.case.id.as_str())).count(&txn).await?;
         let me = actor.person_id.as_deref();
         let family = family::load_family(&txn, &l).await?.into_iter().filter(|f| Some(f.0.as_str()) == me).collect();
         txn.commit().await?;

@@ -181,6 +181,9 @@ pub struct AccessLogDto {
     /// allow | deny
     outcome: String,
     basis: String,
+    /// The child of this case has a strictly confidential address the caller may not know: who read, from
+    /// which service, in which role and on which basis are left out, since each can name where the child is.
+    location_hidden: bool,
 }
 
 /// The caller's (a citizen's) access log of their own and their children's cases, newest first, one page at
@@ -208,6 +211,7 @@ pub async fn my_access_log(
                     category: l.category,
                     outcome: l.outcome,
                     basis: l.basis,
+                    location_hidden: l.location_hidden,
                 })
                 .collect(),
         ),

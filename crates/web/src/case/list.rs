@@ -64,8 +64,12 @@ pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
                 .map(|p| p.service_name.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
+            title: if v.location_hidden {
+                ctx.tr.with("case-title-hidden", &[("child", v.child_name.as_str())])
+            } else {
+                v.case.title
+            },
             id: v.case.id,
-            title: v.case.title,
             child: v.child_name,
             expiring: v.expiring_consents,
         })
@@ -108,6 +112,9 @@ pub struct CaseSummaryDto {
     expiring_consents: usize,
     /// Why the caller may see this case (from the access policy).
     access_basis: String,
+    /// The child has a strictly confidential address the caller may not know: the title and the services
+    /// (which can name where the child is) are left out.
+    location_hidden: bool,
 }
 
 impl From<CaseSummary> for CaseSummaryDto {
@@ -119,6 +126,7 @@ impl From<CaseSummary> for CaseSummaryDto {
             participants: v.case.participants.into_iter().map(Into::into).collect(),
             expiring_consents: v.expiring_consents,
             access_basis: v.basis.detail,
+            location_hidden: v.location_hidden,
         }
     }
 }
@@ -133,6 +141,10 @@ pub struct CaseDto {
     /// The address, when the caller may see it (never a protected address outside the services that must know it).
     address: Option<String>,
     address_hidden_reason: Option<String>,
+    /// Set (to the policy's reason code, `protected_address_location`) when the child has a strictly
+    /// confidential address the caller may not know: everything that can show where the child lives or
+    /// spends the day — title, services, meetings, records, the plan — is left out.
+    location_hidden_reason: Option<String>,
     opened_at: chrono::DateTime<chrono::Utc>,
     participants: Vec<ParticipationDto>,
     consents: Vec<ConsentDto>,
@@ -159,6 +171,7 @@ impl From<CaseView> for CaseDto {
             child_age: v.child_age,
             address: v.address,
             address_hidden_reason: v.address_hidden.map(|r| r.code.to_owned()),
+            location_hidden_reason: v.location_hidden.map(|r| r.code.to_owned()),
             id: v.case.id,
             title: v.case.title,
             child_person_id: v.case.child_person_id,

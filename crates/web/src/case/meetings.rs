@@ -162,6 +162,10 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
     use icalendar::{Component, EventLike};
     let u = user(&ctx)?;
     let view = st.store.case_for(u, &id).await.map_err(|e| page_err(&ctx)(e.into()))?;
+    if let Some(reason) = view.location_hidden {
+        // Meeting places and times show where a child with a protected address spends the day.
+        return Err(page_err(&ctx)(los_store::StoreError::Denied(reason).into()));
+    }
     let mut cal = icalendar::Calendar::new();
     cal.name(&format!("Los {}", view.case.id));
     let tz = los_store::planning::TIME_ZONE.name();

@@ -227,6 +227,16 @@ pub fn warning_text(base: &Base, w: &Warning) -> String {
 }
 
 impl CasePage {
+    /// The case's title, or a neutral one naming only the child when the title (which may name a place) is
+    /// hidden behind a protected address.
+    fn title(&self) -> String {
+        if self.view.location_hidden.is_some() {
+            self.base.t.with("case-title-hidden", &[("child", self.view.child.full_name().as_str())])
+        } else {
+            self.view.case.title.clone()
+        }
+    }
+
     fn warning(&self, w: &Warning) -> String {
         warning_text(&self.base, w)
     }
