@@ -39,6 +39,8 @@ pub struct FileConfig {
     pub listen: Option<String>,
     pub demo: Option<bool>,
     pub secure_cookies: Option<bool>,
+    /// Failed log-ins and token checks per client address and minute (`los serve --failures-per-minute`).
+    pub failures_per_minute: Option<u32>,
     pub log_format: Option<String>,
     /// Local rules that are choices, not law.
     #[serde(default)]
@@ -79,6 +81,8 @@ pub struct RulesConfig {
     pub evaluation_days: Option<i64>,
     /// How many days ahead foreseeable transitions are shown (default 90).
     pub transition_notice_days: Option<i64>,
+    /// Minutes without use after which a browser session ends (default 30).
+    pub session_idle_minutes: Option<i64>,
 }
 
 impl RulesConfig {
@@ -118,6 +122,12 @@ impl RulesConfig {
                 bail!("rules.transition_notice_days must be between 7 and 365");
             }
             s.transition_notice_days = n;
+        }
+        if let Some(m) = self.session_idle_minutes {
+            if !(1..=1440).contains(&m) {
+                bail!("rules.session_idle_minutes must be between 1 and 1440");
+            }
+            s.session_idle_minutes = m;
         }
         if let Some(r) = &self.rare_terms {
             s.rare_terms = r.iter().map(|t| t.to_lowercase()).collect();

@@ -42,6 +42,10 @@ enum Command {
         /// Mark cookies Secure (set when Los runs behind HTTPS).
         #[arg(long, env = "LOS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Failed log-ins and token checks allowed per client address and minute before it is answered
+        /// 429 (0 turns the limit off) [default: 20].
+        #[arg(long, env = "LOS_FAILURES_PER_MINUTE")]
+        failures_per_minute: Option<u32>,
     },
     /// Apply pending database migrations (or list them with --status).
     Migrate {
@@ -116,9 +120,21 @@ enum TokenCommand {
         /// What the token is for.
         #[arg(long)]
         label: Option<String>,
-        /// Days until the token expires.
-        #[arg(long, default_value_t = 90)]
+        /// Days until the token expires (1–365).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=365))]
         days: i64,
+    },
+    /// List API tokens (never their secrets): id, user, label, created, expires, last used, revoked.
+    List {
+        /// Only this user's tokens.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Revoke an API token at once, by the id `los token list` shows; recorded in the audit log.
+    Revoke {
+        /// The token's id (at least 8 characters of it).
+        #[arg(long)]
+        id: String,
     },
 }
 
@@ -167,8 +183,8 @@ async fn prepare(store: &Store) -> anyhow::Result<()> {
 
 async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { ref listen, demo, secure_cookies } => {
-            serve(&cli, &file, listen.clone(), demo, secure_cookies).await
+        Command::Serve { ref listen, demo, secure_cookies, failures_per_minute } => {
+            serve(&cli, &file, listen.clone(), demo, secure_cookies, failures_per_minute).await
         }
         Command::Migrate { status } => {
             let config = Config::resolve(&cli.global, &file)?;
@@ -203,6 +219,39 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli, &file).await,
+        Command::Token { command: TokenCommand::List { user } } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+            };
+            println!(
+                "{:<12}  {:<16}  {:<16}  {:<16}  {:<16}  {:<16}  label",
+                "id", "user", "created", "expires", "last used", "revoked"
+            );
+            for t in store.list_tokens(user.as_deref(), TokenKind::Api).await? {
+                println!(
+                    "{:<12}  {:<16}  {:<16}  {:<16}  {:<16}  {:<16}  {}",
+                    t.id,
+                    t.user_id,
+                    fmt(Some(t.created_at)),
+                    fmt(t.expires_at),
+                    fmt(t.last_used_at),
+                    fmt(t.revoked_at),
+                    t.label.unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token { command: TokenCommand::Revoke { id } } => {
+            let config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store).await?;
+            let t = store.revoke_token_by_id(&id).await?;
+            println!("token {} of {} revoked", t.id, t.user_id);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Token { command: TokenCommand::Create { user, label, days } } => {
             let config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
@@ -237,6 +286,7 @@ async fn serve(
     listen: Option<String>,
     demo: bool,
     secure_cookies: bool,
+    failures_per_minute: Option<u32>,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let config = Config::resolve(&cli.global, file)?;
@@ -250,7 +300,9 @@ async fn serve(
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let secure_cookies = secure_cookies || file.secure_cookies.unwrap_or(false);
-    let app = los_web::router(los_web::AppState { store, demo, secure_cookies });
+    let failures_per_minute = failures_per_minute.or(file.failures_per_minute).unwrap_or(20);
+    let failures = los_web::security::FailureLimiter::new(failures_per_minute);
+    let app = los_web::router(los_web::AppState { store, demo, secure_cookies, failures });
     tracing::info!(
         address = %listener.local_addr()?,
         demo,
@@ -258,7 +310,10 @@ async fn serve(
         "Los is serving on http://{}",
         listener.local_addr()?
     );
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // The client's address is kept with each request for the failure limiter.
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

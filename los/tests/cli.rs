@@ -191,3 +191,34 @@ fn reminders_go_once_a_day_and_carry_no_personal_data() {
     assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn tokens_are_short_lived_listed_and_revoked() {
+    let dir = tmp();
+    assert!(los(&dir, &["demo"]).status.success());
+    let o = los(&dir, &["token", "create", "--user", "barnevern", "--days", "400"]);
+    assert!(!o.status.success() && text(&o).contains("400"), "a token lives at most a year: {}", text(&o));
+    let o = los(&dir, &["token", "create", "--user", "barnevern", "--label", "fagsystem"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = los(&dir, &["token", "create", "--user", "hilde"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = los(&dir, &["token", "list", "--user", "barnevern"]);
+    let listing = text(&o);
+    assert!(o.status.success() && listing.contains("fagsystem") && !listing.contains("hilde"), "{listing}");
+    assert!(!listing.contains("los_"), "the secret is never shown: {listing}");
+    // The default lifetime is 30 days.
+    let in_30 = (chrono::Utc::now() + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    assert!(listing.contains(&in_30), "expires in 30 days ({in_30}): {listing}");
+    let line = listing.lines().find(|l| l.contains("fagsystem")).expect("the token's line");
+    let id = line.split_whitespace().next().expect("id").to_owned();
+    let o = los(&dir, &["token", "revoke", "--id", "abc"]);
+    assert!(!o.status.success() && text(&o).contains("at least 8"), "{}", text(&o));
+    let o = los(&dir, &["token", "revoke", "--id", &id]);
+    assert!(o.status.success() && text(&o).contains("revoked"), "{}", text(&o));
+    let o = los(&dir, &["token", "list", "--user", "barnevern"]);
+    let line = text(&o).lines().find(|l| l.contains("fagsystem")).expect("still listed").to_owned();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert_eq!(line.matches(&today).count(), 3, "created, last used and revoked today: {line}");
+    let o = los(&dir, &["audit", "verify"]);
+    assert!(o.status.success(), "the revocation is in an intact chain: {}", text(&o));
+}

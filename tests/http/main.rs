@@ -6,6 +6,7 @@ mod cases;
 mod confidentiality;
 mod faces;
 mod foundation;
+mod hardening;
 mod hostile;
 mod planning;
 mod rights;
@@ -61,6 +62,7 @@ fn main() {
     all.extend(confidentiality::all());
     all.extend(faces::all());
     all.extend(hostile::all());
+    all.extend(hardening::all());
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());

@@ -66,6 +66,21 @@ pub struct TestApp {
     pg_name: Option<String>,
 }
 
+/// How the web layer is set up, as `los serve`'s options set it.
+#[derive(Debug, Clone, Copy)]
+pub struct WebOptions {
+    /// `--secure-cookies`: Secure cookies and HSTS.
+    pub secure_cookies: bool,
+    /// `--failures-per-minute`.
+    pub failures_per_minute: u32,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        WebOptions { secure_cookies: false, failures_per_minute: 20 }
+    }
+}
+
 pub const TEST_AUDIT_KEY: &str = "test-audit-key-0123456789abcdef";
 
 impl TestApp {
@@ -81,6 +96,16 @@ impl TestApp {
 
     /// Starts Los with local rules other than the defaults.
     pub async fn start_with(db: Db, demo: bool, settings: los_store::Settings) -> anyhow::Result<TestApp> {
+        Self::start_full(db, demo, settings, WebOptions::default()).await
+    }
+
+    /// Starts Los with web options other than the defaults (HTTPS cookies, the failure limit).
+    pub async fn start_full(
+        db: Db,
+        demo: bool,
+        settings: los_store::Settings,
+        web: WebOptions,
+    ) -> anyhow::Result<TestApp> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (url, sqlite_dir, pg_name) = match db {
             Db::Sqlite => {
@@ -106,10 +131,15 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies: false });
+        let app = los_web::router(los_web::AppState {
+            store: store.clone(),
+            demo,
+            secure_cookies: web.secure_cookies,
+            failures: los_web::security::FailureLimiter::new(web.failures_per_minute),
+        });
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
+            let _ = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = rx.await;
                 })

@@ -36,7 +36,7 @@ pub use case::rights::{NewScreening, RightsView, ScreeningView};
 pub use case::{CaseSummary, CaseView};
 pub use error::StoreError;
 pub use reminders::Digest;
-pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenKind};
+pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenInfo, TokenKind};
 pub use timeline::TimelineEvent;
 pub use worklist::Task;
 

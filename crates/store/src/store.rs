@@ -131,6 +131,33 @@ impl TokenKind {
     }
 }
 
+/// A token as `los token list` shows it: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    /// The first 12 characters of the secret's hash.
+    pub id: String,
+    pub user_id: String,
+    pub label: Option<String>,
+    pub created_at: chrono::DateTime<Utc>,
+    pub expires_at: Option<chrono::DateTime<Utc>>,
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+    pub revoked_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<token::Model> for TokenInfo {
+    fn from(r: token::Model) -> Self {
+        TokenInfo {
+            id: r.hash.chars().take(12).collect(),
+            user_id: r.user_id,
+            label: r.label,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+}
+
 /// A demo user as the login picker shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoUser {
@@ -167,6 +194,8 @@ pub struct Settings {
     /// How far ahead foreseeable transitions (school start, upper secondary, turning 18, the end of a
     /// sentence) are shown, so who coordinates is reviewed before them.
     pub transition_notice_days: i64,
+    /// A browser session ends after this many minutes without use (besides its absolute lifetime).
+    pub session_idle_minutes: i64,
 }
 
 impl Default for Settings {
@@ -176,6 +205,7 @@ impl Default for Settings {
             consent_warning_days: 30,
             evaluation_days: 90,
             transition_notice_days: 90,
+            session_idle_minutes: 30,
             address_must_know_types: vec!["barnevernstjenesten".into(), "krisesenter".into()],
             small_municipalities: vec![],
             rare_terms: [
@@ -342,6 +372,7 @@ impl Store {
             created_at: Set(now),
             expires_at: Set(ttl.map(|t| now + t)),
             revoked_at: Set(None),
+            last_used_at: Set(Some(now)),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -369,7 +400,9 @@ impl Store {
         Ok(secret)
     }
 
-    /// The user a live token belongs to, or `None` for an unknown, expired or revoked token.
+    /// The user a live token belongs to, or `None` for an unknown, expired or revoked token, or a browser
+    /// session unused for longer than `session_idle_minutes`. Use is recorded at most once a minute, so a
+    /// busy client does not write on every request.
     pub async fn user_for_token(&self, secret: &str, kind: TokenKind) -> Result<Option<User>, StoreError> {
         let Some(row) = token::Entity::find_by_id(token_hash(secret)).one(&self.db).await? else {
             return Ok(None);
@@ -378,7 +411,77 @@ impl Store {
         if row.kind != kind.as_str() || row.revoked_at.is_some() || row.expires_at.is_some_and(|e| e <= now) {
             return Ok(None);
         }
-        self.user(&row.user_id).await.map(Some)
+        let last = row.last_used_at.unwrap_or(row.created_at);
+        if kind == TokenKind::Session && now - last >= chrono::Duration::minutes(self.settings.session_idle_minutes) {
+            return Ok(None);
+        }
+        let user_id = row.user_id.clone();
+        if now - last >= chrono::Duration::minutes(1) {
+            let mut am: token::ActiveModel = row.into();
+            am.last_used_at = Set(Some(now));
+            token::Entity::update(am).exec(&self.db).await?;
+        }
+        self.user(&user_id).await.map(Some)
+    }
+
+    /// The tokens of one user or of all, newest first, for `los token list`; the secret is never shown,
+    /// only the first 12 characters of its hash, which `revoke_token_by_id` takes.
+    pub async fn list_tokens(&self, user_id: Option<&str>, kind: TokenKind) -> Result<Vec<TokenInfo>, StoreError> {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+        let mut q = token::Entity::find().filter(token::Column::Kind.eq(kind.as_str()));
+        if let Some(u) = user_id {
+            q = q.filter(token::Column::UserId.eq(u));
+        }
+        let rows = q.order_by_desc(token::Column::CreatedAt).all(&self.db).await?;
+        Ok(rows.into_iter().map(TokenInfo::from).collect())
+    }
+
+    /// Revokes the token whose id (the start of its hash, at least 8 characters, as `list_tokens` shows
+    /// it) matches exactly one token, and records it in the audit log.
+    pub async fn revoke_token_by_id(&self, id: &str) -> Result<TokenInfo, StoreError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        if id.len() < 8 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(StoreError::Invalid {
+                field: Some("id"),
+                code: "token.id",
+                message: "a token id is at least 8 hexadecimal characters, as 'los token list' shows it".into(),
+            });
+        }
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        let rows =
+            token::Entity::find().filter(token::Column::Hash.starts_with(id.to_ascii_lowercase())).all(&txn).await?;
+        let row = match rows.len() {
+            1 => rows.into_iter().next().expect("one row"),
+            0 => return Err(StoreError::NotFound { kind: "token", id: id.to_owned() }),
+            _ => {
+                return Err(StoreError::Invalid {
+                    field: Some("id"),
+                    code: "token.ambiguous",
+                    message: format!("{id} matches more than one token; give more characters"),
+                });
+            }
+        };
+        let user_id = row.user_id.clone();
+        let mut am: token::ActiveModel = row.into();
+        am.revoked_at = Set(Some(Utc::now()));
+        let row = token::Entity::update(am).exec(&txn).await?;
+        let info = TokenInfo::from(row);
+        audit::append(
+            &txn,
+            &self.key,
+            vec![NewEntry {
+                actor_user_id: None,
+                action: "token_revoke".into(),
+                resource_type: "access_token".into(),
+                resource_id: Some(user_id),
+                basis: format!("token {} revoked by an administrator (los token revoke)", info.id),
+                ..Default::default()
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(info)
     }
 
     /// Revokes a token (logout). Unknown tokens are ignored.

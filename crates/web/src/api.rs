@@ -41,9 +41,9 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// Every operation can answer with problem JSON: 400 (a malformed request or Authorization header, an
-/// invalid identifier), 401 (no or a bad token), 403 (the access policy said no), 404 (no such record), and
-/// an operation with a body also 413 (too large), 415 (not JSON or a form) and 422 (a rule of the domain
-/// refused it). Documented once here, so that the document tells the truth for every route.
+/// invalid identifier), 401 (no or a bad token), 403 (the access policy said no), 404 (no such record), 429
+/// (too many failed token checks from the address), and an operation with a body also 413 (too large), 415
+/// (not JSON or a form) and 422 (a rule of the domain refused it). Documented once here, so that the document tells the truth for every route.
 struct ProblemResponses;
 
 impl utoipa::Modify for ProblemResponses {
@@ -63,6 +63,7 @@ impl utoipa::Modify for ProblemResponses {
             ("401", "No token, or an unknown, expired or revoked one."),
             ("403", "The access policy refused it; the refusal is in the audit log."),
             ("404", "No such record."),
+            ("429", "Too many failed token checks from this address; `Retry-After` says when to try again."),
         ];
         let with_body = [
             ("413", "The body is too large."),
@@ -426,7 +427,7 @@ mod tests {
         let doc = super::document();
         for (path, item) in &doc.paths.paths {
             for op in [&item.get, &item.post].into_iter().flatten() {
-                for status in ["400", "401", "403", "404"] {
+                for status in ["400", "401", "403", "404", "429"] {
                     assert!(op.responses.responses.contains_key(status), "{path} lacks {status}");
                 }
                 if op.request_body.is_some() {

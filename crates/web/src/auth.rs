@@ -69,6 +69,9 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        // An address that sent too many bad tokens is answered 429 before its token is even looked up.
+        let ip = crate::security::client_ip(parts);
+        state.failures.check(ip).map_err(crate::security::too_many)?;
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -80,12 +83,15 @@ impl FromRequestParts<AppState> for ApiUser {
             )?;
         match state.store.user_for_token(token, TokenKind::Api).await? {
             Some(user) => Ok(ApiUser(user)),
-            None => Err(AppError::new(
-                axum::http::StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "the token is unknown, expired or revoked; create one with 'los token create --user ID'",
-            )
-            .into()),
+            None => {
+                state.failures.fail(ip);
+                Err(AppError::new(
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "the token is unknown, expired or revoked; create one with 'los token create --user ID'",
+                )
+                .into())
+            }
         }
     }
 }

@@ -16,11 +16,19 @@ pub struct AppError {
     pub code: String,
     /// Explanation in English (API) — pages translate `code` where they can.
     pub detail: String,
+    /// Seconds to wait before trying again (sent as `Retry-After` with 429).
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, code: impl Into<String>, detail: impl Into<String>) -> Self {
-        AppError { status, code: code.into(), detail: detail.into() }
+        AppError { status, code: code.into(), detail: detail.into(), retry_after: None }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn bad_request(code: impl Into<String>, detail: impl Into<String>) -> Self {
@@ -66,6 +74,12 @@ impl From<los_domain::ident::IdentError> for AppError {
     }
 }
 
+fn retry_header(retry_after: Option<u64>, res: &mut Response) {
+    if let Some(s) = retry_after {
+        res.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(s));
+    }
+}
+
 /// RFC 9457 problem details.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -92,6 +106,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let e = self.0;
+        let retry_after = e.retry_after;
         let body = Problem {
             kind: format!("https://los.invalid/problems/{}", e.code),
             title: e.status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -101,6 +116,7 @@ impl IntoResponse for ApiError {
         };
         let mut res = (e.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
+        retry_header(retry_after, &mut res);
         res
     }
 }
@@ -116,10 +132,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let t = self.tr;
         let e = self.error;
+        let retry_after = e.retry_after;
         let title = t.try_get(&format!("error-{}", e.status.as_u16())).unwrap_or_else(|| t.get("error-generic"));
         // Translated explanation if we have one for the code, else the detail (ids only, never personal data).
         let explanation = t.try_get(&format!("err-{}", e.code.replace('.', "-"))).unwrap_or(e.detail);
         let page = crate::pages::ErrorPage::new(t, title, explanation);
-        (e.status, Html(page.render_html())).into_response()
+        let mut res = (e.status, Html(page.render_html())).into_response();
+        retry_header(retry_after, &mut res);
+        res
     }
 }

@@ -82,9 +82,20 @@ where
             json: answer_json,
             error: AppError::new(e.status(), "input.body", "the body could not be read"),
         })?;
+        // A NUL character is refused in every field (PostgreSQL cannot store it in text): found in the
+        // form's bytes, or in the JSON's strings after a first parse into a value.
+        let nul = |json| InputRejection { json, error: crate::security::nul_error() };
         let parsed = if json {
-            serde_json::from_slice::<T>(&bytes).map_err(|e| bounded(e.to_string()))
+            let value = serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| bounded(e.to_string()));
+            match value {
+                Ok(v) if crate::security::json_has_nul(&v) => return Err(nul(answer_json)),
+                Ok(v) => serde_json::from_value::<T>(v).map_err(|e| bounded(e.to_string())),
+                Err(e) => Err(e),
+            }
         } else {
+            if crate::security::form_has_nul(&bytes) {
+                return Err(nul(answer_json));
+            }
             serde_html_form::from_bytes::<T>(&bytes).map_err(|e| bounded(e.to_string()))
         };
         parsed.map(JsonOrForm).map_err(|detail| InputRejection {

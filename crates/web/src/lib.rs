@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod input;
 pub mod pages;
 pub mod reminders;
+pub mod security;
 
 use std::time::Duration;
 
@@ -36,8 +37,10 @@ pub struct AppState {
     pub store: Store,
     /// Demo mode: the login page offers the demo users.
     pub demo: bool,
-    /// Mark cookies `Secure` (behind HTTPS).
+    /// Mark cookies `Secure` (behind HTTPS); also sends `Strict-Transport-Security`.
     pub secure_cookies: bool,
+    /// Failed log-ins and token checks per client address and minute.
+    pub failures: security::FailureLimiter,
 }
 
 impl AppState {
@@ -125,6 +128,7 @@ async fn api_problems(req: axum::extract::Request, next: axum::middleware::Next)
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    let hsts = state.secure_cookies;
     let api = api::router()
         .split_for_parts()
         .0
@@ -149,7 +153,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state);
 
     let x_request_id = HeaderName::from_static("x-request-id");
+    let app = if hsts {
+        app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ))
+    } else {
+        app
+    };
     security_headers(app)
+        .layer(axum::middleware::from_fn(security::no_store))
+        .layer(axum::middleware::from_fn(security::refuse_nul_in_uri))
         .layer(CsrfLayer::new())
         .layer(tower_http::limit::RequestBodyLimitLayer::new(1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -161,8 +175,10 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            // The path is logged, never query strings (they may carry search terms).
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            // The path is logged (bounded and escaped), never query strings (they may carry search terms).
+            let path = security::loggable(req.uri().path());
+            let id = security::loggable(id);
+            tracing::info_span!("request", method = %req.method(), path = %path, request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
 }

@@ -173,8 +173,16 @@ pub struct LoginForm {
     user: String,
 }
 
-pub async fn login(State(st): State<AppState>, ctx: Ctx, jar: CookieJar, Form(form): Form<LoginForm>) -> PageResult {
+pub async fn login(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
     let err = page_err(&ctx);
+    let ip = connect.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| c.0.0.ip());
+    st.failures.check(ip).map_err(|wait| err(crate::security::too_many(wait)))?;
     if !st.demo {
         return Err(err(AppError::new(
             StatusCode::NOT_FOUND,
@@ -184,14 +192,18 @@ pub async fn login(State(st): State<AppState>, ctx: Ctx, jar: CookieJar, Form(fo
     }
     let demo_users = st.store.demo_users().await.map_err(|e| err(e.into()))?;
     if !demo_users.iter().any(|u| u.id == form.user) {
-        return Err(err(AppError::bad_request("unknown_demo_user", format!("there is no demo user '{}'", form.user))));
+        st.failures.fail(ip);
+        return Err(err(AppError::bad_request(
+            "unknown_demo_user",
+            format!("there is no demo user '{}'", crate::security::loggable(&form.user)),
+        )));
     }
     let secret = st
         .store
         .create_token(&form.user, TokenKind::Session, Some("demo login"), Some(chrono::Duration::hours(8)))
         .await
         .map_err(|e| err(e.into()))?;
-    tracing::info!(user.id = %form.user, "demo login");
+    tracing::info!(user.id = %crate::security::loggable(&form.user), "demo login");
     Ok((jar.add(session_cookie(secret, st.secure_cookies)), Redirect::to("/saker")).into_response())
 }
 
@@ -212,8 +224,8 @@ pub struct LangForm {
 pub async fn set_language(State(st): State<AppState>, jar: CookieJar, Form(form): Form<LangForm>) -> Response {
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     // Only local paths: never redirect off-site.
-    let back = form.back.filter(|b| b.starts_with('/') && !b.starts_with("//")).unwrap_or_else(|| "/".into());
-    (jar.add(lang_cookie(lang, st.secure_cookies)), Redirect::to(&back)).into_response()
+    let back = form.back.as_deref().and_then(crate::security::local_path).unwrap_or("/");
+    (jar.add(lang_cookie(lang, st.secure_cookies)), Redirect::to(back)).into_response()
 }
 
 #[derive(Template)]

@@ -95,7 +95,18 @@ async fn consent_givers(
     for (person, capacity) in &new.givers {
         let age = match person {
             Some(p) if p == &l.child.id => Some(child_age),
-            Some(p) => Some(load_person(txn, p).await?.age_on(day)),
+            Some(p) => {
+                // A giver named by the client must be a person Los knows: an unknown id is the client's
+                // error (422), not a broken database.
+                if person::Entity::find_by_id(p.clone()).one(txn).await?.is_none() {
+                    return Err(StoreError::Invalid {
+                        field: Some("givers"),
+                        code: "consent.unknown_giver",
+                        message: format!("there is no person with id {}", p.chars().take(64).collect::<String>()),
+                    });
+                }
+                Some(load_person(txn, p).await?.age_on(day))
+            }
             None => None,
         };
         if *capacity == GiverCapacity::Child && person.as_deref() != Some(l.child.id.as_str()) {

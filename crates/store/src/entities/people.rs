@@ -80,6 +80,8 @@ pub mod token {
         pub created_at: ChronoDateTimeUtc,
         pub expires_at: Option<ChronoDateTimeUtc>,
         pub revoked_at: Option<ChronoDateTimeUtc>,
+        /// When the token was last used (updated at most once a minute).
+        pub last_used_at: Option<ChronoDateTimeUtc>,
     }
     entity_boilerplate!();
 }

@@ -17,6 +17,7 @@ mod m20261203_000011_reminders;
 mod m20261205_000012_consent_line;
 mod m20261205_000013_note_open_to_child;
 mod m20261205_000014_lookup_indexes;
+mod m20261206_000015_token_last_used;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_consent_line::Migration),
             Box::new(m20261205_000013_note_open_to_child::Migration),
             Box::new(m20261205_000014_lookup_indexes::Migration),
+            Box::new(m20261206_000015_token_last_used::Migration),
         ]
     }
 }

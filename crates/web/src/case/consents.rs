@@ -202,6 +202,13 @@ pub async fn withdraw_page(
     JsonOrForm(f): JsonOrForm<WithdrawInput>,
 ) -> PageResult {
     let u = user(&ctx)?;
+    // The case id only says where to go afterwards; a bad one is refused before anything is written.
+    if !crate::security::valid_id(&f.case_id) {
+        return Err(crate::pages::page_err(&ctx)(crate::error::AppError::bad_request(
+            "input.case_id",
+            "case_id is not a case id",
+        )));
+    }
     let r = st.store.withdraw_consent(u, &cid, &f.reason).await.map_err(|e| Rejected::at(format!("withdraw-{cid}"), e));
     after(&st, &ctx, &f.case_id, "samtykker", r).await
 }
