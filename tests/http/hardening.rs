@@ -13,6 +13,7 @@ crate::tests!(
     hardening_personal_data_is_never_cached_and_https_is_strict,
     hardening_failed_token_checks_are_limited_per_address,
     hardening_an_idle_session_ends_but_an_api_token_does_not,
+    hardening_a_retried_write_with_an_idempotency_key_writes_once,
 );
 
 const CONSENT: &str = "samtykke-sofia-barnevern-samordner";
@@ -186,6 +187,89 @@ async fn hardening_an_idle_session_ends_but_an_api_token_does_not(db: Db) -> any
     let token = app.token("barnevern").await?;
     let (status, _) = app.api_get(&token, "/api/v1/cases").await?;
     ensure!(status == 200, "API tokens have no idle timeout: {status}");
+    app.stop().await;
+    Ok(())
+}
+
+/// A client that retries a write with the same `Idempotency-Key` gets the first answer again and writes
+/// once; the same key with another body is refused; another caller's key is their own; a refused request
+/// keeps nothing, so its retry runs.
+async fn hardening_a_retried_write_with_an_idempotency_key_writes_once(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let notes = |case: &Value| case["notes"].as_array().map_or(0, Vec::len);
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    let before = notes(&case);
+    let body = json!({"service_id": "mellomvik-barnevern", "category": "child_welfare", "body": "Samtale med Adam"});
+    let client = reqwest::Client::new();
+    let post = |token: &str, key: &str, body: &Value| {
+        client
+            .post(app.url("/api/v1/cases/sak-adam/notes"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+    };
+    let first = post(&bv, "notat-1", &body).await?;
+    ensure!(first.status() == 201, "{}", first.status());
+    ensure!(first.headers().get("idempotent-replayed").is_none());
+    let first: Value = first.json().await?;
+    let again = post(&bv, "notat-1", &body).await?;
+    ensure!(again.status() == 201, "the retry gets the first answer: {}", again.status());
+    ensure!(again.headers().get("idempotent-replayed").is_some_and(|v| v == "true"), "{:?}", again.headers());
+    ensure!(again.headers().get("content-type").is_some_and(|v| v == "application/json"), "{:?}", again.headers());
+    let again: Value = again.json().await?;
+    ensure!(again == first, "{again} != {first}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    ensure!(notes(&case) == before + 1, "written once: {} -> {}", before, notes(&case));
+
+    let other = json!({"service_id": "mellomvik-barnevern", "category": "child_welfare", "body": "Noe annet"});
+    let res = post(&bv, "notat-1", &other).await?;
+    ensure!(res.status() == 422, "the key was used for another request: {}", res.status());
+    let err: Value = res.json().await?;
+    ensure!(err["code"] == "idempotency.key_reused", "{err}");
+    // Another credential's key is its own, even if the text is the same.
+    let bv2 = app.token("barnevern").await?;
+    let res = post(&bv2, "notat-1", &body).await?;
+    ensure!(res.status() == 201 && res.headers().get("idempotent-replayed").is_none(), "{}", res.status());
+    // A refused request keeps nothing: fixed, the retry with the same key runs.
+    let bad = json!({"service_id": "mellomvik-barnevern", "category": "ukjent", "body": "x"});
+    let res = post(&bv, "notat-2", &bad).await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    let res = post(&bv, "notat-2", &bad).await?;
+    ensure!(res.status() == 422 && res.headers().get("idempotent-replayed").is_none(), "refusals are not kept");
+    for key in ["", "æøå"] {
+        let res = client
+            .post(app.url("/api/v1/cases/sak-adam/notes"))
+            .bearer_auth(&bv)
+            .header("Idempotency-Key", reqwest::header::HeaderValue::from_bytes(key.as_bytes())?)
+            .json(&body)
+            .send()
+            .await?;
+        ensure!(res.status() == 400, "key {key:?}: {}", res.status());
+    }
+    // Retries racing each other: one runs, the others wait (409) or get its answer.
+    let racing = tokio::join!(
+        post(&bv, "notat-3", &body),
+        post(&bv, "notat-3", &body),
+        post(&bv, "notat-3", &body),
+        post(&bv, "notat-3", &body),
+        post(&bv, "notat-3", &body),
+        post(&bv, "notat-3", &body),
+    );
+    let mut created = 0;
+    for res in [racing.0, racing.1, racing.2, racing.3, racing.4, racing.5] {
+        let res = res?;
+        let replayed = res.headers().get("idempotent-replayed").is_some();
+        match res.status().as_u16() {
+            201 if !replayed => created += 1,
+            201 | 409 => {}
+            other => anyhow::bail!("racing retry answered {other}"),
+        }
+    }
+    ensure!(created == 1, "exactly one racing retry ran: {created}");
+    let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
+    ensure!(notes(&case) == before + 3, "one note per new key: {}", notes(&case));
     app.stop().await;
     Ok(())
 }

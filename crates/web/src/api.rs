@@ -70,7 +70,35 @@ impl utoipa::Modify for ProblemResponses {
             ("415", "The body is neither application/json nor a form."),
             ("422", "A rule refused it; `code` names the rule and nothing was changed."),
         ];
+        let retried = [
+            ("409", "The first request with this Idempotency-Key is still running."),
+            ("422", "A rule refused it, or the Idempotency-Key was used for another request."),
+        ];
         for item in openapi.paths.paths.values_mut() {
+            // Every write takes an optional Idempotency-Key: a retry with the same key and request gets the
+            // first answer again instead of writing twice.
+            if let Some(op) = item.post.as_mut() {
+                for (status, what) in retried {
+                    op.responses.responses.insert(status.to_owned(), problem(what).into());
+                }
+                let header = utoipa::openapi::path::ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(utoipa::openapi::path::ParameterIn::Header)
+                    .required(utoipa::openapi::Required::False)
+                    .description(Some(
+                        "1–255 printable ASCII characters, new for each new request; a retry with the same key \
+                         and request gets the first answer again (with `Idempotent-Replayed: true`).",
+                    ))
+                    .schema(Some(
+                        utoipa::openapi::ObjectBuilder::new()
+                            .schema_type(utoipa::openapi::schema::Type::String)
+                            .min_length(Some(1))
+                            .max_length(Some(255))
+                            .pattern(Some("^[ -~]+$")),
+                    ))
+                    .build();
+                op.parameters.get_or_insert_with(Vec::new).push(header);
+            }
             for op in
                 [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch].into_iter().flatten()
             {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod case;
 pub mod error;
 pub mod i18n;
+pub mod idempotency;
 pub mod input;
 pub mod pages;
 pub mod reminders;
@@ -134,7 +135,8 @@ pub fn router(state: AppState) -> Router {
         .0
         .route("/openapi.json", get(api::openapi))
         .fallback(api::not_found)
-        .method_not_allowed_fallback(api::method_not_allowed);
+        .method_not_allowed_fallback(api::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer));
 
     let app = Router::new()
         .route("/", get(pages::home))

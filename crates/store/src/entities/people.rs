@@ -85,3 +85,20 @@ pub mod token {
     }
     entity_boilerplate!();
 }
+
+pub mod idempotency_key {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_key")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub fingerprint: String,
+        pub status: Option<i32>,
+        pub content_type: Option<String>,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub body: Option<String>,
+        pub created_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
