@@ -9,6 +9,7 @@ mod foundation;
 mod hardening;
 mod hostile;
 mod planning;
+mod probe;
 mod rights;
 mod scenarios;
 mod sentences;
@@ -63,6 +64,7 @@ fn main() {
     all.extend(faces::all());
     all.extend(hostile::all());
     all.extend(hardening::all());
+    all.extend(probe::all());
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());
