@@ -142,7 +142,16 @@ impl Store {
         action: &str,
         entries: &mut Vec<NewEntry>,
     ) -> Result<Vec<(Loaded, Basis)>, StoreError> {
-        let rows = case::Entity::find().order_by_asc(case::Column::OpenedAt).all(txn).await?;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let candidates = candidate_cases(txn, actor, now).await?;
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = case::Entity::find()
+            .filter(case::Column::Id.is_in(candidates))
+            .order_by_asc(case::Column::OpenedAt)
+            .all(txn)
+            .await?;
         let mut out = Vec::new();
         for row in rows {
             let l = load(txn, row, now).await?;
@@ -351,4 +360,79 @@ impl Store {
             cooperation_necessary,
         })
     }
+}
+
+/// The cases the access policy could open to `actor`, found with a few set-based queries so that a list
+/// grows with what the user sees, not with the municipality. A superset of what the policy allows, never
+/// a subset: the policy still decides each candidate (`allowed_cases`), so this narrows the work and
+/// cannot widen access. It follows the policy's read rules for a case: an employee's services taking part
+/// (at any time; the policy checks the dates), an emergency grant of theirs, or any open dispute about who
+/// coordinates (the decision-maker reads those); a citizen's own case, or the case of a child they are
+/// registered with (parent, foster parent or someone the family gave access).
+pub(crate) async fn candidate_cases(
+    txn: &DatabaseTransaction,
+    actor: &User,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    use los_domain::model::UserKind;
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let mut ids: Vec<String> = Vec::new();
+    match actor.kind {
+        UserKind::Employee => {
+            let services: Vec<String> = actor.memberships.iter().filter_map(|m| m.service_id.clone()).collect();
+            if !services.is_empty() {
+                ids.extend(
+                    participation::Entity::find()
+                        .select_only()
+                        .column(participation::Column::CaseId)
+                        .filter(participation::Column::ServiceId.is_in(services))
+                        .into_tuple::<String>()
+                        .all(txn)
+                        .await?,
+                );
+            }
+            ids.extend(
+                break_glass::Entity::find()
+                    .select_only()
+                    .column(break_glass::Column::CaseId)
+                    .filter(break_glass::Column::UserId.eq(actor.id.as_str()))
+                    .filter(break_glass::Column::ExpiresAt.gt(now))
+                    .into_tuple::<String>()
+                    .all(txn)
+                    .await?,
+            );
+            ids.extend(
+                dispute::Entity::find()
+                    .select_only()
+                    .column(dispute::Column::CaseId)
+                    .filter(dispute::Column::ResolvedAt.is_null())
+                    .into_tuple::<String>()
+                    .all(txn)
+                    .await?,
+            );
+        }
+        UserKind::Citizen => {
+            let Some(person) = actor.person_id.as_deref() else { return Ok(ids) };
+            let mut children: Vec<String> = guardianship::Entity::find()
+                .select_only()
+                .column(guardianship::Column::ChildPersonId)
+                .filter(guardianship::Column::AdultPersonId.eq(person))
+                .into_tuple::<String>()
+                .all(txn)
+                .await?;
+            children.push(person.to_owned());
+            ids.extend(
+                case::Entity::find()
+                    .select_only()
+                    .column(case::Column::Id)
+                    .filter(case::Column::ChildPersonId.is_in(children))
+                    .into_tuple::<String>()
+                    .all(txn)
+                    .await?,
+            );
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }

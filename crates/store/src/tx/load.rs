@@ -172,7 +172,13 @@ async fn load_participants(conn: &impl ConnectionTrait, case_id: &str) -> Result
         .order_by_asc(participation::Column::JoinedOn)
         .all(conn)
         .await?;
-    let services = service::Entity::find().all(conn).await?;
+    // Only the services taking part, not the whole directory.
+    let ids: Vec<String> = parts.iter().map(|p| p.service_id.clone()).collect();
+    let services = if ids.is_empty() {
+        Vec::new()
+    } else {
+        service::Entity::find().filter(service::Column::Id.is_in(ids)).all(conn).await?
+    };
     let orgs = organisation::Entity::find().all(conn).await?;
     let mut participants = Vec::new();
     for p in parts {
