@@ -116,6 +116,33 @@ async fn concurrent_reads_keep_one_chain(db: Db) -> anyhow::Result<()> {
     ensure!(report.first_bad.is_none(), "{report:?}");
     // 12 point reads + 12 lists of 2 cases each
     ensure!(report.checked == before + 12 + 24, "entries: {}", report.checked - before);
+    // Reads (group commit of their entries) racing writes (each its own transaction on the chain): every
+    // answer is a success and the chain stays one.
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let token = token.clone();
+        let (url, write) = if i % 2 == 0 {
+            (app.url("/api/v1/cases/sak-sofia-daniel"), false)
+        } else {
+            (app.url("/api/v1/cases/sak-adam/notes"), true)
+        };
+        tasks.push(tokio::spawn(async move {
+            let c = reqwest::Client::new();
+            let req = if write {
+                c.post(url).json(&serde_json::json!({"service_id": "mellomvik-barnevern",
+                    "category": "child_welfare", "body": format!("Samtale {i}")}))
+            } else {
+                c.get(url)
+            };
+            req.bearer_auth(token).send().await.map(|r| r.status().as_u16())
+        }));
+    }
+    for t in tasks {
+        let status = t.await??;
+        ensure!(status == 200 || status == 201, "concurrent request failed: {status}");
+    }
+    let report = app.store.verify_audit_chain().await?;
+    ensure!(report.first_bad.is_none(), "{report:?}");
     app.stop().await;
     Ok(())
 }

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+mod audit_writer;
 mod case;
 pub mod demo;
 mod directory;

@@ -173,6 +173,8 @@ pub struct Store {
     key: AuditKey,
     backend: Backend,
     pub(crate) settings: Settings,
+    /// Group commit of the audit entries of reads.
+    pub(crate) reads: crate::audit_writer::AuditWriter,
 }
 
 /// Local choices that are not law and so are configuration (spec: items marked "verify" stay configurable).
@@ -266,7 +268,8 @@ impl Store {
                 db.execute_unprepared(pragma).await?;
             }
         }
-        Ok(Store { db, key, backend: url.backend, settings: Settings::default() })
+        let reads = crate::audit_writer::AuditWriter::start(db.clone(), key.clone());
+        Ok(Store { db, key, backend: url.backend, settings: Settings::default(), reads })
     }
 
     pub fn backend(&self) -> Backend {

@@ -14,7 +14,6 @@ use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, rights_to_sc
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::audit;
 use crate::case::assessments::load_assessments;
 use crate::case::coordinator::load_prompts;
 use crate::case::meetings::local_now;
@@ -95,7 +94,7 @@ impl Store {
         let now = Utc::now();
         let today = now.date_naive();
         let local = local_now();
-        let txn = self.begin_audited().await?;
+        let txn = self.begin_read().await?;
         let mut out = Vec::new();
         let mut entries = Vec::new();
         for (l, basis) in self.allowed_cases(&txn, actor, now, action, &mut entries).await? {
@@ -115,8 +114,8 @@ impl Store {
             }
             out.extend(w.tasks);
         }
-        audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
+        self.record_reads(entries).await?;
         // Oldest open work first, then meetings soonest first.
         out.sort_by_key(|t| {
             (matches!(t.kind, "meeting" | "prepare" | "transition_ahead" | "prepare_release"), -t.age_days)

@@ -29,7 +29,7 @@ use los_policy::{Action, Basis, Decision, DenyReason, Resource, authorize};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, QueryOrder};
 use serde::Serialize;
 
-use crate::audit::{self, NewEntry};
+use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -171,7 +171,7 @@ impl Store {
     /// The cases `actor` may see. Each listed case is recorded in the audit log with its basis.
     pub async fn cases_visible_to(&self, actor: &User) -> Result<Vec<CaseSummary>, StoreError> {
         let now = Utc::now();
-        let txn = self.begin_audited().await?;
+        let txn = self.begin_read().await?;
         let mut out = Vec::new();
         let mut entries = Vec::new();
         for (l, basis) in self.allowed_cases(&txn, actor, now, "list", &mut entries).await? {
@@ -191,8 +191,8 @@ impl Store {
                 location_hidden,
             });
         }
-        audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
+        self.record_reads(entries).await?;
         Ok(out)
     }
 
@@ -200,22 +200,22 @@ impl Store {
     /// in the audit log with their basis; a denial is recorded and returned as `Denied`.
     pub async fn case_for(&self, actor: &User, case_id: &str) -> Result<CaseView, StoreError> {
         let now = Utc::now();
-        let txn = self.begin_audited().await?;
+        let txn = self.begin_read().await?;
         let l = self.load_case(&txn, case_id, now).await?;
         let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
-        let (basis, txn) =
-            self.decide(txn, d, entry(actor, "read", "case", case_id, case_id), Some(InfoCategory::Overview)).await?;
-        if let Decision::Deny(reason) = l.location(actor, now) {
-            return self.shielded_view(txn, l, actor, basis, reason).await;
-        }
         let mut entries = Vec::new();
+        let overview = entry(actor, "read", "case", case_id, case_id);
+        let (basis, txn) = self.decide_read(txn, d, overview, Some(InfoCategory::Overview), &mut entries).await?;
+        if let Decision::Deny(reason) = l.location(actor, now) {
+            return self.shielded_view(txn, l, actor, basis, reason, entries).await;
+        }
         let services = service::Entity::find().all(&txn).await?;
         let (notes, hidden_notes) = notes::load_notes(&txn, &l, actor, now, &services, &mut entries).await?;
         let (address, address_hidden) = self.read_address(&l, actor, now, &services, &mut entries);
         let cooperation = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
         let family = family::load_family(&txn, &l).await?;
-        audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
+        self.record_reads(entries).await?;
 
         let may = los_policy::capabilities(actor, &l.facts(), now);
         let expiring_consents = l
@@ -257,6 +257,7 @@ impl Store {
         actor: &User,
         basis: Basis,
         reason: DenyReason,
+        entries: Vec<NewEntry>,
     ) -> Result<CaseView, StoreError> {
         use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
         let hidden_notes =
@@ -264,6 +265,7 @@ impl Store {
         let me = actor.person_id.as_deref();
         let family = family::load_family(&txn, &l).await?.into_iter().filter(|f| Some(f.0.as_str()) == me).collect();
         txn.commit().await?;
+        self.record_reads(entries).await?;
         let mut child = l.child;
         child.address = None;
         let mut case = l.case;

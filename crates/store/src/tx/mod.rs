@@ -110,6 +110,42 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
 }
 
 impl Store {
+    /// Begins a read: a transaction for a consistent view, without the audit chain's lock. Its audit
+    /// entries are collected and handed to `record_reads` after it, before the answer leaves.
+    pub(crate) async fn begin_read(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(self.conn().begin().await?)
+    }
+
+    /// Appends a read's audit entries (group commit) and returns once they are durable.
+    pub(crate) async fn record_reads(&self, entries: Vec<NewEntry>) -> Result<(), StoreError> {
+        self.reads.append(entries).await
+    }
+
+    /// A read's decision: allowed, its entry joins the read's entries; refused, the read ends (its
+    /// connection is given back first, so the writer is never starved of one) and the refusal is recorded
+    /// before `Denied` is returned.
+    pub(crate) async fn decide_read(
+        &self,
+        txn: DatabaseTransaction,
+        d: Decision,
+        e: NewEntry,
+        category: Option<InfoCategory>,
+        entries: &mut Vec<NewEntry>,
+    ) -> Result<(Basis, DatabaseTransaction), StoreError> {
+        let e = with_decision(e, &d, category);
+        match d {
+            Decision::Allow(b) => {
+                entries.push(e);
+                Ok((b, txn))
+            }
+            Decision::Deny(r) => {
+                txn.rollback().await?;
+                self.record_reads(vec![e]).await?;
+                Err(StoreError::Denied(r))
+            }
+        }
+    }
+
     /// Begins a writing transaction holding the audit chain's lock.
     pub(crate) async fn begin_audited(&self) -> Result<DatabaseTransaction, StoreError> {
         let txn = self.conn().begin().await?;
