@@ -255,6 +255,17 @@ impl Store {
         opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5)).acquire_timeout(Duration::from_secs(10));
         if url.backend == Backend::Sqlite {
             opts.max_connections(8);
+            // Set on every connection of the pool, not only the first: durable (write-ahead log, full
+            // fsync on commit), enforced foreign keys, and a busy database waited for (SQLite has one
+            // writer; under load a write queues for up to 30 s rather than failing with "database is
+            // locked").
+            opts.map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+            });
         }
         let db = Database::connect(opts).await.map_err(|e| {
             StoreError::Config(format!(
@@ -262,12 +273,6 @@ impl Store {
                 url.redacted()
             ))
         })?;
-        if url.backend == Backend::Sqlite {
-            // Durable and concurrent: write-ahead log, full fsync on commit, enforced foreign keys.
-            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"] {
-                db.execute_unprepared(pragma).await?;
-            }
-        }
         let reads = crate::audit_writer::AuditWriter::start(db.clone(), key.clone());
         Ok(Store { db, key, backend: url.backend, settings: Settings::default(), reads })
     }
