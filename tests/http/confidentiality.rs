@@ -260,7 +260,11 @@ async fn protected_address_only_for_services_that_must_know(db: Db) -> anyhow::R
     ensure!(!case.to_string().contains("Fjellveien"), "a service that need not know sees the protected address");
     // Sofia lives at the protected address with Daniel: it is her own address too.
     let (_, case) = app.api_get(&app.token("sofia").await?, "/api/v1/cases/sak-sofia-daniel").await?;
-    ensure!(case["address"] == "Fjellveien 7, 9901 Mellomvik", "the household knows its own address: {}", case["address"]);
+    ensure!(
+        case["address"] == "Fjellveien 7, 9901 Mellomvik",
+        "the household knows its own address: {}",
+        case["address"]
+    );
     let c = app.logged_in("laerer").await?;
     let html = c.get(app.url("/saker/sak-sofia-daniel")).send().await?.text().await?;
     ensure!(!html.contains("Fjellveien") && html.contains("Strengt fortrolig adresse"), "page leaks the address");
