@@ -1,10 +1,12 @@
 //! Configuration: flags and environment (clap), an optional TOML file, and defaults, validated at start.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use los_store::{AuditKey, DatabaseUrl};
+use los_store::{AuditKey, DatabaseUrl, KeyCheck, Store};
 use serde::Deserialize;
 
 /// Options every subcommand takes.
@@ -16,6 +18,13 @@ pub struct GlobalArgs {
     /// Key of the audit chain's HMAC. Default: the file audit.key beside the SQLite database (or in ./data/).
     #[arg(long, global = true, env = "LOS_AUDIT_KEY", hide_env_values = true)]
     pub audit_key: Option<String>,
+    /// File the audit chain's signed checkpoints are appended to (keep it off the database's reach: see
+    /// docs/AUDIT.md). Without it no checkpoints are written or checked.
+    #[arg(long, global = true, env = "LOS_AUDIT_CHECKPOINTS")]
+    pub audit_checkpoints: Option<PathBuf>,
+    /// Seconds between the checkpoints `los serve` writes (default 300).
+    #[arg(long, global = true, env = "LOS_CHECKPOINT_INTERVAL")]
+    pub checkpoint_interval: Option<u64>,
     /// Optional TOML configuration file.
     #[arg(long, global = true, env = "LOS_CONFIG")]
     pub config: Option<PathBuf>,
@@ -36,6 +45,10 @@ pub struct GlobalArgs {
 pub struct FileConfig {
     pub database: Option<String>,
     pub audit_key: Option<String>,
+    /// File the audit chain's signed checkpoints are appended to.
+    pub audit_checkpoints: Option<PathBuf>,
+    /// Seconds between the checkpoints `los serve` writes.
+    pub checkpoint_interval: Option<u64>,
     pub listen: Option<String>,
     pub demo: Option<bool>,
     pub secure_cookies: Option<bool>,
@@ -149,10 +162,40 @@ impl FileConfig {
 pub struct Config {
     pub database: DatabaseUrl,
     pub audit_key: AuditKey,
+    /// Where the key came from, to name in messages (never the key itself).
+    pub key_source: KeySource,
     pub settings: los_store::Settings,
+    /// The checkpoint file, when configured.
+    pub audit_checkpoints: Option<PathBuf>,
+    /// Time between the checkpoints `los serve` writes.
+    pub checkpoint_interval: Duration,
+}
+
+/// Where the audit key came from.
+pub enum KeySource {
+    /// `--audit-key` or `LOS_AUDIT_KEY`.
+    Argument,
+    /// `audit_key` in the configuration file.
+    ConfigFile,
+    /// A key file that exists.
+    File(PathBuf),
+    /// No key file exists yet: `audit_key` was generated and is written to this path only if the chain is
+    /// still empty (`Config::settle_key_file`).
+    NewFile(PathBuf, String),
+}
+
+impl std::fmt::Display for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeySource::Argument => f.write_str("the audit key given by --audit-key or LOS_AUDIT_KEY"),
+            KeySource::ConfigFile => f.write_str("the audit_key of the configuration file"),
+            KeySource::File(p) | KeySource::NewFile(p, _) => write!(f, "the audit key file {}", p.display()),
+        }
+    }
 }
 
 const DEFAULT_DIR: &str = "data";
+const DEFAULT_CHECKPOINT_SECONDS: u64 = 300;
 
 impl Config {
     pub fn resolve(args: &GlobalArgs, file: &FileConfig) -> anyhow::Result<Config> {
@@ -165,10 +208,11 @@ impl Config {
                 DatabaseUrl::sqlite_file(&Path::new(DEFAULT_DIR).join("los.sqlite"))
             }
         };
-        let audit_key = match args.audit_key.as_deref().or(file.audit_key.as_deref()) {
-            Some(k) if k.len() < 16 => bail!("the audit key must be at least 16 characters"),
-            Some(k) => AuditKey::new(k.as_bytes().to_vec()),
-            None => {
+        let (audit_key, key_source) = match (args.audit_key.as_deref(), file.audit_key.as_deref()) {
+            (Some(k), _) | (None, Some(k)) if k.len() < 16 => bail!("the audit key must be at least 16 characters"),
+            (Some(k), _) => (AuditKey::new(k.as_bytes().to_vec()), KeySource::Argument),
+            (None, Some(k)) => (AuditKey::new(k.as_bytes().to_vec()), KeySource::ConfigFile),
+            (None, None) => {
                 let dir = database
                     .sqlite_path()
                     .and_then(|p| p.parent())
@@ -185,29 +229,86 @@ impl Config {
         if let Some(d) = args.consent_warning_days {
             settings.consent_warning_days = d.clamp(0, 365);
         }
-        Ok(Config { database, audit_key, settings })
+        let seconds = args.checkpoint_interval.or(file.checkpoint_interval).unwrap_or(DEFAULT_CHECKPOINT_SECONDS);
+        if !(10..=86_400).contains(&seconds) {
+            bail!("the checkpoint interval must be between 10 and 86400 seconds");
+        }
+        Ok(Config {
+            database,
+            audit_key,
+            key_source,
+            settings,
+            audit_checkpoints: args.audit_checkpoints.clone().or_else(|| file.audit_checkpoints.clone()),
+            checkpoint_interval: Duration::from_secs(seconds),
+        })
+    }
+
+    /// Writes a newly generated key file, but only while the chain is empty: a missing key file beside a
+    /// chain that has entries is lost or removed, and a new key would leave the chain unverifiable.
+    pub async fn settle_key_file(&mut self, store: &Store) -> anyhow::Result<()> {
+        let KeySource::NewFile(path, key) = &self.key_source else { return Ok(()) };
+        let entries = store.audit_chain_length().await?;
+        if entries > 0 {
+            bail!(
+                "the audit key file {} is missing, but the database already holds {entries} audit entries. \
+                 Restore the key file from its backup (or give the key with --audit-key / LOS_AUDIT_KEY); \
+                 a new key is not created because the existing chain could then not be verified",
+                path.display()
+            );
+        }
+        write_key_file(path, key)?;
+        self.key_source = KeySource::File(path.clone());
+        Ok(())
+    }
+
+    /// Refuses a key the chain was not written with, naming where the key came from (not the key).
+    pub async fn check_key(&self, store: &Store) -> anyhow::Result<()> {
+        if store.check_audit_key().await? == KeyCheck::Mismatch {
+            bail!(
+                "{} does not match the audit chain in the database: its newest entry does not verify under this key. \
+                 Use the key the chain was written with; if the key is right, run `los audit verify` to see whether \
+                 the newest entries were altered",
+                self.key_source
+            );
+        }
+        Ok(())
     }
 }
 
-/// Reads the audit key file, creating it with a random key on first use (mode 0600 on Unix).
-fn key_file(path: &Path) -> anyhow::Result<AuditKey> {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        let k = text.trim();
-        if k.len() < 32 {
-            bail!("the audit key file {} is too short; it must hold at least 32 characters", path.display());
+/// Reads the audit key file; when there is none, generates a key to be written by `settle_key_file`.
+fn key_file(path: &Path) -> anyhow::Result<(AuditKey, KeySource)> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let k = text.trim();
+            if k.len() < 32 {
+                bail!("the audit key file {} is too short; it must hold at least 32 characters", path.display());
+            }
+            Ok((AuditKey::new(k.as_bytes().to_vec()), KeySource::File(path.to_owned())))
         }
-        return Ok(AuditKey::new(k.as_bytes().to_vec()));
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = los_store::audit::random_key_hex();
+            Ok((AuditKey::new(key.clone().into_bytes()), KeySource::NewFile(path.to_owned(), key)))
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read the audit key file {}", path.display())),
     }
-    if let Some(dir) = path.parent() {
+}
+
+/// Creates the key file (mode 0600 on Unix); never overwrites one.
+fn write_key_file(path: &Path, key: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let key = los_store::audit::random_key_hex();
-    std::fs::write(path, &key).with_context(|| format!("cannot write the audit key file {}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
+    let mut f = options.open(path).with_context(|| format!("cannot create the audit key file {}", path.display()))?;
+    f.write_all(key.as_bytes())
+        .and_then(|()| f.sync_all())
+        .with_context(|| format!("cannot write the audit key file {}", path.display()))?;
     tracing::warn!(path = %path.display(), "created a new audit key file; keep it safe: without it the audit chain cannot be verified");
-    Ok(AuditKey::new(key.into_bytes()))
+    Ok(())
 }

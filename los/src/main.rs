@@ -1,4 +1,4 @@
-//! The Los binary: `serve`, `migrate`, `demo`, `audit verify`, `token create`.
+//! The Los binary: `serve`, `migrate`, `demo`, `audit verify`, `audit checkpoint`, `token create`.
 //!
 //! Configuration comes from flags, then environment variables, then an optional TOML file (`--config`),
 //! then defaults. The default database is an embedded SQLite file under `./data/`.
@@ -7,6 +7,7 @@
 mod config;
 mod remind;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -106,8 +107,11 @@ enum UserCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exit non-zero naming the first bad entry.
+    /// Walk the hash chain and check it against the checkpoint file (when configured); exit 3 naming the
+    /// first bad entry, a cut-back or replaced chain, or a forged checkpoint.
     Verify,
+    /// Append a signed checkpoint of the chain's length and head to the checkpoint file now.
+    Checkpoint,
 }
 
 #[derive(Subcommand)]
@@ -172,11 +176,15 @@ async fn open(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-async fn prepare(store: &Store) -> anyhow::Result<()> {
+/// Before a command that may append to the audit chain: migrations, the audit key (a missing key file
+/// beside a non-empty chain, or a key the chain was not written with, is refused), reference data.
+async fn prepare(store: &Store, config: &mut Config) -> anyhow::Result<()> {
     let applied = store.migrate().await?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }
+    config.settle_key_file(store).await?;
+    config.check_key(store).await?;
     store.sync_reference_data().await.context("loading reference data")?;
     Ok(())
 }
@@ -187,7 +195,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             serve(&cli, &file, listen.clone(), demo, secure_cookies, failures_per_minute).await
         }
         Command::Migrate { status } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
             if status {
                 let (applied, pending) = store.migration_status().await?;
@@ -198,15 +206,15 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
                     println!("pending  {m}");
                 }
             } else {
-                prepare(&store).await?;
+                prepare(&store, &mut config).await?;
                 println!("database is up to date");
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { scale } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
-            prepare(&store).await?;
+            prepare(&store, &mut config).await?;
             if los_store::demo::load(&store).await? {
                 println!("demo municipality loaded");
             } else {
@@ -219,10 +227,11 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli, &file).await,
+        Command::Audit { command: AuditCommand::Checkpoint } => audit_checkpoint(&cli, &file).await,
         Command::Token { command: TokenCommand::List { user } } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
-            prepare(&store).await?;
+            prepare(&store, &mut config).await?;
             let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
                 t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
             };
@@ -245,17 +254,17 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { command: TokenCommand::Revoke { id } } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
-            prepare(&store).await?;
+            prepare(&store, &mut config).await?;
             let t = store.revoke_token_by_id(&id).await?;
             println!("token {} of {} revoked", t.id, t.user_id);
             Ok(ExitCode::SUCCESS)
         }
         Command::Token { command: TokenCommand::Create { user, label, days } } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
-            prepare(&store).await?;
+            prepare(&store, &mut config).await?;
             let token = store
                 .create_token(
                     &user,
@@ -269,9 +278,9 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         }
         Command::Remind { .. } => remind_command(&cli, &file).await,
         Command::User { command: UserCommand::SetEmail { ref user, ref email } } => {
-            let config = Config::resolve(&cli.global, &file)?;
+            let mut config = Config::resolve(&cli.global, &file)?;
             let store = open(&config).await?;
-            prepare(&store).await?;
+            prepare(&store, &mut config).await?;
             store.set_user_email(user, email.as_deref()).await?;
             println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
             Ok(ExitCode::SUCCESS)
@@ -289,20 +298,33 @@ async fn serve(
     failures_per_minute: Option<u32>,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let config = Config::resolve(&cli.global, file)?;
+    let mut config = Config::resolve(&cli.global, file)?;
     let demo = demo || file.demo.unwrap_or(false);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let store = open(&config).await?;
-    prepare(&store).await?;
+    prepare(&store, &mut config).await?;
     if demo && los_store::demo::load(&store).await? {
         tracing::info!("demo municipality loaded");
     }
     let listener =
         tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let secure_cookies = secure_cookies || file.secure_cookies.unwrap_or(false);
+    // Checkpoints at start, every interval and at shutdown anchor the chain outside the database.
+    let checkpoints = match &config.audit_checkpoints {
+        Some(path) => {
+            store.write_audit_checkpoint(path).await.context("writing the audit checkpoint at start-up")?;
+            Some(tokio::spawn(checkpoint_every(store.clone(), path.clone(), config.checkpoint_interval)))
+        }
+        None => {
+            tracing::warn!(
+                "no audit checkpoint file configured (--audit-checkpoints): removing the newest audit entries would go unnoticed"
+            );
+            None
+        }
+    };
     let failures_per_minute = failures_per_minute.or(file.failures_per_minute).unwrap_or(20);
     let failures = los_web::security::FailureLimiter::new(failures_per_minute);
-    let app = los_web::router(los_web::AppState { store, demo, secure_cookies, failures });
+    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures });
     tracing::info!(
         address = %listener.local_addr()?,
         demo,
@@ -311,31 +333,82 @@ async fn serve(
         listener.local_addr()?
     );
     // The client's address is kept with each request for the failure limiter.
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
-        .await?;
+        .await;
+    if let (Some(task), Some(path)) = (checkpoints, &config.audit_checkpoints) {
+        task.abort();
+        store.write_audit_checkpoint(path).await.context("writing the audit checkpoint at shutdown")?;
+    }
+    served?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-/// `los audit verify`: exit 3 and the first bad entry when the chain is broken.
-async fn audit_verify(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
-    let config = Config::resolve(&cli.global, file)?;
-    let store = open(&config).await?;
-    let report = store.verify_audit_chain().await?;
-    match report.first_bad {
-        None => {
-            println!("audit chain intact: {} entries verified", report.checked);
-            Ok(ExitCode::SUCCESS)
+/// Writes a checkpoint every `interval` until aborted. A failed write is logged and retried next time.
+async fn checkpoint_every(store: Store, path: PathBuf, interval: std::time::Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = store.write_audit_checkpoint(&path).await {
+            tracing::error!(error = %e, "could not write the audit checkpoint");
         }
+    }
+}
+
+/// `los audit verify`: exit 3 naming the first bad entry when the chain is broken, or the problem when the
+/// chain does not match the checkpoint file (cut back, replaced) or the file holds a forged line.
+async fn audit_verify(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    let mut config = Config::resolve(&cli.global, file)?;
+    let store = open(&config).await?;
+    // No new key for a chain that has entries; a wrong key shows below as a broken chain.
+    config.settle_key_file(&store).await?;
+    let report = store.verify_audit_chain().await?;
+    let mut broken = false;
+    match report.first_bad {
+        None => println!("audit chain intact: {} entries verified", report.checked),
         Some(bad) => {
+            broken = true;
             println!(
                 "audit chain BROKEN at entry {}: {} ({} entries before it verified)",
                 bad.seq, bad.problem, report.checked
             );
-            Ok(ExitCode::from(3))
         }
     }
+    if let Some(path) = &config.audit_checkpoints {
+        let cps = store.verify_audit_checkpoints(path).await?;
+        match cps.problem {
+            None => println!(
+                "checkpoints match: {} checkpoints in {}, the latest at entry {}",
+                cps.checkpoints,
+                path.display(),
+                cps.latest_seq.unwrap_or(0)
+            ),
+            Some(problem) => {
+                broken = true;
+                println!("audit checkpoints FAILED: {problem}");
+            }
+        }
+    } else {
+        println!("no checkpoint file configured (--audit-checkpoints): entries removed at the end cannot be detected");
+    }
+    Ok(if broken { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}
+
+/// `los audit checkpoint`: append one signed checkpoint now (e.g. from cron when Los is not serving).
+async fn audit_checkpoint(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    let mut config = Config::resolve(&cli.global, file)?;
+    let Some(path) = config.audit_checkpoints.clone() else {
+        anyhow::bail!(
+            "set the checkpoint file with --audit-checkpoints, LOS_AUDIT_CHECKPOINTS or audit_checkpoints in the configuration file"
+        );
+    };
+    let store = open(&config).await?;
+    config.settle_key_file(&store).await?;
+    config.check_key(&store).await?;
+    let cp = store.write_audit_checkpoint(&path).await?;
+    println!("checkpoint written to {}: {} entries, head {}", path.display(), cp.seq, cp.hash);
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn remind_command(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode> {
@@ -345,9 +418,9 @@ async fn remind_command(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode
     let Some(lang) = los_web::i18n::Lang::parse(lang) else {
         anyhow::bail!("--lang must be nb, nn or en");
     };
-    let config = Config::resolve(&cli.global, file)?;
+    let mut config = Config::resolve(&cli.global, file)?;
     let store = open(&config).await?;
-    prepare(&store).await?;
+    prepare(&store, &mut config).await?;
     let transport = match mail.as_deref().or(file.mail.transport.as_deref()) {
         Some(url) => Some(remind::Transport::from_url(url)?),
         None if *dry_run => None,

@@ -221,4 +221,198 @@ fn tokens_are_short_lived_listed_and_revoked() {
     assert_eq!(line.matches(&today).count(), 3, "created, last used and revoked today: {line}");
     let o = los(&dir, &["audit", "verify"]);
     assert!(o.status.success(), "the revocation is in an intact chain: {}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Runs los on the database in `dir` with the given extra environment; the audit key comes from the key file
+/// beside the database unless `LOS_AUDIT_KEY` is among `env`.
+fn los_env(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_los"));
+    cmd.args(args)
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("los.sqlite").display()))
+        .env_remove("LOS_AUDIT_KEY")
+        .env_remove("LOS_AUDIT_CHECKPOINTS")
+        .env_remove("LOS_CHECKPOINT_INTERVAL")
+        .env_remove("LOS_CONFIG");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run los")
+}
+
+fn sqlite(db: &Path, sql: &str) {
+    let o = Command::new("sqlite3").arg(db).arg(sql).output().expect("the sqlite3 client is needed for this test");
+    assert!(o.status.success(), "sqlite3: {}", text(&o));
+}
+
+fn with_checkpoints(dir: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("LOS_AUDIT_KEY", KEY.to_owned()),
+        ("LOS_AUDIT_CHECKPOINTS", dir.join("checkpoints.jsonl").display().to_string()),
+    ]
+}
+
+#[test]
+fn a_chain_cut_back_or_replaced_after_a_checkpoint_fails_verify() {
+    let dir = tmp();
+    let env = with_checkpoints(&dir);
+    assert!(los_env(&dir, &["demo"], &env).status.success());
+    for user in ["barnevern", "skole", "nav"] {
+        assert!(los_env(&dir, &["token", "create", "--user", user], &env).status.success());
+    }
+    let o = los_env(&dir, &["audit", "checkpoint"], &env);
+    assert!(o.status.success() && text(&o).contains("checkpoint written to"), "{}", text(&o));
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert!(o.status.success() && text(&o).contains("checkpoints match: 1 checkpoints"), "{}", text(&o));
+    // The checkpoint is also a log line for the municipality's log server.
+    let o = los_env(&dir, &["audit", "checkpoint"], &env);
+    assert!(text(&o).contains("los::audit::checkpoint") && text(&o).contains("mac"), "{}", text(&o));
+
+    // Someone with file access removes the last two entries and rewinds the head: the chain that is left is
+    // valid on its own, but shorter than the checkpoint.
+    let db = dir.join("los.sqlite");
+    sqlite(
+        &db,
+        "DROP TRIGGER audit_log_no_delete; \
+         DELETE FROM audit_log WHERE seq > (SELECT seq - 2 FROM audit_head); \
+         UPDATE audit_head SET seq = seq - 2, hash = (SELECT hash FROM audit_log WHERE seq = audit_head.seq - 2);",
+    );
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("audit chain intact"), "the rewound chain is valid by itself: {}", text(&o));
+    assert!(text(&o).contains("FAILED") && text(&o).contains("cut back"), "{}", text(&o));
+
+    // Growing it back past the checkpoint does not help: the entry at the checkpoint's position differs.
+    for user in ["ke", "uk", "barnevern"] {
+        let o = los_env(&dir, &["token", "create", "--user", user], &env);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("is not the one the checkpoint"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_forged_checkpoint_line_fails_verify() {
+    let dir = tmp();
+    let env = with_checkpoints(&dir);
+    assert!(los_env(&dir, &["demo"], &env).status.success());
+    assert!(los_env(&dir, &["audit", "checkpoint"], &env).status.success());
+    let file = dir.join("checkpoints.jsonl");
+    let line = std::fs::read_to_string(&file).unwrap();
+    // A line claiming a shorter chain, to make a cut-back look legitimate, cannot be signed without the key.
+    let seq = line.split("\"seq\":").nth(1).and_then(|r| r.split(',').next()).unwrap().to_owned();
+    let forged = line.replacen(&format!("\"seq\":{seq},"), "\"seq\":1,", 1);
+    assert_ne!(forged, line);
+    std::fs::write(&file, format!("{line}{forged}")).unwrap();
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("line 2") && text(&o).contains("signature does not match"), "{}", text(&o));
+    // Without the checkpoint file configured the chain itself still verifies, and verify says what it missed.
+    let o = los_env(&dir, &["audit", "verify"], &[("LOS_AUDIT_KEY", KEY.to_owned())]);
+    assert!(o.status.success() && text(&o).contains("no checkpoint file configured"), "{}", text(&o));
+    // A deleted checkpoint file is reported too.
+    std::fs::remove_file(&file).unwrap();
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("does not exist"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Waits for a child up to `secs` seconds; kills it and fails when it is still running.
+fn wait_for(mut child: std::process::Child, secs: u64) -> Output {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("los did not stop within {secs} s: {}", text(&child.wait_with_output().unwrap()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn serve(dir: &Path, env: &[(&str, String)]) -> std::process::Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_los"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+        .env("DATABASE_URL", format!("sqlite://{}", dir.join("los.sqlite").display()))
+        .env_remove("LOS_AUDIT_KEY")
+        .env_remove("LOS_AUDIT_CHECKPOINTS")
+        .env_remove("LOS_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("start los serve")
+}
+
+#[test]
+fn a_wrong_or_missing_key_file_is_refused_at_start_up() {
+    let dir = tmp();
+    // First run: the key file is created beside the database.
+    let o = los_env(&dir, &["demo"], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let key_file = dir.join("audit.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(key.len() >= 32);
+
+    // A wrong key file: appending commands and the server stop before writing, naming the file, not the key.
+    let wrong = "wrong-key-0123456789abcdef0123456789abcdef";
+    std::fs::write(&key_file, wrong).unwrap();
+    let o = los_env(&dir, &["token", "create", "--user", "barnevern"], &[]);
+    let t = text(&o);
+    assert!(!o.status.success() && t.contains(&key_file.display().to_string()) && t.contains("does not match"), "{t}");
+    assert!(!t.contains(wrong), "the key leaked: {t}");
+    let o = wait_for(serve(&dir, &[]), 30);
+    let t = text(&o);
+    assert!(!o.status.success() && t.contains("does not match the audit chain") && !t.contains("serving"), "{t}");
+    let o = los_env(&dir, &["audit", "checkpoint"], &with_checkpoints(&dir)[1..]);
+    assert!(!o.status.success() && text(&o).contains("does not match"), "{}", text(&o));
+    // The same for a key given in the environment.
+    let o = los_env(&dir, &["migrate"], &[("LOS_AUDIT_KEY", "another-wrong-key-0123456789".into())]);
+    assert!(!o.status.success() && text(&o).contains("LOS_AUDIT_KEY") && !text(&o).contains("another-wrong"));
+
+    // A missing key file beside a chain with entries is refused, and no new key is made.
+    std::fs::remove_file(&key_file).unwrap();
+    for args in [&["token", "create", "--user", "barnevern"][..], &["audit", "verify"], &["migrate"]] {
+        let o = los_env(&dir, args, &[]);
+        let t = text(&o);
+        assert!(!o.status.success() && t.contains("is missing") && t.contains("audit entries"), "{args:?}: {t}");
+        assert!(!key_file.exists(), "{args:?} created a new key file");
+    }
+    let o = wait_for(serve(&dir, &[]), 30);
+    assert!(!o.status.success() && text(&o).contains("is missing"), "{}", text(&o));
+    assert!(!key_file.exists());
+
+    // The right key restored: everything works again and the chain is intact.
+    std::fs::write(&key_file, &key).unwrap();
+    let o = los_env(&dir, &["token", "create", "--user", "barnevern"], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = los_env(&dir, &["audit", "verify"], &[]);
+    assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn serve_writes_a_checkpoint_at_start_and_at_shutdown() {
+    let dir = tmp();
+    let env = with_checkpoints(&dir);
+    let file = dir.join("checkpoints.jsonl");
+    let child = serve(&dir, &env);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_to_string(&file).map_or(0, |t| t.lines().count()) == 0 {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint at start-up");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let o = wait_for(child, 30);
+    assert!(o.status.success(), "{}", text(&o));
+    let lines = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    let o = los_env(&dir, &["audit", "verify"], &env);
+    assert!(o.status.success() && text(&o).contains("checkpoints match: 2 checkpoints"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -12,6 +12,8 @@ crate::tests!(
     concurrent_reads_keep_one_chain,
     a_write_records_its_decision_and_nothing_it_did_not_read,
     the_family_access_log_is_paged_newest_first,
+    a_chain_cut_back_below_a_checkpoint_is_detected,
+    a_key_the_chain_was_not_written_with_is_detected,
 );
 
 async fn reads_and_denials_are_recorded_and_chain_verifies(db: Db) -> anyhow::Result<()> {
@@ -220,6 +222,65 @@ async fn the_family_access_log_is_paged_newest_first(db: Db) -> anyhow::Result<(
     let page = app.logged_in("sofia").await?;
     let html = page.get(app.url("/meg/tilgangslogg")).send().await?.text().await?;
     ensure!(html.contains("id=\"access-log-count\""), "the page says how many lines there are");
+    app.stop().await;
+    Ok(())
+}
+
+/// Deleting the newest entries and rewinding `audit_head` leaves a chain that verifies by itself; the
+/// checkpoint written before, outside the database, shows it was cut back.
+async fn a_chain_cut_back_below_a_checkpoint_is_detected(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    for user in ["ke", "nav", "uk"] {
+        app.token(user).await?;
+    }
+    let file = std::env::temp_dir().join(format!("los-checkpoints-{}.jsonl", uuid::Uuid::new_v4().simple()));
+    let cp = app.store.write_audit_checkpoint(&file).await?;
+    let n = app.store.audit_chain_length().await?;
+    ensure!(cp.seq == n && n >= 5, "checkpoint at {} of {n}", cp.seq);
+    let report = app.store.verify_audit_checkpoints(&file).await?;
+    ensure!(report.problem.is_none() && report.latest_seq == Some(n), "{report:?}");
+
+    let drop = match db {
+        Db::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        Db::Postgres => "DROP TRIGGER audit_log_append_only ON audit_log",
+    };
+    app.store.execute_raw_for_tests(drop).await?;
+    app.store.execute_raw_for_tests(&format!("DELETE FROM audit_log WHERE seq > {}", n - 2)).await?;
+    app.store
+        .execute_raw_for_tests(&format!(
+            "UPDATE audit_head SET seq = {}, hash = (SELECT hash FROM audit_log WHERE seq = {})",
+            n - 2,
+            n - 2
+        ))
+        .await?;
+    ensure!(app.store.verify_audit_chain().await?.first_bad.is_none(), "the rewound chain is valid by itself");
+    let report = app.store.verify_audit_checkpoints(&file).await?;
+    let problem = report.problem.ok_or_else(|| anyhow::anyhow!("cut-back not detected"))?;
+    ensure!(problem.contains("cut back"), "{problem}");
+
+    // New entries after the rewind reach the checkpoint's length again, but not its hash.
+    for user in ["ke", "nav", "uk"] {
+        app.token(user).await?;
+    }
+    let report = app.store.verify_audit_checkpoints(&file).await?;
+    let problem = report.problem.ok_or_else(|| anyhow::anyhow!("replaced chain not detected"))?;
+    ensure!(problem.contains(&format!("entry {n} is not the one")), "{problem}");
+    let _ = std::fs::remove_file(file);
+    app.stop().await;
+    Ok(())
+}
+
+async fn a_key_the_chain_was_not_written_with_is_detected(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    ensure!(app.store.check_audit_key().await? == los_store::KeyCheck::Matches);
+    // The same database opened with another key.
+    let other = los_store::Store::connect(
+        &app.database_url,
+        los_store::AuditKey::new(b"another-key-0123456789abcdef".to_vec()),
+    )
+    .await?;
+    ensure!(other.check_audit_key().await? == los_store::KeyCheck::Mismatch);
+    drop(other);
     app.stop().await;
     Ok(())
 }

@@ -60,6 +60,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub db: Db,
+    /// The URL of the test's own database (to open it again, e.g. with another audit key).
+    pub database_url: DatabaseUrl,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     sqlite_dir: Option<PathBuf>,
@@ -124,6 +126,7 @@ impl TestApp {
         };
         let store =
             Store::connect(&url, AuditKey::new(TEST_AUDIT_KEY.as_bytes().to_vec())).await?.with_settings(settings);
+        let database_url = url.clone();
         store.migrate().await?;
         store.sync_reference_data().await?;
         if demo {
@@ -150,6 +153,7 @@ impl TestApp {
             addr,
             store,
             db,
+            database_url,
             shutdown: Some(tx),
             server: Some(server),
             sqlite_dir,

@@ -99,6 +99,10 @@ impl AuditKey {
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         AuditKey(bytes.into())
     }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl std::fmt::Debug for AuditKey {
@@ -293,6 +297,44 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
         });
     }
     Ok(VerifyReport { checked, first_bad: None })
+}
+
+/// The chain's head: how many entries it has and the hash of the newest.
+pub(crate) async fn head(conn: &impl ConnectionTrait) -> Result<audit_head::Model, StoreError> {
+    audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| StoreError::Integrity("audit_head row is missing".into()))
+}
+
+/// The hash stored for entry `seq`, if it is there.
+pub(crate) async fn hash_at(conn: &impl ConnectionTrait, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(audit_entry::Entity::find_by_id(seq).one(conn).await?.map(|m| m.hash))
+}
+
+/// Whether a key is the one the chain was written with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCheck {
+    /// The chain has no entries yet: any key may start it.
+    EmptyChain,
+    /// The newest entry's hash is the HMAC under this key, and the head records it.
+    Matches,
+    /// The newest entry does not verify under this key (a wrong key, or the entry or head was altered).
+    Mismatch,
+}
+
+/// Recomputes the newest entry's hash with `key`: a cheap check at start-up, before anything is appended
+/// under a key that would break the chain.
+pub(crate) async fn check_key(conn: &impl ConnectionTrait, key: &AuditKey) -> Result<KeyCheck, StoreError> {
+    let head = head(conn).await?;
+    if head.seq == 0 {
+        return Ok(KeyCheck::EmptyChain);
+    }
+    let Some(newest) = audit_entry::Entity::find_by_id(head.seq).one(conn).await? else {
+        return Ok(KeyCheck::Mismatch);
+    };
+    let e = AuditEntry::from(newest);
+    Ok(if entry_hash(key, &e) == e.hash && e.hash == head.hash { KeyCheck::Matches } else { KeyCheck::Mismatch })
 }
 
 /// A new random key, hex encoded (for the key file created on first run).

@@ -9,6 +9,7 @@
 pub mod audit;
 mod audit_writer;
 mod case;
+pub mod checkpoint;
 pub mod demo;
 mod directory;
 mod entities;
@@ -23,7 +24,7 @@ pub mod timeline;
 mod tx;
 mod worklist;
 
-pub use audit::{AuditEntry, AuditKey, Outcome, VerifyReport};
+pub use audit::{AuditEntry, AuditKey, KeyCheck, Outcome, VerifyReport};
 pub use case::CooperationView;
 pub use case::access::{AccessLog, AccessLogLine, AccessReport, BreakGlassLine, LogPage};
 pub use case::assessments::NewAssessment;
@@ -36,6 +37,7 @@ pub use case::notes::NewNote;
 pub use case::plan::{NewPlanItem, PlanRevision};
 pub use case::rights::{NewScreening, RightsView, ScreeningView};
 pub use case::{CaseSummary, CaseView};
+pub use checkpoint::{Checkpoint, CheckpointReport};
 pub use error::StoreError;
 pub use idempotency::Idempotency;
 pub use reminders::Digest;

@@ -13,7 +13,8 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 use sha2::{Digest, Sha256};
 
-use crate::audit::{self, AuditKey, NewEntry, VerifyReport};
+use crate::audit::{self, AuditKey, KeyCheck, NewEntry, VerifyReport};
+use crate::checkpoint::{self, Checkpoint, CheckpointReport};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::migration::Migrator;
@@ -524,6 +525,41 @@ impl Store {
     /// Walks the whole audit chain. Only for administrators and the command line (`los audit verify`).
     pub async fn verify_audit_chain(&self) -> Result<VerifyReport, StoreError> {
         audit::verify(&self.db, &self.key).await
+    }
+
+    /// How many entries the chain has (its head's sequence number).
+    pub async fn audit_chain_length(&self) -> Result<i64, StoreError> {
+        Ok(audit::head(&self.db).await?.seq)
+    }
+
+    /// Whether the store's key is the one the chain was written with (the newest entry's hash is recomputed).
+    /// Commands that append call this at start-up, so a wrong key is refused before it breaks the chain.
+    pub async fn check_audit_key(&self) -> Result<KeyCheck, StoreError> {
+        audit::check_key(&self.db, &self.key).await
+    }
+
+    /// Signs the chain's current length and head hash, appends the checkpoint to the file at `path` and logs
+    /// it with target `los::audit::checkpoint` (sequence number, hash and MAC: no personal data).
+    pub async fn write_audit_checkpoint(&self, path: &Path) -> Result<Checkpoint, StoreError> {
+        let head = audit::head(&self.db).await?;
+        let cp = Checkpoint::sign(&self.key, head.seq, &head.hash, Utc::now());
+        checkpoint::append(path, &cp).map_err(|e| StoreError::Config(e.to_string()))?;
+        tracing::info!(
+            target: checkpoint::LOG_TARGET,
+            seq = cp.seq,
+            hash = %cp.hash,
+            at = %cp.at,
+            mac = %cp.mac,
+            "audit checkpoint"
+        );
+        Ok(cp)
+    }
+
+    /// Checks the chain in the database against every checkpoint in the file at `path`: a chain shorter than
+    /// a checkpoint, another entry at a checkpoint's position, or a line whose signature does not verify is
+    /// reported as the problem.
+    pub async fn verify_audit_checkpoints(&self, path: &Path) -> Result<CheckpointReport, StoreError> {
+        checkpoint::verify_file(&self.db, &self.key, path).await
     }
 
     /// The raw connection, for the demo loader and tests in this crate.
