@@ -172,14 +172,16 @@ async fn load_participants(conn: &impl ConnectionTrait, case_id: &str) -> Result
         .order_by_asc(participation::Column::JoinedOn)
         .all(conn)
         .await?;
-    // Only the services taking part, not the whole directory.
+    // Only the services taking part and their organisations, not the whole directory.
     let ids: Vec<String> = parts.iter().map(|p| p.service_id.clone()).collect();
-    let services = if ids.is_empty() {
-        Vec::new()
+    let (services, orgs) = if ids.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        service::Entity::find().filter(service::Column::Id.is_in(ids)).all(conn).await?
+        let services = service::Entity::find().filter(service::Column::Id.is_in(ids)).all(conn).await?;
+        let org_ids: Vec<String> = services.iter().map(|s| s.organisation_id.clone()).collect();
+        let orgs = organisation::Entity::find().filter(organisation::Column::Id.is_in(org_ids)).all(conn).await?;
+        (services, orgs)
     };
-    let orgs = organisation::Entity::find().all(conn).await?;
     let mut participants = Vec::new();
     for p in parts {
         let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
