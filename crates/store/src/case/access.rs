@@ -17,7 +17,7 @@ use crate::audit::{NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{Loaded, entry, load, load_person, new_id, with_decision};
+use crate::tx::{Loaded, entry, load_many, load_person, new_id, with_decision};
 
 /// One line of a family's access log.
 #[derive(Debug, Clone, Serialize)]
@@ -241,8 +241,7 @@ impl Store {
         let rows = case::Entity::find().filter(case::Column::ChildPersonId.is_in(children)).all(&txn).await?;
         let mut case_ids = Vec::new();
         let mut shielded = Vec::new();
-        for row in rows {
-            let l = load(&txn, row, now).await?;
+        for l in load_many(&txn, rows, now).await? {
             if authorize(actor, Action::Read, &Resource::Case(l.facts()), now).is_allow() {
                 if !l.location(actor, now).is_allow() {
                     shielded.push(l.case.id.clone());

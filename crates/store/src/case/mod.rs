@@ -33,7 +33,7 @@ use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{Loaded, entry, load, parse_enum, with_decision};
+use crate::tx::{Loaded, entry, load_many, parse_enum, with_decision};
 
 /// A case as an actor may see it, with the basis the policy gave for each part.
 #[derive(Debug, Clone)]
@@ -153,8 +153,7 @@ impl Store {
             .all(txn)
             .await?;
         let mut out = Vec::new();
-        for row in rows {
-            let l = load(txn, row, now).await?;
+        for l in load_many(txn, rows, now).await? {
             let d = authorize(actor, Action::Read, &Resource::Case(l.facts()), now);
             if let Decision::Allow(basis) = &d {
                 entries.push(with_decision(

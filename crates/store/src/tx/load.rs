@@ -118,6 +118,10 @@ pub(crate) async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result
         .one(conn)
         .await?
         .ok_or_else(|| StoreError::Integrity(format!("person {id} is missing")))?;
+    person_from_row(r)
+}
+
+fn person_from_row(r: person::Model) -> Result<Person, StoreError> {
     Ok(Person {
         id: r.id,
         fnr: Fodselsnummer::parse(&r.fnr)
@@ -132,62 +136,111 @@ pub(crate) async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result
     })
 }
 
+/// One case with everything the policy needs.
 pub(crate) async fn load(
     conn: &impl ConnectionTrait,
     row: case::Model,
     now: DateTime<Utc>,
 ) -> Result<Loaded, StoreError> {
-    let participants = load_participants(conn, &row.id).await?;
-    let guardianships = load_guardianships(conn, &row.child_person_id).await?;
-    let consents = load_consents(conn, &row.id).await?;
-    let bases = load_legal_bases(conn, &row.id).await?;
-    let grants = load_grants(conn, &row.id).await?;
-    let child = load_person(conn, &row.child_person_id).await?;
-    let child_age = child.age_on(now.date_naive());
-    let dispute_decider = dispute_decider(conn, &row.id, &child, now).await?;
-    let household = load_household(conn, &child).await?;
-    Ok(Loaded {
-        case: Case {
-            id: row.id,
-            child_person_id: row.child_person_id,
-            title: row.title,
-            opened_at: row.opened_at,
-            participants,
-            health_private_from_parents: row.health_private_from_parents,
-        },
-        child,
-        guardianships,
-        consents,
-        bases,
-        grants,
-        child_age,
-        dispute_decider,
-        household,
-    })
+    let id = row.id.clone();
+    load_many(conn, vec![row], now).await?.pop().ok_or_else(|| StoreError::Integrity(format!("case {id} did not load")))
 }
 
-async fn load_participants(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<Participation>, StoreError> {
+/// Many cases at once, each table read once for all of them (a list costs a dozen queries, not a dozen
+/// per case). The one loader: `load` is this with one case.
+pub(crate) async fn load_many(
+    conn: &impl ConnectionTrait,
+    rows: Vec<case::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Loaded>, StoreError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let case_ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut child_ids: Vec<String> = rows.iter().map(|r| r.child_person_id.clone()).collect();
+    child_ids.sort();
+    child_ids.dedup();
+    let mut participants = load_participants(conn, &case_ids).await?;
+    let guardianships = load_guardianships(conn, &child_ids).await?;
+    let mut consents = load_consents(conn, &case_ids).await?;
+    let mut bases = load_legal_bases(conn, &case_ids).await?;
+    let mut grants = load_grants(conn, &case_ids).await?;
+    let mut children = std::collections::HashMap::new();
+    for r in person::Entity::find().filter(person::Column::Id.is_in(child_ids)).all(conn).await? {
+        children.insert(r.id.clone(), person_from_row(r)?);
+    }
+    let open_disputes: std::collections::HashSet<String> = dispute::Entity::find()
+        .filter(dispute::Column::CaseId.is_in(case_ids))
+        .filter(dispute::Column::ResolvedAt.is_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|d| d.case_id)
+        .collect();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let child = children
+            .get(&row.child_person_id)
+            .cloned()
+            .ok_or_else(|| StoreError::Integrity(format!("person {} is missing", row.child_person_id)))?;
+        let child_age = child.age_on(now.date_naive());
+        let dispute_decider =
+            if open_disputes.contains(&row.id) { dispute_decider(conn, &row.id, &child, now).await? } else { None };
+        let household = load_household(conn, &child).await?;
+        out.push(Loaded {
+            guardianships: guardianships.get(&row.child_person_id).cloned().unwrap_or_default(),
+            consents: consents.remove(&row.id).unwrap_or_default(),
+            bases: bases.remove(&row.id).unwrap_or_default(),
+            grants: grants.remove(&row.id).unwrap_or_default(),
+            case: Case {
+                participants: participants.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                child_person_id: row.child_person_id,
+                title: row.title,
+                opened_at: row.opened_at,
+                health_private_from_parents: row.health_private_from_parents,
+            },
+            child,
+            child_age,
+            dispute_decider,
+            household,
+        });
+    }
+    Ok(out)
+}
+
+type ByKey<T> = std::collections::HashMap<String, Vec<T>>;
+
+async fn load_participants(
+    conn: &impl ConnectionTrait,
+    case_ids: &[String],
+) -> Result<ByKey<Participation>, StoreError> {
     let parts = participation::Entity::find()
-        .filter(participation::Column::CaseId.eq(case_id))
+        .filter(participation::Column::CaseId.is_in(case_ids.to_vec()))
         .order_by_asc(participation::Column::JoinedOn)
+        .order_by_asc(participation::Column::Id)
         .all(conn)
         .await?;
     // Only the services taking part and their organisations, not the whole directory.
-    let ids: Vec<String> = parts.iter().map(|p| p.service_id.clone()).collect();
+    let mut ids: Vec<String> = parts.iter().map(|p| p.service_id.clone()).collect();
+    ids.sort();
+    ids.dedup();
     let (services, orgs) = if ids.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         let services = service::Entity::find().filter(service::Column::Id.is_in(ids)).all(conn).await?;
-        let org_ids: Vec<String> = services.iter().map(|s| s.organisation_id.clone()).collect();
+        let mut org_ids: Vec<String> = services.iter().map(|s| s.organisation_id.clone()).collect();
+        org_ids.sort();
+        org_ids.dedup();
         let orgs = organisation::Entity::find().filter(organisation::Column::Id.is_in(org_ids)).all(conn).await?;
         (services, orgs)
     };
-    let mut participants = Vec::new();
+    let mut out: ByKey<Participation> = ByKey::new();
     for p in parts {
         let svc = services.iter().find(|s| s.id == p.service_id).ok_or_else(|| {
             StoreError::Integrity(format!("participation refers to unknown service {}", p.service_id))
         })?;
-        participants.push(Participation {
+        out.entry(p.case_id.clone()).or_default().push(Participation {
             owner_type: owner_type_of(&svc.organisation_id, &orgs)?,
             service_id: p.service_id,
             service_name: svc.name.clone(),
@@ -197,30 +250,33 @@ async fn load_participants(conn: &impl ConnectionTrait, case_id: &str) -> Result
             leave_reason: p.leave_reason,
         });
     }
-    Ok(participants)
+    Ok(out)
 }
 
-async fn load_guardianships(conn: &impl ConnectionTrait, child: &str) -> Result<Vec<Guardianship>, StoreError> {
-    guardianship::Entity::find()
-        .filter(guardianship::Column::ChildPersonId.eq(child))
+async fn load_guardianships(
+    conn: &impl ConnectionTrait,
+    children: &[String],
+) -> Result<ByKey<Guardianship>, StoreError> {
+    let mut out: ByKey<Guardianship> = ByKey::new();
+    for g in guardianship::Entity::find()
+        .filter(guardianship::Column::ChildPersonId.is_in(children.to_vec()))
         .all(conn)
         .await?
-        .into_iter()
-        .map(|g| {
-            Ok(Guardianship {
-                relation: parse_enum(&g.relation, Relation::parse, "relation")?,
-                adult_person_id: g.adult_person_id,
-                child_person_id: g.child_person_id,
-                parental_responsibility: g.parental_responsibility,
-                access_granted: g.access_granted,
-            })
-        })
-        .collect()
+    {
+        out.entry(g.child_person_id.clone()).or_default().push(Guardianship {
+            relation: parse_enum(&g.relation, Relation::parse, "relation")?,
+            adult_person_id: g.adult_person_id,
+            child_person_id: g.child_person_id,
+            parental_responsibility: g.parental_responsibility,
+            access_granted: g.access_granted,
+        });
+    }
+    Ok(out)
 }
 
-async fn load_consents(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<Consent>, StoreError> {
+async fn load_consents(conn: &impl ConnectionTrait, case_ids: &[String]) -> Result<ByKey<Consent>, StoreError> {
     let consent_rows = consent::Entity::find()
-        .filter(consent::Column::CaseId.eq(case_id))
+        .filter(consent::Column::CaseId.is_in(case_ids.to_vec()))
         .order_by_asc(consent::Column::RecordedAt)
         .all(conn)
         .await?;
@@ -230,47 +286,45 @@ async fn load_consents(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec
     } else {
         consent_giver::Entity::find().filter(consent_giver::Column::ConsentId.is_in(ids)).all(conn).await?
     };
-    consent_rows.into_iter().map(|r| consent_from_rows(r, &givers)).collect()
+    let mut out: ByKey<Consent> = ByKey::new();
+    for r in consent_rows {
+        out.entry(r.case_id.clone()).or_default().push(consent_from_rows(r, &givers)?);
+    }
+    Ok(out)
 }
 
-async fn load_legal_bases(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<LegalBasis>, StoreError> {
-    legal_basis::Entity::find()
-        .filter(legal_basis::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|b| {
-            Ok(LegalBasis {
-                category: parse_enum(&b.category, InfoCategory::parse, "category")?,
-                id: b.id,
-                case_id: b.case_id,
-                from_service: b.from_service,
-                to_service: b.to_service,
-                reference: b.reference,
-                justification: b.justification,
-                recorded_by: b.recorded_by,
-                recorded_at: b.recorded_at,
-                valid_to: b.valid_to,
-            })
-        })
-        .collect()
+async fn load_legal_bases(conn: &impl ConnectionTrait, case_ids: &[String]) -> Result<ByKey<LegalBasis>, StoreError> {
+    let mut out: ByKey<LegalBasis> = ByKey::new();
+    for b in legal_basis::Entity::find().filter(legal_basis::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await? {
+        out.entry(b.case_id.clone()).or_default().push(LegalBasis {
+            category: parse_enum(&b.category, InfoCategory::parse, "category")?,
+            id: b.id,
+            case_id: b.case_id,
+            from_service: b.from_service,
+            to_service: b.to_service,
+            reference: b.reference,
+            justification: b.justification,
+            recorded_by: b.recorded_by,
+            recorded_at: b.recorded_at,
+            valid_to: b.valid_to,
+        });
+    }
+    Ok(out)
 }
 
-async fn load_grants(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<BreakGlassGrant>, StoreError> {
-    Ok(break_glass::Entity::find()
-        .filter(break_glass::Column::CaseId.eq(case_id))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|g| BreakGlassGrant {
+async fn load_grants(conn: &impl ConnectionTrait, case_ids: &[String]) -> Result<ByKey<BreakGlassGrant>, StoreError> {
+    let mut out: ByKey<BreakGlassGrant> = ByKey::new();
+    for g in break_glass::Entity::find().filter(break_glass::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await? {
+        out.entry(g.case_id.clone()).or_default().push(BreakGlassGrant {
             id: g.id,
             case_id: g.case_id,
             user_id: g.user_id,
             reason: g.reason,
             granted_at: g.granted_at,
             expires_at: g.expires_at,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The role and the municipality's organisation that decide the case's open dispute, if there is one.

@@ -25,7 +25,7 @@ use los_domain::sharing::LegalBasisError;
 use los_policy::{Basis, Decision};
 use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
 
-pub(crate) use load::{Loaded, consent_from_rows, load, load_person};
+pub(crate) use load::{Loaded, consent_from_rows, load, load_many, load_person};
 
 use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::case;
