@@ -270,6 +270,10 @@ async fn hardening_a_retried_write_with_an_idempotency_key_writes_once(db: Db) -
     ensure!(created == 1, "exactly one racing retry ran: {created}");
     let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
     ensure!(notes(&case) == before + 3, "one note per new key: {}", notes(&case));
+    // A kept answer is never given to a credential that no longer holds.
+    app.store.revoke_token(&bv2).await?;
+    let res = post(&bv2, "notat-1", &body).await?;
+    ensure!(res.status() == 401, "a revoked token gets no replay: {}", res.status());
     app.stop().await;
     Ok(())
 }

@@ -42,8 +42,17 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
             );
         }
     };
-    // Without a credential the handler answers 401; there is nothing to protect.
+    // Only a live credential has keys: without one (none, unknown, expired, revoked) the request goes on and
+    // the handler answers 401, so a kept answer is never given to a credential that no longer holds.
     let Some(auth) = req.headers().get(header::AUTHORIZATION) else { return next.run(req).await };
+    let token = auth.to_str().ok().and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")));
+    let live = match token {
+        Some(t) => st.store.user_for_token(t.trim(), los_store::TokenKind::Api).await.ok().flatten().is_some(),
+        None => false,
+    };
+    if !live {
+        return next.run(req).await;
+    }
     let scope = hex::encode(Sha256::digest(auth.as_bytes()));
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
