@@ -168,10 +168,7 @@ pub(crate) async fn append(
     if entries.is_empty() {
         return Ok(());
     }
-    let head = audit_head::Entity::find_by_id(1)
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity("audit_head row is missing".into()))?;
+    let head = head(conn).await?;
     let (mut seq, mut prev) = (head.seq, head.hash);
     // Microseconds: the precision both backends keep, so the hashed time is the stored time.
     let at = Utc::now().trunc_subsecs(6);
@@ -284,10 +281,7 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
             break;
         }
     }
-    let head = audit_head::Entity::find_by_id(1)
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity("audit_head row is missing".into()))?;
+    let head = head(conn).await?;
     if head.seq != checked || head.hash != prev {
         return Ok(VerifyReport {
             checked,

@@ -28,6 +28,13 @@ pub struct InputRejection {
     error: AppError,
 }
 
+impl InputRejection {
+    /// A request refused before its handler: problem JSON for the API, a short page otherwise.
+    pub(crate) fn new(json: bool, error: AppError) -> Self {
+        InputRejection { json, error }
+    }
+}
+
 impl IntoResponse for InputRejection {
     fn into_response(self) -> Response {
         if self.json {

@@ -181,7 +181,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> PageResult {
     let err = page_err(&ctx);
-    let ip = connect.map_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED), |c| c.0.0.ip());
+    let ip = crate::security::ip_of(connect.as_ref().map(|c| &c.0));
     st.failures.check(ip).map_err(|wait| err(crate::security::too_many(wait)))?;
     if !st.demo {
         return Err(err(AppError::new(

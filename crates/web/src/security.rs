@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
-use crate::error::{ApiError, AppError};
+use crate::error::AppError;
 
 /// The longest user-supplied value written to a log line.
 const LOG_MAX: usize = 64;
@@ -75,12 +75,7 @@ pub async fn refuse_nul_in_uri(req: Request, next: Next) -> Response {
     if !has_nul {
         return next.run(req).await;
     }
-    let error = nul_error();
-    if uri.path().starts_with("/api/") {
-        ApiError(error).into_response()
-    } else {
-        (error.status, Html(format!("<!doctype html><html lang=\"nb\"><head><meta charset=\"utf-8\"><title>Feil / Error</title></head><body><main><h1>Feil / Error</h1><p>{}</p><p><a href=\"/\">Los</a></p></main></body></html>", error.detail))).into_response()
-    }
+    crate::input::InputRejection::new(uri.path().starts_with("/api/"), nul_error()).into_response()
 }
 
 /// Middleware: every answer is `Cache-Control: no-store` unless the handler said otherwise (the static
@@ -150,10 +145,13 @@ impl FailureLimiter {
 
 /// The client's address as the server saw the connection (behind a reverse proxy: the proxy's).
 pub fn client_ip(parts: &axum::http::request::Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip())
+    ip_of(parts.extensions.get::<ConnectInfo<SocketAddr>>())
+}
+
+/// The address of a connection, or the unspecified address when the server keeps none (a router served
+/// without connect info).
+pub fn ip_of(connect: Option<&ConnectInfo<SocketAddr>>) -> IpAddr {
+    connect.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip())
 }
 
 /// The answer to an address that failed too often.
