@@ -298,6 +298,9 @@ async fn serve(
     failures_per_minute: Option<u32>,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
+    // Listen for the shutdown signal from the start: a SIGTERM during start-up then ends Los gracefully
+    // (with its shutdown checkpoint) instead of killing it.
+    let shutdown = shutdown_signal();
     let mut config = Config::resolve(&cli.global, file)?;
     let demo = demo || file.demo.unwrap_or(false);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
@@ -334,7 +337,7 @@ async fn serve(
     );
     // The client's address is kept with each request for the failure limiter.
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await;
     if let (Some(task), Some(path)) = (checkpoints, &config.audit_checkpoints) {
         task.abort();
@@ -437,21 +440,29 @@ async fn remind_command(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called, not when it is first awaited.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            match term {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }
