@@ -21,6 +21,7 @@ pub mod reminders;
 pub mod scale;
 mod store;
 pub mod timeline;
+mod tokens;
 mod tx;
 mod worklist;
 
@@ -41,8 +42,9 @@ pub use checkpoint::{Checkpoint, CheckpointReport};
 pub use error::StoreError;
 pub use idempotency::Idempotency;
 pub use reminders::Digest;
-pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store, TokenInfo, TokenKind};
+pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store};
 pub use timeline::TimelineEvent;
+pub use tokens::{TokenInfo, TokenKind};
 pub use worklist::Task;
 
 /// Compatibility path for the plan item type (the web crate names it `los_store::coordination::PlanItem`).
