@@ -5,15 +5,19 @@
 //! after taking the write lock on the single `audit_head` row, so the chain has no forks on either backend.
 //! The database itself refuses UPDATE and DELETE on `audit_log` (triggers in the first migration); the HMAC
 //! means that someone who drops those triggers still cannot rebuild the chain without the key.
+//!
+//! One entry per access: an access that reads several things (a case with its notes, address and minutes;
+//! a list of cases) is one entry whose `items` name everything else it read, each with its category, outcome
+//! and basis ([`fold`]). `audit_case` indexes every entry under each case it touched.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::entities::{audit_entry, audit_head};
+use crate::entities::{audit_case, audit_entry, audit_head};
 use crate::error::StoreError;
 
 /// The `prev_hash` of the first entry.
@@ -49,6 +53,72 @@ pub struct NewEntry {
     pub category: Option<String>,
     pub outcome: Option<Outcome>,
     pub basis: String,
+    /// What else the same access read (see [`fold`]).
+    pub items: Vec<Item>,
+}
+
+/// One more thing an access read, or was refused: the resource, its case when it is not the entry's, the
+/// information category, and the policy's answer with the service, role and basis it gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub outcome: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub basis: String,
+}
+
+impl Item {
+    /// `e` as an item of an entry about `case` (the item names its case only when it is another).
+    fn of(e: NewEntry, case: Option<&str>) -> Item {
+        Item {
+            resource_type: e.resource_type,
+            id: e.resource_id,
+            case: e.case_id.filter(|c| Some(c.as_str()) != case),
+            category: e.category,
+            outcome: e.outcome.unwrap_or(Outcome::Allow).as_str().to_owned(),
+            service: e.actor_service_id,
+            role: e.actor_role,
+            basis: e.basis,
+        }
+    }
+}
+
+/// The entries one access produced, as one entry: when they all concern one case, the first (the access's
+/// own resource) names the rest as items; when they span several cases (a list, a worklist), a new entry
+/// of the same actor and action, about no single case, names them all.
+pub(crate) fn fold(mut entries: Vec<NewEntry>) -> Option<NewEntry> {
+    if entries.len() <= 1 {
+        return entries.pop();
+    }
+    let first = entries[0].case_id.clone();
+    let one_case = first.is_some() && entries.iter().all(|e| e.case_id == first);
+    let mut rest = entries.into_iter().peekable();
+    let mut head = if one_case {
+        rest.next()?
+    } else {
+        let f = rest.peek()?;
+        NewEntry {
+            actor_user_id: f.actor_user_id.clone(),
+            action: f.action.clone(),
+            resource_type: "cases".into(),
+            outcome: Some(Outcome::Allow),
+            basis: "each case on the basis given with it".into(),
+            ..Default::default()
+        }
+    };
+    let case = head.case_id.clone();
+    head.items.extend(rest.map(|e| Item::of(e, case.as_deref())));
+    Some(head)
 }
 
 /// A stored entry of the chain.
@@ -68,6 +138,26 @@ pub struct AuditEntry {
     pub basis: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The items as stored (JSON), hashed as they are; [`AuditEntry::items`] reads them.
+    pub items: Option<String>,
+}
+
+impl AuditEntry {
+    /// What else the access read.
+    pub fn items(&self) -> Vec<Item> {
+        self.items.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
+    }
+
+    /// Every case the entry touched: its own and its items'.
+    fn cases(&self, items: &[Item]) -> Vec<String> {
+        let mut out: Vec<String> = self.case_id.iter().cloned().collect();
+        for c in items.iter().filter_map(|i| i.case.as_ref()) {
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+        out
+    }
 }
 
 impl From<audit_entry::Model> for AuditEntry {
@@ -87,6 +177,7 @@ impl From<audit_entry::Model> for AuditEntry {
             basis: m.basis,
             prev_hash: m.prev_hash,
             hash: m.hash,
+            items: m.items,
         }
     }
 }
@@ -136,6 +227,10 @@ fn canonical(e: &AuditEntry) -> Vec<u8> {
     field(e.category.as_deref());
     field(Some(&e.outcome));
     field(Some(&e.basis));
+    // Added with one entry per access; absent on older entries, whose encoding (and hash) is unchanged.
+    if let Some(items) = &e.items {
+        field(Some(items));
+    }
     out
 }
 
@@ -173,8 +268,13 @@ pub(crate) async fn append(
     // Microseconds: the precision both backends keep, so the hashed time is the stored time.
     let at = Utc::now().trunc_subsecs(6);
     let mut rows = Vec::with_capacity(entries.len());
+    let mut touched = Vec::new();
     for n in entries {
         seq += 1;
+        let items = (!n.items.is_empty())
+            .then(|| serde_json::to_string(&n.items))
+            .transpose()
+            .map_err(|e| StoreError::Integrity(format!("audit items not encoded: {e}")))?;
         let mut e = AuditEntry {
             seq,
             at,
@@ -190,9 +290,13 @@ pub(crate) async fn append(
             basis: n.basis,
             prev_hash: prev.clone(),
             hash: String::new(),
+            items,
         };
         e.hash = entry_hash(key, &e);
         prev = e.hash.clone();
+        for case_id in e.cases(&n.items) {
+            touched.push(audit_case::ActiveModel { case_id: Set(case_id), seq: Set(seq) });
+        }
         rows.push(audit_entry::ActiveModel {
             seq: Set(e.seq),
             at: Set(e.at),
@@ -208,12 +312,16 @@ pub(crate) async fn append(
             basis: Set(e.basis),
             prev_hash: Set(e.prev_hash),
             hash: Set(e.hash),
+            items: Set(e.items),
         });
     }
     // Many rows per statement (a list or a batch of reads writes dozens): 14 values a row stays well
     // under both backends' limit on bound parameters.
     for chunk in rows.chunks(500) {
         audit_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
+    }
+    for chunk in touched.chunks(2000) {
+        audit_case::Entity::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
     }
     let stmt = Query::update()
         .table(audit_head::Entity)
@@ -364,6 +472,7 @@ mod tests {
             basis: basis.into(),
             prev_hash: prev.into(),
             hash: String::new(),
+            items: None,
         }
     }
 
@@ -373,6 +482,50 @@ mod tests {
         let a = entry(1, "x", GENESIS);
         assert_ne!(entry_hash(&k, &a), entry_hash(&AuditKey::new(*b"k2"), &a));
         assert_ne!(entry_hash(&k, &a), entry_hash(&k, &entry(1, "x", "ff")));
+    }
+
+    fn read(case: &str, resource: &str, id: &str) -> NewEntry {
+        NewEntry {
+            actor_user_id: Some("barnevern".into()),
+            action: "read".into(),
+            resource_type: resource.into(),
+            resource_id: Some(id.into()),
+            case_id: Some(case.into()),
+            outcome: Some(Outcome::Allow),
+            basis: format!("basis of {id}"),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn one_case_folds_into_its_first_entry() {
+        let e = fold(vec![read("sak-1", "case", "sak-1"), read("sak-1", "note", "n1"), read("sak-1", "note", "n2")])
+            .unwrap();
+        assert_eq!((e.resource_type.as_str(), e.case_id.as_deref()), ("case", Some("sak-1")));
+        assert_eq!(e.items.len(), 2);
+        assert!(e.items.iter().all(|i| i.case.is_none() && i.resource_type == "note" && i.basis.starts_with("basis")));
+        assert!(fold(vec![]).is_none());
+        assert_eq!(fold(vec![read("sak-1", "case", "sak-1")]).unwrap().items, vec![]);
+    }
+
+    #[test]
+    fn many_cases_fold_into_one_entry_naming_each() {
+        let e = fold(vec![read("sak-1", "case", "sak-1"), read("sak-2", "case", "sak-2")]).unwrap();
+        assert_eq!((e.resource_type.as_str(), e.case_id.as_deref()), ("cases", None));
+        let cases: Vec<_> = e.items.iter().map(|i| i.case.as_deref()).collect();
+        assert_eq!(cases, vec![Some("sak-1"), Some("sak-2")]);
+    }
+
+    #[test]
+    fn items_are_part_of_the_hash() {
+        let k = AuditKey::new(*b"key");
+        let plain = entry(1, "x", GENESIS);
+        let mut with = plain.clone();
+        with.items = Some(r#"[{"type":"note","outcome":"allow","basis":"b"}]"#.into());
+        assert_ne!(entry_hash(&k, &plain), entry_hash(&k, &with));
+        let mut other = with.clone();
+        other.items = Some(r#"[{"type":"note","outcome":"deny","basis":"b"}]"#.into());
+        assert_ne!(entry_hash(&k, &with), entry_hash(&k, &other));
     }
 
     proptest! {

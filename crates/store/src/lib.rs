@@ -25,9 +25,10 @@ mod tokens;
 mod tx;
 mod worklist;
 
-pub use audit::{AuditEntry, AuditKey, KeyCheck, Outcome, VerifyReport};
+pub use audit::{AuditEntry, AuditKey, Item as AuditItem, KeyCheck, Outcome, VerifyReport};
 pub use case::CooperationView;
-pub use case::access::{AccessLog, AccessLogLine, AccessReport, BreakGlassLine, LogPage};
+pub use case::access::{AccessReport, BreakGlassLine};
+pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
 pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 
-use crate::audit::{self, AuditKey, KeyCheck, NewEntry, VerifyReport};
+use crate::audit::{self, AuditEntry, AuditKey, KeyCheck, NewEntry, VerifyReport};
 use crate::checkpoint::{self, Checkpoint, CheckpointReport};
 use crate::entities::*;
 use crate::error::StoreError;
@@ -321,6 +321,19 @@ impl Store {
     /// How many entries the chain has (its head's sequence number).
     pub async fn audit_chain_length(&self) -> Result<i64, StoreError> {
         Ok(audit::head(&self.db).await?.seq)
+    }
+
+    /// The entries after `seq`, oldest first (at most 1,000): ids and codes only, never names. For the
+    /// command line and tests, like `verify_audit_chain`.
+    pub async fn audit_entries_after(&self, seq: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+        let rows = crate::entities::audit_entry::Entity::find()
+            .filter(crate::entities::audit_entry::Column::Seq.gt(seq))
+            .order_by_asc(crate::entities::audit_entry::Column::Seq)
+            .limit(1000)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
     /// Whether the store's key is the one the chain was written with (the newest entry's hash is recomputed).

@@ -1,5 +1,6 @@
 //! Access beyond the ordinary: break-the-glass in an emergency, the protected address, the young person's
-//! health privacy from the parents (pbrl § 3-4), the family's access log, leaders' internal-control report,
+//! health privacy from the parents (pbrl § 3-4), leaders' internal-control report (the family's access log is in
+//! `access_log`),
 //! and anonymising a case summary for an anonymous consultation (spec 02 §3.5).
 
 use chrono::{DateTime, Utc};
@@ -7,61 +8,14 @@ use los_domain::anonymise::{AnonymisationSettings, Anonymised, KnownIdentifiers,
 use los_domain::consent::InfoCategory;
 use los_domain::model::User;
 use los_policy::{Action, BreakGlassGrant, Decision, DenyReason, Resource, authorize};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-use crate::audit::{NewEntry, Outcome};
+use crate::audit::NewEntry;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::{Loaded, entry, load_many, load_person, new_id, with_decision};
-
-/// One line of a family's access log.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccessLogLine {
-    pub at: DateTime<Utc>,
-    pub case_id: String,
-    /// Who read or tried to: an employee's name, the reader themselves, or `None` for another citizen, whose
-    /// name a family's log never shows.
-    pub who: Option<String>,
-    pub service: Option<String>,
-    pub role: Option<String>,
-    pub action: String,
-    pub category: Option<String>,
-    pub outcome: String,
-    pub basis: String,
-    /// The child of this case has a protected address the reader may not know: who read it, from which
-    /// service and on which basis (all of which can name where the child is) are left out.
-    pub location_hidden: bool,
-}
-
-/// Which page of the access log: newest first, `limit` lines from `offset`.
-#[derive(Debug, Clone, Copy)]
-pub struct LogPage {
-    pub offset: u64,
-    pub limit: u64,
-}
-
-impl LogPage {
-    /// The most lines one page holds.
-    pub const MAX: u64 = 500;
-}
-
-impl Default for LogPage {
-    fn default() -> Self {
-        LogPage { offset: 0, limit: 100 }
-    }
-}
-
-/// One page of a family's access log, and how many lines it has in all.
-#[derive(Debug, Clone, Serialize)]
-pub struct AccessLog {
-    pub lines: Vec<AccessLogLine>,
-    pub total: u64,
-}
+use crate::tx::{Loaded, entry, load_person, new_id, with_decision};
 
 /// A leader's internal-control report on access.
 #[derive(Debug, Clone, Serialize)]
@@ -219,108 +173,6 @@ impl Store {
         case::Entity::update(am).exec(&txn).await?;
         txn.commit().await?;
         Ok(())
-    }
-
-    /// The access log of a citizen's own and their children's cases: who read or changed what, from which
-    /// service, on which basis (as Helsenorge shows hospital access logs).
-    pub async fn access_log_for(&self, actor: &User, page: LogPage) -> Result<AccessLog, StoreError> {
-        let now = Utc::now();
-        let txn = self.begin_read().await?;
-        if actor.kind != los_domain::model::UserKind::Citizen {
-            return self.refuse_access_log(txn, actor).await;
-        }
-        // Only the cases of the family: the person's own, and their children's.
-        let person = actor.person_id.clone().unwrap_or_default();
-        let children = guardianship::Entity::find()
-            .filter(guardianship::Column::AdultPersonId.eq(person.clone()))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|g| g.child_person_id)
-            .chain([person]);
-        let rows = case::Entity::find().filter(case::Column::ChildPersonId.is_in(children)).all(&txn).await?;
-        let mut case_ids = Vec::new();
-        let mut shielded = Vec::new();
-        for l in load_many(&txn, rows, now).await? {
-            if authorize(actor, Action::Read, &Resource::Case(l.facts()), now).is_allow() {
-                if !l.location(actor, now).is_allow() {
-                    shielded.push(l.case.id.clone());
-                }
-                case_ids.push(l.case.id);
-            }
-        }
-        let query = audit_entry::Entity::find().filter(audit_entry::Column::CaseId.is_in(case_ids.clone()));
-        let total = if case_ids.is_empty() { 0 } else { query.clone().count(&txn).await? };
-        let entries = if case_ids.is_empty() {
-            vec![]
-        } else {
-            query
-                .order_by_desc(audit_entry::Column::Seq)
-                .offset(page.offset)
-                .limit(page.limit.clamp(1, LogPage::MAX))
-                .all(&txn)
-                .await?
-        };
-        let users = user::Entity::find().all(&txn).await?;
-        let services = service::Entity::find().all(&txn).await?;
-        // Another citizen's name, and the basis that would identify them, stay out of a family's log.
-        let other_citizen = |id: Option<&str>| {
-            id.is_some_and(|id| id != actor.id && users.iter().any(|u| u.id == id && u.kind == "citizen"))
-        };
-        let lines =
-            entries
-                .into_iter()
-                .map(|e| (shielded.iter().any(|c| Some(c) == e.case_id.as_ref()), e))
-                .map(|(hidden, e)| AccessLogLine {
-                    basis: if hidden || other_citizen(e.actor_user_id.as_deref()) { String::new() } else { e.basis },
-                    who: match e.actor_user_id.as_deref() {
-                        Some(id) if id == actor.id => Some(actor.display_name.clone()),
-                        _ if hidden || other_citizen(e.actor_user_id.as_deref()) => None,
-                        Some(id) => Some(
-                            users.iter().find(|u| u.id == id).map_or_else(|| id.to_owned(), |u| u.display_name.clone()),
-                        ),
-                        None => Some("Los".into()),
-                    },
-                    service: e.actor_service_id.as_deref().filter(|_| !hidden).map(|id| {
-                        services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())
-                    }),
-                    location_hidden: hidden,
-                    at: e.at,
-                    case_id: e.case_id.unwrap_or_default(),
-                    role: e.actor_role.filter(|_| !hidden),
-                    action: e.action,
-                    category: e.category,
-                    outcome: e.outcome,
-                })
-                .collect();
-        txn.commit().await?;
-        self.record_reads(vec![NewEntry {
-            actor_user_id: Some(actor.id.clone()),
-            action: "read".into(),
-            resource_type: "access_log".into(),
-            resource_id: actor.person_id.clone(),
-            outcome: Some(Outcome::Allow),
-            basis: format!("{} reads the access log of their family's cases ({})", actor.id, case_ids.join(", ")),
-            ..Default::default()
-        }])
-        .await?;
-        Ok(AccessLog { lines, total })
-    }
-
-    /// The access log is the family's: anyone else is refused, and the refusal is itself recorded.
-    async fn refuse_access_log<T>(&self, txn: DatabaseTransaction, actor: &User) -> Result<T, StoreError> {
-        let d = Decision::Deny(DenyReason {
-            code: "citizens_only",
-            detail: "the access log is the family's view of their own cases".into(),
-        });
-        let e = NewEntry {
-            actor_user_id: Some(actor.id.clone()),
-            action: "read".into(),
-            resource_type: "access_log".into(),
-            ..Default::default()
-        };
-        self.decide_read(txn, d, e, None, &mut Vec::new()).await?;
-        Err(StoreError::Integrity("a denial returns an error".into()))
     }
 
     /// Leaders' internal-control report: counts and every break-the-glass access since `since`.

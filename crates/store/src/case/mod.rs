@@ -7,6 +7,7 @@
 //! each other; this module composes them.
 
 pub(crate) mod access;
+pub(crate) mod access_log;
 pub(crate) mod assessments;
 pub(crate) mod consents;
 pub(crate) mod coordinator;

@@ -20,6 +20,22 @@ pub mod audit_entry {
         pub basis: String,
         pub prev_hash: String,
         pub hash: String,
+        /// What else the access read: JSON of `audit::Item`s, hashed with the rest; null when nothing.
+        pub items: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+/// Each entry under every case it touched: the family's access log looks entries up here.
+pub mod audit_case {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "audit_case")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub case_id: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub seq: i64,
     }
     entity_boilerplate!();
 }

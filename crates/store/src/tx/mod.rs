@@ -116,9 +116,10 @@ impl Store {
         Ok(self.conn().begin().await?)
     }
 
-    /// Appends a read's audit entries (group commit) and returns once they are durable.
+    /// Appends a read's audit entries as one entry naming everything it read ([`audit::fold`]), through
+    /// the group-commit writer, and returns once it is durable.
     pub(crate) async fn record_reads(&self, entries: Vec<NewEntry>) -> Result<(), StoreError> {
-        self.reads.append(entries).await
+        self.reads.append(audit::fold(entries).into_iter().collect()).await
     }
 
     /// A read's decision: allowed, its entry joins the read's entries; refused, the read ends (its

@@ -177,7 +177,10 @@ pub struct AccessLogDto {
     service: Option<String>,
     role: Option<String>,
     action: String,
+    /// The main information category of the access.
     category: Option<String>,
+    /// Every information category the access read in this case (one line per access, not per item).
+    categories: Vec<String>,
     /// allow | deny
     outcome: String,
     basis: String,
@@ -209,6 +212,7 @@ pub async fn my_access_log(
                     role: l.role,
                     action: l.action,
                     category: l.category,
+                    categories: l.categories,
                     outcome: l.outcome,
                     basis: l.basis,
                     location_hidden: l.location_hidden,
