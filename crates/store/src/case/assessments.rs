@@ -16,7 +16,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::close_prompts;
+use crate::tx::shared::{ByCase, by_case, close_prompts};
 use crate::tx::{entry, new_id, parse_enum};
 
 /// A new step-2 assessment.
@@ -47,37 +47,50 @@ pub(crate) async fn load_assessments(
         .all(conn)
         .await?
         .into_iter()
-        .map(|a| {
-            Ok(Assessment {
-                result: parse_enum(&a.result, AssessmentResult::parse, "assessment result")?,
-                child_voice: parse_enum(&a.child_voice, ChildVoice::parse, "child voice")?,
-                id: a.id,
-                case_id: a.case_id,
-                service_id: a.service_id,
-                reasoning: a.reasoning,
-                child_wishes: a.child_wishes,
-                needs_of_child: a.needs_of_child,
-                needs_of_parents: a.needs_of_parents,
-                best_interests_id: a.best_interests_id,
-                assessed_by: a.assessed_by,
-                assessed_at: a.assessed_at,
-                planning: match (a.cooperate_with, a.cooperate_on, a.extent_duration, a.organisation) {
-                    (Some(cooperate_with), Some(cooperate_on), Some(extent_duration), Some(organisation)) => {
-                        Some(PlanningAssessment { cooperate_with, cooperate_on, extent_duration, organisation })
-                    }
-                    _ => None,
-                },
-                situations: a
-                    .situations
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(Situation::parse)
-                    .collect(),
-                deviation_reason: a.deviation_reason,
-            })
-        })
+        .map(assessment_from_row)
         .collect()
+}
+
+/// The step-2 assessments of many cases, newest first in each: `load_assessments` for a list.
+pub(crate) async fn load_assessments_of(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<ByCase<Assessment>, StoreError> {
+    let newest_first = |ids: Vec<String>| {
+        assessment::Entity::find()
+            .filter(assessment::Column::CaseId.is_in(ids))
+            .order_by_desc(assessment::Column::AssessedAt)
+    };
+    by_case(conn, ids, newest_first, |a| &a.case_id)
+        .await?
+        .into_iter()
+        .map(|(case_id, rows)| Ok((case_id, rows.into_iter().map(assessment_from_row).collect::<Result<_, _>>()?)))
+        .collect()
+}
+
+fn assessment_from_row(a: assessment::Model) -> Result<Assessment, StoreError> {
+    Ok(Assessment {
+        result: parse_enum(&a.result, AssessmentResult::parse, "assessment result")?,
+        child_voice: parse_enum(&a.child_voice, ChildVoice::parse, "child voice")?,
+        id: a.id,
+        case_id: a.case_id,
+        service_id: a.service_id,
+        reasoning: a.reasoning,
+        child_wishes: a.child_wishes,
+        needs_of_child: a.needs_of_child,
+        needs_of_parents: a.needs_of_parents,
+        best_interests_id: a.best_interests_id,
+        assessed_by: a.assessed_by,
+        assessed_at: a.assessed_at,
+        planning: match (a.cooperate_with, a.cooperate_on, a.extent_duration, a.organisation) {
+            (Some(cooperate_with), Some(cooperate_on), Some(extent_duration), Some(organisation)) => {
+                Some(PlanningAssessment { cooperate_with, cooperate_on, extent_duration, organisation })
+            }
+            _ => None,
+        },
+        situations: a.situations.as_deref().unwrap_or_default().split(',').filter_map(Situation::parse).collect(),
+        deviation_reason: a.deviation_reason,
+    })
 }
 
 /// The records of hearing the child in a case.

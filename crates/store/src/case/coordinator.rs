@@ -20,8 +20,8 @@ use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
 use crate::tx::shared::{
-    child_coordinator_now, close_prompts, cooperation_necessary, decision_maker_for, replace_assignment,
-    require_transfer_consent,
+    ByCase, by_case, child_coordinator_now, close_prompts, cooperation_necessary, decision_maker_for,
+    replace_assignment, require_transfer_consent,
 };
 use crate::tx::{Loaded, entry, new_id, parse_enum, required, rule_error};
 
@@ -186,14 +186,24 @@ pub(crate) async fn load_prompts(conn: &impl ConnectionTrait, case_id: &str) -> 
         .all(conn)
         .await?
         .into_iter()
-        .map(|p| Prompt {
-            id: p.id,
-            kind: p.kind,
-            service_id: p.service_id,
-            reason: p.reason,
-            created_at: p.created_at,
-        })
+        .map(prompt_from_row)
         .collect())
+}
+
+/// The open prompts of many cases, oldest first in each: `load_prompts` for a list.
+pub(crate) async fn load_prompts_of(conn: &impl ConnectionTrait, ids: &[String]) -> Result<ByCase<Prompt>, StoreError> {
+    let open = |ids: Vec<String>| {
+        review_prompt::Entity::find()
+            .filter(review_prompt::Column::CaseId.is_in(ids))
+            .filter(review_prompt::Column::DoneAt.is_null())
+            .order_by_asc(review_prompt::Column::CreatedAt)
+    };
+    let rows = by_case(conn, ids, open, |p| &p.case_id).await?;
+    Ok(rows.into_iter().map(|(case_id, rows)| (case_id, rows.into_iter().map(prompt_from_row).collect())).collect())
+}
+
+fn prompt_from_row(p: review_prompt::Model) -> Prompt {
+    Prompt { id: p.id, kind: p.kind, service_id: p.service_id, reason: p.reason, created_at: p.created_at }
 }
 
 /// The municipalities tied to the child, with the responsibilities that follow.

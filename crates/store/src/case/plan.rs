@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::plan_write;
+use crate::tx::shared::{ByCase, by_case, plan_write};
 use crate::tx::{entry, new_id, parse_enum, required};
 
 /// A goal or a measure in the shared cooperation plan.
@@ -120,6 +120,21 @@ pub(crate) async fn current_plan(
     case_id: &str,
 ) -> Result<(Vec<plan_item::Model>, HashMap<String, String>), StoreError> {
     let items = plan_item::Entity::find().filter(plan_item::Column::CaseId.eq(case_id)).all(conn).await?;
+    Ok(current_versions(&items))
+}
+
+/// Every version of the plan items of many cases, for `current_versions` to pick each case's current plan.
+pub(crate) async fn plan_items_of(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<ByCase<plan_item::Model>, StoreError> {
+    by_case(conn, ids, |ids| plan_item::Entity::find().filter(plan_item::Column::CaseId.is_in(ids)), |i| &i.case_id)
+        .await
+}
+
+/// The current version of every item among the versions of one case's plan `items`, with a map from any
+/// version's id to the current id.
+pub(crate) fn current_versions(items: &[plan_item::Model]) -> (Vec<plan_item::Model>, HashMap<String, String>) {
     let superseded: HashSet<&str> = items.iter().filter_map(|i| i.supersedes.as_deref()).collect();
     let mut latest = HashMap::new();
     for i in items.iter().filter(|i| !superseded.contains(i.id.as_str())) {
@@ -130,7 +145,7 @@ pub(crate) async fn current_plan(
         }
     }
     let current = items.iter().filter(|i| !superseded.contains(i.id.as_str())).cloned().collect();
-    Ok((current, latest))
+    (current, latest)
 }
 
 /// Checks the order of the plan with one item added or replaced (`replacing` is the id it replaces).

@@ -1,13 +1,16 @@
 //! Helpers that several case resources share: review prompts, replacing the coordinating service, the
 //! consent a change of coordinator needs, who may write a plan item or read a service's own information,
-//! the configured decision-maker and the current plan. Kept here so that no resource slice imports another.
+//! the configured decision-maker and the current plan, and reading a table for many cases at once. Kept here
+//! so that no resource slice imports another.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::model::User;
 use los_policy::{Action, Decision, Resource, authorize};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 
 use super::{Loaded, new_id, parse_enum};
@@ -17,6 +20,32 @@ use crate::error::StoreError;
 use crate::store::Store;
 use los_domain::coordination::{AssessmentResult, CoordinationBasis};
 use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, child_coordinator_service};
+
+/// Rows grouped by the case they belong to.
+pub(crate) type ByCase<T> = HashMap<String, Vec<T>>;
+
+/// Case ids bound in one query when a table is read for many cases at once: well under the bind-parameter
+/// limits (SQLite 32,766, PostgreSQL 65,535), whatever else the query binds.
+pub(crate) const CASES_PER_QUERY: usize = 500;
+
+/// A table read for many cases at once: `select` builds the query for a chunk of case ids (its
+/// `CaseId.is_in(ids)` with the filters and order the rows need), one query per `CASES_PER_QUERY` ids, and
+/// `case_of` names each row's case. All the rows of a case come from one query, so each case's rows keep the
+/// query's order.
+pub(crate) async fn by_case<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    case_ids: &[String],
+    select: impl Fn(Vec<String>) -> Select<E>,
+    case_of: impl Fn(&E::Model) -> &str,
+) -> Result<ByCase<E::Model>, StoreError> {
+    let mut out = ByCase::new();
+    for ids in case_ids.chunks(CASES_PER_QUERY) {
+        for row in select(ids.to_vec()).all(conn).await? {
+            out.entry(case_of(&row).to_owned()).or_default().push(row);
+        }
+    }
+    Ok(out)
+}
 
 /// The decision-maker configured for a municipality on a day.
 pub(crate) async fn decision_maker_for(
