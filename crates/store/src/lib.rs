@@ -29,6 +29,7 @@ pub use audit::{AuditEntry, AuditKey, KeyCheck, Outcome, VerifyReport};
 pub use case::CooperationView;
 pub use case::access::{AccessLog, AccessLogLine, AccessReport, BreakGlassLine, LogPage};
 pub use case::assessments::NewAssessment;
+pub use case::closing::StateAct;
 pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};

@@ -98,6 +98,9 @@ impl Store {
         let mut out = Vec::new();
         let mut entries = Vec::new();
         for (l, basis) in self.allowed_cases(&txn, actor, now, action, &mut entries).await? {
+            if l.case.state == los_domain::closing::CaseState::Closed {
+                continue; // a closed case has no work (issue 11)
+            }
             let mine = actor
                 .memberships
                 .iter()

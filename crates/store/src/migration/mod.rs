@@ -19,6 +19,7 @@ mod m20261205_000013_note_open_to_child;
 mod m20261205_000014_lookup_indexes;
 mod m20261206_000015_token_last_used;
 mod m20261206_000016_idempotency;
+mod m20261206_000018_case_state;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_lookup_indexes::Migration),
             Box::new(m20261206_000015_token_last_used::Migration),
             Box::new(m20261206_000016_idempotency::Migration),
+            Box::new(m20261206_000018_case_state::Migration),
         ]
     }
 }
