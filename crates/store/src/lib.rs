@@ -46,6 +46,7 @@ pub use reminders::Digest;
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store};
 pub use timeline::TimelineEvent;
 pub use tokens::{TokenInfo, TokenKind};
+pub use tx::shared::CASE_CLOSED_PREFIX;
 pub use worklist::Task;
 
 /// Compatibility path for the plan item type (the web crate names it `los_store::coordination::PlanItem`).

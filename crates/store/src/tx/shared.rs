@@ -263,7 +263,7 @@ pub(crate) async fn coordination_now(
 
 /// The leave reason written on the participations a closing ends: `case_closed|<reason>`, a code the page
 /// translates.
-pub(crate) const CASE_CLOSED_PREFIX: &str = "case_closed|";
+pub const CASE_CLOSED_PREFIX: &str = "case_closed|";
 
 /// Records a change of the case's state: a history row, the case's current state, and — when it closes —
 /// the end of every participation still running, so no service takes part in a closed case (those that
