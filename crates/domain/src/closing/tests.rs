@@ -52,7 +52,10 @@ fn closing_directly_needs_to_be_the_only_service_or_the_familys_word() {
     let family = close(ClosingReason::FamilyEndedCooperation, "mor ringte 3. desember");
     assert_eq!(transition(&sit(CaseState::Open, None, TWO), family).unwrap().to, CaseState::Closed);
     assert_eq!(
-        transition(&sit(CaseState::Open, None, &["school"]), Event::Close { service: "school", reason: None, text: "" }),
+        transition(
+            &sit(CaseState::Open, None, &["school"]),
+            Event::Close { service: "school", reason: None, text: "" }
+        ),
         Err(ClosingError::ReasonMissing)
     );
 }

@@ -62,6 +62,7 @@ async fn case_regimes(
 
 /// May `actor`, a family member, end the cooperation now: is their consent one the cooperation needs
 /// (`closing::may_end_cooperation`)? A care order recorded with a live consent of the case counts.
+/// (Whether there is still a cooperation to end is the state's rule, not this one.)
 pub(crate) async fn may_end(
     conn: &impl ConnectionTrait,
     l: &Loaded,

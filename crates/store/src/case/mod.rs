@@ -22,6 +22,7 @@ pub(crate) mod rights;
 pub(crate) mod sentence;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::closing::CaseState;
 use los_domain::consent::{Consent, InfoCategory, LegalBasis};
 use los_domain::coordination::{Assessment, BestInterests, Hearing, ReleaseArea, Transition};
 use los_domain::model::{Case, Note, Person, Relation, User};
@@ -216,7 +217,7 @@ impl Store {
         let (address, address_hidden) = self.read_address(&l, actor, now, &services, &mut entries);
         let cooperation = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
         let family = family::load_family(&txn, &l).await?;
-        let may_end_cooperation = closing::may_end(&txn, &l, actor, now).await?;
+        let may_end_cooperation = l.case.state != CaseState::Closed && closing::may_end(&txn, &l, actor, now).await?;
         txn.commit().await?;
         self.record_reads(entries).await?;
 
@@ -268,7 +269,8 @@ impl Store {
             case_note::Entity::find().filter(case_note::Column::CaseId.eq(l.case.id.as_str())).count(&txn).await?;
         let me = actor.person_id.as_deref();
         let family = family::load_family(&txn, &l).await?.into_iter().filter(|f| Some(f.0.as_str()) == me).collect();
-        let may_end_cooperation = closing::may_end(&txn, &l, actor, Utc::now()).await?;
+        let may_end_cooperation =
+            l.case.state != CaseState::Closed && closing::may_end(&txn, &l, actor, Utc::now()).await?;
         txn.commit().await?;
         self.record_reads(entries).await?;
         let mut child = l.child;

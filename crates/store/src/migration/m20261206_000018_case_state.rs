@@ -11,8 +11,7 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(Table::alter().table("case_file").add_column(string("state").default("open")).to_owned())
-            .await?;
+        m.alter_table(Table::alter().table("case_file").add_column(string("state").default("open")).to_owned()).await?;
         m.create_table(
             Table::create()
                 .table("case_state_change")

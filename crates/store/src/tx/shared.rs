@@ -327,7 +327,7 @@ impl Store {
     /// with `all_services_left`, in the leaving service's transaction, with its own audit entry.
     pub(crate) async fn close_if_nobody_left(
         &self,
-            txn: &DatabaseTransaction,
+        txn: &DatabaseTransaction,
         rest: &Loaded,
         actor: &User,
         service: &str,

@@ -76,8 +76,8 @@ fn reason(code: &str) -> Result<Option<ClosingReason>, Rejected> {
 }
 
 async fn propose(st: &AppState, actor: &User, case_id: &str, i: ClosingInput) -> Result<(), Rejected> {
-    let reason =
-        reason(&i.reason)?.ok_or_else(|| Rejected::new("closing-reason", "closing.reason", "choose why the case is closing"))?;
+    let reason = reason(&i.reason)?
+        .ok_or_else(|| Rejected::new("closing-reason", "closing.reason", "choose why the case is closing"))?;
     let act = StateAct::Propose { reason, text: &i.reason_text };
     st.store.change_case_state(actor, case_id, act).await.map_err(rejected)
 }
