@@ -63,9 +63,7 @@ fn closing_directly_needs_to_be_the_only_service_or_the_familys_word() {
 #[test]
 fn reasons_are_chosen_and_explained() {
     let open = sit(CaseState::Open, None, &["school"]);
-    let close = |reason, text: &str| {
-        transition(&open, Event::Close { service: "school", reason: Some(reason), text: &text.to_owned() })
-    };
+    let close = |reason, text: &str| transition(&open, Event::Close { service: "school", reason: Some(reason), text });
     assert_eq!(close(ClosingReason::Other, "  "), Err(ClosingError::TextMissing));
     assert_eq!(close(ClosingReason::FamilyEndedCooperation, ""), Err(ClosingError::TextMissing));
     assert_eq!(close(ClosingReason::AllServicesLeft, "x"), Err(ClosingError::ReasonAutomatic));
