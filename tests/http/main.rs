@@ -3,6 +3,7 @@
 
 mod audit;
 mod cases;
+mod closing;
 mod confidentiality;
 mod faces;
 mod foundation;
@@ -59,6 +60,7 @@ fn main() {
 
     let mut all = foundation::all();
     all.extend(cases::all());
+    all.extend(closing::all());
     all.extend(audit::all());
     all.extend(confidentiality::all());
     all.extend(faces::all());

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod anonymise;
+pub mod closing;
 pub mod consent;
 pub mod coordination;
 pub mod ident;

@@ -295,9 +295,18 @@ pub struct Case {
     /// A health service accepted the young person's reasons for keeping health information from the
     /// parents (pbrl § 3-4 second paragraph).
     pub health_private_from_parents: bool,
+    /// Open, closing or closed.
+    pub state: crate::closing::CaseState,
+    /// Every change of state, oldest first.
+    pub state_changes: Vec<crate::closing::StateChange>,
 }
 
 impl Case {
+    /// The day the case stopped being open, while it is closing or closed.
+    pub fn closing_since(&self) -> Option<NaiveDate> {
+        crate::closing::closing_since(self.state, &self.state_changes)
+    }
+
     /// The services taking part on `day`.
     pub fn active_service_ids(&self, day: NaiveDate) -> Vec<&str> {
         self.participants.iter().filter(|p| p.active_on(day)).map(|p| p.service_id.as_str()).collect()

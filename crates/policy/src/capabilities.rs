@@ -22,6 +22,9 @@ pub struct Capabilities {
     pub invite_family: bool,
     /// Decide the open dispute about who coordinates.
     pub decide_dispute: bool,
+    /// Reopen the case (or keep a closing case open): a service taking part, or one that took part when it
+    /// stopped being open.
+    pub reopen: bool,
 }
 
 impl Capabilities {
@@ -57,6 +60,7 @@ pub fn capabilities(actor: &User, case: &CaseFacts<'_>, now: DateTime<Utc>) -> C
                 may_grant_family_access(me, case.child_person_id, case.child_age, case.guardianships)
             }),
         decide_dispute: allowed(Action::Decide, &Resource::Case(*case)),
+        reopen: !citizen && allowed(Action::Write, &Resource::CaseReopening { case: *case }),
     }
 }
 

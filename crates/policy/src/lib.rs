@@ -6,7 +6,9 @@
 //! audit log; the web layer never decides access itself.
 //!
 //! The rules (spec 02 §3.3–3.6, §6.F; spec 01 §8.I; spec 04 §1.2):
-//! - an employee sees a case only if one of their services takes part in it (or they broke the glass);
+//! - an employee sees a case only if one of their services takes part in it (or they broke the glass); once
+//!   the case is closing or closed, the services that took part from the day it stopped being open keep
+//!   reading its overview (read only);
 //! - within it, a service's own records are open to other services only as far as a consent or a recorded
 //!   legal basis opens them; only the owning service changes them; the coordinator sees the shared plan
 //!   (the overview), not other services' records;
@@ -100,6 +102,8 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             own_consent_rule(actor, case, *actor_gives, *digital, now)
         }
         Resource::ConsentWithdrawal { case, entitled } => withdrawal_rule(actor, case, *entitled, now),
+        Resource::CooperationEnd { case, entitled } => cooperation_end_rule(actor, case, *entitled, now),
+        Resource::CaseReopening { case } => reopening_rule(actor, case, now),
         Resource::Feedback { case, recipient_service, author_person_id } => {
             feedback_rule(actor, action, case, recipient_service, author_person_id, now)
         }
@@ -336,6 +340,17 @@ fn employee_case_rule(
             Action::Decide => unreachable!("handled above"),
         };
     }
+    if let (Some((service, role, since)), Action::Read) = (former_participant(actor, case, now), action) {
+        return Decision::Allow(Basis {
+            code: "former_participant",
+            detail: format!(
+                "{} as {} in service {}, which took part in case {} when it stopped being open on {} (read only)",
+                actor.id, role, service, case.case_id, since
+            ),
+            via_service: Some(service.to_owned()),
+            role: Some(role),
+        });
+    }
     if let (Some(role), Action::Read) = (decider, action) {
         return Decision::Allow(Basis {
             code: "dispute_decider",
@@ -556,7 +571,9 @@ fn shared_with(
     )
 }
 
+mod closing;
 mod location;
+use closing::{cooperation_end_rule, former_participant, reopening_rule};
 use location::{address_rule, location_rule};
 
 #[cfg(test)]

@@ -97,6 +97,7 @@ fn facts<'a>(
         grants,
         health_private_from_parents: false,
         dispute_decider: None,
+        closing_since: None,
     }
 }
 
@@ -356,6 +357,8 @@ struct World {
     actor: User,
     owner: usize,
     category: InfoCategory,
+    /// The day the case stopped being open, when it is closing or closed.
+    closing_since: Option<NaiveDate>,
 }
 
 fn arb_category() -> impl Strategy<Value = InfoCategory> {
@@ -371,8 +374,10 @@ fn arb_world() -> impl Strategy<Value = World> {
         prop::option::of(-3i64..3),
         0usize..4,
         arb_category(),
+        prop::option::of(prop::sample::select(vec![day("2026-02-15"), day("2026-03-01"), day("2026-04-01")])),
     )
-        .prop_map(|(parts, consents, bases, members, grant, owner, category)| World {
+        .prop_map(|(parts, consents, bases, members, grant, owner, category, closing_since)| World {
+            closing_since,
             parts: parts.iter().map(|(s, left)| part(SERVICES[*s], left.then_some("2026-03-01"))).collect(),
             consents: consents
                 .iter()
@@ -423,7 +428,7 @@ fn arb_world() -> impl Strategy<Value = World> {
 }
 
 fn world_facts(w: &World) -> CaseFacts<'_> {
-    facts(&w.parts, &[], &w.consents, &w.bases, &w.grants)
+    CaseFacts { closing_since: w.closing_since, ..facts(&w.parts, &[], &w.consents, &w.bases, &w.grants) }
 }
 
 proptest! {
@@ -440,8 +445,11 @@ proptest! {
         let today = now().date_naive();
         let participating: Vec<&str> = working.iter().copied().filter(|s| w.parts.iter().any(|p| p.service_id == *s && p.active_on(today))).collect();
         let grant = w.grants.iter().any(|g| now() < g.expires_at);
+        let former = w.closing_since.is_some_and(|since| {
+            working.iter().any(|s| w.parts.iter().any(|p| p.service_id == *s && p.left_on.is_none_or(|l| l >= since)))
+        });
         let expected = if w.category == InfoCategory::Overview {
-            !participating.is_empty() || (grant && !working.is_empty())
+            !participating.is_empty() || former || (grant && !working.is_empty())
         } else {
             working.contains(&owner)
                 || participating.first().is_some_and(|s| {
@@ -464,6 +472,7 @@ proptest! {
         let may = capabilities(&w.actor, &f, now());
         prop_assert_eq!(may.write, authorize(&w.actor, Action::Write, &Resource::Case(f), now()).is_allow());
         prop_assert_eq!(may.decide_dispute, authorize(&w.actor, Action::Decide, &Resource::Case(f), now()).is_allow());
+        prop_assert_eq!(may.reopen, authorize(&w.actor, Action::Write, &Resource::CaseReopening { case: f }, now()).is_allow());
         let today = now().date_naive();
         for p in w.parts.iter().filter(|p| p.active_on(today)) {
             let info = Resource::CaseInfo { case: f, owner_service: &p.service_id, category: InfoCategory::General };
@@ -472,6 +481,27 @@ proptest! {
         if !may.services.is_empty() {
             prop_assert!(may.write, "acting for a service in the case means writing to its overview");
         }
+    }
+
+    /// After a case stops being open, the services that took part from then on read its overview and
+    /// nothing more: no write, and other services' records only as before. Only a service taking part, or
+    /// one that took part then, reopens it.
+    #[test]
+    fn former_participants_read_only(w in arb_world()) {
+        let f = world_facts(&w);
+        let today = now().date_naive();
+        let taking_part = w.actor.memberships.iter().filter(|m| !matches!(m.role, Role::Administrator | Role::Leader))
+            .filter_map(|m| m.service_id.as_deref())
+            .any(|s| w.parts.iter().any(|p| p.service_id == s && p.active_on(today)));
+        let read = authorize(&w.actor, Action::Read, &Resource::Case(f), now());
+        let write = authorize(&w.actor, Action::Write, &Resource::Case(f), now());
+        prop_assert_eq!(write.is_allow(), taking_part);
+        if let Decision::Allow(b) = &read && b.code == "former_participant" {
+            prop_assert!(!taking_part && w.closing_since.is_some());
+        }
+        let reopen = authorize(&w.actor, Action::Write, &Resource::CaseReopening { case: f }, now());
+        let former = matches!(&read, Decision::Allow(b) if b.code == "former_participant");
+        prop_assert_eq!(reopen.is_allow(), taking_part || former);
     }
 
     /// Withdrawing every consent revokes consent-based access at once.
@@ -660,4 +690,46 @@ fn municipal_configuration_by_that_municipalitys_administrators() {
     assert!(!authorize(&admin, Action::Write, &cfg("another-municipality"), now()).is_allow());
     let leader = employee("l", &[(None, Role::Leader)]);
     assert!(!authorize(&leader, Action::Write, &cfg("org"), now()).is_allow());
+}
+
+#[test]
+fn a_closed_case_stays_readable_to_the_services_that_took_part_when_it_closed() {
+    let parts = [part("bv", Some("2026-05-01")), part("school", Some("2026-02-01"))];
+    let closed = CaseFacts { closing_since: Some(day("2026-04-20")), ..facts(&parts, &[], &[], &[], &[]) };
+    let bv = employee("bv-worker", &[(Some("bv"), Role::CaseWorker)]);
+    let school = employee("teacher", &[(Some("school"), Role::CaseWorker)]);
+    match authorize(&bv, Action::Read, &Resource::Case(closed), now()) {
+        Decision::Allow(b) => assert_eq!((b.code, b.via_service.as_deref()), ("former_participant", Some("bv"))),
+        Decision::Deny(r) => panic!("denied: {r:?}"),
+    }
+    assert!(!authorize(&bv, Action::Write, &Resource::Case(closed), now()).is_allow(), "read only");
+    assert!(authorize(&bv, Action::Write, &Resource::CaseReopening { case: closed }, now()).is_allow());
+    // The school left while the case was still open: it reads nothing, and does not reopen it.
+    assert!(!authorize(&school, Action::Read, &Resource::Case(closed), now()).is_allow());
+    assert!(!authorize(&school, Action::Write, &Resource::CaseReopening { case: closed }, now()).is_allow());
+    // While the case is open a service that left reads nothing (the rule before issue 11).
+    let open = facts(&parts, &[], &[], &[], &[]);
+    assert!(!authorize(&bv, Action::Read, &Resource::Case(open), now()).is_allow());
+}
+
+#[test]
+fn whose_consent_the_cooperation_needs_ends_it_and_families_do_not_reopen() {
+    let parts = [part("bv", None)];
+    let g = [Guardianship::parent("mum", "child", true)];
+    let f = facts(&parts, &g, &[], &[], &[]);
+    let mum = citizen("mum-user", "mum");
+    let end = |entitled| Resource::CooperationEnd { case: f, entitled };
+    match authorize(&mum, Action::Write, &end(true), now()) {
+        Decision::Allow(b) => assert_eq!(b.code, "ends_cooperation"),
+        Decision::Deny(r) => panic!("denied: {r:?}"),
+    }
+    match authorize(&mum, Action::Write, &end(false), now()) {
+        Decision::Deny(r) => assert_eq!(r.code, "may_not_end_cooperation"),
+        Decision::Allow(b) => panic!("allowed: {b:?}"),
+    }
+    let stranger = citizen("s", "stranger");
+    assert!(!authorize(&stranger, Action::Write, &end(true), now()).is_allow(), "reads the case first");
+    let bv = employee("bv-worker", &[(Some("bv"), Role::CaseWorker)]);
+    assert!(authorize(&bv, Action::Write, &end(false), now()).is_allow(), "the service records the family's word");
+    assert!(!authorize(&mum, Action::Write, &Resource::CaseReopening { case: f }, now()).is_allow());
 }

@@ -1,7 +1,7 @@
 //! The words of the access decision: actions, resources and the facts about a case, and the decision with
 //! its basis or reason.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use los_domain::consent::{Consent, InfoCategory, LegalBasis};
 use los_domain::model::{Guardianship, Participation, Role};
 use serde::{Deserialize, Serialize};
@@ -59,6 +59,9 @@ pub struct CaseFacts<'a> {
     /// When a dispute about who coordinates is open: the role that decides it (spec 01 §6.3), who may then
     /// read the shared overview of the case and decide.
     pub dispute_decider: Option<Decider<'a>>,
+    /// While the case is closing or closed: the day it stopped being open. The services taking part from
+    /// that day on keep reading the shared overview after they have left (issue 11).
+    pub closing_since: Option<NaiveDate>,
 }
 
 /// Who decides an open dispute about who coordinates: a role in the organisation of the child's
@@ -98,6 +101,13 @@ pub enum Resource<'a> {
     /// every regime it falls under (`los_domain::consent::may_withdraw`). Employees record a withdrawal the
     /// family tells them of.
     ConsentWithdrawal { case: CaseFacts<'a>, entitled: bool },
+    /// The family ends the cooperation about the child (issue 11). `entitled`: the citizen acting is one
+    /// whose consent the cooperation needs now (`los_domain::closing::may_end_cooperation`). Employees record
+    /// it when the family tells them, as a write to the case.
+    CooperationEnd { case: CaseFacts<'a>, entitled: bool },
+    /// Reopening a closing or closed case: a service taking part, or one that took part when it stopped
+    /// being open. The family asks a service.
+    CaseReopening { case: CaseFacts<'a> },
     /// A report from the child, young person or parent that something is not working (spec 01 §8.G item
     /// 28), sent to the coordinating service or another contact they chose. Only the author and the
     /// recipient service read it; that is what makes it safe to send.

@@ -4,6 +4,7 @@
 //! person can hold. Demo users have stable readable ids, listed in `docs/DEMO.md`.
 
 use chrono::NaiveDate;
+use los_domain::closing::CaseState;
 use los_domain::ident::Fodselsnummer;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 
@@ -1014,6 +1015,7 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             placement_kommune: Set(None),
             second_residence_kommune: Set(None),
             local_clarification: Set(None),
+            state: Set(CaseState::Open.as_str().into()),
         })
         .exec_without_returning(txn)
         .await?;

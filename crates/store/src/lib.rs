@@ -30,6 +30,7 @@ pub use case::CooperationView;
 pub use case::access::{AccessReport, BreakGlassLine};
 pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
+pub use case::closing::StateAct;
 pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
@@ -46,6 +47,7 @@ pub use reminders::Digest;
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store};
 pub use timeline::TimelineEvent;
 pub use tokens::{TokenInfo, TokenKind};
+pub use tx::shared::CASE_CLOSED_PREFIX;
 pub use worklist::Task;
 
 /// Compatibility path for the plan item type (the web crate names it `los_store::coordination::PlanItem`).

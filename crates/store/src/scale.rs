@@ -8,6 +8,7 @@
 //! the audit history goes through the chain like every other entry.
 
 use chrono::{Duration, NaiveDate, Utc};
+use los_domain::closing::CaseState;
 use los_domain::ident::Fodselsnummer;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
@@ -119,6 +120,7 @@ pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
             placement_kommune: Set(None),
             second_residence_kommune: Set(None),
             local_clarification: Set(None),
+            state: Set(CaseState::Open.as_str().into()),
         });
         let services = services_of(i);
         for s in &services {

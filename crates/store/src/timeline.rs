@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use los_domain::closing::CaseState;
+
 use crate::case::CaseView;
 
 /// One event in the case.
@@ -13,10 +15,11 @@ pub struct TimelineEvent {
     pub date: NaiveDate,
     /// `opened`, `joined`, `left`, `assessment`, `hearing`, `best_interests`, `coordinator`,
     /// `communicated`, `dispute`, `decision`, `consent`, `consent_withdrawn`, `plan`, `meeting`, `meeting_cancelled`,
-    /// `sentence_start`, `sentence_end`, `outcome`, `prompt`.
+    /// `sentence_start`, `sentence_end`, `outcome`, `prompt`, `closing`, `closed`, `reopened`.
     pub kind: &'static str,
     pub service_id: Option<String>,
-    /// A short text the services wrote (a reason, a title, a result code).
+    /// A short text the services wrote (a reason, a title, a result code). For `closing` and `closed`,
+    /// `<reason code>|<text>`.
     pub text: String,
 }
 
@@ -34,6 +37,16 @@ impl CaseView {
             if let Some(left) = p.left_on {
                 push(left, "left", Some(&p.service_id), p.leave_reason.clone().unwrap_or_default());
             }
+        }
+        for s in &self.case.state_changes {
+            let (kind, text) = match (s.to, s.reason) {
+                (CaseState::Open, _) => ("reopened", s.text.clone()),
+                (to, reason) => (
+                    if to == CaseState::Closing { "closing" } else { "closed" },
+                    format!("{}|{}", reason.map_or("", |r| r.as_str()), s.text),
+                ),
+            };
+            push(s.changed_at.date_naive(), kind, s.service_id.as_deref(), text);
         }
         let c = &self.cooperation;
         for a in &c.assessments {

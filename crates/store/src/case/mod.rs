@@ -9,6 +9,7 @@
 pub(crate) mod access;
 pub(crate) mod access_log;
 pub(crate) mod assessments;
+pub(crate) mod closing;
 pub(crate) mod consents;
 pub(crate) mod coordinator;
 pub(crate) mod decisions;
@@ -22,6 +23,7 @@ pub(crate) mod rights;
 pub(crate) mod sentence;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::closing::CaseState;
 use los_domain::consent::{Consent, InfoCategory, LegalBasis};
 use los_domain::coordination::{Assessment, BestInterests, Hearing, ReleaseArea, Transition};
 use los_domain::model::{Case, Note, Person, Relation, User};
@@ -64,6 +66,8 @@ pub struct CaseView {
     pub family: Vec<(String, String, bool, Relation, bool)>,
     /// Who coordinates, assessments, the plan, prompts, disputes, the youth sentence.
     pub cooperation: CooperationView,
+    /// The reader is a family member whose consent the cooperation needs, and may end it (issue 11).
+    pub may_end_cooperation: bool,
 }
 
 /// A line of the case list.
@@ -214,6 +218,7 @@ impl Store {
         let (address, address_hidden) = self.read_address(&l, actor, now, &services, &mut entries);
         let cooperation = self.cooperation(&txn, &l, actor, now, &mut entries).await?;
         let family = family::load_family(&txn, &l).await?;
+        let may_end_cooperation = l.case.state != CaseState::Closed && closing::may_end(&txn, &l, actor, now).await?;
         txn.commit().await?;
         self.record_reads(entries).await?;
 
@@ -242,6 +247,7 @@ impl Store {
             child_age: l.child_age,
             family,
             cooperation,
+            may_end_cooperation,
         })
     }
 
@@ -264,6 +270,8 @@ impl Store {
             case_note::Entity::find().filter(case_note::Column::CaseId.eq(l.case.id.as_str())).count(&txn).await?;
         let me = actor.person_id.as_deref();
         let family = family::load_family(&txn, &l).await?.into_iter().filter(|f| Some(f.0.as_str()) == me).collect();
+        let may_end_cooperation =
+            l.case.state != CaseState::Closed && closing::may_end(&txn, &l, actor, Utc::now()).await?;
         txn.commit().await?;
         self.record_reads(entries).await?;
         let mut child = l.child;
@@ -271,6 +279,11 @@ impl Store {
         let mut case = l.case;
         case.title = String::new();
         case.participants = Vec::new();
+        for c in &mut case.state_changes {
+            // Who acted and the words they wrote can name a place: the state and the reason's code stay.
+            c.service_id = None;
+            c.text = String::new();
+        }
         let consents: Vec<Consent> =
             l.consents.into_iter().filter(|c| c.givers.iter().any(|g| g.person_id.as_deref() == me)).collect();
         let now = Utc::now();
@@ -295,6 +308,7 @@ impl Store {
             child_age: l.child_age,
             family,
             cooperation: CooperationView::default(),
+            may_end_cooperation,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Who takes part in a case (spec 01 §4.2): step 1, mapping which other services are involved; step 3, a
 //! service taking part contacts another, which joins — refused unless a valid consent or a recorded legal
-//! exception from the duty of confidentiality covers the contact; a service leaving, with date and reason.
+//! exception from the duty of confidentiality covers the contact; a service leaving, with date and reason —
+//! the last one to leave closes the case.
 
 use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::coordination::MappingSource;
@@ -166,6 +167,8 @@ impl Store {
         let mut rest = l;
         rest.case.participants.retain(|p| p.service_id != service_id);
         self.prompt_reassessment(&txn, &rest, &format!("left|{service_id}|{}", reason.trim()), now, None).await?;
+        // The last service to leave closes the case (issue 11).
+        self.close_if_nobody_left(&txn, &rest, actor, service_id, now).await?;
         txn.commit().await?;
         Ok(())
     }

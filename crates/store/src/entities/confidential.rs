@@ -15,6 +15,27 @@ pub mod case {
         pub placement_kommune: Option<String>,
         pub second_residence_kommune: Option<String>,
         pub local_clarification: Option<String>,
+        /// open | closing | closed (`los_domain::closing::CaseState`); the history is `case_state_change`.
+        pub state: String,
+    }
+    entity_boilerplate!();
+}
+
+pub mod case_state_change {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "case_state_change")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub from_state: String,
+        pub to_state: String,
+        pub reason: Option<String>,
+        pub reason_text: String,
+        pub service_id: Option<String>,
+        pub changed_by: String,
+        pub changed_at: ChronoDateTimeUtc,
     }
     entity_boilerplate!();
 }

@@ -1,6 +1,7 @@
 //! Loading a case with everything the access policy needs, inside the audited transaction.
 
 use chrono::{DateTime, Utc};
+use los_domain::closing::{CaseState, ClosingReason, StateChange};
 use los_domain::consent::{Consent, ConsentDomain, ConsentForm, ConsentGiver, GiverCapacity, InfoCategory, LegalBasis};
 use los_domain::ident::{Fodselsnummer, Kommunenummer};
 use los_domain::model::{Case, Guardianship, Participation, Person, Relation};
@@ -45,6 +46,7 @@ impl Loaded {
                 .dispute_decider
                 .as_ref()
                 .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
+            closing_since: self.case.closing_since(),
         }
     }
 
@@ -165,6 +167,7 @@ pub(crate) async fn load_many(
     let mut consents = load_consents(conn, &case_ids).await?;
     let mut bases = load_legal_bases(conn, &case_ids).await?;
     let mut grants = load_grants(conn, &case_ids).await?;
+    let mut states = load_state_changes(conn, &case_ids).await?;
     let mut children = std::collections::HashMap::new();
     for r in person::Entity::find().filter(person::Column::Id.is_in(child_ids)).all(conn).await? {
         children.insert(r.id.clone(), person_from_row(r)?);
@@ -194,11 +197,13 @@ pub(crate) async fn load_many(
             grants: grants.remove(&row.id).unwrap_or_default(),
             case: Case {
                 participants: participants.remove(&row.id).unwrap_or_default(),
+                state_changes: states.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 child_person_id: row.child_person_id,
                 title: row.title,
                 opened_at: row.opened_at,
                 health_private_from_parents: row.health_private_from_parents,
+                state: parse_enum(&row.state, CaseState::parse, "case state")?,
             },
             child,
             child_age,
@@ -248,6 +253,32 @@ async fn load_participants(
             join_reason: p.join_reason,
             left_on: p.left_on,
             leave_reason: p.leave_reason,
+        });
+    }
+    Ok(out)
+}
+
+/// Every change of state of the cases, oldest first.
+async fn load_state_changes(
+    conn: &impl ConnectionTrait,
+    case_ids: &[String],
+) -> Result<ByKey<StateChange>, StoreError> {
+    let mut out: ByKey<StateChange> = ByKey::new();
+    for c in case_state_change::Entity::find()
+        .filter(case_state_change::Column::CaseId.is_in(case_ids.to_vec()))
+        .order_by_asc(case_state_change::Column::ChangedAt)
+        .order_by_asc(case_state_change::Column::Id)
+        .all(conn)
+        .await?
+    {
+        out.entry(c.case_id.clone()).or_default().push(StateChange {
+            from: parse_enum(&c.from_state, CaseState::parse, "case state")?,
+            to: parse_enum(&c.to_state, CaseState::parse, "case state")?,
+            reason: c.reason.as_deref().map(|r| parse_enum(r, ClosingReason::parse, "closing reason")).transpose()?,
+            text: c.reason_text,
+            service_id: c.service_id,
+            changed_by: c.changed_by,
+            changed_at: c.changed_at,
         });
     }
     Ok(out)

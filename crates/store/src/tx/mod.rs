@@ -16,6 +16,7 @@ mod load;
 pub(crate) mod shared;
 
 use chrono::{DateTime, Utc};
+use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
 use los_domain::model::User;
@@ -83,7 +84,7 @@ macro_rules! rule_errors {
         })+
     };
 }
-rule_errors!(ConsentError, CoordinationError, LegalBasisError, PlanningError, RightsError);
+rule_errors!(ClosingError, ConsentError, CoordinationError, LegalBasisError, PlanningError, RightsError);
 
 /// A required free-text field of the request (`field`, the input's name): refused when blank.
 pub(crate) fn required(v: &str, field: &'static str, code: &'static str, message: &str) -> Result<(), StoreError> {

@@ -1,11 +1,13 @@
 //! Helpers that several case resources share: review prompts, replacing the coordinating service, the
 //! consent a change of coordinator needs, who may write a plan item or read a service's own information,
-//! the configured decision-maker and the current plan, and reading a table for many cases at once. Kept here
-//! so that no resource slice imports another.
+//! the configured decision-maker, the current plan, a change of the case's state (the closing slice's own
+//! acts, and the close that follows when the last service leaves), and reading a table for many cases at
+//! once. Kept here so that no resource slice imports another.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use los_domain::closing::{CaseState, Change, Event, Situation, proposal, transition};
 use los_domain::consent::{ConsentStatus, InfoCategory};
 use los_domain::model::User;
 use los_policy::{Action, Decision, Resource, authorize};
@@ -13,8 +15,8 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Select,
 };
 
-use super::{Loaded, new_id, parse_enum};
-use crate::audit::{NewEntry, Outcome};
+use super::{Loaded, entry, new_id, parse_enum};
+use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -286,4 +288,98 @@ pub(crate) async fn coordination_now(
         .await?
         .is_some();
     Ok((current, open))
+}
+
+/// The leave reason written on the participations a closing ends: `case_closed|<reason>`, a code the page
+/// translates.
+pub const CASE_CLOSED_PREFIX: &str = "case_closed|";
+
+/// Records a change of the case's state: a history row, the case's current state, and — when it closes —
+/// the end of every participation still running, so no service takes part in a closed case (those that
+/// took part keep reading it, by the policy). The caller has been allowed and has checked the rules
+/// (`los_domain::closing::transition`).
+pub(crate) async fn change_state(
+    txn: &DatabaseTransaction,
+    l: &Loaded,
+    change: &Change,
+    service: Option<&str>,
+    actor: &User,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    case_state_change::Entity::insert(case_state_change::ActiveModel {
+        id: Set(new_id("tilstand")),
+        case_id: Set(l.case.id.clone()),
+        from_state: Set(l.case.state.as_str().into()),
+        to_state: Set(change.to.as_str().into()),
+        reason: Set(change.reason.map(|r| r.as_str().to_owned())),
+        reason_text: Set(change.text.clone()),
+        service_id: Set(service.map(str::to_owned)),
+        changed_by: Set(actor.id.clone()),
+        changed_at: Set(now),
+    })
+    .exec_without_returning(txn)
+    .await?;
+    case::Entity::update_many()
+        .col_expr(case::Column::State, sea_orm::sea_query::Expr::value(change.to.as_str()))
+        .filter(case::Column::Id.eq(l.case.id.as_str()))
+        .exec(txn)
+        .await?;
+    if change.to == CaseState::Closed {
+        let reason = change.reason.map_or("", |r| r.as_str());
+        participation::Entity::update_many()
+            .col_expr(participation::Column::LeftOn, sea_orm::sea_query::Expr::value(now.date_naive()))
+            .col_expr(
+                participation::Column::LeaveReason,
+                sea_orm::sea_query::Expr::value(format!("{CASE_CLOSED_PREFIX}{reason}")),
+            )
+            .filter(participation::Column::CaseId.eq(l.case.id.as_str()))
+            .filter(participation::Column::LeftOn.is_null())
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The facts the closing rules need, from a loaded case.
+pub(crate) fn closing_situation<'a>(l: &'a Loaded, active: &'a [&'a str]) -> Situation<'a> {
+    let p = proposal(l.case.state, &l.case.state_changes);
+    Situation {
+        state: l.case.state,
+        proposed_by: p.and_then(|c| c.service_id.as_deref()),
+        proposed_reason: p.and_then(|c| c.reason.map(|r| (r, c.text.as_str()))),
+        active_services: active,
+    }
+}
+
+impl Store {
+    /// When the last service taking part has left (`rest` is the case without it), the case closes by itself
+    /// with `all_services_left`, in the leaving service's transaction, with its own audit entry.
+    pub(crate) async fn close_if_nobody_left(
+        &self,
+        txn: &DatabaseTransaction,
+        rest: &Loaded,
+        actor: &User,
+        service: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let active = rest.case.active_service_ids(now.date_naive());
+        if !active.is_empty() || rest.case.state == CaseState::Closed {
+            return Ok(());
+        }
+        let change = transition(&closing_situation(rest, &active), Event::LastServiceLeft)?;
+        change_state(txn, rest, &change, None, actor, now).await?;
+        let case_id = rest.case.id.as_str();
+        audit::append(
+            txn,
+            self.key(),
+            vec![NewEntry {
+                outcome: Some(Outcome::Allow),
+                actor_service_id: Some(service.to_owned()),
+                basis: format!("the last service taking part, {service}, left: the case closes by itself"),
+                category: Some(InfoCategory::Overview.as_str().into()),
+                ..entry(actor, "case_close", "case", case_id, case_id)
+            }],
+        )
+        .await
+    }
 }

@@ -99,6 +99,11 @@ impl Store {
         let mut entries = Vec::new();
         let mut cases = Vec::new();
         for (l, basis) in self.allowed_cases(&txn, actor, now, action, &mut entries).await? {
+            if l.case.state == los_domain::closing::CaseState::Closed {
+                // A closed case has no work (issue 11), and nothing of it is shown, so its read is not recorded.
+                entries.retain(|e| e.case_id.as_deref() != Some(l.case.id.as_str()));
+                continue;
+            }
             let mine: Vec<String> = actor
                 .memberships
                 .iter()

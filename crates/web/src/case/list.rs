@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
+use los_domain::closing::CaseState;
 use los_domain::model::Participation;
 use los_store::{CaseSummary, CaseView};
 use serde::Serialize;
@@ -34,6 +35,8 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 pub struct CaseRow {
     id: String,
+    /// open | closing | closed
+    state: &'static str,
     title: String,
     child: String,
     active: String,
@@ -69,6 +72,7 @@ pub async fn cases(State(st): State<AppState>, ctx: Ctx) -> PageResult {
             } else {
                 v.case.title
             },
+            state: v.case.state.as_str(),
             id: v.case.id,
             child: v.child_name,
             expiring: v.expiring_consents,
@@ -115,11 +119,14 @@ pub struct CaseSummaryDto {
     /// The child has a strictly confidential address the caller may not know: the title and the services
     /// (which can name where the child is) are left out.
     location_hidden: bool,
+    /// open | closing | closed
+    state: String,
 }
 
 impl From<CaseSummary> for CaseSummaryDto {
     fn from(v: CaseSummary) -> Self {
         CaseSummaryDto {
+            state: v.case.state.as_str().into(),
             id: v.case.id,
             title: v.case.title,
             child_name: v.child_name,
@@ -161,11 +168,31 @@ pub struct CaseDto {
     timeline: serde_json::Value,
     /// Why the caller may see this case (from the access policy).
     access_basis: String,
+    /// open | closing | closed
+    state: String,
+    /// Why the case is closing or closed (all_services_left | family_ended_cooperation | goals_reached |
+    /// moved | other); `null` while it is open.
+    state_reason: Option<String>,
+    /// The reason in words, as the service (or family) gave it.
+    state_reason_text: Option<String>,
+    state_changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Every change of state, oldest first: from, to, reason, text, service, who and when.
+    #[schema(value_type = Vec<Object>)]
+    state_history: serde_json::Value,
+    /// The caller, a family member whose consent the cooperation needs, may end it.
+    may_end_cooperation: bool,
 }
 
 impl From<CaseView> for CaseDto {
     fn from(v: CaseView) -> Self {
+        let last = v.case.state_changes.last().filter(|_| v.case.state != CaseState::Open);
         CaseDto {
+            state: v.case.state.as_str().into(),
+            state_reason: last.and_then(|c| c.reason).map(|r| r.as_str().into()),
+            state_reason_text: last.map(|c| c.text.clone()).filter(|t| !t.is_empty()),
+            state_changed_at: v.case.state_changes.last().map(|c| c.changed_at),
+            state_history: serde_json::to_value(&v.case.state_changes).unwrap_or_default(),
+            may_end_cooperation: v.may_end_cooperation,
             timeline: serde_json::to_value(v.timeline()).unwrap_or_default(),
             child_name: v.child.full_name(),
             child_age: v.child_age,

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod assessments;
+pub mod closing;
 pub mod consents;
 pub mod coordinator;
 pub mod decisions;
@@ -47,6 +48,7 @@ pub fn page_routes() -> Router<AppState> {
     let r = access::pages(r);
     let r = family::pages(r);
     let r = participants::pages(r);
+    let r = closing::pages(r);
     let r = assessments::pages(r);
     let r = coordinator::pages(r);
     let r = plan::pages(r);
@@ -65,6 +67,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     let r = consents::api(r);
     let r = access::api(r);
     let r = participants::api(r);
+    let r = closing::api(r);
     let r = assessments::api(r);
     let r = coordinator::api(r);
     let r = plan::api(r);

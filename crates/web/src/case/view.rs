@@ -490,8 +490,58 @@ impl CasePage {
             "coordinator" => self.base.basis_code(&e.text),
             "sentence_start" | "sentence_end" => self.base.t.get(&format!("sentence-{}", e.text)),
             "prompt" => self.reason(&e.text),
+            "closing" | "closed" => self.closing_reason(&e.text),
+            "left" => self.leave_reason(&e.text),
             _ => e.text.clone(),
         }
+    }
+
+    /// A closing reason as `code|text`, translated, with the words the service gave.
+    fn closing_reason(&self, coded: &str) -> String {
+        let (code, text) = coded.split_once('|').unwrap_or((coded, ""));
+        let reason = self.base.t.get(&format!("closing-reason-{code}"));
+        if text.is_empty() { reason } else { format!("{reason}: {text}") }
+    }
+
+    /// A participation's leave reason: the services' words, or the case closing (a code).
+    fn leave_reason(&self, r: &str) -> String {
+        match r.strip_prefix(los_store::CASE_CLOSED_PREFIX) {
+            Some(code) => self.base.t.with("closing-left", &[("reason", self.closing_reason(code).as_str())]),
+            None => r.to_owned(),
+        }
+    }
+
+    fn state(&self) -> &'static str {
+        self.view.case.state.as_str()
+    }
+
+    /// The newest change of state while the case is closing or closed: why, and when.
+    fn state_line(&self) -> Option<String> {
+        let c = self.view.case.state_changes.last().filter(|_| self.state() != "open")?;
+        let reason = self.closing_reason(c.reason.map_or("", |r| r.as_str()));
+        let date = c.changed_at.date_naive().to_string();
+        let reason = if c.text.is_empty() { reason } else { format!("{reason}: {}", c.text) };
+        Some(self.base.t.with("closing-since", &[("date", date.as_str()), ("reason", reason.as_str())]))
+    }
+
+    /// The reasons a service chooses from (`all_services_left` is Los's own).
+    fn closing_reasons(&self) -> Vec<(&'static str, String)> {
+        los_domain::closing::ClosingReason::ALL
+            .iter()
+            .filter(|r| **r != los_domain::closing::ClosingReason::AllServicesLeft)
+            .map(|r| (r.as_str(), self.base.t.get(&format!("closing-reason-{r}"))))
+            .collect()
+    }
+
+    /// The actor's service is the only one taking part: it may close the case directly.
+    fn only_service(&self) -> bool {
+        let active = self.active_participants();
+        active.len() == 1 && self.view.may.acts_for(&active[0].0)
+    }
+
+    /// The error message for a field of a form, if the last post failed there.
+    fn field_err(&self, field: &str) -> Option<String> {
+        self.error.as_ref().filter(|e| e.field == field).map(|e| e.message.clone())
     }
 
     fn active_participants(&self) -> Vec<(String, String)> {
