@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use los_domain::model::{Membership, OrganisationKind, OwnerType, Role, User, UserKind};
 use sea_orm::{
-    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    AccessMode, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, IsolationLevel, QueryFilter, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -314,8 +314,27 @@ impl Store {
     // ---- audit ----
 
     /// Walks the whole audit chain. Only for administrators and the command line (`los audit verify`).
+    ///
+    /// The walk reads one snapshot of the database, so it can run while Los serves: entries that this or
+    /// another instance commits during the walk are not seen at all, rather than being missed by the walk
+    /// but counted by the head read after it (which looked like entries removed at the end).
     pub async fn verify_audit_chain(&self) -> Result<VerifyReport, StoreError> {
-        audit::verify(&self.db, &self.key).await
+        let txn = self.snapshot().await?;
+        let report = audit::verify(&txn, &self.key).await?;
+        txn.commit().await?;
+        Ok(report)
+    }
+
+    /// A read-only transaction whose statements all see the same committed state: REPEATABLE READ on
+    /// PostgreSQL (its default, READ COMMITTED, takes a new snapshot for each statement); on SQLite a read
+    /// transaction in write-ahead-log mode keeps the snapshot of its first read until it ends.
+    async fn snapshot(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(match self.backend {
+            Backend::Postgres => {
+                self.db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+            }
+            Backend::Sqlite => self.db.begin().await?,
+        })
     }
 
     /// How many entries the chain has (its head's sequence number).
