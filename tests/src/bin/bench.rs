@@ -254,13 +254,13 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let report = los(&a, &url, key, &["audit", "verify"])?;
     let secs = started.elapsed().as_secs_f64();
-    let entries: f64 = report
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|w| !w.is_empty())
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(0.0);
+    let entries: f64 =
+        report.split(|c: char| !c.is_ascii_digit()).find(|w| !w.is_empty()).and_then(|w| w.parse().ok()).unwrap_or(0.0);
     println!();
-    println!("audit verify: {entries:.0} entries in {secs:.2} s ({:.0} entries/s, process start included)", entries / secs);
+    println!(
+        "audit verify: {entries:.0} entries in {secs:.2} s ({:.0} entries/s, process start included)",
+        entries / secs
+    );
     match dir {
         Some(d) => {
             let _ = std::fs::remove_dir_all(d);
