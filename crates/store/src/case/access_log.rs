@@ -129,18 +129,22 @@ impl Store {
             (total, page)
         };
         let seqs: Vec<i64> = refs.iter().map(|r| r.seq).collect();
-        let entries: HashMap<i64, AuditEntry> = audit_entry::Entity::find()
+        let entries: HashMap<i64, (AuditEntry, Vec<Item>)> = audit_entry::Entity::find()
             .filter(audit_entry::Column::Seq.is_in(seqs))
             .all(&txn)
             .await?
             .into_iter()
-            .map(|m| (m.seq, AuditEntry::from(m)))
+            .map(|m| {
+                let e = AuditEntry::from(m);
+                (e.seq, (e.items(), e))
+            })
+            .map(|(seq, (items, e))| (seq, (e, items)))
             .collect();
-        let names = Names::load(&txn, actor).await?;
+        let names = Names::load(&txn, actor, entries.values()).await?;
         let lines = refs
             .iter()
             .filter_map(|r| entries.get(&r.seq).map(|e| (e, r.case_id.as_str())))
-            .map(|(e, case_id)| names.line(e, case_id, shielded.iter().any(|c| c == case_id)))
+            .map(|((e, items), case_id)| names.line(e, items, case_id, shielded.iter().any(|c| c == case_id)))
             .collect();
         txn.commit().await?;
         self.record_reads(vec![NewEntry {
@@ -209,9 +213,36 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    async fn load(txn: &DatabaseTransaction, actor: &'a User) -> Result<Self, StoreError> {
-        let users = user::Entity::find().all(txn).await?.into_iter().map(|u| (u.id.clone(), u)).collect();
-        let services = service::Entity::find().all(txn).await?.into_iter().map(|s| (s.id, s.name)).collect();
+    /// The names of the readers and services `entries` mention, and no others.
+    async fn load(
+        txn: &DatabaseTransaction,
+        actor: &'a User,
+        entries: impl Iterator<Item = &(AuditEntry, Vec<Item>)>,
+    ) -> Result<Self, StoreError> {
+        let (mut user_ids, mut service_ids) = (Vec::new(), Vec::new());
+        for (e, items) in entries {
+            user_ids.extend(e.actor_user_id.clone());
+            service_ids.extend(e.actor_service_id.clone());
+            service_ids.extend(items.iter().filter_map(|i| i.service.clone()));
+        }
+        user_ids.sort();
+        user_ids.dedup();
+        service_ids.sort();
+        service_ids.dedup();
+        let users = user::Entity::find()
+            .filter(user::Column::Id.is_in(user_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        let services = service::Entity::find()
+            .filter(service::Column::Id.is_in(service_ids))
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name))
+            .collect();
         Ok(Names { actor, users, services })
     }
 
@@ -220,8 +251,8 @@ impl<'a> Names<'a> {
         id.is_some_and(|id| id != self.actor.id && self.users.get(id).is_some_and(|u| u.kind == "citizen"))
     }
 
-    fn line(&self, e: &AuditEntry, case_id: &str, hidden: bool) -> AccessLogLine {
-        let c = in_case(e, &e.items(), case_id);
+    fn line(&self, e: &AuditEntry, items: &[Item], case_id: &str, hidden: bool) -> AccessLogLine {
+        let c = in_case(e, items, case_id);
         let reader = e.actor_user_id.as_deref();
         let withheld = hidden || self.other_citizen(reader);
         AccessLogLine {
