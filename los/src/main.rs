@@ -302,6 +302,7 @@ async fn serve(
     // (with its shutdown checkpoint) instead of killing it.
     let shutdown = shutdown_signal();
     let mut config = Config::resolve(&cli.global, file)?;
+    let login = std::sync::Arc::new(file.oidc.providers()?);
     let demo = demo || file.demo.unwrap_or(false);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let store = open(&config).await?;
@@ -327,7 +328,7 @@ async fn serve(
     };
     let failures_per_minute = failures_per_minute.or(file.failures_per_minute).unwrap_or(20);
     let failures = los_web::security::FailureLimiter::new(failures_per_minute);
-    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures });
+    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures, login });
     tracing::info!(
         address = %listener.local_addr()?,
         demo,

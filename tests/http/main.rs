@@ -8,6 +8,7 @@ mod faces;
 mod foundation;
 mod hardening;
 mod hostile;
+mod oidc;
 mod planning;
 mod probe;
 mod rights;
@@ -64,6 +65,7 @@ fn main() {
     all.extend(faces::all());
     all.extend(hostile::all());
     all.extend(hardening::all());
+    all.extend(oidc::all());
     all.extend(probe::all());
     all.extend(scenarios::all());
     all.extend(planning::all());

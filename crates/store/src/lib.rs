@@ -15,6 +15,7 @@ mod directory;
 mod entities;
 pub mod error;
 pub mod idempotency;
+pub mod login;
 mod migration;
 mod reference;
 pub mod reminders;
@@ -42,10 +43,11 @@ pub use case::{CaseSummary, CaseView};
 pub use checkpoint::{Checkpoint, CheckpointReport};
 pub use error::StoreError;
 pub use idempotency::Idempotency;
+pub use login::LoginAttempt;
 pub use reminders::Digest;
 pub use store::{Backend, DatabaseUrl, DemoUser, Settings, Store};
 pub use timeline::TimelineEvent;
-pub use tokens::{TokenInfo, TokenKind};
+pub use tokens::{LoginOrigin, TokenInfo, TokenKind};
 pub use worklist::Task;
 
 /// Compatibility path for the plan item type (the web crate names it `los_store::coordination::PlanItem`).
