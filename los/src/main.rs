@@ -103,6 +103,14 @@ enum UserCommand {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Set who a staff member is at the identity provider: the value of the provider's subject_claim, or
+    /// `hpr:NUMBER` for an HPR number (leave out --subject to remove it).
+    SetSubject {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        subject: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -283,6 +291,14 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             prepare(&store, &mut config).await?;
             store.set_user_email(user, email.as_deref()).await?;
             println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::SetSubject { ref user, ref subject } } => {
+            let mut config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store, &mut config).await?;
+            store.set_external_subject(user, subject.as_deref()).await?;
+            println!("{}", if subject.is_some() { "external subject set" } else { "external subject removed" });
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -107,7 +107,7 @@ impl Store {
         })
     }
 
-    /// Records who a staff member is at the identity provider (`los user set-subject`, tests).
+    /// Records who a staff member is at the identity provider (`los user set-subject`).
     pub async fn set_external_subject(&self, user_id: &str, subject: Option<&str>) -> Result<(), StoreError> {
         let row = user::Entity::find_by_id(user_id.to_owned())
             .one(&self.db)
