@@ -61,6 +61,92 @@ pub struct FileConfig {
     /// Where worklist reminders are sent from and through (`los remind`).
     #[serde(default)]
     pub mail: MailConfig,
+    /// Log-in over OpenID Connect.
+    #[serde(default)]
+    pub oidc: OidcConfig,
+}
+
+/// `[oidc]` in the configuration file: the identity providers users log in with.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// Where Los is served (`https://los.example.kommune.no`): the redirect URIs are made from it.
+    pub public_url: Option<String>,
+    #[serde(default)]
+    pub providers: Vec<ProviderFile>,
+}
+
+/// One `[[oidc.providers]]`. The client secret comes from the environment or a file, never the log.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderFile {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: los_web::login::ProviderKind,
+    pub issuer: String,
+    pub client_id: String,
+    /// The name of an environment variable holding the client secret.
+    pub client_secret_env: Option<String>,
+    /// A file holding the client secret.
+    pub client_secret_file: Option<PathBuf>,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    pub acr_required: Option<String>,
+    pub subject_claim: Option<String>,
+    pub email_claim: Option<String>,
+    pub hpr_claim: Option<String>,
+}
+
+impl OidcConfig {
+    /// The providers, validated, with their secrets read.
+    pub fn providers(&self) -> anyhow::Result<los_web::login::Providers> {
+        let mut out: Vec<los_web::login::ProviderConfig> = Vec::new();
+        for p in &self.providers {
+            if p.id.is_empty() || !p.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                bail!("oidc.providers: the id '{}' must be lowercase letters, digits and '-'", p.id);
+            }
+            if out.iter().any(|o| o.id == p.id) {
+                bail!("oidc.providers: the id '{}' is used twice", p.id);
+            }
+            out.push(los_web::login::ProviderConfig {
+                id: p.id.clone(),
+                name: p.name.clone().unwrap_or_else(|| p.id.clone()),
+                kind: p.kind,
+                issuer: p.issuer.clone(),
+                client_id: p.client_id.clone(),
+                client_secret: p.secret()?,
+                scopes: p.scopes.clone(),
+                acr_required: p.acr_required.clone().unwrap_or_else(|| "idporten-loa-high".into()),
+                subject_claim: p.subject_claim.clone().unwrap_or_else(|| "sub".into()),
+                email_claim: p.email_claim.clone(),
+                hpr_claim: p.hpr_claim.clone(),
+            });
+        }
+        let public_url = match (&self.public_url, out.is_empty()) {
+            (Some(u), _) if u.starts_with("https://") || u.starts_with("http://") => u.clone(),
+            (Some(u), _) => bail!("oidc.public_url '{u}' must start with https:// (or http:// for a test)"),
+            (None, true) => String::new(),
+            (None, false) => bail!("oidc.public_url is needed when log-in providers are configured"),
+        };
+        Ok(los_web::login::Providers::new(&public_url, out))
+    }
+}
+
+impl ProviderFile {
+    fn secret(&self) -> anyhow::Result<String> {
+        let secret = match (&self.client_secret_env, &self.client_secret_file) {
+            (Some(var), None) => std::env::var(var)
+                .with_context(|| format!("oidc provider {}: the environment variable {var} is not set", self.id))?,
+            (None, Some(path)) => std::fs::read_to_string(path)
+                .with_context(|| format!("oidc provider {}: cannot read {}", self.id, path.display()))?,
+            _ => bail!("oidc provider {}: give exactly one of client_secret_env and client_secret_file", self.id),
+        };
+        let secret = secret.trim().to_owned();
+        if secret.is_empty() {
+            bail!("oidc provider {}: the client secret is empty", self.id);
+        }
+        Ok(secret)
+    }
 }
 
 /// `[mail]` in the configuration file.

@@ -103,6 +103,14 @@ enum UserCommand {
         #[arg(long)]
         email: Option<String>,
     },
+    /// Set who a staff member is at the identity provider: the value of the provider's subject_claim, or
+    /// `hpr:NUMBER` for an HPR number (leave out --subject to remove it).
+    SetSubject {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        subject: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -285,6 +293,14 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
             Ok(ExitCode::SUCCESS)
         }
+        Command::User { command: UserCommand::SetSubject { ref user, ref subject } } => {
+            let mut config = Config::resolve(&cli.global, &file)?;
+            let store = open(&config).await?;
+            prepare(&store, &mut config).await?;
+            store.set_external_subject(user, subject.as_deref()).await?;
+            println!("{}", if subject.is_some() { "external subject set" } else { "external subject removed" });
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -302,6 +318,7 @@ async fn serve(
     // (with its shutdown checkpoint) instead of killing it.
     let shutdown = shutdown_signal();
     let mut config = Config::resolve(&cli.global, file)?;
+    let login = std::sync::Arc::new(file.oidc.providers()?);
     let demo = demo || file.demo.unwrap_or(false);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let store = open(&config).await?;
@@ -327,7 +344,7 @@ async fn serve(
     };
     let failures_per_minute = failures_per_minute.or(file.failures_per_minute).unwrap_or(20);
     let failures = los_web::security::FailureLimiter::new(failures_per_minute);
-    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures });
+    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures, login });
     tracing::info!(
         address = %listener.local_addr()?,
         demo,

@@ -9,6 +9,7 @@ mod faces;
 mod foundation;
 mod hardening;
 mod hostile;
+mod oidc;
 mod planning;
 mod probe;
 mod rights;
@@ -66,6 +67,7 @@ fn main() {
     all.extend(faces::all());
     all.extend(hostile::all());
     all.extend(hardening::all());
+    all.extend(oidc::all());
     all.extend(probe::all());
     all.extend(scenarios::all());
     all.extend(planning::all());

@@ -9,6 +9,8 @@ use los_store::{AuditKey, DatabaseUrl, Store, TokenKind};
 use sea_orm::{ConnectionTrait, Database};
 use tokio::sync::oneshot;
 
+pub mod oidc;
+
 /// The PostgreSQL server used for tests (a maintenance database on it; each test creates its own).
 pub fn pg_admin_url() -> String {
     std::env::var("LOS_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
@@ -108,6 +110,17 @@ impl TestApp {
         settings: los_store::Settings,
         web: WebOptions,
     ) -> anyhow::Result<TestApp> {
+        Self::start_login(db, demo, settings, web, |_| vec![]).await
+    }
+
+    /// Starts Los with OpenID providers; `providers` gets Los's own address (for the redirect URIs).
+    pub async fn start_login(
+        db: Db,
+        demo: bool,
+        settings: los_store::Settings,
+        web: WebOptions,
+        providers: impl FnOnce(&str) -> Vec<los_web::login::ProviderConfig>,
+    ) -> anyhow::Result<TestApp> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let (url, sqlite_dir, pg_name) = match db {
             Db::Sqlite => {
@@ -134,11 +147,13 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
+        let base = format!("http://{addr}");
         let app = los_web::router(los_web::AppState {
             store: store.clone(),
             demo,
             secure_cookies: web.secure_cookies,
             failures: los_web::security::FailureLimiter::new(web.failures_per_minute),
+            login: std::sync::Arc::new(los_web::login::Providers::new(&base, providers(&base))),
         });
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -149,7 +164,7 @@ impl TestApp {
                 .await;
         });
         Ok(TestApp {
-            base: format!("http://{addr}"),
+            base,
             addr,
             store,
             db,
@@ -205,6 +220,19 @@ impl TestApp {
         let res = reqwest::Client::new().post(self.url(path)).bearer_auth(token).json(&body).send().await?;
         let status = res.status().as_u16();
         Ok((status, res.json().await.unwrap_or(serde_json::Value::Null)))
+    }
+
+    /// The first column of the first row of a query on the test's database, as text (for tests that look
+    /// at or tamper with what the store keeps).
+    pub async fn sql_text(&self, sql: &str) -> anyhow::Result<Option<String>> {
+        let db = Database::connect(self.database_url.redacted()).await?;
+        let row = db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await?;
+        let value = match row {
+            Some(r) => r.try_get_by_index::<Option<String>>(0)?,
+            None => None,
+        };
+        db.close().await?;
+        Ok(value)
     }
 
     /// Stops the server and removes its database.

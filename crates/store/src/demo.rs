@@ -989,6 +989,7 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             demo_description: Set(Some(u.4.into())),
             // Employees get a reminder address that can never be delivered (.invalid, RFC 2606).
             email: Set((u.2 == "employee").then(|| format!("{}@demo.los.invalid", u.0))),
+            external_subject: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

@@ -30,6 +30,14 @@ impl TokenKind {
     }
 }
 
+/// The OpenID provider a browser session was logged in with and the provider's session id (`sid`), kept
+/// for RP-initiated and front-channel logout.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginOrigin<'a> {
+    pub provider: &'a str,
+    pub sid: Option<&'a str>,
+}
+
 /// A token as `los token list` shows it: never the secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
@@ -66,6 +74,18 @@ impl Store {
         label: Option<&str>,
         ttl: Option<chrono::Duration>,
     ) -> Result<String, StoreError> {
+        self.issue_token(user_id, kind, label, ttl, None).await
+    }
+
+    /// Creates a token, for a browser session logged in over OpenID Connect with where it came from.
+    pub(crate) async fn issue_token(
+        &self,
+        user_id: &str,
+        kind: TokenKind,
+        label: Option<&str>,
+        ttl: Option<chrono::Duration>,
+        origin: Option<LoginOrigin<'_>>,
+    ) -> Result<String, StoreError> {
         let user = self.user(user_id).await?;
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
@@ -82,6 +102,8 @@ impl Store {
             expires_at: Set(ttl.map(|t| now + t)),
             revoked_at: Set(None),
             last_used_at: Set(Some(now)),
+            login_provider: Set(origin.map(|o| o.provider.to_owned())),
+            login_sid: Set(origin.and_then(|o| o.sid.map(str::to_owned))),
         })
         .exec_without_returning(&txn)
         .await?;
@@ -195,32 +217,38 @@ impl Store {
 
     /// Revokes a token (logout). Unknown tokens are ignored.
     pub async fn revoke_token(&self, secret: &str) -> Result<(), StoreError> {
+        if let Some(row) = token::Entity::find_by_id(token_hash(secret)).one(&self.db).await? {
+            self.revoke_token_row(row, "token revoked by its holder").await?;
+        }
+        Ok(())
+    }
+
+    /// Revokes one token and records the logout with its reason.
+    pub(crate) async fn revoke_token_row(&self, row: token::Model, basis: &str) -> Result<(), StoreError> {
         let txn = self.db.begin().await?;
         audit::lock_head(&txn).await?;
-        if let Some(row) = token::Entity::find_by_id(token_hash(secret)).one(&txn).await? {
-            let user_id = row.user_id.clone();
-            let mut am: token::ActiveModel = row.into();
-            am.revoked_at = Set(Some(Utc::now()));
-            token::Entity::update(am).exec(&txn).await?;
-            audit::append(
-                &txn,
-                self.key(),
-                vec![NewEntry {
-                    actor_user_id: Some(user_id.clone()),
-                    action: "logout".into(),
-                    resource_type: "access_token".into(),
-                    resource_id: Some(user_id),
-                    basis: "token revoked by its holder".into(),
-                    ..Default::default()
-                }],
-            )
-            .await?;
-        }
+        let user_id = row.user_id.clone();
+        let mut am: token::ActiveModel = row.into();
+        am.revoked_at = Set(Some(Utc::now()));
+        token::Entity::update(am).exec(&txn).await?;
+        audit::append(
+            &txn,
+            self.key(),
+            vec![NewEntry {
+                actor_user_id: Some(user_id.clone()),
+                action: "logout".into(),
+                resource_type: "access_token".into(),
+                resource_id: Some(user_id),
+                basis: basis.into(),
+                ..Default::default()
+            }],
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }
 }
 
-fn token_hash(secret: &str) -> String {
+pub(crate) fn token_hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod idempotency;
 pub mod input;
+pub mod login;
 pub mod pages;
 pub mod reminders;
 pub mod security;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Failed log-ins and token checks per client address and minute.
     pub failures: security::FailureLimiter,
+    /// The OpenID providers users log in with (none: only the demo picker, in demo mode).
+    pub login: std::sync::Arc<login::Providers>,
 }
 
 impl AppState {
@@ -143,7 +146,10 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/assets/{*path}", get(asset))
         .route("/logg-inn", get(pages::login_form).post(pages::login))
-        .route("/logg-ut", post(pages::logout))
+        .route("/logg-inn/{provider}", get(login::start))
+        .route("/logg-inn/{provider}/callback", get(login::callback))
+        .route("/logg-ut", post(login::logout))
+        .route("/logg-ut/{provider}/frontkanal", get(login::front_channel_logout))
         .route("/sprak", post(pages::set_language))
         .route("/tjenester", get(pages::services))
         .route("/tjenester/{id}", get(pages::service))

@@ -11,7 +11,7 @@ use los_store::{DemoUser, TokenKind};
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{Ctx, SESSION_COOKIE, lang_cookie, session_cookie};
+use crate::auth::{Ctx, lang_cookie, session_cookie};
 use crate::error::{AppError, PageError};
 use crate::i18n::{Lang, Tr};
 
@@ -160,12 +160,14 @@ pub async fn home(State(st): State<AppState>, ctx: Ctx) -> Response {
 struct LoginPage {
     base: Base,
     users: Vec<DemoUser>,
+    /// The configured OpenID providers: id and button label.
+    providers: Vec<(String, String)>,
 }
 
 pub async fn login_form(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     // The demo user picker exists only in demo mode.
     let users = if st.demo { st.store.demo_users().await.map_err(|e| page_err(&ctx)(e.into()))? } else { vec![] };
-    Ok(render(&LoginPage { base: Base::new(&ctx, st.demo), users }))
+    Ok(render(&LoginPage { base: Base::new(&ctx, st.demo), users, providers: st.login.buttons() }))
 }
 
 #[derive(Deserialize)]
@@ -205,14 +207,6 @@ pub async fn login(
         .map_err(|e| err(e.into()))?;
     tracing::info!(user.id = %crate::security::loggable(&form.user), "demo login");
     Ok((jar.add(session_cookie(secret, st.secure_cookies)), Redirect::to("/saker")).into_response())
-}
-
-pub async fn logout(State(st): State<AppState>, ctx: Ctx, jar: CookieJar) -> PageResult {
-    if let Some(secret) = &ctx.session {
-        st.store.revoke_token(secret).await.map_err(|e| page_err(&ctx)(e.into()))?;
-    }
-    Ok((jar.remove(axum_extra::extract::cookie::Cookie::build(SESSION_COOKIE).path("/")), Redirect::to("/"))
-        .into_response())
 }
 
 #[derive(Deserialize)]

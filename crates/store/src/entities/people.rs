@@ -12,6 +12,8 @@ pub mod user {
         pub person_id: Option<String>,
         pub demo_description: Option<String>,
         pub email: Option<String>,
+        /// Who a staff member is at the municipality's identity provider (a configured claim).
+        pub external_subject: Option<String>,
     }
     entity_boilerplate!();
 }
@@ -82,6 +84,26 @@ pub mod token {
         pub revoked_at: Option<ChronoDateTimeUtc>,
         /// When the token was last used (updated at most once a minute).
         pub last_used_at: Option<ChronoDateTimeUtc>,
+        /// The OpenID provider a browser session was logged in with, and its session id (`sid`).
+        pub login_provider: Option<String>,
+        pub login_sid: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod login_attempt {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_attempt")]
+    pub struct Model {
+        /// SHA-256 of the key in the browser's cookie.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub provider: String,
+        pub state: String,
+        pub nonce: String,
+        pub pkce_verifier: String,
+        pub created_at: ChronoDateTimeUtc,
     }
     entity_boilerplate!();
 }

@@ -21,6 +21,7 @@ mod m20261206_000015_token_last_used;
 mod m20261206_000016_idempotency;
 mod m20261206_000017_audit_items;
 mod m20261206_000018_case_state;
+mod m20261206_000019_login_subjects;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_idempotency::Migration),
             Box::new(m20261206_000017_audit_items::Migration),
             Box::new(m20261206_000018_case_state::Migration),
+            Box::new(m20261206_000019_login_subjects::Migration),
         ]
     }
 }

@@ -898,3 +898,20 @@ err-closing-not_closed = The case is open.
 err-closing-propose_first = Other services take part in the case. Propose closing first, so they are told and another service confirms.
 err-closing-confirm_by_another = Another service in the case confirms the closing your service proposed.
 err-denied-may_not_end_cooperation = Only a parent with parental responsibility, or the young person where the law lets them consent, can end the cooperation.
+
+# Log-in over OpenID Connect (crates/web/src/login.rs)
+login-with = Log in with { $provider }
+err-login-unknown_provider = This log-in does not exist here. Go back to the log-in page and choose one of the buttons. (Code: login.unknown_provider)
+err-login-provider_unavailable = The log-in service does not answer right now. Try again in a while. (Code: login.provider_unavailable)
+err-login-provider_error = The log-in was cancelled or not completed. You can try again. (Code: login.provider_error)
+err-login-no_attempt = We found no log-in started in this browser, or it took too long. Start the log-in again. (Code: login.no_attempt)
+err-login-state = The answer from the log-in service does not belong to the log-in you started. Start the log-in again. (Code: login.state)
+err-login-no_code = The log-in service did not send what we need. Start the log-in again. (Code: login.no_code)
+err-login-exchange = The log-in service did not accept the log-in. Start the log-in again. (Code: login.exchange)
+err-login-token_invalid = We could not confirm the log-in. Start the log-in again. (Code: login.token_invalid)
+err-login-expired = The log-in had expired before it arrived. Start the log-in again. (Code: login.expired)
+err-login-nonce = The log-in did not belong to this browser. Start the log-in again. (Code: login.nonce)
+err-login-acr = You must log in with a higher security level, for example BankID. (Code: login.acr)
+err-login-claims = The log-in did not say who you are. Contact the municipality if this happens again. (Code: login.claims)
+err-login-not_registered = You are not registered in Los in this municipality. Contact the municipality if you think this is wrong. (Code: login.not_registered)
+err-login-logout = The logout is not for this log-in service. (Code: login.logout)

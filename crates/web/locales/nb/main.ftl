@@ -898,3 +898,20 @@ err-closing-not_closed = Saken er åpen.
 err-closing-propose_first = Andre tjenester er med i saken. Foreslå å avslutte først, så de blir varslet og en annen tjeneste bekrefter.
 err-closing-confirm_by_another = En annen tjeneste i saken bekrefter avslutningen tjenesten din foreslo.
 err-denied-may_not_end_cooperation = Bare en forelder med foreldreansvar, eller ungdommen når loven lar dem samtykke selv, kan avslutte samarbeidet.
+
+# Log-in over OpenID Connect (crates/web/src/login.rs)
+login-with = Logg inn med { $provider }
+err-login-unknown_provider = Denne innloggingen finnes ikke her. Gå tilbake til innloggingssiden og velg en av knappene. (Kode: login.unknown_provider)
+err-login-provider_unavailable = Innloggingstjenesten svarer ikke akkurat nå. Prøv igjen om litt. (Kode: login.provider_unavailable)
+err-login-provider_error = Innloggingen ble avbrutt eller ikke fullført. Du kan prøve igjen. (Kode: login.provider_error)
+err-login-no_attempt = Vi fant ingen innlogging som var startet i denne nettleseren, eller det tok for lang tid. Start innloggingen på nytt. (Kode: login.no_attempt)
+err-login-state = Svaret fra innloggingstjenesten hører ikke til innloggingen du startet. Start innloggingen på nytt. (Kode: login.state)
+err-login-no_code = Innloggingstjenesten sendte ikke det vi trenger. Start innloggingen på nytt. (Kode: login.no_code)
+err-login-exchange = Innloggingstjenesten godtok ikke innloggingen. Start innloggingen på nytt. (Kode: login.exchange)
+err-login-token_invalid = Vi kunne ikke bekrefte innloggingen. Start innloggingen på nytt. (Kode: login.token_invalid)
+err-login-expired = Innloggingen var utløpt før den kom fram. Start innloggingen på nytt. (Kode: login.expired)
+err-login-nonce = Innloggingen hørte ikke til denne nettleseren. Start innloggingen på nytt. (Kode: login.nonce)
+err-login-acr = Du må logge inn med et høyere sikkerhetsnivå, for eksempel BankID. (Kode: login.acr)
+err-login-claims = Innloggingen sa ikke hvem du er. Kontakt kommunen hvis dette gjentar seg. (Kode: login.claims)
+err-login-not_registered = Du er ikke registrert i Los i denne kommunen. Ta kontakt med kommunen hvis du mener dette er feil. (Kode: login.not_registered)
+err-login-logout = Utloggingen gjelder ikke denne innloggingstjenesten. (Kode: login.logout)

@@ -898,3 +898,20 @@ err-closing-not_closed = Saka er open.
 err-closing-propose_first = Andre tenester er med i saka. Føreslå å avslutte først, så dei blir varsla og ei anna teneste stadfestar.
 err-closing-confirm_by_another = Ei anna teneste i saka stadfestar avslutninga tenesta di føreslo.
 err-denied-may_not_end_cooperation = Berre ein forelder med foreldreansvar, eller ungdommen når lova lèt dei samtykkje sjølv, kan avslutte samarbeidet.
+
+# Log-in over OpenID Connect (crates/web/src/login.rs)
+login-with = Logg inn med { $provider }
+err-login-unknown_provider = Denne innlogginga finst ikkje her. Gå tilbake til innloggingssida og vel ein av knappane. (Kode: login.unknown_provider)
+err-login-provider_unavailable = Innloggingstenesta svarar ikkje akkurat no. Prøv igjen om litt. (Kode: login.provider_unavailable)
+err-login-provider_error = Innlogginga vart avbroten eller ikkje fullført. Du kan prøve igjen. (Kode: login.provider_error)
+err-login-no_attempt = Vi fann inga innlogging som var starta i denne nettlesaren, eller det tok for lang tid. Start innlogginga på nytt. (Kode: login.no_attempt)
+err-login-state = Svaret frå innloggingstenesta høyrer ikkje til innlogginga du starta. Start innlogginga på nytt. (Kode: login.state)
+err-login-no_code = Innloggingstenesta sende ikkje det vi treng. Start innlogginga på nytt. (Kode: login.no_code)
+err-login-exchange = Innloggingstenesta godtok ikkje innlogginga. Start innlogginga på nytt. (Kode: login.exchange)
+err-login-token_invalid = Vi kunne ikkje stadfeste innlogginga. Start innlogginga på nytt. (Kode: login.token_invalid)
+err-login-expired = Innlogginga var utgått før ho kom fram. Start innlogginga på nytt. (Kode: login.expired)
+err-login-nonce = Innlogginga høyrde ikkje til denne nettlesaren. Start innlogginga på nytt. (Kode: login.nonce)
+err-login-acr = Du må logge inn med eit høgare tryggleiksnivå, til dømes BankID. (Kode: login.acr)
+err-login-claims = Innlogginga sa ikkje kven du er. Kontakt kommunen om dette skjer igjen. (Kode: login.claims)
+err-login-not_registered = Du er ikkje registrert i Los i denne kommunen. Ta kontakt med kommunen om du meiner dette er feil. (Kode: login.not_registered)
+err-login-logout = Utlogginga gjeld ikkje denne innloggingstenesta. (Kode: login.logout)
