@@ -148,15 +148,44 @@ impl AuditEntry {
         self.items.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default()
     }
 
-    /// Every case the entry touched: its own and its items'.
-    fn cases(&self, items: &[Item]) -> Vec<String> {
-        let mut out: Vec<String> = self.case_id.iter().cloned().collect();
-        for c in items.iter().filter_map(|i| i.case.as_ref()) {
-            if !out.contains(c) {
-                out.push(c.clone());
+    /// Every case the entry touched (its own and its items'), each with what the access did there: the
+    /// categories read (the main one first), and the outcome, service, role and basis of its first read
+    /// there — the entry's own when the entry is about that case, else the case's first item (a list).
+    fn in_cases(&self, items: &[Item]) -> Vec<audit_case::ActiveModel> {
+        let mut cases: Vec<&str> = self.case_id.iter().map(String::as_str).collect();
+        for c in items.iter().filter_map(|i| i.case.as_deref()) {
+            if !cases.contains(&c) {
+                cases.push(c);
             }
         }
-        out
+        cases
+            .into_iter()
+            .map(|case_id| {
+                let own = self.case_id.as_deref() == Some(case_id);
+                let theirs: Vec<&Item> =
+                    items.iter().filter(|i| i.case.as_deref().or(self.case_id.as_deref()) == Some(case_id)).collect();
+                let mut categories: Vec<&str> = Vec::new();
+                let own_category = self.category.as_deref().filter(|_| own);
+                for c in own_category.into_iter().chain(theirs.iter().filter_map(|i| i.category.as_deref())) {
+                    if !categories.contains(&c) {
+                        categories.push(c);
+                    }
+                }
+                let (outcome, service, role, basis) = match theirs.first().filter(|_| !own) {
+                    Some(i) => (&i.outcome, &i.service, &i.role, &i.basis),
+                    None => (&self.outcome, &self.actor_service_id, &self.actor_role, &self.basis),
+                };
+                audit_case::ActiveModel {
+                    case_id: Set(case_id.to_owned()),
+                    seq: Set(self.seq),
+                    categories: Set(categories.join(",")),
+                    outcome: Set(outcome.clone()),
+                    service_id: Set(service.clone()),
+                    role: Set(role.clone()),
+                    basis: Set(basis.clone()),
+                }
+            })
+            .collect()
     }
 }
 
@@ -294,9 +323,7 @@ pub(crate) async fn append(
         };
         e.hash = entry_hash(key, &e);
         prev = e.hash.clone();
-        for case_id in e.cases(&n.items) {
-            touched.push(audit_case::ActiveModel { case_id: Set(case_id), seq: Set(seq) });
-        }
+        touched.extend(e.in_cases(&n.items));
         rows.push(audit_entry::ActiveModel {
             seq: Set(e.seq),
             at: Set(e.at),
@@ -320,7 +347,7 @@ pub(crate) async fn append(
     for chunk in rows.chunks(500) {
         audit_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
     }
-    for chunk in touched.chunks(2000) {
+    for chunk in touched.chunks(1000) {
         audit_case::Entity::insert_many(chunk.to_vec()).exec_without_returning(conn).await?;
     }
     let stmt = Query::update()

@@ -10,7 +10,7 @@ use los_policy::{Action, Decision, DenyReason, Resource, authorize};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use crate::audit::{AuditEntry, Item, NewEntry, Outcome};
+use crate::audit::{NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -63,48 +63,6 @@ pub struct AccessLog {
     pub total: u64,
 }
 
-/// What one access did in one case: its own resource (when it is about that case) and its items there.
-struct InCase {
-    category: Option<String>,
-    categories: Vec<String>,
-    outcome: String,
-    service: Option<String>,
-    role: Option<String>,
-    basis: String,
-}
-
-fn in_case(e: &AuditEntry, items: &[Item], case_id: &str) -> InCase {
-    let own = e.case_id.as_deref() == Some(case_id);
-    let theirs: Vec<&Item> =
-        items.iter().filter(|i| i.case.as_deref().or(e.case_id.as_deref()) == Some(case_id)).collect();
-    let mut categories: Vec<String> = Vec::new();
-    let own_category = e.category.iter().filter(|_| own);
-    for c in own_category.chain(theirs.iter().filter_map(|i| i.category.as_ref())) {
-        if !categories.contains(c) {
-            categories.push(c.clone());
-        }
-    }
-    match theirs.first().filter(|_| !own) {
-        // A list or worklist: the case's own item carries the basis it was seen on.
-        Some(i) => InCase {
-            category: i.category.clone(),
-            categories,
-            outcome: i.outcome.clone(),
-            service: i.service.clone(),
-            role: i.role.clone(),
-            basis: i.basis.clone(),
-        },
-        None => InCase {
-            category: e.category.clone(),
-            categories,
-            outcome: e.outcome.clone(),
-            service: e.actor_service_id.clone(),
-            role: e.actor_role.clone(),
-            basis: e.basis.clone(),
-        },
-    }
-}
-
 impl Store {
     /// The access log of a citizen's own and their children's cases, newest first, a page at a time.
     pub async fn access_log_for(&self, actor: &User, page: LogPage) -> Result<AccessLog, StoreError> {
@@ -128,23 +86,31 @@ impl Store {
                 .await?;
             (total, page)
         };
+        // Of each entry only who, when and what: the case rows above carry what it did in each case.
         let seqs: Vec<i64> = refs.iter().map(|r| r.seq).collect();
-        let entries: HashMap<i64, (AuditEntry, Vec<Item>)> = audit_entry::Entity::find()
+        let heads: HashMap<i64, Head> = audit_entry::Entity::find()
+            .select_only()
+            .columns([
+                audit_entry::Column::Seq,
+                audit_entry::Column::At,
+                audit_entry::Column::ActorUserId,
+                audit_entry::Column::Action,
+            ])
             .filter(audit_entry::Column::Seq.is_in(seqs))
+            .into_tuple::<Head>()
             .all(&txn)
             .await?
             .into_iter()
-            .map(|m| {
-                let e = AuditEntry::from(m);
-                (e.seq, (e.items(), e))
-            })
-            .map(|(seq, (items, e))| (seq, (e, items)))
+            .map(|h| (h.0, h))
             .collect();
-        let names = Names::load(&txn, actor, entries.values()).await?;
+        let names = Names::load(&txn, actor, heads.values(), &refs).await?;
         let lines = refs
-            .iter()
-            .filter_map(|r| entries.get(&r.seq).map(|e| (e, r.case_id.as_str())))
-            .map(|((e, items), case_id)| names.line(e, items, case_id, shielded.iter().any(|c| c == case_id)))
+            .into_iter()
+            .filter_map(|r| heads.get(&r.seq).map(|h| (h, r)))
+            .map(|(h, r)| {
+                let hidden = shielded.contains(&r.case_id);
+                names.line(h, r, hidden)
+            })
             .collect();
         txn.commit().await?;
         self.record_reads(vec![NewEntry {
@@ -205,6 +171,9 @@ async fn family_cases(
     Ok((case_ids, shielded))
 }
 
+/// Of an entry, what a log line needs beside its case row: seq, time, reader, action.
+type Head = (i64, DateTime<Utc>, Option<String>, String);
+
 /// The names a family's log shows: users and services.
 struct Names<'a> {
     actor: &'a User,
@@ -213,18 +182,15 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    /// The names of the readers and services `entries` mention, and no others.
+    /// The names of the readers and services on the page, and no others.
     async fn load(
         txn: &DatabaseTransaction,
         actor: &'a User,
-        entries: impl Iterator<Item = &(AuditEntry, Vec<Item>)>,
+        heads: impl Iterator<Item = &Head>,
+        refs: &[audit_case::Model],
     ) -> Result<Self, StoreError> {
-        let (mut user_ids, mut service_ids) = (Vec::new(), Vec::new());
-        for (e, items) in entries {
-            user_ids.extend(e.actor_user_id.clone());
-            service_ids.extend(e.actor_service_id.clone());
-            service_ids.extend(items.iter().filter_map(|i| i.service.clone()));
-        }
+        let mut user_ids: Vec<String> = heads.filter_map(|h| h.2.clone()).collect();
+        let mut service_ids: Vec<String> = refs.iter().filter_map(|r| r.service_id.clone()).collect();
         user_ids.sort();
         user_ids.dedup();
         service_ids.sort();
@@ -251,27 +217,32 @@ impl<'a> Names<'a> {
         id.is_some_and(|id| id != self.actor.id && self.users.get(id).is_some_and(|u| u.kind == "citizen"))
     }
 
-    fn line(&self, e: &AuditEntry, items: &[Item], case_id: &str, hidden: bool) -> AccessLogLine {
-        let c = in_case(e, items, case_id);
-        let reader = e.actor_user_id.as_deref();
+    fn line(&self, h: &Head, r: audit_case::Model, hidden: bool) -> AccessLogLine {
+        let (_, at, reader, action) = h;
+        let reader = reader.as_deref();
         let withheld = hidden || self.other_citizen(reader);
+        let categories: Vec<String> =
+            r.categories.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
         AccessLogLine {
-            at: e.at,
-            case_id: case_id.to_owned(),
+            at: *at,
             who: match reader {
                 Some(id) if id == self.actor.id => Some(self.actor.display_name.clone()),
                 _ if withheld => None,
                 Some(id) => Some(self.users.get(id).map_or_else(|| id.to_owned(), |u| u.display_name.clone())),
                 None => Some("Los".into()),
             },
-            service: c.service.filter(|_| !hidden).map(|id| self.services.get(&id).cloned().unwrap_or(id)),
-            role: c.role.filter(|_| !hidden),
-            action: e.action.clone(),
-            category: c.category,
-            categories: c.categories,
-            outcome: c.outcome,
-            basis: if withheld { String::new() } else { c.basis },
+            service: r
+                .service_id
+                .filter(|_| !hidden)
+                .map(|id| self.services.get(&id).cloned().unwrap_or(id)),
+            role: r.role.filter(|_| !hidden),
+            action: action.clone(),
+            category: categories.first().cloned(),
+            categories,
+            outcome: r.outcome,
+            basis: if withheld { String::new() } else { r.basis },
             location_hidden: hidden,
+            case_id: r.case_id,
         }
     }
 }

@@ -26,7 +26,7 @@ pub mod audit_entry {
     entity_boilerplate!();
 }
 
-/// Each entry under every case it touched: the family's access log looks entries up here.
+/// Each entry under every case it touched, with what it did there: the family's access log reads this.
 pub mod audit_case {
     use sea_orm::entity::prelude::*;
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -36,6 +36,11 @@ pub mod audit_case {
         pub case_id: String,
         #[sea_orm(primary_key, auto_increment = false)]
         pub seq: i64,
+        pub categories: String,
+        pub outcome: String,
+        pub service_id: Option<String>,
+        pub role: Option<String>,
+        pub basis: String,
     }
     entity_boilerplate!();
 }

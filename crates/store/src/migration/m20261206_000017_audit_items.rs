@@ -19,6 +19,14 @@ impl MigrationTrait for Migration {
                 .table("audit_case")
                 .col(string("case_id"))
                 .col(big_integer("seq"))
+                // What the entry did in this case, so the family's log needs no items to be read: the
+                // categories read there (comma-separated, the main one first) and the first read's outcome,
+                // service, role and basis. Derived from the hashed entry when it is appended.
+                .col(text("categories"))
+                .col(string("outcome"))
+                .col(string_null("service_id"))
+                .col(string_null("role"))
+                .col(text("basis"))
                 .primary_key(Index::create().col("case_id").col("seq"))
                 .to_owned(),
         )
@@ -26,7 +34,9 @@ impl MigrationTrait for Migration {
         let db = m.get_connection();
         // Entries written before: each names at most one case.
         db.execute_unprepared(
-            "INSERT INTO audit_case (case_id, seq) SELECT case_id, seq FROM audit_log WHERE case_id IS NOT NULL",
+            "INSERT INTO audit_case (case_id, seq, categories, outcome, service_id, role, basis) \
+             SELECT case_id, seq, COALESCE(category, ''), outcome, actor_service_id, actor_role, basis \
+             FROM audit_log WHERE case_id IS NOT NULL",
         )
         .await?;
         match m.get_database_backend() {
