@@ -7,6 +7,8 @@
 //! the health station in every 7th, the GP in every 3rd. Everything is inserted in bulk in one transaction;
 //! the audit history goes through the chain like every other entry.
 
+use std::collections::HashSet;
+
 use chrono::{Duration, NaiveDate, Utc};
 use los_domain::closing::CaseState;
 use los_domain::ident::Fodselsnummer;
@@ -49,12 +51,15 @@ fn services_of(i: usize) -> Vec<&'static str> {
     s
 }
 
-/// A synthetic number for someone born on `birth`: the `nth` individnummer with valid check digits.
-fn fnr(birth: NaiveDate, nth: usize) -> Result<Fodselsnummer, StoreError> {
-    (0..999)
+/// A synthetic number for someone born on `birth` that nobody has yet (not the demo's people, not earlier
+/// synthetic cases): the first free individnummer with valid check digits. It is taken at once.
+fn fnr(birth: NaiveDate, taken: &mut HashSet<String>) -> Result<Fodselsnummer, StoreError> {
+    let f = (0..999)
         .filter_map(|i| Fodselsnummer::synthetic(birth, i))
-        .nth(nth)
-        .ok_or_else(|| StoreError::Config(format!("no synthetic number left for {birth}")))
+        .find(|f| !taken.contains(f.as_str()))
+        .ok_or_else(|| StoreError::Config(format!("no synthetic number left for {birth}")))?;
+    taken.insert(f.as_str().to_owned());
+    Ok(f)
 }
 
 /// Bulk insert in chunks.
@@ -81,6 +86,7 @@ pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
     let first = case::Entity::find().filter(case::Column::Id.starts_with("skala-sak-")).count(&txn).await? as usize;
     let today = Utc::now().date_naive();
     let now = Utc::now();
+    let mut taken: HashSet<String> = person::Entity::find().all(&txn).await?.into_iter().map(|p| p.fnr).collect();
     let (mut people, mut guardians, mut cases, mut parts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut consents, mut givers, mut notes, mut plans, mut meetings) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -90,11 +96,10 @@ pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
             (format!("skala-barn-{i}"), format!("skala-forelder-{i}"), format!("skala-sak-{i}"));
         let birth = today - Duration::days(2 * 365 + (i % 5000) as i64);
         let parent_birth = today - Duration::days(35 * 365 + (i % 5000) as i64);
-        for (id, given, born, nth) in [(&child, "Barn", birth, i / 5000), (&parent, "Forelder", parent_birth, i / 5000)]
-        {
+        for (id, given, born) in [(&child, "Barn", birth), (&parent, "Forelder", parent_birth)] {
             people.push(person::ActiveModel {
                 id: Set(id.clone()),
-                fnr: Set(fnr(born, nth)?.as_str().to_owned()),
+                fnr: Set(fnr(born, &mut taken)?.as_str().to_owned()),
                 given_name: Set(given.into()),
                 family_name: Set(format!("Skala {i}")),
                 birth_date: Set(born),

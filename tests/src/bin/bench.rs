@@ -210,7 +210,16 @@ async fn main() -> anyhow::Result<()> {
             })
         }),
         ("consent create", &worker, {
-            let t = theirs.clone();
+            // A parent consents for a child under 15 (bvl § 15-9: from 15 the young person consents alone,
+            // and Los refuses the parent's consent). `los demo --scale` makes case i's child 2 years and
+            // i % 5000 days old, so from about i % 5000 = 4,745 the child is 15.
+            let t: Arc<Vec<String>> = Arc::new(
+                theirs
+                    .iter()
+                    .filter(|c| c.trim_start_matches("skala-sak-").parse::<usize>().is_ok_and(|i| i % 5000 < 4700))
+                    .cloned()
+                    .collect(),
+            );
             Arc::new(move |n| {
                 let case = &t[n % t.len()];
                 let i = case.trim_start_matches("skala-sak-");

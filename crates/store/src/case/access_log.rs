@@ -221,8 +221,7 @@ impl<'a> Names<'a> {
         let (_, at, reader, action) = h;
         let reader = reader.as_deref();
         let withheld = hidden || self.other_citizen(reader);
-        let categories: Vec<String> =
-            r.categories.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+        let categories: Vec<String> = r.categories.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
         AccessLogLine {
             at: *at,
             who: match reader {
@@ -231,10 +230,7 @@ impl<'a> Names<'a> {
                 Some(id) => Some(self.users.get(id).map_or_else(|| id.to_owned(), |u| u.display_name.clone())),
                 None => Some("Los".into()),
             },
-            service: r
-                .service_id
-                .filter(|_| !hidden)
-                .map(|id| self.services.get(&id).cloned().unwrap_or(id)),
+            service: r.service_id.filter(|_| !hidden).map(|id| self.services.get(&id).cloned().unwrap_or(id)),
             role: r.role.filter(|_| !hidden),
             action: action.clone(),
             category: categories.first().cloned(),
