@@ -220,9 +220,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { scale } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
+            let store = ready(&cli, &file).await?;
             if los_store::demo::load(&store).await? {
                 println!("demo municipality loaded");
             } else {
@@ -236,10 +234,26 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         }
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli, &file).await,
         Command::Audit { command: AuditCommand::Checkpoint } => audit_checkpoint(&cli, &file).await,
-        Command::Token { command: TokenCommand::List { user } } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
+        Command::Token { ref command } => token_command(&cli, &file, command).await,
+        Command::Remind { .. } => remind_command(&cli, &file).await,
+        Command::User { ref command } => user_command(&cli, &file, command).await,
+    }
+}
+
+/// The store of a command that works on the data: configuration resolved, connected, migrations and
+/// reference data applied.
+async fn ready(cli: &Cli, file: &FileConfig) -> anyhow::Result<Store> {
+    let mut config = Config::resolve(&cli.global, file)?;
+    let store = open(&config).await?;
+    prepare(&store, &mut config).await?;
+    Ok(store)
+}
+
+/// `los token list | revoke | create`.
+async fn token_command(cli: &Cli, file: &FileConfig, command: &TokenCommand) -> anyhow::Result<ExitCode> {
+    let store = ready(cli, file).await?;
+    match command {
+        TokenCommand::List { user } => {
             let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
                 t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
             };
@@ -259,49 +273,40 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
                     t.label.unwrap_or_default()
                 );
             }
-            Ok(ExitCode::SUCCESS)
         }
-        Command::Token { command: TokenCommand::Revoke { id } } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
-            let t = store.revoke_token_by_id(&id).await?;
+        TokenCommand::Revoke { id } => {
+            let t = store.revoke_token_by_id(id).await?;
             println!("token {} of {} revoked", t.id, t.user_id);
-            Ok(ExitCode::SUCCESS)
         }
-        Command::Token { command: TokenCommand::Create { user, label, days } } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
+        TokenCommand::Create { user, label, days } => {
             let token = store
                 .create_token(
-                    &user,
+                    user,
                     TokenKind::Api,
                     Some(label.as_deref().unwrap_or("created with los token create")),
-                    Some(chrono::Duration::days(days)),
+                    Some(chrono::Duration::days(*days)),
                 )
                 .await?;
             println!("{token}");
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Remind { .. } => remind_command(&cli, &file).await,
-        Command::User { command: UserCommand::SetEmail { ref user, ref email } } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
-            store.set_user_email(user, email.as_deref()).await?;
-            println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::User { command: UserCommand::SetSubject { ref user, ref subject } } => {
-            let mut config = Config::resolve(&cli.global, &file)?;
-            let store = open(&config).await?;
-            prepare(&store, &mut config).await?;
-            store.set_external_subject(user, subject.as_deref()).await?;
-            println!("{}", if subject.is_some() { "external subject set" } else { "external subject removed" });
-            Ok(ExitCode::SUCCESS)
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `los user set-email | set-subject`.
+async fn user_command(cli: &Cli, file: &FileConfig, command: &UserCommand) -> anyhow::Result<ExitCode> {
+    let store = ready(cli, file).await?;
+    match command {
+        UserCommand::SetEmail { user, email } => {
+            store.set_user_email(user, email.as_deref()).await?;
+            println!("{}", if email.is_some() { "e-mail address set" } else { "e-mail address removed" });
+        }
+        UserCommand::SetSubject { user, subject } => {
+            store.set_external_subject(user, subject.as_deref()).await?;
+            println!("{}", if subject.is_some() { "external subject set" } else { "external subject removed" });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `los serve`: migrations, reference data, the demo when asked, then HTTP until a shutdown signal.

@@ -58,15 +58,7 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
     let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
         return problem(StatusCode::PAYLOAD_TOO_LARGE, "input.too_large", "payload too large");
     };
-    let mut h = Sha256::new();
-    h.update(parts.method.as_str());
-    h.update(b"\n");
-    h.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
-    h.update(b"\n");
-    h.update(parts.headers.get(header::CONTENT_TYPE).map_or(&b""[..], |v| v.as_bytes()));
-    h.update(b"\n");
-    h.update(&bytes);
-    let fingerprint = hex::encode(h.finalize());
+    let fingerprint = fingerprint(&parts, &bytes);
     match st.store.idempotency_begin(&scope, &key, &fingerprint).await {
         Err(e) => ApiError::from(e).into_response(),
         Ok(Idempotency::Mismatch) => problem(
@@ -114,6 +106,19 @@ pub async fn layer(State(st): State<AppState>, req: Request, next: Next) -> Resp
             Response::from_parts(rparts, Body::from(rbytes))
         }
     }
+}
+
+/// What makes two requests the same: method, path and query, content type and body.
+fn fingerprint(parts: &axum::http::request::Parts, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(parts.method.as_str());
+    h.update(b"\n");
+    h.update(parts.uri.path_and_query().map_or("", |p| p.as_str()));
+    h.update(b"\n");
+    h.update(parts.headers.get(header::CONTENT_TYPE).map_or(&b""[..], |v| v.as_bytes()));
+    h.update(b"\n");
+    h.update(body);
+    hex::encode(h.finalize())
 }
 
 async fn release(st: &AppState, scope: &str, key: &str) {
