@@ -69,7 +69,22 @@ async fn closing_needs_a_reason_and_the_other_services_say(db: Db) -> anyhow::Re
     ensure!(status == 422 && err["code"] == "closing.already_closing", "{status} {err}");
     let (status, err) = app.api_post(&bv, &format!("{CASE}/close"), json!({})).await?;
     ensure!(status == 422 && err["code"] == "closing.confirm_by_another", "{status} {err}");
+    // The other services are asked on their worklist; the proposer is not.
     let laerer = app.token("laerer").await?;
+    let confirm = |tasks: &serde_json::Value| {
+        tasks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["kind"] == "confirm_closing" && t["case_id"] == CASE.trim_start_matches("/api/v1/cases/"))
+    };
+    let (_, tasks) = app.api_get(&laerer, "/api/v1/me/tasks").await?;
+    ensure!(confirm(&tasks), "the school is asked to confirm: {tasks}");
+    let (_, tasks) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(!confirm(&tasks), "not the proposer: {tasks}");
+    let page = app.logged_in("laerer").await?;
+    let html = page.get(app.url("/oppgaver")).send().await?.text().await?;
+    ensure!(html.contains("Bekreft at saken avsluttes") && html.contains("#avslutning"), "the task on the page");
     let (status, body) = app.api_post(&laerer, &format!("{CASE}/close"), json!({})).await?;
     ensure!(status == 204, "{status} {body}");
     let c = case(&app, &bv, CASE).await?;

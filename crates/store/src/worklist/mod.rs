@@ -32,7 +32,8 @@ pub struct Task {
     /// lacks core areas; the detail lists them), `screen_rights` (the rights to an individual plan, a coordinator and a child coordinator are not all
     /// screened; the detail lists the right codes), `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
     /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
-    /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates).
+    /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates),
+    /// `confirm_closing` (another service proposed closing the case; the detail is the reason code).
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,

@@ -37,6 +37,7 @@ pub(super) fn service_tasks(settings: &Settings, rows: &Rows, w: &mut CaseWork<'
         }
     }
     feedback_tasks(rows, w);
+    closing_task(w);
     if let Some(c) = current
         && c.communicated_at.is_none()
         && w.is_mine(&c.service_id)
@@ -49,6 +50,18 @@ pub(super) fn service_tasks(settings: &Settings, rows: &Rows, w: &mut CaseWork<'
     release_task(settings, rows, w)?;
     meeting_tasks(rows, w);
     Ok(())
+}
+
+/// A closing another service proposed: the user's service confirms it or continues the cooperation. The
+/// detail is the proposal's reason code.
+fn closing_task(w: &mut CaseWork<'_>) {
+    let case = &w.l.case;
+    let Some(p) = los_domain::closing::proposal(case.state, &case.state_changes) else { return };
+    let proposer = p.service_id.as_deref();
+    if let Some(mine) = w.mine.iter().find(|m| Some(m.as_str()) != proposer).cloned() {
+        let reason = p.reason.map(|r| r.as_str().to_owned()).unwrap_or_default();
+        w.arose("confirm_closing", Some(&mine), reason, p.changed_at);
+    }
 }
 
 /// The coordinator's tasks: transitions ahead, rights to screen, and the evaluation that is due.

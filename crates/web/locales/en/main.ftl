@@ -915,3 +915,4 @@ err-login-acr = You must log in with a higher security level, for example BankID
 err-login-claims = The log-in did not say who you are. Contact the municipality if this happens again. (Code: login.claims)
 err-login-not_registered = You are not registered in Los in this municipality. Contact the municipality if you think this is wrong. (Code: login.not_registered)
 err-login-logout = The logout is not for this log-in service. (Code: login.logout)
+task-confirm_closing = Confirm that the case closes, or continue the cooperation

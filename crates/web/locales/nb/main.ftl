@@ -915,3 +915,4 @@ err-login-acr = Du må logge inn med et høyere sikkerhetsnivå, for eksempel Ba
 err-login-claims = Innloggingen sa ikke hvem du er. Kontakt kommunen hvis dette gjentar seg. (Kode: login.claims)
 err-login-not_registered = Du er ikke registrert i Los i denne kommunen. Ta kontakt med kommunen hvis du mener dette er feil. (Kode: login.not_registered)
 err-login-logout = Utloggingen gjelder ikke denne innloggingstjenesten. (Kode: login.logout)
+task-confirm_closing = Bekreft at saken avsluttes, eller fortsett samarbeidet

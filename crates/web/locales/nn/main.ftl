@@ -915,3 +915,4 @@ err-login-acr = Du må logge inn med eit høgare tryggleiksnivå, til dømes Ban
 err-login-claims = Innlogginga sa ikkje kven du er. Kontakt kommunen om dette skjer igjen. (Kode: login.claims)
 err-login-not_registered = Du er ikkje registrert i Los i denne kommunen. Ta kontakt med kommunen om du meiner dette er feil. (Kode: login.not_registered)
 err-login-logout = Utlogginga gjeld ikkje denne innloggingstenesta. (Kode: login.logout)
+task-confirm_closing = Stadfest at saka blir avslutta, eller hald fram samarbeidet

@@ -262,6 +262,7 @@ impl TasksPage {
             "review_coordinator" | "reassess" => self.base.prompt_reason(&t.detail, |s| self.service_name(s)),
             "transition_ahead" => self.base.transition(&t.detail),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
+            "confirm_closing" => self.base.t.get(&format!("closing-reason-{}", t.detail)),
             "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
             "screen_rights" => {
                 t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
@@ -280,6 +281,7 @@ impl TasksPage {
             "feedback" => "#meldinger",
             "screen_rights" => "#rettigheter",
             "prepare_release" => "#overgangsplan",
+            "confirm_closing" => "#avslutning",
             _ => "#samarbeid",
         }
     }
