@@ -7,6 +7,7 @@ use los_tests::{Db, TestApp};
 crate::tests!(
     reads_and_denials_are_recorded_and_chain_verifies,
     a_list_is_one_entry_naming_each_case,
+    an_altered_or_removed_case_index_row_is_detected,
     altered_entry_is_detected,
     removed_last_entry_is_detected,
     audit_log_is_append_only_in_the_database,
@@ -75,6 +76,43 @@ async fn a_list_is_one_entry_naming_each_case(db: Db) -> anyhow::Result<()> {
             && l["basis"].as_str().unwrap().contains("mellomvik-barnevern")),
         "the list shows in the family's log with its basis: {log}"
     );
+    app.stop().await;
+    Ok(())
+}
+
+/// The per-case index the family's log reads is checked against the hashed entries by `audit verify`.
+async fn an_altered_or_removed_case_index_row_is_detected(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let bv = app.token("barnevern").await?;
+    let (status, _) = app.api_get(&bv, "/api/v1/cases").await?;
+    ensure!(status == 200, "{status}");
+    let list = app.store.audit_chain_length().await?;
+    let (status, _) = app.api_get(&bv, "/api/v1/cases/sak-sofia-daniel").await?;
+    ensure!(status == 200, "{status}");
+    let read = app.store.audit_chain_length().await?;
+    ensure!(app.store.verify_audit_chain().await?.first_bad.is_none(), "intact before");
+    let drop: &[&str] = match db {
+        Db::Sqlite => &["DROP TRIGGER audit_case_no_update", "DROP TRIGGER audit_case_no_delete"],
+        Db::Postgres => &["DROP TRIGGER audit_case_append_only ON audit_case"],
+    };
+    for sql in drop {
+        app.store.execute_raw_for_tests(sql).await?;
+    }
+    // Someone rewrites the basis the family sees for the case read.
+    app.store
+        .execute_raw_for_tests(&format!("UPDATE audit_case SET basis = 'nothing to see' WHERE seq = {read}"))
+        .await?;
+    let bad = app.store.verify_audit_chain().await?.first_bad.ok_or_else(|| anyhow::anyhow!("not detected"))?;
+    ensure!(bad.seq == read && bad.problem.contains("case index"), "{bad:?}");
+    app.store.execute_raw_for_tests(&format!("DELETE FROM audit_case WHERE seq = {read}")).await?;
+    let bad = app.store.verify_audit_chain().await?.first_bad.ok_or_else(|| anyhow::anyhow!("not detected"))?;
+    ensure!(bad.seq == read && bad.problem.contains("case index"), "{bad:?}");
+    // Someone hides the list from one family by removing its row for their case.
+    app.store
+        .execute_raw_for_tests(&format!("DELETE FROM audit_case WHERE seq = {list} AND case_id = 'sak-sofia-daniel'"))
+        .await?;
+    let bad = app.store.verify_audit_chain().await?.first_bad.ok_or_else(|| anyhow::anyhow!("not detected"))?;
+    ensure!(bad.seq == list && bad.problem.contains("case index"), "{bad:?}");
     app.stop().await;
     Ok(())
 }

@@ -151,7 +151,7 @@ impl AuditEntry {
     /// Every case the entry touched (its own and its items'), each with what the access did there: the
     /// categories read (the main one first), and the outcome, service, role and basis of its first read
     /// there — the entry's own when the entry is about that case, else the case's first item (a list).
-    fn in_cases(&self, items: &[Item]) -> Vec<audit_case::ActiveModel> {
+    fn in_cases(&self, items: &[Item]) -> Vec<audit_case::Model> {
         let mut cases: Vec<&str> = self.case_id.iter().map(String::as_str).collect();
         for c in items.iter().filter_map(|i| i.case.as_deref()) {
             if !cases.contains(&c) {
@@ -175,14 +175,14 @@ impl AuditEntry {
                     Some(i) => (&i.outcome, &i.service, &i.role, &i.basis),
                     None => (&self.outcome, &self.actor_service_id, &self.actor_role, &self.basis),
                 };
-                audit_case::ActiveModel {
-                    case_id: Set(case_id.to_owned()),
-                    seq: Set(self.seq),
-                    categories: Set(categories.join(",")),
-                    outcome: Set(outcome.clone()),
-                    service_id: Set(service.clone()),
-                    role: Set(role.clone()),
-                    basis: Set(basis.clone()),
+                audit_case::Model {
+                    case_id: case_id.to_owned(),
+                    seq: self.seq,
+                    categories: categories.join(","),
+                    outcome: outcome.clone(),
+                    service_id: service.clone(),
+                    role: role.clone(),
+                    basis: basis.clone(),
                 }
             })
             .collect()
@@ -323,7 +323,15 @@ pub(crate) async fn append(
         };
         e.hash = entry_hash(key, &e);
         prev = e.hash.clone();
-        touched.extend(e.in_cases(&n.items));
+        touched.extend(e.in_cases(&n.items).into_iter().map(|m| audit_case::ActiveModel {
+            case_id: Set(m.case_id),
+            seq: Set(m.seq),
+            categories: Set(m.categories),
+            outcome: Set(m.outcome),
+            service_id: Set(m.service_id),
+            role: Set(m.role),
+            basis: Set(m.basis),
+        }));
         rows.push(audit_entry::ActiveModel {
             seq: Set(e.seq),
             at: Set(e.at),
@@ -393,6 +401,17 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
             .all(conn)
             .await?;
         let n = page.len() as u64;
+        let (first, last) = (page.first().map(|m| m.seq), page.last().map(|m| m.seq));
+        let mut index = match (first, last) {
+            (Some(a), Some(b)) => audit_case::Entity::find()
+                .filter(audit_case::Column::Seq.between(a, b))
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|r| ((r.seq, r.case_id.clone()), r))
+                .collect(),
+            _ => std::collections::HashMap::new(),
+        };
         for m in page {
             let e = AuditEntry::from(m);
             if e.seq != expected_seq {
@@ -408,9 +427,19 @@ pub(crate) async fn verify(conn: &impl ConnectionTrait, key: &AuditKey) -> Resul
             if entry_hash(key, &e) != e.hash {
                 return bad(checked, e.seq, "contents do not match the entry's hash (altered)".into());
             }
+            // The per-case index the family's log reads must say what the entry says.
+            for expected in e.in_cases(&e.items()) {
+                if index.remove(&(e.seq, expected.case_id.clone())).as_ref() != Some(&expected) {
+                    let problem = format!("the case index of case {} does not match the entry", expected.case_id);
+                    return bad(checked, e.seq, problem);
+                }
+            }
             prev = e.hash;
             expected_seq += 1;
             checked += 1;
+        }
+        if let Some(((seq, case_id), _)) = index.into_iter().next() {
+            return bad(checked, seq, format!("the case index names case {case_id}, which the entry does not"));
         }
         if n < PAGE {
             break;

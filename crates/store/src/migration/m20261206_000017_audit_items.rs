@@ -31,6 +31,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // `audit verify` reads the index by entry, a page of entries at a time.
+        m.create_index(Index::create().name("ix_audit_case_seq").table("audit_case").col("seq").to_owned()).await?;
         let db = m.get_connection();
         // Entries written before: each names at most one case.
         db.execute_unprepared(
