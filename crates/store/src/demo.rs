@@ -950,6 +950,9 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             email: Set(Some(format!("{}@demo.los.invalid", s.0))),
             address: Set(Some(s.6.into())),
             opening_hours: Set(Some(s.7.into())),
+            active: Set(true),
+            deactivated_at: Set(None),
+            orgnr: Set(None),
         })
         .exec_without_returning(txn)
         .await?;
@@ -990,6 +993,8 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             // Employees get a reminder address that can never be delivered (.invalid, RFC 2606).
             email: Set((u.2 == "employee").then(|| format!("{}@demo.los.invalid", u.0))),
             external_subject: Set(None),
+            active: Set(true),
+            deactivated_at: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

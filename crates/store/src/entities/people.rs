@@ -14,6 +14,9 @@ pub mod user {
         pub email: Option<String>,
         /// Who a staff member is at the municipality's identity provider (a configured claim).
         pub external_subject: Option<String>,
+        /// Deactivated users cannot log in or use tokens; the row stays for what refers to it.
+        pub active: bool,
+        pub deactivated_at: Option<ChronoDateTimeUtc>,
     }
     entity_boilerplate!();
 }
@@ -29,6 +32,8 @@ pub mod membership {
         pub organisation_id: String,
         pub service_id: Option<String>,
         pub role: String,
+        /// When the membership ended; ended memberships are kept as history and grant nothing.
+        pub ended_at: Option<ChronoDateTimeUtc>,
     }
     entity_boilerplate!();
 }

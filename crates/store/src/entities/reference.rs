@@ -105,6 +105,11 @@ pub mod service {
         pub email: Option<String>,
         pub address: Option<String>,
         pub opening_hours: Option<String>,
+        /// Deactivated services stay for the cases and audit entries that refer to them.
+        pub active: bool,
+        pub deactivated_at: Option<ChronoDateTimeUtc>,
+        /// The service's own organisation number (underenhet), where it has one.
+        pub orgnr: Option<String>,
     }
     entity_boilerplate!();
 }

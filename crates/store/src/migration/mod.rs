@@ -22,6 +22,7 @@ mod m20261206_000016_idempotency;
 mod m20261206_000017_audit_items;
 mod m20261206_000018_case_state;
 mod m20261206_000019_login_subjects;
+mod m20261206_000020_directory_admin;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_audit_items::Migration),
             Box::new(m20261206_000018_case_state::Migration),
             Box::new(m20261206_000019_login_subjects::Migration),
+            Box::new(m20261206_000020_directory_admin::Migration),
         ]
     }
 }
