@@ -7,6 +7,7 @@ pub mod closing;
 pub mod consent;
 pub mod coordination;
 pub mod ident;
+pub mod intake;
 pub mod model;
 pub mod planning;
 pub mod rights;

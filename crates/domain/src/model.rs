@@ -215,7 +215,8 @@ pub struct Service {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
     pub id: String,
-    pub fnr: Fodselsnummer,
+    /// Fødselsnummer or D-number; none yet for an expected child or one whose number is being found.
+    pub fnr: Option<Fodselsnummer>,
     pub given_name: String,
     pub family_name: String,
     pub birth_date: NaiveDate,
@@ -226,6 +227,8 @@ pub struct Person {
     /// The address on record. Shown only as the access policy allows (never for a protected address
     /// outside the services that must know it).
     pub address: Option<String>,
+    /// An expected child's due date; `birth_date` holds it until the child is born and registered.
+    pub expected_due_date: Option<NaiveDate>,
 }
 
 impl std::fmt::Debug for Person {

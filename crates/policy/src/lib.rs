@@ -98,6 +98,8 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             }
         }
         Resource::Case(case) => case_rule(actor, action, case, now),
+        Resource::CaseOpening { service_id } => opening_rule(actor, service_id),
+        Resource::JoinRequestAnswer { case, .. } => case_rule(actor, Action::Write, case, now),
         Resource::OwnConsent { case, actor_gives, digital } => {
             own_consent_rule(actor, case, *actor_gives, *digital, now)
         }
@@ -219,6 +221,22 @@ fn feedback_rule(
         _ => Decision::deny(
             "feedback_recipient_only",
             "the family sent this to another service; only that service reads it",
+        ),
+    }
+}
+
+/// Opening a case (or asking to join one) through a service: the actor works in it.
+fn opening_rule(actor: &User, service_id: &str) -> Decision {
+    match working_memberships(actor).find(|(s, _)| *s == service_id) {
+        Some((s, role)) => Decision::Allow(Basis {
+            code: "service_opens_case",
+            detail: format!("{} works in service {s} as {role}, which opens the case", actor.id),
+            via_service: Some(s.to_owned()),
+            role: Some(role),
+        }),
+        None => Decision::deny(
+            "not_in_service",
+            format!("only someone working in service {service_id} opens a case through it"),
         ),
     }
 }

@@ -115,6 +115,13 @@ pub enum Resource<'a> {
     /// Whether a young person's health information is kept from the parents (pbrl § 3-4): decided by a
     /// health service taking part, and only by one.
     HealthPrivacy { case: CaseFacts<'a>, service_id: &'a str, health_service: bool },
+    /// Opening a case for a child through a service (issue 11), or asking to join the child's existing case:
+    /// an employee working in that service (not as leader or administrator). Nothing of any existing case
+    /// is shown by this; the services in that case decide whether the requester joins.
+    CaseOpening { service_id: &'a str },
+    /// A request from another service to join a case, answered by a service taking part (as a write to the
+    /// case). `requester` is the service asking.
+    JoinRequestAnswer { case: CaseFacts<'a>, requester: &'a str },
     /// Aggregate access reports for internal control.
     AuditReport,
     /// One employee's emergency access, reviewed by a leader of an organisation the employee works in

@@ -961,13 +961,14 @@ async fn insert_all(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
         let birth = demo_date(p.3);
         person::Entity::insert(person::ActiveModel {
             id: Set(p.0.into()),
-            fnr: Set(synthetic_fnr(birth).as_str().to_owned()),
+            fnr: Set(Some(synthetic_fnr(birth).as_str().to_owned())),
             given_name: Set(p.1.into()),
             family_name: Set(p.2.into()),
             birth_date: Set(birth),
             protected_address: Set(p.4),
             registered_kommune: Set(p.5.into()),
             address: Set(Some(p.6.into())),
+            expected_due_date: Set(None),
         })
         .exec_without_returning(txn)
         .await?;

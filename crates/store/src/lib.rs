@@ -36,6 +36,7 @@ pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
 pub use case::feedback::FeedbackView;
+pub use case::intake::{Intake, JoinAnswer, JoinRequestView};
 pub use case::meetings::{ActionView, MeetingView, MinutesView, NewAction, NewMeetings, PreparationView};
 pub use case::notes::NewNote;
 pub use case::plan::{NewPlanItem, PlanRevision};

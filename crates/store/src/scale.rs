@@ -86,7 +86,8 @@ pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
     let first = case::Entity::find().filter(case::Column::Id.starts_with("skala-sak-")).count(&txn).await? as usize;
     let today = Utc::now().date_naive();
     let now = Utc::now();
-    let mut taken: HashSet<String> = person::Entity::find().all(&txn).await?.into_iter().map(|p| p.fnr).collect();
+    let mut taken: HashSet<String> =
+        person::Entity::find().all(&txn).await?.into_iter().filter_map(|p| p.fnr).collect();
     let (mut people, mut guardians, mut cases, mut parts) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut consents, mut givers, mut notes, mut plans, mut meetings) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -99,13 +100,14 @@ pub async fn load(store: &Store, n: usize) -> Result<u64, StoreError> {
         for (id, given, born) in [(&child, "Barn", birth), (&parent, "Forelder", parent_birth)] {
             people.push(person::ActiveModel {
                 id: Set(id.clone()),
-                fnr: Set(fnr(born, &mut taken)?.as_str().to_owned()),
+                fnr: Set(Some(fnr(born, &mut taken)?.as_str().to_owned())),
                 given_name: Set(given.into()),
                 family_name: Set(format!("Skala {i}")),
                 birth_date: Set(born),
                 protected_address: Set(false),
                 registered_kommune: Set("9901".into()),
                 address: Set(Some(format!("Skalaveien {i}, 9901 Mellomvik"))),
+                expected_due_date: Set(None),
             });
         }
         guardians.push(guardianship::ActiveModel {

@@ -15,6 +15,7 @@ pub(crate) mod coordinator;
 pub(crate) mod decisions;
 pub(crate) mod family;
 pub(crate) mod feedback;
+pub(crate) mod intake;
 pub(crate) mod meetings;
 pub(crate) mod notes;
 pub(crate) mod participants;
@@ -112,6 +113,9 @@ pub struct CooperationView {
     pub feedback: Vec<feedback::FeedbackView>,
     /// The individual-rights screening: individual plan, coordinator, child coordinator (spec 01 §8.C item 15).
     pub rights: rights::RightsView,
+    /// Requests from other services to join the case, newest first: shown to the services taking part,
+    /// who answer them.
+    pub join_requests: Vec<intake::JoinRequestView>,
 }
 
 /// The reminder to evaluate with the family when cooperation is necessary and nothing has been assessed or
@@ -355,7 +359,11 @@ impl Store {
             now.date_naive(),
             notice_days,
         );
+        let answers_requests = authorize(actor, Action::Write, &Resource::Case(l.facts()), now).is_allow();
+        let join_requests =
+            if answers_requests { intake::load_join_requests(conn, case_id).await? } else { Vec::new() };
         Ok(CooperationView {
+            join_requests,
             rights,
             outcomes,
             upcoming_transitions,

@@ -3,13 +3,12 @@
 //! exception from the duty of confidentiality covers the contact; a service leaving, with date and reason —
 //! the last one to leave closes the case.
 
-use los_domain::consent::{ConsentStatus, InfoCategory};
+use los_domain::consent::InfoCategory;
 use los_domain::coordination::MappingSource;
 use los_domain::model::User;
 use los_policy::{Action, Resource, authorize};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
@@ -47,66 +46,7 @@ impl Store {
             .decide(txn, d, entry(actor, "participant_add", "service", target, case_id), Some(InfoCategory::Overview))
             .await?;
         let from = Self::acting_service(&basis)?;
-        if service::Entity::find_by_id(target.to_owned()).one(&txn).await?.is_none() {
-            return Err(StoreError::Invalid {
-                field: None,
-                code: "participant.unknown_service",
-                message: format!("there is no service {target}"),
-            });
-        }
-        if l.case.participants.iter().any(|p| p.service_id == target && p.active_on(now.date_naive())) {
-            return Err(StoreError::Invalid {
-                field: None,
-                code: "participant.already",
-                message: "the service already takes part".into(),
-            });
-        }
-        // The contact itself discloses information: consent or a legal exception must cover it.
-        let consent = l.consents.iter().find(|c| {
-            c.status(now) == ConsentStatus::Active
-                && c.from_services.contains(&from)
-                && c.to_services.iter().any(|t| t == target)
-        });
-        let legal = l.bases.iter().find(|b| {
-            b.from_service == from && b.to_service == target && b.valid_to.is_none_or(|t| now.date_naive() <= t)
-        });
-        let disclosure_basis = match (consent, legal) {
-            (Some(c), _) => format!("contact from {from} to {target} covered by consent {}", c.id),
-            (None, Some(b)) => format!("contact from {from} to {target} under legal basis {} ({})", b.id, b.reference),
-            (None, None) => {
-                return Err(StoreError::Invalid {
-                    field: None,
-                    code: "step3.no_consent",
-                    message: format!(
-                        "contacting {target} needs a valid consent or a recorded exception from the duty of confidentiality (spec 01 §4.2 step 3)"
-                    ),
-                });
-            }
-        };
-        participation::Entity::insert(participation::ActiveModel {
-            case_id: Set(case_id.into()),
-            service_id: Set(target.into()),
-            joined_on: Set(now.date_naive()),
-            join_reason: Set(reason.trim().into()),
-            left_on: Set(None),
-            leave_reason: Set(None),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        self.prompt_reassessment(&txn, &l, &format!("joined|{target}"), now, Some(target)).await?;
-        audit::append(
-            &txn,
-            self.key(),
-            vec![NewEntry {
-                outcome: Some(Outcome::Allow),
-                actor_service_id: Some(from.clone()),
-                basis: disclosure_basis,
-                category: Some(InfoCategory::Overview.as_str().into()),
-                ..entry(actor, "disclosure", "service", target, case_id)
-            }],
-        )
-        .await?;
+        self.admit_service(&txn, &l, actor, &from, target, reason, now).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -45,14 +45,17 @@ pub mod person {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: String,
+        /// Fødselsnummer or D-number; none yet for an expected child or one whose number is being found.
         #[sea_orm(unique)]
-        pub fnr: String,
+        pub fnr: Option<String>,
         pub given_name: String,
         pub family_name: String,
         pub birth_date: Date,
         pub protected_address: bool,
         pub registered_kommune: String,
         pub address: Option<String>,
+        /// An expected child's due date (their `birth_date` holds it until birth).
+        pub expected_due_date: Option<Date>,
     }
     entity_boilerplate!();
 }
@@ -126,6 +129,27 @@ pub mod idempotency_key {
         #[sea_orm(column_type = "Text", nullable)]
         pub body: Option<String>,
         pub created_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod join_request {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "join_request")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub service_id: String,
+        pub requested_by: String,
+        pub reason: String,
+        pub requested_at: ChronoDateTimeUtc,
+        pub state: String,
+        pub decided_by: Option<String>,
+        pub decided_by_service: Option<String>,
+        pub decision_text: Option<String>,
+        pub decided_at: Option<ChronoDateTimeUtc>,
     }
     entity_boilerplate!();
 }

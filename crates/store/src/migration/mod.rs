@@ -23,6 +23,7 @@ mod m20261206_000017_audit_items;
 mod m20261206_000018_case_state;
 mod m20261206_000019_login_subjects;
 mod m20261206_000020_directory_admin;
+mod m20261206_000021_intake;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_case_state::Migration),
             Box::new(m20261206_000019_login_subjects::Migration),
             Box::new(m20261206_000020_directory_admin::Migration),
+            Box::new(m20261206_000021_intake::Migration),
         ]
     }
 }

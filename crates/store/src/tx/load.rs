@@ -126,7 +126,11 @@ pub(crate) async fn load_person(conn: &impl ConnectionTrait, id: &str) -> Result
 fn person_from_row(r: person::Model) -> Result<Person, StoreError> {
     Ok(Person {
         id: r.id,
-        fnr: Fodselsnummer::parse(&r.fnr)
+        fnr: r
+            .fnr
+            .as_deref()
+            .map(Fodselsnummer::parse)
+            .transpose()
             .map_err(|e| StoreError::Integrity(format!("stored fødselsnummer is invalid: {e}")))?,
         given_name: r.given_name,
         family_name: r.family_name,
@@ -135,6 +139,7 @@ fn person_from_row(r: person::Model) -> Result<Person, StoreError> {
         registered_kommune: Kommunenummer::parse(&r.registered_kommune)
             .map_err(|e| StoreError::Integrity(format!("stored kommunenummer is invalid: {e}")))?,
         address: r.address,
+        expected_due_date: r.expected_due_date,
     })
 }
 

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
+use los_domain::intake::IntakeError;
 use los_domain::model::User;
 use los_domain::planning::PlanningError;
 use los_domain::rights::RightsError;
@@ -84,7 +85,7 @@ macro_rules! rule_errors {
         })+
     };
 }
-rule_errors!(ClosingError, ConsentError, CoordinationError, LegalBasisError, PlanningError, RightsError);
+rule_errors!(ClosingError, ConsentError, CoordinationError, IntakeError, LegalBasisError, PlanningError, RightsError);
 
 /// A required free-text field of the request (`field`, the input's name): refused when blank.
 pub(crate) fn required(v: &str, field: &'static str, code: &'static str, message: &str) -> Result<(), StoreError> {

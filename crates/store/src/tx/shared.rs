@@ -383,3 +383,83 @@ impl Store {
         .await
     }
 }
+
+impl Store {
+    /// Step 3: the acting service `from` takes `target` into the case — directly, or by answering its
+    /// request to join. Refused unless a valid consent or a recorded legal exception from the duty of
+    /// confidentiality covers the contact (spec 01 §4.2), which is itself a disclosure and audited as one.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn admit_service(
+        &self,
+        txn: &DatabaseTransaction,
+        l: &Loaded,
+        actor: &User,
+        from: &str,
+        target: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let case_id = l.case.id.as_str();
+        if service::Entity::find_by_id(target.to_owned()).one(txn).await?.is_none() {
+            return Err(StoreError::Invalid {
+                field: None,
+                code: "participant.unknown_service",
+                message: format!("there is no service {target}"),
+            });
+        }
+        if l.case.participants.iter().any(|p| p.service_id == target && p.active_on(now.date_naive())) {
+            return Err(StoreError::Invalid {
+                field: None,
+                code: "participant.already",
+                message: "the service already takes part".into(),
+            });
+        }
+        // The contact itself discloses information: consent or a legal exception must cover it.
+        let consent = l.consents.iter().find(|c| {
+            c.status(now) == ConsentStatus::Active
+                && c.from_services.iter().any(|f| f == from)
+                && c.to_services.iter().any(|t| t == target)
+        });
+        let legal = l.bases.iter().find(|b| {
+            b.from_service == from && b.to_service == target && b.valid_to.is_none_or(|t| now.date_naive() <= t)
+        });
+        let disclosure_basis = match (consent, legal) {
+            (Some(c), _) => format!("contact from {from} to {target} covered by consent {}", c.id),
+            (None, Some(b)) => format!("contact from {from} to {target} under legal basis {} ({})", b.id, b.reference),
+            (None, None) => {
+                return Err(StoreError::Invalid {
+                    field: None,
+                    code: "step3.no_consent",
+                    message: format!(
+                        "contacting {target} needs a valid consent or a recorded exception from the duty of confidentiality (spec 01 §4.2 step 3)"
+                    ),
+                });
+            }
+        };
+        participation::Entity::insert(participation::ActiveModel {
+            case_id: Set(case_id.into()),
+            service_id: Set(target.into()),
+            joined_on: Set(now.date_naive()),
+            join_reason: Set(reason.trim().into()),
+            left_on: Set(None),
+            leave_reason: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+        self.prompt_reassessment(txn, l, &format!("joined|{target}"), now, Some(target)).await?;
+        audit::append(
+            txn,
+            self.key(),
+            vec![NewEntry {
+                outcome: Some(Outcome::Allow),
+                actor_service_id: Some(from.to_owned()),
+                basis: disclosure_basis,
+                category: Some(InfoCategory::Overview.as_str().into()),
+                ..entry(actor, "disclosure", "service", target, case_id)
+            }],
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -33,7 +33,8 @@ pub struct Task {
     /// screened; the detail lists the right codes), `prepare` (a meeting the user's service arranges has open checklist items; the detail is how many),
     /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
     /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates),
-    /// `confirm_closing` (another service proposed closing the case; the detail is the reason code).
+    /// `confirm_closing` (another service proposed closing the case; the detail is the reason code),
+    /// `join_request` (another service asks to join the case; the detail is its service id).
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,

@@ -24,6 +24,8 @@ pub(super) struct Rows {
     pub prompts: ByCase<Prompt>,
     /// Unresolved reports from the family.
     pub feedback: ByCase<feedback::Model>,
+    /// Requests from other services to join, not yet answered.
+    pub join_requests: ByCase<join_request::Model>,
     /// Step-2 assessments, newest first.
     pub assessments: ByCase<Assessment>,
     /// Every version of every plan item.
@@ -104,6 +106,17 @@ impl Rows {
                     .filter(feedback::Column::ResolvedAt.is_null())
             },
             |f| &f.case_id,
+        )
+        .await?;
+        rows.join_requests = by_case(
+            conn,
+            services,
+            |ids| {
+                join_request::Entity::find()
+                    .filter(join_request::Column::CaseId.is_in(ids))
+                    .filter(join_request::Column::State.eq("pending"))
+            },
+            |j| &j.case_id,
         )
         .await?;
         rows.assessments = load_assessments_of(conn, services).await?;

@@ -37,6 +37,12 @@ pub(super) fn service_tasks(settings: &Settings, rows: &Rows, w: &mut CaseWork<'
         }
     }
     feedback_tasks(rows, w);
+    if coordinator_work {
+        // Another service asks to cooperate: the coordinator (or, with none, each service) answers it.
+        for j in of(&rows.join_requests, case_id) {
+            w.arose("join_request", coordinating, j.service_id.clone(), j.requested_at);
+        }
+    }
     closing_task(w);
     if let Some(c) = current
         && c.communicated_at.is_none()

@@ -263,6 +263,7 @@ impl TasksPage {
             "transition_ahead" => self.base.transition(&t.detail),
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
             "confirm_closing" => self.base.t.get(&format!("closing-reason-{}", t.detail)),
+            "join_request" => self.service_name(&t.detail),
             "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
             "screen_rights" => {
                 t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
@@ -282,6 +283,7 @@ impl TasksPage {
             "screen_rights" => "#rettigheter",
             "prepare_release" => "#overgangsplan",
             "confirm_closing" => "#avslutning",
+            "join_request" => "#foresporsler",
             _ => "#samarbeid",
         }
     }

@@ -13,6 +13,7 @@ pub mod coordinator;
 pub mod decisions;
 pub mod family;
 pub mod feedback;
+pub mod intake;
 pub mod list;
 pub mod meetings;
 pub mod notes;
@@ -41,6 +42,7 @@ pub use view::FieldError;
 /// The page routes of every case resource.
 pub fn page_routes() -> Router<AppState> {
     let r = Router::new();
+    let r = intake::pages(r);
     let r = list::pages(r);
     let r = view::pages(r);
     let r = notes::pages(r);
@@ -63,6 +65,7 @@ pub fn page_routes() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::new();
     let r = list::api(r);
+    let r = intake::api(r);
     let r = notes::api(r);
     let r = consents::api(r);
     let r = access::api(r);
