@@ -9,6 +9,7 @@ mod faces;
 mod foundation;
 mod hardening;
 mod hostile;
+mod intake;
 mod oidc;
 mod planning;
 mod probe;
@@ -62,6 +63,7 @@ fn main() {
     let mut all = foundation::all();
     all.extend(cases::all());
     all.extend(closing::all());
+    all.extend(intake::all());
     all.extend(audit::all());
     all.extend(confidentiality::all());
     all.extend(faces::all());

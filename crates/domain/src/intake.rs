@@ -170,7 +170,6 @@ pub fn child_identity(i: &ChildInput<'_>, today: NaiveDate) -> Result<ChildIdent
         "number" => {
             let number = i
                 .number
-                .clone()
                 .ok_or_else(|| IntakeError::new("intake.number_required", "number", "give the child's number"))?;
             let birth_date = number_birth_date(&number, i.birth_date)?;
             check_age(birth_date, today)?;

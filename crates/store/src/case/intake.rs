@@ -177,7 +177,7 @@ pub(crate) async fn load_join_requests(
             decision_text: r.decision_text,
         })
         .collect();
-    out.sort_by(|a, b| b.requested_at.cmp(&a.requested_at));
+    out.sort_by_key(|j| std::cmp::Reverse(j.requested_at));
     Ok(out)
 }
 
