@@ -223,7 +223,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             }
         }
         login(&c, &app, "barnevern").await?;
-        for path in ["/saker", "/oppgaver", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
+        for path in ["/saker", "/oppgaver", "/saker/ny", "/saker/sak-sofia-daniel", "/saker/sak-adam"] {
             c.goto(&app.url(path)).await?;
             // Open the collapsed forms so axe checks them too.
             open_all_details(&c).await?;

@@ -13,6 +13,8 @@ crate::tests!(
     intake_a_second_opening_becomes_a_request_to_join_that_reveals_nothing,
     intake_refuses_bad_input_and_changes_nothing,
     intake_an_expected_child_gets_the_number_later,
+    intake_an_accepted_request_takes_the_service_in_through_the_consent,
+    intake_on_the_page_without_javascript,
 );
 
 /// A valid number for someone born on `day`.`month`.`yy` (individnummer 500–999: born 2000–2039; 0–499: 1900s).
@@ -218,6 +220,95 @@ async fn intake_an_expected_child_gets_the_number_later(db: Db) -> anyhow::Resul
         status == 202 && body["outcome"] == "join_requested" && !body.to_string().contains(&case_id),
         "{status} {body}"
     );
+    app.stop().await;
+    Ok(())
+}
+
+async fn intake_an_accepted_request_takes_the_service_in_through_the_consent(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let skole = app.token("skole").await?;
+    let (mother, kid) = (number(5, 7, 84, false), number(11, 11, 13, true));
+    let mut open = child(&kid, &mother);
+    open["adult_number"] = json!("");
+    let (status, body) = app.api_post(&skole, "/api/v1/cases", open.clone()).await?;
+    ensure!(status == 201, "{status} {body}");
+    let case_id = body["case_id"].as_str().unwrap().to_owned();
+    let adult = json!({"adult_number": mother, "adult_given_name": "Mona", "adult_family_name": "Nyland", "adult_parental_responsibility": true});
+    let (status, body) = app.api_post(&skole, &format!("/api/v1/cases/{case_id}/adults"), adult).await?;
+    ensure!(status == 201, "{status} {body}");
+    let mother_id = body["id"].as_str().unwrap().to_owned();
+    let laerer = app.token("laerer").await?;
+    open["service_id"] = json!("mellomvik-skole");
+    let (status, req) = app.api_post(&laerer, "/api/v1/cases", open).await?;
+    ensure!(status == 202, "{status} {req}");
+    let rid = req["join_request_id"].as_str().unwrap();
+    // The mother consents to the school contacting the other school; then the request is accepted.
+    let today = chrono::Utc::now().date_naive();
+    let (status, c) = app.api_post(&skole, &format!("/api/v1/cases/{case_id}/consents"), json!({
+        "domain": "general", "givers": [{"person_id": mother_id, "capacity": "parent"}],
+        "from_services": ["nordby-skole"], "to_services": ["mellomvik-skole"], "categories": ["general"],
+        "purpose": "Skolene samarbeider om overgangen", "consequences": "Den nye skolen får vite det som trengs",
+        "form": "written", "valid_from": today.to_string(), "valid_to": (today + chrono::Duration::days(180)).to_string()
+    })).await?;
+    ensure!(status == 201, "consent: {status} {c}");
+    let (status, err) =
+        app.api_post(&skole, &format!("/api/v1/cases/{case_id}/join-requests/{rid}/accept"), json!({})).await?;
+    ensure!(status == 204, "{status} {err}");
+    let (status, case) = app.api_get(&laerer, &format!("/api/v1/cases/{case_id}")).await?;
+    ensure!(status == 200 && case.to_string().contains("Nora"), "the requester now takes part: {status} {case}");
+    let (status, err) =
+        app.api_post(&skole, &format!("/api/v1/cases/{case_id}/join-requests/{rid}/accept"), json!({})).await?;
+    ensure!(status == 422 && err["code"] == "join.answered", "{status} {err}");
+    app.stop().await;
+    Ok(())
+}
+
+async fn intake_on_the_page_without_javascript(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let c = app.logged_in("skole").await?;
+    let list = c.get(app.url("/saker")).send().await?.text().await?;
+    ensure!(list.contains("href=\"/saker/ny\""), "the case list links to a new case");
+    let page = c.get(app.url("/saker/ny")).send().await?.text().await?;
+    ensure!(page.contains("value=\"nordby-skole\""), "the form offers the employee's service: {page}");
+    let kid = number(6, 6, 16, true);
+    let mut form = vec![
+        ("service_id", "nordby-skole".to_owned()),
+        ("child_kind", "number".to_owned()),
+        ("number", kid.clone()),
+        ("given_name", "Pia".to_owned()),
+        ("family_name", "Paulsen".to_owned()),
+        ("kommune", "9901".to_owned()),
+        ("reason", "".to_owned()),
+    ];
+    let res = c.post(app.url("/saker/ny")).form(&form).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    let body = res.text().await?;
+    ensure!(
+        body.contains("href=\"#new-reason\"") && body.contains("value=\"Pia\""),
+        "error on the field, input kept: {body}"
+    );
+    form[6].1 = "Eleven har stort fravær".to_owned();
+    let res = c.post(app.url("/saker/ny")).form(&form).send().await?;
+    ensure!(res.status() == 303, "{}", res.status());
+    let to = res.headers()["location"].to_str()?.to_owned();
+    ensure!(to.starts_with("/saker/sak-"), "to the new case: {to}");
+    let page = c.get(app.url(&to)).send().await?.text().await?;
+    ensure!(page.contains("Pia Paulsen") && page.contains("id=\"adult-form\""), "the case, with the adult form");
+    // The mother is registered from the case page.
+    let adult = [
+        ("adult_number", number(7, 7, 87, false)),
+        ("adult_given_name", "Pernille".into()),
+        ("adult_family_name", "Paulsen".into()),
+        ("adult_parental_responsibility", "on".into()),
+    ];
+    let res = c.post(app.url(&format!("{to}/voksne"))).form(&adult).send().await?;
+    ensure!(res.status() == 303, "{}", res.status());
+    // Another service opening the same child sees only that a request was sent.
+    let other = app.logged_in("laerer").await?;
+    form[0].1 = "mellomvik-skole".to_owned();
+    let res = other.post(app.url("/saker/ny")).form(&form).send().await?;
+    let body = res.text().await?;
+    ensure!(body.contains("id=\"join-requested\"") && !body.contains("Pia"), "{body}");
     app.stop().await;
     Ok(())
 }

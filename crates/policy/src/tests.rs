@@ -733,3 +733,38 @@ fn whose_consent_the_cooperation_needs_ends_it_and_families_do_not_reopen() {
     assert!(authorize(&bv, Action::Write, &end(false), now()).is_allow(), "the service records the family's word");
     assert!(!authorize(&mum, Action::Write, &Resource::CaseReopening { case: f }, now()).is_allow());
 }
+
+#[test]
+fn a_case_is_opened_through_a_service_the_employee_works_in_and_only_so() {
+    let worker = employee("w", &[(Some("school"), Role::CaseWorker)]);
+    let d = authorize(&worker, Action::Write, &Resource::CaseOpening { service_id: "school" }, now());
+    match d {
+        Decision::Allow(b) => {
+            assert_eq!(
+                (b.code, b.via_service.as_deref(), b.role),
+                ("service_opens_case", Some("school"), Some(Role::CaseWorker))
+            )
+        }
+        Decision::Deny(r) => panic!("{r:?}"),
+    }
+    let other = authorize(&worker, Action::Write, &Resource::CaseOpening { service_id: "nav" }, now());
+    assert!(matches!(other, Decision::Deny(DenyReason { code: "not_in_service", .. })));
+    // Leaders and administrators hold no case work, even in the service; citizens none at all.
+    for role in [Role::Leader, Role::Administrator] {
+        let u = employee("l", &[(Some("school"), role)]);
+        assert!(!authorize(&u, Action::Write, &Resource::CaseOpening { service_id: "school" }, now()).is_allow());
+    }
+    let c = citizen("c", "p");
+    assert!(!authorize(&c, Action::Write, &Resource::CaseOpening { service_id: "school" }, now()).is_allow());
+}
+
+#[test]
+fn a_request_to_join_is_answered_by_a_service_taking_part_never_by_the_requester() {
+    let parts = [part("school", None)];
+    let f = facts(&parts, &[], &[], &[], &[]);
+    let in_case = employee("w", &[(Some("school"), Role::CaseWorker)]);
+    let requester = employee("r", &[(Some("nav"), Role::CaseWorker)]);
+    let answer = Resource::JoinRequestAnswer { case: f, requester: "nav" };
+    assert!(authorize(&in_case, Action::Write, &answer, now()).is_allow());
+    assert!(!authorize(&requester, Action::Write, &answer, now()).is_allow());
+}

@@ -353,7 +353,9 @@ async fn form(
     let all = st.store.services().await.map_err(|e| page_err(ctx)(e.into()))?;
     let mine: Vec<&str> = u.memberships.iter().filter_map(|m| m.service_id.as_deref()).collect();
     let services = all.into_iter().filter(|s| mine.contains(&s.id.as_str())).map(|s| (s.id, s.name)).collect();
-    Ok(render(&NewCasePage { base: Base::new(ctx, st.demo), services, input, error, requested }))
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = render(&NewCasePage { base: Base::new(ctx, st.demo), services, input, error, requested });
+    Ok((status, page).into_response())
 }
 
 pub async fn new_case_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
