@@ -18,6 +18,8 @@ crate::tests!(
     oidc_an_expired_id_token_is_refused,
     oidc_an_unknown_staff_subject_sees_only_a_friendly_page,
     oidc_logout_ends_the_session_here_and_at_the_provider,
+    oidc_a_staff_member_is_matched_by_email_when_nothing_else_matches,
+    oidc_a_provider_that_does_not_answer_gives_a_503_page,
 );
 
 const SECRET: &str = "test-client-secret-0123456789abcdef";
@@ -50,7 +52,7 @@ async fn setup(
         scopes: vec!["openid".into()],
         acr_required: "idporten-loa-high".into(),
         subject_claim: "employee_id".into(),
-        email_claim: None,
+        email_claim: Some("email".into()),
         hpr_claim: Some("hpr_number".into()),
     };
     let providers = |_: &str| vec![config("borger", ProviderKind::Citizen), config("ansatt", ProviderKind::Staff)];
@@ -191,6 +193,11 @@ async fn oidc_a_wrong_state_is_refused(db: Db) -> anyhow::Result<()> {
         .collect();
     url.query_pairs_mut().clear().extend_pairs(pairs);
     expect_refusal(&c, url.as_str(), 400, "login.state").await?;
+    // The refusal is in the audit log: which provider and why, and nobody named.
+    let row = app
+        .sql_text("SELECT resource_id || ' ' || basis || ' ' || outcome || ' ' || COALESCE(actor_user_id, '-') FROM audit_log WHERE action = 'login_refused'")
+        .await?;
+    ensure!(row.as_deref() == Some("ansatt login.state deny -"), "audited refusal: {row:?}");
     app.stop().await;
     Ok(())
 }
@@ -268,6 +275,46 @@ async fn oidc_logout_ends_the_session_here_and_at_the_provider(db: Db) -> anyhow
     let frontchannel = format!("/logg-ut/borger/frontkanal?iss={}&sid={sid}", provider.issuer);
     ensure!(reqwest::get(app.url(&frontchannel)).await?.status() == 200, "front-channel logout");
     ensure!(app.store.user_for_token(&secret, TokenKind::Session).await?.is_none(), "ended by the provider");
+    app.stop().await;
+    Ok(())
+}
+
+async fn oidc_a_staff_member_is_matched_by_email_when_nothing_else_matches(db: Db) -> anyhow::Result<()> {
+    // Neither the employee id nor an HPR number is known; the provider's e-mail claim is, in another case.
+    let accounts = |_: &str| {
+        json!({
+            "eva": {"claims": {"employee_id": "E-7777", "email": "Eva.Lærer@Example.invalid"}},
+            "ukjent": {"claims": {"email": "nobody@example.invalid"}},
+        })
+    };
+    let Some(Setup { app, provider: _p }) = setup(db, accounts, 0).await? else { return Ok(()) };
+    app.store.set_user_email("barnevern", Some("eva.lærer@example.invalid")).await?;
+    let c = app.browser();
+    let callback = through_provider(&app, &c, "ansatt", "eva").await?;
+    let res = c.get(&callback).send().await?;
+    ensure!(res.status() == 303, "eva: {}", res.status());
+    let secret = session_of(&res).context("session")?;
+    let u = app.store.user_for_token(&secret, TokenKind::Session).await?.context("live")?;
+    ensure!(u.id == "barnevern", "eva logged in as {}", u.id);
+    // An e-mail nobody has recorded matches nobody.
+    let c = app.browser();
+    let callback = through_provider(&app, &c, "ansatt", "ukjent").await?;
+    expect_refusal(&c, &callback, 403, "login.not_registered").await?;
+    app.stop().await;
+    Ok(())
+}
+
+async fn oidc_a_provider_that_does_not_answer_gives_a_503_page(db: Db) -> anyhow::Result<()> {
+    let accounts = |_: &str| json!({});
+    let Some(Setup { app, provider }) = setup(db, accounts, 0).await? else { return Ok(()) };
+    // The provider goes away before anyone has logged in (Los has not fetched its metadata yet).
+    drop(provider);
+    let c = app.browser();
+    let res = c.get(app.url("/logg-inn/ansatt")).send().await?;
+    ensure!(res.status() == 503, "start: {}", res.status());
+    ensure!(session_of(&res).is_none(), "no session");
+    let body = res.text().await?;
+    ensure!(body.contains("login.provider_unavailable") && body.contains("svarer ikke"), "{body}");
     app.stop().await;
     Ok(())
 }

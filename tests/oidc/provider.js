@@ -9,9 +9,10 @@
 //   LOS_OIDC_CLOCK_SKEW      seconds this provider's clock runs behind (tokens it issues are then already
 //                            expired when Los checks them: a real expired token, not a mock)
 //
-// There is no login form: the interaction logs in the account named by the authorization request's
-// `login_hint` (the test adds it to the URL Los redirects to) with that account's `acr`, and grants the
-// requested scopes. PKCE (S256) is required. Prints "ready <port>" once listening.
+// The interaction logs in the account named by the authorization request's `login_hint` (the HTTP tests
+// add it to the URL Los redirects to) with that account's `acr`, and grants the requested scopes. Without a
+// hint it shows a log-in form asking for the account's name (the browser tests fill it in, as a person
+// would at ID-porten or Entra ID). PKCE (S256) is required. Prints "ready <port>" once listening.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -67,7 +68,18 @@ async function interaction(req, res) {
   const { prompt, params, session, grantId } = details;
   let result;
   if (prompt.name === 'login') {
-    const hint = params.login_hint;
+    let hint = params.login_hint;
+    if (!hint) {
+      if (req.method !== 'POST') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="en"><head><title>Test provider: log in</title></head><body><main>
+<h1>Log in</h1><form method="post" action="/interaction/${details.uid}">
+<label for="account">Account</label> <input id="account" name="account" autocomplete="off">
+<button id="provider-login" type="submit">Log in</button></form></main></body></html>`);
+        return;
+      }
+      hint = new URLSearchParams(await body(req)).get('account') || '';
+    }
     if (!accounts[hint]) {
       res.writeHead(400, { 'content-type': 'text/plain' });
       res.end(`unknown login_hint ${hint}`);
@@ -83,6 +95,15 @@ async function interaction(req, res) {
     result = { consent: { grantId: await grant.save() } };
   }
   await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: true });
+}
+
+function body(req) {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.on('data', (chunk) => { data += chunk; if (data.length > 10000) req.destroy(); });
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
 }
 
 const callback = provider.callback();

@@ -8,7 +8,9 @@
 use chrono::Utc;
 use los_domain::ident::Fodselsnummer;
 use rand::RngCore;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+use crate::audit::{self, NewEntry, Outcome};
 
 use crate::entities::*;
 use crate::error::StoreError;
@@ -130,6 +132,28 @@ impl Store {
         let label = format!("login via {provider}");
         let origin = LoginOrigin { provider, sid };
         self.issue_token(user_id, TokenKind::Session, Some(&label), Some(ttl), Some(origin)).await
+    }
+
+    /// A refused log-in (audited as `login_refused`, outcome deny): which provider and why, by the refusal's
+    /// code. Nobody is named: a refused log-in has matched no user, or is not trusted to have.
+    pub async fn record_login_refused(&self, provider: &str, code: &str) -> Result<(), StoreError> {
+        let txn = self.db.begin().await?;
+        audit::lock_head(&txn).await?;
+        audit::append(
+            &txn,
+            self.key(),
+            vec![NewEntry {
+                action: "login_refused".into(),
+                resource_type: "login".into(),
+                resource_id: Some(provider.to_owned()),
+                outcome: Some(Outcome::Deny),
+                basis: code.to_owned(),
+                ..Default::default()
+            }],
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The provider (and its `sid`) a live or ended browser session was logged in with.

@@ -280,6 +280,12 @@ pub async fn callback(
         Err(error) => {
             st.failures.fail(ip);
             tracing::warn!(provider = %loggable(&id), code = %error.code, "log-in refused");
+            // Refusals at a configured provider are audited; an unknown provider in the URL is just a 404.
+            if st.login.get(&id).is_ok()
+                && let Err(e) = st.store.record_login_refused(&id, &error.code).await
+            {
+                tracing::error!(error = %e, "the refused log-in could not be audited");
+            }
             (jar, PageError { error, tr: ctx.tr }).into_response()
         }
     }
