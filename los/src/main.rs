@@ -1,9 +1,11 @@
-//! The Los binary: `serve`, `migrate`, `demo`, `audit verify`, `audit checkpoint`, `token create`.
+//! The Los binary: `serve`, `migrate`, `demo`, `init`, `admin`, `audit verify`, `audit checkpoint`,
+//! `token create`.
 //!
 //! Configuration comes from flags, then environment variables, then an optional TOML file (`--config`),
 //! then defaults. The default database is an embedded SQLite file under `./data/`.
 #![forbid(unsafe_code)]
 
+mod admin;
 mod config;
 mod remind;
 
@@ -59,6 +61,10 @@ enum Command {
         #[arg(long)]
         scale: Option<usize>,
     },
+    /// Set up a municipality from the reference data and its first administrator (idempotent).
+    Init(admin::InitArgs),
+    /// Administer a municipality's services, employees and roles, as an administrator (`--as USER`).
+    Admin(admin::AdminArgs),
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -231,6 +237,14 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
                 println!("{n} synthetic cases added; {total} synthetic cases in all");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Init(ref args) => {
+            let store = ready(&cli, &file).await?;
+            admin::init(&store, args).await
+        }
+        Command::Admin(ref args) => {
+            let store = ready(&cli, &file).await?;
+            admin::admin(&store, args).await
         }
         Command::Audit { command: AuditCommand::Verify } => audit_verify(&cli, &file).await,
         Command::Audit { command: AuditCommand::Checkpoint } => audit_checkpoint(&cli, &file).await,

@@ -1,6 +1,7 @@
 //! HTTP tests against a real Los server, run on SQLite and again on PostgreSQL when a server answers.
 //! Each test gets its own fresh database. In CI (`CI` set) a missing PostgreSQL fails the run.
 
+mod admin;
 mod audit;
 mod cases;
 mod closing;
@@ -61,6 +62,7 @@ fn main() {
     }
 
     let mut all = foundation::all();
+    all.extend(admin::all());
     all.extend(cases::all());
     all.extend(closing::all());
     all.extend(intake::all());

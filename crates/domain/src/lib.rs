@@ -2,6 +2,7 @@
 //! No I/O, no async: everything here can be tested with plain values.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod anonymise;
 pub mod closing;
 pub mod consent;

@@ -67,6 +67,20 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
                 )
             }
         }
+        Resource::Directory { organisation_id } => {
+            if actor.memberships.iter().any(|m| m.role == Role::Administrator && m.organisation_id == *organisation_id)
+            {
+                Decision::allow(
+                    "administrator",
+                    format!("administrator {} administers the directory of {organisation_id}", actor.id),
+                )
+            } else {
+                Decision::deny(
+                    "not_directory_administrator",
+                    "only an administrator of the organisation manages its services, employees and roles",
+                )
+            }
+        }
         Resource::AuditChain => {
             if has_role(actor, Role::Administrator) {
                 Decision::allow("administrator", format!("administrator {} verifies the audit chain", actor.id))

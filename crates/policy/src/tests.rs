@@ -693,6 +693,29 @@ fn municipal_configuration_by_that_municipalitys_administrators() {
 }
 
 #[test]
+fn the_directory_is_administered_by_that_organisations_administrators_only() {
+    let dir = |org| Resource::Directory { organisation_id: org };
+    let admin = employee("a", &[(None, Role::Administrator)]);
+    for action in [Action::Read, Action::Write] {
+        match authorize(&admin, action, &dir("org"), now()) {
+            Decision::Allow(b) => assert_eq!(b.code, "administrator"),
+            Decision::Deny(r) => panic!("denied: {r:?}"),
+        }
+        assert!(!authorize(&admin, action, &dir("another-municipality"), now()).is_allow());
+    }
+    // Leaders, case workers (even in the organisation's services) and citizens manage nothing.
+    let leader = employee("l", &[(None, Role::Leader)]);
+    let worker = employee("w", &[(Some("school"), Role::CaseWorker)]);
+    let c = citizen("c", "p");
+    for u in [&leader, &worker, &c] {
+        match authorize(u, Action::Write, &dir("org"), now()) {
+            Decision::Deny(r) => assert_eq!(r.code, "not_directory_administrator"),
+            Decision::Allow(b) => panic!("allowed: {b:?}"),
+        }
+    }
+}
+
+#[test]
 fn a_closed_case_stays_readable_to_the_services_that_took_part_when_it_closed() {
     let parts = [part("bv", Some("2026-05-01")), part("school", Some("2026-02-01"))];
     let closed = CaseFacts { closing_since: Some(day("2026-04-20")), ..facts(&parts, &[], &[], &[], &[]) };

@@ -134,6 +134,10 @@ pub enum Resource<'a> {
     /// One municipality's own configuration, such as who decides disputes about who coordinates: an
     /// administrator of that municipality's organisation.
     MunicipalConfiguration { organisation_id: &'a str },
+    /// The directory an organisation administers (issue 11): its services, its employees and their
+    /// memberships and roles — an administrator of that organisation. A municipality administers its own
+    /// services and those of other owners it has listed; the rows are never personal data of a case.
+    Directory { organisation_id: &'a str },
 }
 
 /// Why access was allowed. Stored in the audit log and shown to the family.

@@ -101,11 +101,25 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "organisation", id: orgnr.as_str().to_owned() })
     }
 
-    /// Every service with its owner, ordered by name.
+    /// Every active service with its owner, ordered by name: the directory and the pickers. A deactivated
+    /// service drops out (see [`Store::all_services`] for the names of those that took part in cases).
     pub async fn services(&self) -> Result<Vec<Service>, StoreError> {
+        self.services_where(true).await
+    }
+
+    /// Every service, active or deactivated, for naming what cases and tasks refer to.
+    pub async fn all_services(&self) -> Result<Vec<Service>, StoreError> {
+        self.services_where(false).await
+    }
+
+    async fn services_where(&self, only_active: bool) -> Result<Vec<Service>, StoreError> {
         let orgs = organisation::Entity::find().all(&self.db).await?;
         let types = service_type::Entity::find().all(&self.db).await?;
-        let rows = service::Entity::find().all(&self.db).await?;
+        let mut q = service::Entity::find();
+        if only_active {
+            q = q.filter(service::Column::Active.eq(true));
+        }
+        let rows = q.all(&self.db).await?;
         let mut out: Vec<Service> =
             rows.into_iter().map(|r| service_from_row(r, &orgs, &types)).collect::<Result<_, _>>()?;
         // Case-insensitive, the same on both backends (collations differ).

@@ -6,6 +6,7 @@
 //! or denied. There is no other way to reach personal data.
 #![forbid(unsafe_code)]
 
+mod admin;
 pub mod audit;
 mod audit_writer;
 mod case;
@@ -26,6 +27,8 @@ mod tokens;
 mod tx;
 mod worklist;
 
+pub use admin::employees::NewMembership;
+pub use admin::{AdminOrganisation, Directory, EmployeeAdmin, InitReport, MembershipAdmin, NewService, ServiceAdmin};
 pub use audit::{AuditEntry, AuditKey, Item as AuditItem, KeyCheck, Outcome, VerifyReport};
 pub use case::CooperationView;
 pub use case::access::{AccessReport, BreakGlassLine};

@@ -84,6 +84,7 @@ impl Store {
         let u = user::Entity::find()
             .filter(user::Column::PersonId.eq(p.id))
             .filter(user::Column::Kind.eq("citizen"))
+            .filter(user::Column::Active.eq(true))
             .one(&self.db)
             .await?;
         Ok(u.map(|u| u.id))
@@ -101,10 +102,11 @@ impl Store {
         self.staff_where(lower).await
     }
 
+    /// One staff user matches, and only if active: a deactivated employee cannot log in.
     async fn staff_where(&self, cond: sea_orm::sea_query::SimpleExpr) -> Result<Option<String>, StoreError> {
         let rows = user::Entity::find().filter(cond).filter(user::Column::Kind.ne("citizen")).all(&self.db).await?;
         Ok(match rows.as_slice() {
-            [one] => Some(one.id.clone()),
+            [one] if one.active => Some(one.id.clone()),
             _ => None,
         })
     }

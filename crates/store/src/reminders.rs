@@ -61,6 +61,7 @@ impl Store {
         let users = user::Entity::find()
             .filter(user::Column::Kind.eq(UserKind::Employee.as_str()))
             .filter(user::Column::Email.is_not_null())
+            .filter(user::Column::Active.eq(true))
             .order_by_asc(user::Column::Id)
             .all(&self.db)
             .await?;

@@ -292,13 +292,22 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound { kind: "user", id: id.to_owned() })?;
-        let ms = membership::Entity::find().filter(membership::Column::UserId.eq(id)).all(&self.db).await?;
+        // Ended memberships are history: they grant nothing.
+        let ms = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(id))
+            .filter(membership::Column::EndedAt.is_null())
+            .all(&self.db)
+            .await?;
         user_from_rows(row, ms)
     }
 
     /// Users that have a demo description, for the demo login picker.
     pub async fn demo_users(&self) -> Result<Vec<DemoUser>, StoreError> {
-        let rows = user::Entity::find().filter(user::Column::DemoDescription.is_not_null()).all(&self.db).await?;
+        let rows = user::Entity::find()
+            .filter(user::Column::DemoDescription.is_not_null())
+            .filter(user::Column::Active.eq(true))
+            .all(&self.db)
+            .await?;
         let mut out: Vec<DemoUser> = rows
             .into_iter()
             .map(|r| DemoUser {

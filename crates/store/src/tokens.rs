@@ -87,6 +87,13 @@ impl Store {
         origin: Option<LoginOrigin<'_>>,
     ) -> Result<String, StoreError> {
         let user = self.user(user_id).await?;
+        if !self.user_active(user_id).await? {
+            return Err(StoreError::Invalid {
+                field: Some("user"),
+                code: "user.inactive",
+                message: format!("user {user_id} is deactivated and gets no sessions or tokens"),
+            });
+        }
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
         let secret = format!("los_{}", hex::encode(raw));
@@ -147,6 +154,10 @@ impl Store {
             return Ok(None);
         }
         let user_id = row.user_id.clone();
+        // A deactivated user's tokens were revoked with them; this holds even for one that was not.
+        if !self.user_active(&user_id).await? {
+            return Ok(None);
+        }
         if now - last >= chrono::Duration::minutes(1) {
             let mut am: token::ActiveModel = row.into();
             am.last_used_at = Set(Some(now));
@@ -246,6 +257,26 @@ impl Store {
         .await?;
         txn.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// The user, if active: the command line acts as an administrator only while they are one.
+    pub async fn active_user(&self, user_id: &str) -> Result<User, StoreError> {
+        let user = self.user(user_id).await?;
+        if !self.user_active(user_id).await? {
+            return Err(StoreError::Invalid {
+                field: Some("user"),
+                code: "user.inactive",
+                message: format!("user {user_id} is deactivated"),
+            });
+        }
+        Ok(user)
+    }
+
+    /// Whether the user exists and is active.
+    async fn user_active(&self, user_id: &str) -> Result<bool, StoreError> {
+        Ok(user::Entity::find_by_id(user_id.to_owned()).one(&self.db).await?.is_some_and(|u| u.active))
     }
 }
 

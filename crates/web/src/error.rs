@@ -18,11 +18,13 @@ pub struct AppError {
     pub detail: String,
     /// Seconds to wait before trying again (sent as `Retry-After` with 429).
     pub retry_after: Option<u64>,
+    /// The request field a refused input is about, when the rule names one.
+    pub field: Option<String>,
 }
 
 impl AppError {
     pub fn new(status: StatusCode, code: impl Into<String>, detail: impl Into<String>) -> Self {
-        AppError { status, code: code.into(), detail: detail.into(), retry_after: None }
+        AppError { status, code: code.into(), detail: detail.into(), retry_after: None, field: None }
     }
 
     /// The same error, telling the client when to try again.
@@ -55,7 +57,10 @@ impl From<StoreError> for AppError {
             StoreError::Denied(reason) => {
                 AppError::new(StatusCode::FORBIDDEN, format!("denied.{}", reason.code), reason.detail)
             }
-            StoreError::Invalid { code, message, .. } => AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+            StoreError::Invalid { code, message, field } => AppError {
+                field: field.map(str::to_owned),
+                ..AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            },
             other => {
                 tracing::error!(error = %other, "internal error");
                 AppError::new(
@@ -91,6 +96,9 @@ pub struct Problem {
     pub detail: String,
     /// Stable machine-readable code.
     pub code: String,
+    /// The request field the problem is about, when a rule names one (a 422).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// An error answered as problem JSON (API).
@@ -113,6 +121,7 @@ impl IntoResponse for ApiError {
             status: e.status.as_u16(),
             detail: e.detail,
             code: e.code,
+            field: e.field,
         };
         let mut res = (e.status, axum::Json(body)).into_response();
         res.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));

@@ -118,9 +118,17 @@ impl Tr {
 mod tests {
     use super::*;
 
+    /// The message ids of every `.ftl` file of a language (each slice may keep its own file).
     fn ids(lang: &str) -> Vec<String> {
-        let path = format!("{}/locales/{lang}/main.ftl", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(path).unwrap();
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut text = String::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            let path = f.unwrap().path();
+            if path.extension().is_some_and(|e| e == "ftl") {
+                text.push_str(&std::fs::read_to_string(path).unwrap());
+                text.push('\n');
+            }
+        }
         let mut ids: Vec<String> = text
             .lines()
             .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
@@ -143,6 +151,7 @@ mod tests {
             assert!(dup.is_empty(), "{lang} defines {dup:?} twice");
         }
         assert_eq!(Tr::new(Lang::Nn).get("nav-tasks"), "Oppgåvene mine", "the bundle loads");
+        assert_eq!(Tr::new(Lang::Nn).get("nav-admin"), "Administrasjon", "every file of a language loads");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! call [`los_store::Store`], which applies the access policy and writes the audit log.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod case;
@@ -156,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lovverk", get(pages::laws))
         .route("/kommuner", get(pages::municipalities))
         .merge(case::page_routes())
+        .merge(admin::page_routes())
         .nest("/api/v1", api)
         .fallback(pages::not_found)
         .with_state(state);

@@ -27,6 +27,8 @@ pub struct Base {
     pub leader: bool,
     /// Employees have a worklist.
     pub employee: bool,
+    /// Administrators administer the directory (`/admin`).
+    pub admin: bool,
 }
 
 impl Base {
@@ -97,6 +99,10 @@ impl Base {
                 .user
                 .as_ref()
                 .is_some_and(|u| u.memberships.iter().any(|m| m.role == los_domain::model::Role::Leader)),
+            admin: ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.memberships.iter().any(|m| m.role == los_domain::model::Role::Administrator)),
         }
     }
 }
@@ -136,6 +142,7 @@ impl ErrorPage {
             citizen: false,
             leader: false,
             employee: false,
+            admin: false,
         };
         ErrorPage { base, title, explanation }
     }

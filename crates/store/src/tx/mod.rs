@@ -16,6 +16,7 @@ mod load;
 pub(crate) mod shared;
 
 use chrono::{DateTime, Utc};
+use los_domain::admin::AdminError;
 use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
@@ -85,7 +86,16 @@ macro_rules! rule_errors {
         })+
     };
 }
-rule_errors!(ClosingError, ConsentError, CoordinationError, IntakeError, LegalBasisError, PlanningError, RightsError);
+rule_errors!(
+    AdminError,
+    ClosingError,
+    ConsentError,
+    CoordinationError,
+    IntakeError,
+    LegalBasisError,
+    PlanningError,
+    RightsError
+);
 
 /// A required free-text field of the request (`field`, the input's name): refused when blank.
 pub(crate) fn required(v: &str, field: &'static str, code: &'static str, message: &str) -> Result<(), StoreError> {

@@ -308,7 +308,7 @@ pub async fn tasks(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     };
     let err = page_err(&ctx);
     let tasks = st.store.tasks_for(user).await.map_err(|e| err(e.into()))?;
-    let services = st.store.services().await.map_err(|e| err(e.into()))?;
+    let services = st.store.all_services().await.map_err(|e| err(e.into()))?;
     Ok(render(&TasksPage {
         base: Base::new(&ctx, st.demo),
         tasks,

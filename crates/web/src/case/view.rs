@@ -97,7 +97,9 @@ pub(crate) async fn case_page(
         }
         Err(e) => return Err(err(e.into())),
     };
-    let services_all = st.store.services().await.map_err(|e| err(e.into()))?;
+    // Names for everything the case refers to; the pickers offer only active services.
+    let services_all = st.store.all_services().await.map_err(|e| err(e.into()))?;
+    let services_active = st.store.services().await.map_err(|e| err(e.into()))?;
     let now = Utc::now();
     let employee = user.kind == UserKind::Employee;
     let service_where = |pred: &dyn Fn(&los_domain::model::Service) -> bool| {
@@ -109,7 +111,7 @@ pub(crate) async fn case_page(
         follow_up_service,
         base: Base::new(ctx, st.demo),
         consents: consent_rows(ctx, &view, &services_all),
-        services: services_all.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
+        services: services_active.iter().map(|s| (s.id.clone(), s.name.clone())).collect(),
         givers: giver_choices(ctx, user, &view),
         categories: InfoCategory::ALL
             .iter()
