@@ -334,6 +334,291 @@ async fn coordinator_sets_up_a_meeting_series() -> anyhow::Result<()> {
     result
 }
 
+/// A fresh browser for one person: its own Chromium profile, so nobody inherits another's session at Los or
+/// at the identity provider.
+struct Person {
+    _driver: Driver,
+    c: Client,
+}
+
+async fn person() -> anyhow::Result<Person> {
+    let (driver, c) = start_driver().await?;
+    Ok(Person { _driver: driver, c })
+}
+
+/// Logs in as a person would: "Logg inn", the provider's button, the account at the provider's own log-in
+/// form, and back at Los's case list.
+async fn oidc_login(c: &Client, app: &TestApp, provider: &str, account: &str) -> anyhow::Result<()> {
+    c.goto(&app.url("/logg-inn")).await?;
+    click(c, &format!("a[href='/logg-inn/{provider}']")).await?;
+    c.wait().for_element(Locator::Id("account")).await?.send_keys(account).await?;
+    click(c, "#provider-login").await?;
+    for _ in 0..100 {
+        let url = c.current_url().await?;
+        if url.as_str().starts_with(&app.base) && url.path() == "/saker" {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = c.find(Locator::Css("body")).await?.text().await.unwrap_or_default();
+    anyhow::bail!("the log-in of {account} at {provider} did not reach /saker: {} {body}", c.current_url().await?)
+}
+
+/// Waits until the browser is at a path that `done` accepts, and returns the path.
+async fn wait_for_path(c: &Client, done: impl Fn(&str) -> bool) -> anyhow::Result<String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        last = c.current_url().await?.path().to_owned();
+        if done(&last) {
+            return Ok(last);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let main = match c.find(Locator::Css("main")).await {
+        Ok(m) => m.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    anyhow::bail!("never reached the expected page; last at {last}: {main}")
+}
+
+/// Waits until the case page shows the case in this state (`open`, `closing`, `closed`), in any language.
+async fn wait_for_state(c: &Client, state: &str) -> anyhow::Result<()> {
+    for _ in 0..100 {
+        if let Ok(el) = c.find(Locator::Id("case-state")).await
+            && el.attr("data-state").await.ok().flatten().as_deref() == Some(state)
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the case never showed the state {state}")
+}
+
+async fn fill(c: &Client, id: &str, text: &str) -> anyhow::Result<()> {
+    let el = c.find(Locator::Id(id)).await?;
+    el.clear().await?;
+    el.send_keys(text).await?;
+    Ok(())
+}
+
+async fn choose(c: &Client, select: &str, value: &str) -> anyhow::Result<()> {
+    c.find(Locator::Id(select)).await?.select_by_value(value).await?;
+    Ok(())
+}
+
+/// A valid national identity number for someone born on `day`.`month`.`yy` (individnummer 500–999: born
+/// 2000–2039; 0–499: the 1900s).
+fn number(day: u8, month: u8, yy: u8, young: bool) -> String {
+    let range = if young { 500..1000 } else { 0..500 };
+    range
+        .filter_map(|i| los_domain::ident::Fodselsnummer::classic_from_parts(day, month, yy, i))
+        .next()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
+}
+
+/// Issue 11's "done when", with no demo data: `los init`; the administrator logs in through the OpenID
+/// provider and adds two services and their employees; an employee logs in and opens a case for a new
+/// child with the mother; the mother logs in as a citizen and sees her case and who read it; a second
+/// service's attempt to open a case for the same child learns nothing and becomes a request to join; the
+/// case is closed. Every page on the way is checked with axe.
+async fn a_municipality_from_nothing_to_a_closed_case() -> anyhow::Result<()> {
+    use los_tests::oidc::{self, OidcProvider, ProviderSetup};
+    use los_web::login::{ProviderConfig, ProviderKind};
+    if !oidc::available()? {
+        return Ok(());
+    }
+    let port = oidc::free_port()?;
+    let issuer = OidcProvider::issuer_for(port);
+    let secret = "e2e-client-secret-0123456789abcdef";
+    let config = |id: &str, name: &str, kind| ProviderConfig {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        issuer: issuer.clone(),
+        client_id: "los".into(),
+        client_secret: secret.into(),
+        scopes: vec!["openid".into()],
+        acr_required: "idporten-loa-high".into(),
+        subject_claim: "employee_id".into(),
+        email_claim: Some("email".into()),
+        hpr_claim: None,
+    };
+    let providers = |_: &str| {
+        vec![
+            config("idporten", "ID-porten", ProviderKind::Citizen),
+            config("entra", "Bergen kommune (ansatte)", ProviderKind::Staff),
+        ]
+    };
+    let app = TestApp::start_login(
+        Db::Sqlite,
+        false,
+        los_store::Settings::default(),
+        los_tests::WebOptions::default(),
+        providers,
+    )
+    .await?;
+    // `los init --municipality 4601 --admin oid-admin`, as the command does it.
+    let init = app
+        .store
+        .init_municipality(
+            &los_domain::ident::Kommunenummer::parse("4601")?,
+            &los_domain::admin::StaffIdentity::Subject("oid-admin".into()),
+        )
+        .await?;
+    ensure!(init.organisation_created && init.admin_created, "{init:?}");
+    let (mother, child) = (number(2, 5, 88, false), number(14, 3, 15, true));
+    let _provider = OidcProvider::start(ProviderSetup {
+        port,
+        client_id: "los".into(),
+        client_secret: secret.into(),
+        redirect_uris: vec![app.url("/logg-inn/idporten/callback"), app.url("/logg-inn/entra/callback")],
+        post_logout: app.url("/"),
+        accounts: json!({
+            "it-drift": {"claims": {"employee_id": "oid-admin"}},
+            "kari": {"claims": {"employee_id": "oid-kari"}},
+            "per": {"claims": {"employee_id": "oid-per", "email": "per.pedagog@bergen.kommune.no"}},
+            "mona": {"acr": "idporten-loa-high", "claims": {"pid": mother}},
+        }),
+        clock_skew: 0,
+    })
+    .await?;
+    let mut failures = Vec::new();
+    let result = async {
+        // The administrator sets up two services and their employees.
+        let admin = person().await?;
+        let c = &admin.c;
+        oidc_login(c, &app, "entra", "it-drift").await?;
+        c.goto(&app.url("/admin")).await?;
+        c.wait().for_element(Locator::Id("admin-services")).await?;
+        failures.extend(axe(c).await?);
+        let mut services = Vec::new();
+        for (kind, name, orgnr) in
+            [("barnevernstjenesten", "Barneverntjenesten i Bergen", "964338531"), ("grunnskole", "Nordby skole", "")]
+        {
+            c.goto(&app.url("/admin/tjenester/ny")).await?;
+            choose(c, "adm-service_type", kind).await?;
+            fill(c, "adm-name", name).await?;
+            fill(c, "adm-orgnr", orgnr).await?;
+            fill(c, "adm-phone", "+47 55 56 60 00").await?;
+            if services.is_empty() {
+                failures.extend(axe(c).await?);
+            }
+            click(c, "#admin-service-form button[type='submit']").await?;
+            let path = wait_for_path(c, |p| p.starts_with("/admin/tjenester/tjeneste-")).await?;
+            services.push(path.trim_start_matches("/admin/tjenester/").to_owned());
+        }
+        for ((name, subject), service) in [("Kari Vern", "oid-kari"), ("Per Pedagog", "")].into_iter().zip(&services) {
+            c.goto(&app.url("/admin/ansatte/ny")).await?;
+            fill(c, "adm-display_name", name).await?;
+            if subject.is_empty() {
+                // Per is known by his e-mail address only: the provider's e-mail claim finds him.
+                fill(c, "adm-email", "per.pedagog@bergen.kommune.no").await?;
+            } else {
+                fill(c, "adm-external_subject", subject).await?;
+            }
+            click(c, "#admin-employee-form button[type='submit']").await?;
+            wait_for_path(c, |p| p.starts_with("/admin/ansatte/") && !p.ends_with("/ny")).await?;
+            c.wait().for_element(Locator::Id("admin-membership-form")).await?;
+            choose(c, "adm-role", "case_worker").await?;
+            choose(c, "adm-service_id", service).await?;
+            click(c, "#admin-membership-form button[type='submit']").await?;
+            let name = if subject.is_empty() { "Nordby skole" } else { "Barneverntjenesten i Bergen" };
+            wait_for_text(c, "admin-memberships", |t| t.contains(name)).await?;
+        }
+        failures.extend(axe(c).await?);
+        let _ = admin.c.clone().close().await;
+
+        // Kari opens a case for a new child, with the mother.
+        let kari = person().await?;
+        let c = &kari.c;
+        oidc_login(c, &app, "entra", "kari").await?;
+        click(c, "#new-case-link").await?;
+        c.wait().for_element(Locator::Id("new-case-form")).await?;
+        choose(c, "new-service", &services[0]).await?;
+        click(c, "label[for='new-kind-number']").await?;
+        fill(c, "new-number", &child).await?;
+        fill(c, "new-given", "Nora").await?;
+        fill(c, "new-family", "Nyland").await?;
+        fill(c, "new-kommune", "4601").await?;
+        fill(c, "new-adult-number", &mother).await?;
+        fill(c, "new-adult-given", "Mona").await?;
+        fill(c, "new-adult-family", "Nyland").await?;
+        click(c, "label[for='new-adult-responsibility']").await?;
+        fill(c, "new-reason", "Bekymring for barnets trivsel hjemme").await?;
+        failures.extend(axe(c).await?);
+        click(c, "#new-case-form button[type='submit']").await?;
+        let case_path = wait_for_path(c, |p| p.starts_with("/saker/") && p != "/saker/ny").await?;
+        let case_id = case_path.trim_start_matches("/saker/").trim_end_matches('/').to_owned();
+        wait_for_state(c, "open").await?;
+        let body = c.find(Locator::Css("main")).await?.text().await?;
+        ensure!(body.contains("Nora") && body.contains("Mona"), "the child and the mother: {body}");
+        open_all_details(c).await?;
+        failures.extend(axe(c).await?);
+
+        // The mother logs in with ID-porten and sees her case and who read it.
+        let mona = person().await?;
+        let c = &mona.c;
+        oidc_login(c, &app, "idporten", "mona").await?;
+        let list = c.find(Locator::Css("main")).await?.text().await?;
+        ensure!(list.contains("Nora"), "the mother's case list: {list}");
+        failures.extend(axe(c).await?);
+        click(c, &format!("a[href='/saker/{case_id}']")).await?;
+        wait_for_path(c, |p| p == case_path).await?;
+        failures.extend(axe(c).await?);
+        c.goto(&app.url("/meg/tilgangslogg")).await?;
+        let log = wait_for_text(c, "access-log", |t| t.contains("Kari Vern")).await?;
+        ensure!(log.contains("Barneverntjenesten i Bergen"), "who read, from which service: {log}");
+        failures.extend(axe(c).await?);
+
+        // Per, at the school, tries to open a case for the same child: he learns nothing but that his request
+        // is recorded.
+        let per = person().await?;
+        let c = &per.c;
+        oidc_login(c, &app, "entra", "per").await?;
+        c.goto(&app.url("/saker/ny")).await?;
+        c.wait().for_element(Locator::Id("new-case-form")).await?;
+        click(c, "label[for='new-kind-number']").await?;
+        fill(c, "new-number", &child).await?;
+        fill(c, "new-given", "Nora").await?;
+        fill(c, "new-family", "Nyland").await?;
+        fill(c, "new-kommune", "4601").await?;
+        fill(c, "new-reason", "Eleven trenger tilrettelegging").await?;
+        click(c, "#new-case-form button[type='submit']").await?;
+        let note = wait_for_text(c, "join-requested", |t| !t.is_empty()).await?;
+        let page = c.find(Locator::Css("main")).await?.text().await?;
+        ensure!(!page.contains(&case_id) && !page.contains("Kari Vern") && !page.contains("Mona"), "{page}");
+        ensure!(!note.is_empty());
+        failures.extend(axe(c).await?);
+        c.goto(&app.url("/saker")).await?;
+        let list = c.find(Locator::Css("main")).await?.text().await?;
+        ensure!(!list.contains("Nora"), "the school sees no case: {list}");
+
+        // Kari sees the request on the case, and closes the case (hers is the only service in it).
+        let c = &kari.c;
+        c.goto(&app.url(&case_path)).await?;
+        let main = c.find(Locator::Css("main")).await?.text().await?;
+        ensure!(main.contains("Nordby skole"), "the request to join is shown to the case: {main}");
+        choose(c, "closing-reason", "goals_reached").await?;
+        fill(c, "closing-text", "Tiltakene virker, familien klarer seg selv").await?;
+        click(c, "#avslutning button[formaction$='/avslutning']").await?;
+        wait_for_state(c, "closed").await?;
+        failures.extend(axe(c).await?);
+        // Closed cases drop off the list of open work but stay readable to the service.
+        c.goto(&app.url("/saker")).await?;
+        c.goto(&app.url(&case_path)).await?;
+        wait_for_state(c, "closed").await?;
+        for p in [kari, mona, per] {
+            let _ = p.c.close().await;
+        }
+        ensure!(failures.is_empty(), "axe: {}", failures.join("\n"));
+        Ok(())
+    }
+    .await;
+    app.stop().await;
+    result
+}
+
 fn run<F: std::future::Future<Output = anyhow::Result<()>>>(f: impl FnOnce() -> F) -> Result<(), Failed> {
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failed::from(e.to_string()))?;
     rt.block_on(f()).map_err(|e| Failed::from(format!("{e:#}")))
@@ -365,6 +650,10 @@ fn main() {
         .with_ignored_flag(!have_browser),
         Trial::test("e2e::coordinator_sets_up_a_meeting_series", || run(coordinator_sets_up_a_meeting_series))
             .with_ignored_flag(!have_browser),
+        Trial::test("e2e::a_municipality_from_nothing_to_a_closed_case", || {
+            run(a_municipality_from_nothing_to_a_closed_case)
+        })
+        .with_ignored_flag(!have_browser),
     ];
     libtest_mimic::run(&args, trials).exit();
 }
