@@ -147,6 +147,10 @@ impl Store {
             return Ok(None);
         }
         let user_id = row.user_id.clone();
+        // A deactivated user's tokens and sessions stop working, whatever revoked them or not.
+        if !user::Entity::find_by_id(user_id.clone()).one(&self.db).await?.is_some_and(|u| u.active) {
+            return Ok(None);
+        }
         if now - last >= chrono::Duration::minutes(1) {
             let mut am: token::ActiveModel = row.into();
             am.last_used_at = Set(Some(now));

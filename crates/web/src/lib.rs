@@ -15,6 +15,7 @@ pub mod input;
 pub mod login;
 pub mod pages;
 pub mod reminders;
+pub mod scim;
 pub mod security;
 
 use std::time::Duration;
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kommuner", get(pages::municipalities))
         .merge(case::page_routes())
         .nest("/api/v1", api)
+        .nest(scim::BASE, scim::router())
         .fallback(pages::not_found)
         .with_state(state);
 
@@ -180,6 +182,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(api_problems))
+        .layer(axum::middleware::from_fn(scim::errors))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
