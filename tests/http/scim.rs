@@ -62,7 +62,8 @@ async fn scim(
 fn is_error(ct: &str, v: &Value, status: u16, scim_type: Option<&str>) -> bool {
     ct.starts_with("application/scim+json")
         && v["schemas"][0] == "urn:ietf:params:scim:api:messages:2.0:Error"
-        && v["status"] == status.to_string()
+        // The status is a string (RFC 7644 §3.12).
+        && v["status"].as_str().and_then(|s| s.parse::<u16>().ok()) == Some(status)
         && scim_type.is_none_or(|t| v["scimType"] == t)
 }
 
@@ -159,7 +160,12 @@ async fn scim_entra_creates_finds_changes_and_deactivates_a_user(db: Db) -> anyh
         .sql_text(&format!("SELECT CASE WHEN active THEN 'yes' ELSE 'no' END FROM app_user WHERE id = '{user_id}'"))
         .await?;
     ensure!(active.as_deref() == Some("no"), "{active:?}");
-    ensure!(app.sql_text(&format!("SELECT deactivated_at FROM app_user WHERE id = '{user_id}'")).await?.is_some());
+    let when = app
+        .sql_text(&format!(
+            "SELECT CASE WHEN deactivated_at IS NULL THEN 'no' ELSE 'yes' END FROM app_user WHERE id = '{user_id}'"
+        ))
+        .await?;
+    ensure!(when.as_deref() == Some("yes"), "deactivated_at is set: {when:?}");
     // Still retrievable (Entra's soft delete), and the boolean form changes nothing more.
     let (status, _, u) = scim(&app, "GET", &format!("/Users/{id}"), Some(&t), None).await?;
     ensure!(status == 200 && u["active"] == false, "{status} {u}");

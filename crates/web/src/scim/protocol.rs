@@ -647,14 +647,15 @@ mod tests {
                 UserChange::ExternalId(Some("Eqpj".into())),
             ]
         );
-        // One path-less replace whose value's keys are attribute paths.
+        // One path-less replace whose value's keys are attribute paths (applied in the keys' order: they are
+        // distinct attributes, so the order does not matter).
         assert_eq!(
             user_changes(&fixture("replace-multiple-attributes.with-flag.json")).unwrap(),
             vec![
                 UserChange::Email(Some("TestMhvaes@test.microsoft.com".into())),
                 UserChange::DisplayName(Some("Bjfe".into())),
-                UserChange::GivenName(Some("Kkom".into())),
                 UserChange::FamilyName(Some("Unua".into())),
+                UserChange::GivenName(Some("Kkom".into())),
             ]
         );
         // nickName is not kept: accepted, nothing changes.
