@@ -64,6 +64,29 @@ pub struct FileConfig {
     /// Log-in over OpenID Connect.
     #[serde(default)]
     pub oidc: OidcConfig,
+    /// Provisioning from the municipality's directory over SCIM.
+    #[serde(default)]
+    pub scim: ScimConfig,
+}
+
+/// `[scim]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScimConfig {
+    /// Which SCIM attribute of a provisioned user becomes the external subject the staff log-in matches:
+    /// "externalId" (the default; map Entra ID's objectId to it and log in with subject_claim = "oid") or
+    /// "userName" (Entra ID's userPrincipalName; log in with subject_claim = "preferred_username").
+    pub subject_attribute: Option<String>,
+}
+
+impl ScimConfig {
+    pub fn subject(&self) -> anyhow::Result<los_store::scim::ScimSubject> {
+        match self.subject_attribute.as_deref() {
+            None => Ok(los_store::scim::ScimSubject::default()),
+            Some(a) => los_store::scim::ScimSubject::parse(a)
+                .with_context(|| format!("scim.subject_attribute '{a}' must be \"externalId\" or \"userName\"")),
+        }
+    }
 }
 
 /// `[oidc]` in the configuration file: the identity providers users log in with.
@@ -309,6 +332,7 @@ impl Config {
             }
         };
         let mut settings = file.rules.settings()?;
+        settings.scim_subject = file.scim.subject()?;
         if let Some(h) = args.break_glass_hours {
             settings.break_glass_hours = h.clamp(1, 72);
         }

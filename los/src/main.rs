@@ -1,5 +1,5 @@
 //! The Los binary: `serve`, `migrate`, `demo`, `init`, `admin`, `audit verify`, `audit checkpoint`,
-//! `token create`.
+//! `token create`, `scim`.
 //!
 //! Configuration comes from flags, then environment variables, then an optional TOML file (`--config`),
 //! then defaults. The default database is an embedded SQLite file under `./data/`.
@@ -97,6 +97,60 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Provisioning from the municipality's directory over SCIM (docs/DEPLOYMENT.md).
+    Scim {
+        #[command(subcommand)]
+        command: ScimCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScimCommand {
+    /// The bearer tokens the directory (Entra ID) provisions with.
+    Token {
+        #[command(subcommand)]
+        command: ScimTokenCommand,
+    },
+    /// Map a directory group to a role: its active members hold the role in the service (or the
+    /// organisation) while they are members.
+    MapGroup {
+        /// The group's SCIM id, or its display name when only one group has it.
+        #[arg(long)]
+        group: String,
+        /// The service id, e.g. nordby-skole.
+        #[arg(long, conflicts_with = "organisation", required_unless_present = "organisation")]
+        service: Option<String>,
+        /// An organisation id, for a role in the organisation as a whole (leader, administrator).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// case_worker, coordinator, child_coordinator, coordinating_unit_handler, leader or administrator.
+        #[arg(long)]
+        role: String,
+    },
+    /// List the group mappings.
+    Mappings,
+    /// Remove a group mapping (by the id `los scim mappings` shows); the memberships it gave end.
+    UnmapGroup {
+        /// The mapping's id.
+        id: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ScimTokenCommand {
+    /// Create a SCIM token and print it (once: only its hash is kept).
+    Create {
+        /// What the token is for, e.g. "Entra ID provisioning".
+        #[arg(long)]
+        label: String,
+    },
+    /// List SCIM tokens (never their secrets).
+    List,
+    /// Revoke a SCIM token at once, by the id `los scim token list` shows.
+    Revoke {
+        /// The token's id (at least 8 characters of it).
+        id: String,
     },
 }
 
@@ -251,6 +305,7 @@ async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
         Command::Token { ref command } => token_command(&cli, &file, command).await,
         Command::Remind { .. } => remind_command(&cli, &file).await,
         Command::User { ref command } => user_command(&cli, &file, command).await,
+        Command::Scim { ref command } => scim_command(&cli, &file, command).await,
     }
 }
 
@@ -302,6 +357,70 @@ async fn token_command(cli: &Cli, file: &FileConfig, command: &TokenCommand) -> 
                 )
                 .await?;
             println!("{token}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `los scim token create | list | revoke`, `los scim map-group | mappings | unmap-group`.
+async fn scim_command(cli: &Cli, file: &FileConfig, command: &ScimCommand) -> anyhow::Result<ExitCode> {
+    let store = ready(cli, file).await?;
+    let fmt = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(|| "-".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+    };
+    match command {
+        ScimCommand::Token { command: ScimTokenCommand::Create { label } } => {
+            let (secret, info) = store.create_scim_token(label).await?;
+            eprintln!("SCIM token {} created; it is shown once, give it to the directory as its secret token", info.id);
+            println!("{secret}");
+        }
+        ScimCommand::Token { command: ScimTokenCommand::List } => {
+            println!("{:<12}  {:<16}  {:<16}  {:<16}  label", "id", "created", "last used", "revoked");
+            for t in store.scim_tokens().await? {
+                println!(
+                    "{:<12}  {:<16}  {:<16}  {:<16}  {}",
+                    t.id,
+                    fmt(Some(t.created_at)),
+                    fmt(t.last_used_at),
+                    fmt(t.revoked_at),
+                    t.label
+                );
+            }
+        }
+        ScimCommand::Token { command: ScimTokenCommand::Revoke { id } } => {
+            let t = store.revoke_scim_token(id).await?;
+            println!("SCIM token {} ('{}') revoked", t.id, t.label);
+        }
+        ScimCommand::MapGroup { group, service, organisation, role } => {
+            let role = los_domain::model::Role::parse(role).with_context(|| {
+                let all: Vec<&str> = los_domain::model::Role::ALL.iter().map(|r| r.as_str()).collect();
+                format!("unknown role '{role}': one of {}", all.join(", "))
+            })?;
+            let m = store.scim_map_group(group, service.as_deref(), organisation.as_deref(), role).await?;
+            println!(
+                "mapping {}: members of '{}' are {} in {}",
+                m.id,
+                m.group_name,
+                m.role,
+                m.service_id.as_deref().unwrap_or(&m.organisation_id)
+            );
+        }
+        ScimCommand::Mappings => {
+            println!("{:<6}  {:<32}  {:<28}  {:<24}  group", "id", "group id", "service or organisation", "role");
+            for m in store.scim_group_mappings().await? {
+                println!(
+                    "{:<6}  {:<32}  {:<28}  {:<24}  {}",
+                    m.id,
+                    m.group_id,
+                    m.service_id.as_deref().unwrap_or(&m.organisation_id),
+                    m.role.as_str(),
+                    m.group_name
+                );
+            }
+        }
+        ScimCommand::UnmapGroup { id } => {
+            store.scim_unmap_group(*id).await?;
+            println!("mapping {id} removed; the memberships it gave have ended");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -16,6 +16,7 @@ mod planning;
 mod probe;
 mod rights;
 mod scenarios;
+mod scim;
 mod sentences;
 mod snapshots;
 
@@ -76,6 +77,7 @@ fn main() {
     all.extend(scenarios::all());
     all.extend(planning::all());
     all.extend(rights::all());
+    all.extend(scim::all());
     all.extend(sentences::all());
     all.extend(snapshots::all());
     let mut trials = Vec::new();

@@ -21,6 +21,7 @@ mod migration;
 mod reference;
 pub mod reminders;
 pub mod scale;
+pub mod scim;
 mod store;
 pub mod timeline;
 mod tokens;

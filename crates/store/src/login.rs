@@ -90,12 +90,12 @@ impl Store {
         Ok(u.map(|u| u.id))
     }
 
-    /// The staff user (not a citizen) with this external subject, if any.
+    /// The active staff user (not a citizen) with this external subject, if any.
     pub async fn staff_for_subject(&self, subject: &str) -> Result<Option<String>, StoreError> {
         self.staff_where(user::Column::ExternalSubject.eq(subject)).await
     }
 
-    /// The staff user (not a citizen) with this e-mail address (compared without case), if exactly one.
+    /// The active staff user (not a citizen) with this e-mail address (compared without case), if exactly one.
     pub async fn staff_for_email(&self, email: &str) -> Result<Option<String>, StoreError> {
         use sea_orm::sea_query::{Expr, ExprTrait, Func};
         let lower = Expr::expr(Func::lower(Expr::col(user::Column::Email))).eq(email.to_lowercase());
@@ -104,7 +104,12 @@ impl Store {
 
     /// One staff user matches, and only if active: a deactivated employee cannot log in.
     async fn staff_where(&self, cond: sea_orm::sea_query::SimpleExpr) -> Result<Option<String>, StoreError> {
-        let rows = user::Entity::find().filter(cond).filter(user::Column::Kind.ne("citizen")).all(&self.db).await?;
+        let rows = user::Entity::find()
+            .filter(cond)
+            .filter(user::Column::Kind.ne("citizen"))
+            .filter(user::Column::Active.eq(true))
+            .all(&self.db)
+            .await?;
         Ok(match rows.as_slice() {
             [one] if one.active => Some(one.id.clone()),
             _ => None,

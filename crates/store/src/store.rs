@@ -152,6 +152,9 @@ pub struct Settings {
     pub transition_notice_days: i64,
     /// A browser session ends after this many minutes without use (besides its absolute lifetime).
     pub session_idle_minutes: i64,
+    /// Which SCIM attribute of a provisioned user becomes their `external_subject` (`[scim]` in the
+    /// configuration file).
+    pub scim_subject: crate::scim::ScimSubject,
 }
 
 impl Default for Settings {
@@ -162,6 +165,7 @@ impl Default for Settings {
             evaluation_days: 90,
             transition_notice_days: 90,
             session_idle_minutes: 30,
+            scim_subject: crate::scim::ScimSubject::default(),
             address_must_know_types: vec!["barnevernstjenesten".into(), "krisesenter".into()],
             small_municipalities: vec![],
             rare_terms: [

@@ -16,6 +16,7 @@ pub mod input;
 pub mod login;
 pub mod pages;
 pub mod reminders;
+pub mod scim;
 pub mod security;
 
 use std::time::Duration;
@@ -159,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .merge(case::page_routes())
         .merge(admin::page_routes())
         .nest("/api/v1", api)
+        .nest(scim::BASE, scim::router())
         .fallback(pages::not_found)
         .with_state(state);
 
@@ -182,6 +184,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(api_problems))
+        .layer(axum::middleware::from_fn(scim::errors))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

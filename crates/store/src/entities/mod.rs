@@ -21,6 +21,8 @@ mod meetings;
 mod people;
 #[allow(clippy::all)]
 mod reference;
+#[allow(clippy::all)]
+mod scim;
 
 pub use audit::*;
 pub use confidential::*;
@@ -28,3 +30,4 @@ pub use cooperation::*;
 pub use meetings::*;
 pub use people::*;
 pub use reference::*;
+pub use scim::*;

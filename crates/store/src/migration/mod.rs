@@ -24,6 +24,7 @@ mod m20261206_000018_case_state;
 mod m20261206_000019_login_subjects;
 mod m20261206_000020_directory_admin;
 mod m20261206_000021_intake;
+mod m20261206_000022_scim;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_login_subjects::Migration),
             Box::new(m20261206_000020_directory_admin::Migration),
             Box::new(m20261206_000021_intake::Migration),
+            Box::new(m20261206_000022_scim::Migration),
         ]
     }
 }
