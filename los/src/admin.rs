@@ -263,15 +263,6 @@ fn text(v: &Option<String>, current: Option<&str>) -> String {
     v.clone().unwrap_or_else(|| current.unwrap_or_default().to_owned())
 }
 
-/// The directories the actor administers, for finding what `edit` changes.
-async fn directories(store: &Store, actor: &User) -> Result<Vec<Directory>, StoreError> {
-    let mut out = Vec::new();
-    for o in store.administered_organisations(actor).await? {
-        out.push(store.directory(actor, Some(&o.id)).await?);
-    }
-    Ok(out)
-}
-
 async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), StoreError> {
     match command {
         AdminCommand::Directory { organisation } => {
@@ -292,7 +283,7 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
                 println!("{}", store.create_service(actor, &new).await?);
             }
             ServiceCommand::Edit { id, fields } => {
-                let dirs = directories(store, actor).await?;
+                let dirs = store.directories(actor).await?;
                 let current = dirs
                     .iter()
                     .flat_map(|d| &d.services)
@@ -312,12 +303,10 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
                 println!("service {id} changed");
             }
             ServiceCommand::Deactivate { id } => {
-                let changed = store.set_service_active(actor, id, false).await?;
-                println!("service {id} {}", if changed { "deactivated" } else { "was already deactivated" });
+                said("service", id, store.set_service_active(actor, id, false).await?, false)
             }
             ServiceCommand::Activate { id } => {
-                let changed = store.set_service_active(actor, id, true).await?;
-                println!("service {id} {}", if changed { "activated" } else { "was already active" });
+                said("service", id, store.set_service_active(actor, id, true).await?, true)
             }
         },
         AdminCommand::Employee { command } => match command {
@@ -331,7 +320,7 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
                 println!("{}", store.create_employee(actor, organisation.as_deref(), &d).await?);
             }
             EmployeeCommand::Edit { id, name, email, subject } => {
-                let dirs = directories(store, actor).await?;
+                let dirs = store.directories(actor).await?;
                 let current = dirs
                     .iter()
                     .flat_map(|d| &d.employees)
@@ -348,12 +337,10 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
                 println!("employee {id} changed");
             }
             EmployeeCommand::Deactivate { id } => {
-                let changed = store.set_employee_active(actor, id, false).await?;
-                println!("employee {id} {}", if changed { "deactivated" } else { "was already deactivated" });
+                said("employee", id, store.set_employee_active(actor, id, false).await?, false)
             }
             EmployeeCommand::Activate { id } => {
-                let changed = store.set_employee_active(actor, id, true).await?;
-                println!("employee {id} {}", if changed { "activated" } else { "was already active" });
+                said("employee", id, store.set_employee_active(actor, id, true).await?, true)
             }
         },
         AdminCommand::Membership { command } => match command {
@@ -372,6 +359,17 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
         },
     }
     Ok(())
+}
+
+/// What (de)activating did: `changed` false when it was so already.
+fn said(what: &str, id: &str, changed: bool, active: bool) {
+    let done = match (changed, active) {
+        (true, true) => "activated",
+        (true, false) => "deactivated",
+        (false, true) => "was already active",
+        (false, false) => "was already deactivated",
+    };
+    println!("{what} {id} {done}");
 }
 
 /// A service's current details, for `edit`.

@@ -64,7 +64,7 @@ enum Command {
     /// Set up a municipality from the reference data and its first administrator (idempotent).
     Init(admin::InitArgs),
     /// Administer a municipality's services, employees and roles, as an administrator (`--as USER`).
-    Admin(admin::AdminArgs),
+    Admin(Box<admin::AdminArgs>),
     /// The audit log.
     Audit {
         #[command(subcommand)]

@@ -416,3 +416,66 @@ fn serve_writes_a_checkpoint_at_start_and_at_shutdown() {
     assert!(o.status.success() && text(&o).contains("checkpoints match: 2 checkpoints"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+#[test]
+fn init_is_idempotent_and_admin_acts_as_an_administrator_through_the_policy() {
+    let dir = tmp();
+    let o = los(&dir, &["init", "--municipality", "4601", "--admin", "it-drift@bergen.kommune.no"]);
+    assert!(
+        o.status.success() && text(&o).contains("organisation kommune-4601 (Bergen kommune) created"),
+        "{}",
+        text(&o)
+    );
+    let admin = out(&o)
+        .lines()
+        .find_map(|l| l.strip_prefix("employee ").and_then(|r| r.strip_suffix(" created")))
+        .expect("the administrator's id")
+        .to_owned();
+    assert!(text(&o).contains(&format!("{admin} is administrator of kommune-4601")), "{}", text(&o));
+    // Again, with the address in capitals: nothing to do.
+    let o = los(&dir, &["init", "--municipality", "4601", "--admin", "IT-DRIFT@bergen.kommune.no"]);
+    assert!(o.status.success() && text(&o).contains("nothing to do") && text(&o).contains(&admin), "{}", text(&o));
+    let o = los(&dir, &["init", "--municipality", "9999", "--admin", "x@example.no"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no municipality 9999"), "{}", text(&o));
+
+    let admin_args = |rest: &[&str]| {
+        let mut v = vec!["admin", "--as", admin.as_str()];
+        v.extend_from_slice(rest);
+        los(&dir, &v)
+    };
+    let o = admin_args(&["service", "create", "--type", "ppt", "--name", "PPT", "--phone", "+47 55 56 00 00"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let service = out(&o);
+    // Bad input: refused on its field, exit 2, nothing listed.
+    let o = admin_args(&["service", "create", "--type", "ppt", "--name", "PPT 2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("phone:") && text(&o).contains("admin.contact_required"), "{}", text(&o));
+    let o = admin_args(&["employee", "create", "--name", "Kari Vern", "--email", "kari.vern@bergen.kommune.no"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let kari = out(&o);
+    let o = admin_args(&["membership", "add", "--user", &kari, "--role", "case_worker", "--service", &service]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = admin_args(&["service", "edit", "--id", &service, "--name", "PP-tjenesten i Bergen"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = admin_args(&["directory"]);
+    let listing = out(&o);
+    assert!(listing.contains("PP-tjenesten i Bergen") && listing.contains("Kari Vern"), "{listing}");
+    assert!(listing.contains("case_worker") && !listing.contains("PPT 2"), "{listing}");
+    // The employee is no administrator: refused by the policy, exit 2.
+    let o = los(&dir, &["admin", "--as", &kari, "service", "deactivate", "--id", &service]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("denied.not_directory_administrator"), "{}", text(&o));
+    // Deactivated, the employee gets no token.
+    let o = admin_args(&["employee", "deactivate", "--id", &kari]);
+    assert!(o.status.success() && out(&o).contains("deactivated"), "{}", text(&o));
+    let o = los(&dir, &["token", "create", "--user", &kari]);
+    assert!(!o.status.success() && text(&o).contains("deactivated"), "{}", text(&o));
+    let o = los(&dir, &["audit", "verify"]);
+    assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(dir);
+}

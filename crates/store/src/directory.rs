@@ -183,31 +183,25 @@ fn organisation_from_row(r: organisation::Model) -> Result<Organisation, StoreEr
     })
 }
 
+/// A service as the directory shows it: the administrator's view of it without what only they see.
 fn service_from_row(
     r: service::Model,
     orgs: &[organisation::Model],
     types: &[service_type::Model],
 ) -> Result<Service, StoreError> {
-    let org = orgs
-        .iter()
-        .find(|o| o.id == r.organisation_id)
-        .ok_or_else(|| StoreError::Integrity(format!("unknown organisation {}", r.organisation_id)))?;
-    let st = types
-        .iter()
-        .find(|t| t.code == r.service_type)
-        .ok_or_else(|| StoreError::Integrity(format!("unknown service type {}", r.service_type)))?;
+    let s = crate::admin::service_admin(r, orgs, types)?;
     Ok(Service {
-        owner_type: parse_enum(&org.kind, OrganisationKind::parse, "organisation kind")?.owner_type(),
-        sector: parse_enum(&st.sector, Sector::parse, "sector")?,
-        organisation_name: org.name.clone(),
-        id: r.id,
-        organisation_id: r.organisation_id,
-        service_type: r.service_type,
-        name: r.name,
-        description: r.description,
-        phone: r.phone,
-        email: r.email,
-        address: r.address,
-        opening_hours: r.opening_hours,
+        id: s.id,
+        organisation_id: s.organisation_id,
+        organisation_name: s.organisation_name,
+        owner_type: s.owner_type,
+        service_type: s.service_type,
+        sector: s.sector,
+        name: s.name,
+        description: s.description,
+        phone: s.phone,
+        email: s.email,
+        address: s.address,
+        opening_hours: s.opening_hours,
     })
 }

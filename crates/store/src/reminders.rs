@@ -42,17 +42,9 @@ impl Digest {
     }
 }
 
-/// Checks an e-mail address well enough to refuse typing mistakes (one `@`, a dot in the domain, no spaces);
-/// the mail server has the last word.
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.contains(char::is_whitespace)
-        && !domain.contains('@')
-}
+/// Checks an e-mail address well enough to refuse typing mistakes: the domain's one rule, also used when an
+/// administrator records an employee's address.
+pub use los_domain::admin::valid_email;
 
 impl Store {
     /// The reminders due on `day`: employees with an e-mail address, not yet reminded that day, with at least

@@ -51,8 +51,12 @@ pub(crate) async fn save_employee(
             return Err(invalid("admin.email_taken", "email", "another employee has this e-mail address"));
         }
     }
+    // The subject is unique among all users (a unique index): checked here so it is a refusal, not a
+    // database error.
     if let Some(subject) = &d.external_subject
-        && others(user::Entity::find().filter(user::Column::ExternalSubject.eq(subject.as_str())))
+        && user::Entity::find()
+            .filter(user::Column::ExternalSubject.eq(subject.as_str()))
+            .filter(user::Column::Id.ne(id))
             .one(conn)
             .await?
             .is_some()

@@ -201,6 +201,22 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every directory the actor administers (each read audited); for an actor who administers none, the
+    /// policy's refusal.
+    pub async fn directories(&self, actor: &User) -> Result<Vec<Directory>, StoreError> {
+        let orgs = self.administered_organisations(actor).await?;
+        if orgs.is_empty() {
+            return self.directory(actor, None).await.map(|d| vec![d]);
+        }
+        let mut out = Vec::new();
+        for o in orgs {
+            out.push(self.directory(actor, Some(&o.id)).await?);
+        }
+        Ok(out)
+    }
+}
+
 fn admin_org(o: organisation::Model) -> AdminOrganisation {
     AdminOrganisation { id: o.id, name: o.name, kommunenummer: o.kommunenummer }
 }

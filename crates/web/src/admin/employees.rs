@@ -218,13 +218,13 @@ struct Form {
 async fn form(st: &AppState, ctx: &Ctx, f: Form) -> PageResult {
     let u = user(ctx)?;
     let err = page_err(ctx);
-    let orgs = st.store.administered_organisations(u).await.map_err(|e| err(e.into()))?;
-    let mut services = Vec::new();
-    for o in &orgs {
-        let dir = st.store.directory(u, Some(&o.id)).await.map_err(|e| err(e.into()))?;
-        services.extend(dir.services.into_iter().filter(|s| s.active).map(|s| (s.id, s.name)));
-    }
-    let organisations = if orgs.len() > 1 { orgs.into_iter().map(|o| (o.id, o.name)).collect() } else { vec![] };
+    let dirs = st.store.directories(u).await.map_err(|e| err(e.into()))?;
+    let organisations: Vec<(String, String)> = if dirs.len() > 1 {
+        dirs.iter().map(|d| (d.organisation.id.clone(), d.organisation.name.clone())).collect()
+    } else {
+        vec![]
+    };
+    let services = dirs.into_iter().flat_map(|d| d.services).filter(|s| s.active).map(|s| (s.id, s.name)).collect();
     let roles = ROLES.iter().map(|r| (r.as_str().to_owned(), role_name(&ctx.tr, *r))).collect();
     let status = if f.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = render(&EmployeePage {
@@ -242,16 +242,12 @@ async fn form(st: &AppState, ctx: &Ctx, f: Form) -> PageResult {
 
 /// The employee of the administrator's directories with this id.
 async fn find(st: &AppState, ctx: &Ctx, id: &str) -> Result<EmployeeAdmin, crate::error::PageError> {
-    let u = user(ctx)?;
     let err = page_err(ctx);
-    for o in st.store.administered_organisations(u).await.map_err(|e| err(e.into()))? {
-        let dir = st.store.directory(u, Some(&o.id)).await.map_err(|e| err(e.into()))?;
-        if let Some(e) = dir.employees.into_iter().find(|e| e.id == id) {
-            return Ok(e);
-        }
-    }
-    st.store.directory(u, None).await.map_err(|e| err(e.into()))?;
-    Err(err(StoreError::NotFound { kind: "employee", id: id.to_owned() }.into()))
+    let dirs = st.store.directories(user(ctx)?).await.map_err(|e| err(e.into()))?;
+    dirs.into_iter()
+        .flat_map(|d| d.employees)
+        .find(|e| e.id == id)
+        .ok_or_else(|| err(StoreError::NotFound { kind: "employee", id: id.to_owned() }.into()))
 }
 
 fn input_of(e: &EmployeeAdmin) -> EmployeeInput {

@@ -207,17 +207,12 @@ async fn form(
 
 /// The service of the administrator's directories with this id.
 async fn find(st: &AppState, ctx: &Ctx, id: &str) -> Result<ServiceAdmin, crate::error::PageError> {
-    let u = user(ctx)?;
     let err = page_err(ctx);
-    for o in st.store.administered_organisations(u).await.map_err(|e| err(e.into()))? {
-        let dir = st.store.directory(u, Some(&o.id)).await.map_err(|e| err(e.into()))?;
-        if let Some(s) = dir.services.into_iter().find(|s| s.id == id) {
-            return Ok(s);
-        }
-    }
-    // Not in any directory the user administers (or they administer none): the policy's answer.
-    st.store.directory(u, None).await.map_err(|e| err(e.into()))?;
-    Err(err(StoreError::NotFound { kind: "service", id: id.to_owned() }.into()))
+    let dirs = st.store.directories(user(ctx)?).await.map_err(|e| err(e.into()))?;
+    dirs.into_iter()
+        .flat_map(|d| d.services)
+        .find(|s| s.id == id)
+        .ok_or_else(|| err(StoreError::NotFound { kind: "service", id: id.to_owned() }.into()))
 }
 
 fn details_of(s: &ServiceAdmin) -> ServiceDetailsInput {
