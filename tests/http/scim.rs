@@ -432,6 +432,11 @@ async fn scim_refuses_bad_tokens_and_bad_input_and_changes_nothing(db: Db) -> an
         let v: Value = res.json().await.unwrap_or(Value::Null);
         ensure!((400..500).contains(&status) && is_error(&ct, &v, status, None), "{method} {path}: {status} {ct} {v}");
     }
+    // More members than one query takes parameters, none of them provisioned: refused, not a database error.
+    let many: Vec<Value> = (0..40_000).map(|i| json!({"value": format!("u{i}")})).collect();
+    let body = json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "Add", "path": "members", "value": many}]});
+    let (status, ct, err) = scim(&app, "PATCH", &format!("/Groups/{gid}"), Some(&t), Some(&body.to_string())).await?;
+    ensure!(status == 400 && is_error(&ct, &err, 400, Some("invalidValue")), "{status} {err}");
     let huge = format!(r#"{{"userName":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
     let (status, ct, err) = scim(&app, "POST", "/Users", Some(&t), Some(&huge)).await?;
     ensure!(status == 413 && is_error(&ct, &err, 413, None), "{status} {ct}");
