@@ -477,5 +477,67 @@ fn init_is_idempotent_and_admin_acts_as_an_administrator_through_the_policy() {
     assert!(!o.status.success() && text(&o).contains("deactivated"), "{}", text(&o));
     let o = los(&dir, &["audit", "verify"]);
     assert!(o.status.success() && text(&o).contains("audit chain intact"), "{}", text(&o));
+}
+
+#[test]
+fn scim_tokens_and_group_mappings_from_the_command_line() {
+    let dir = tmp();
+    assert!(los(&dir, &["demo"]).status.success());
+    let o = los(&dir, &["scim", "token", "create", "--label", "Entra ID provisioning"]);
+    let secret = String::from_utf8_lossy(&o.stdout).trim().to_owned();
+    assert!(o.status.success() && secret.starts_with("los_scim_") && secret.len() > 60, "{}", text(&o));
+    let o = los(&dir, &["scim", "token", "list"]);
+    let listing = text(&o);
+    assert!(o.status.success() && listing.contains("Entra ID provisioning"), "{listing}");
+    assert!(!listing.contains(&secret), "the secret is never shown: {listing}");
+    let id = listing.lines().find(|l| l.contains("Entra ID")).and_then(|l| l.split_whitespace().next()).unwrap();
+    let o = los(&dir, &["scim", "token", "revoke", "abc"]);
+    assert!(!o.status.success() && text(&o).contains("at least 8"), "{}", text(&o));
+    let o = los(&dir, &["scim", "token", "revoke", id]);
+    assert!(o.status.success() && text(&o).contains("revoked"), "{}", text(&o));
+
+    let o = los(&dir, &["scim", "map-group", "--group", "Skolen", "--service", "nordby-skole", "--role", "chief"]);
+    assert!(!o.status.success() && text(&o).contains("unknown role 'chief'"), "{}", text(&o));
+    let o =
+        los(&dir, &["scim", "map-group", "--group", "Skolen", "--service", "nordby-skole", "--role", "case_worker"]);
+    assert!(!o.status.success() && text(&o).contains("group Skolen was not found"), "{}", text(&o));
+    let o = los(&dir, &["scim", "map-group", "--group", "Skolen", "--role", "case_worker"]);
+    assert!(!o.status.success(), "a service or an organisation is needed: {}", text(&o));
+    // A group the directory provisioned (written here as the SCIM endpoint would), mapped by its name.
+    let db = dir.join("los.sqlite");
+    let insert = "INSERT INTO scim_group (id, display_name, external_id, created_at, updated_at) \
+                  VALUES ('g1', 'Skolen', NULL, '2026-12-06T10:00:00Z', '2026-12-06T10:00:00Z');";
+    if Command::new("sqlite3").arg(&db).arg(insert).status().is_ok_and(|s| s.success()) {
+        let o = los(
+            &dir,
+            &["scim", "map-group", "--group", "Skolen", "--service", "nordby-skole", "--role", "case_worker"],
+        );
+        assert!(
+            o.status.success() && text(&o).contains("mapping 1: members of 'Skolen' are case_worker in nordby-skole"),
+            "{}",
+            text(&o)
+        );
+        let o = los(&dir, &["scim", "mappings"]);
+        assert!(
+            text(&o).lines().any(|l| l.starts_with('1') && l.contains("nordby-skole") && l.contains("Skolen")),
+            "{}",
+            text(&o)
+        );
+        let o = los(&dir, &["scim", "unmap-group", "1"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = los(&dir, &["scim", "mappings"]);
+        assert!(!text(&o).contains("Skolen"), "{}", text(&o));
+    }
+    let o = los(&dir, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[scim]\nsubject_attribute = \"mail\"\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_los"))
+        .args(["--config", bad.to_str().unwrap(), "migrate"])
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("LOS_AUDIT_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(!o.status.success() && text(&o).contains("scim.subject_attribute 'mail'"), "{}", text(&o));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::mapping::reconcile_members;
-use super::{GroupChange, GroupFilter, GroupInput, Page, ScimClient, ScimGroup, clean, invalid};
+use super::{CHUNK, GroupChange, GroupFilter, GroupInput, Page, ScimClient, ScimGroup, clean, invalid};
 use crate::audit;
 use crate::entities::*;
 use crate::error::StoreError;
@@ -184,14 +184,19 @@ async fn existing_users(txn: &DatabaseTransaction, ids: &[String]) -> Result<BTr
     if wanted.is_empty() {
         return Ok(wanted);
     }
-    let found: BTreeSet<String> = scim_user::Entity::find()
-        .filter(scim_user::Column::Id.is_in(wanted.iter().cloned()))
-        .filter(scim_user::Column::DeletedAt.is_null())
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
+    let mut found = BTreeSet::new();
+    let all: Vec<String> = wanted.iter().cloned().collect();
+    for chunk in all.chunks(CHUNK) {
+        found.extend(
+            scim_user::Entity::find()
+                .filter(scim_user::Column::Id.is_in(chunk.iter().cloned()))
+                .filter(scim_user::Column::DeletedAt.is_null())
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|u| u.id),
+        );
+    }
     match wanted.difference(&found).next() {
         Some(missing) => Err(invalid("members", format!("member {missing} is not a provisioned user"))),
         None => Ok(wanted),
@@ -205,10 +210,10 @@ async fn set_members(
     after: &BTreeSet<String>,
 ) -> Result<(), StoreError> {
     let gone: Vec<String> = before.difference(after).cloned().collect();
-    if !gone.is_empty() {
+    for chunk in gone.chunks(CHUNK) {
         scim_group_member::Entity::delete_many()
             .filter(scim_group_member::Column::GroupId.eq(group_id))
-            .filter(scim_group_member::Column::ScimUserId.is_in(gone))
+            .filter(scim_group_member::Column::ScimUserId.is_in(chunk.iter().cloned()))
             .exec(txn)
             .await?;
     }
@@ -244,9 +249,10 @@ async fn live(conn: &impl ConnectionTrait, id: &str) -> Result<scim_group::Model
 async fn view(conn: &impl ConnectionTrait, g: scim_group::Model, with_members: bool) -> Result<ScimGroup, StoreError> {
     let mut members = Vec::new();
     if with_members {
-        let ids = members_of(conn, &g.id).await?;
-        if !ids.is_empty() {
-            let sus = scim_user::Entity::find().filter(scim_user::Column::Id.is_in(ids)).all(conn).await?;
+        let ids: Vec<String> = members_of(conn, &g.id).await?.into_iter().collect();
+        for chunk in ids.chunks(CHUNK) {
+            let sus =
+                scim_user::Entity::find().filter(scim_user::Column::Id.is_in(chunk.iter().cloned())).all(conn).await?;
             let users = user::Entity::find()
                 .filter(user::Column::Id.is_in(sus.iter().map(|s| s.user_id.clone())))
                 .all(conn)

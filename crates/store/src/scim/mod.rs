@@ -228,5 +228,9 @@ pub(crate) fn page<T>(all: Vec<T>, start_index: usize, count: usize) -> Page<T> 
     Page { total, start_index, items }
 }
 
+/// How many ids one `IN (…)` query takes at most (SQLite allows 32,766 parameters, PostgreSQL 65,535): a
+/// request naming more members is read in parts, never refused by the database.
+pub(crate) const CHUNK: usize = 500;
+
 /// The largest page the service provider returns (ServiceProviderConfig's `filter.maxResults`).
 pub const MAX_PAGE: usize = 200;

@@ -156,8 +156,10 @@ impl FromRequestParts<AppState> for Scim {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/Users", get(list_users).post(create_user))
+        .route("/Users/", get(list_users).post(create_user))
         .route("/Users/{id}", get(get_user).put(replace_user).patch(patch_user).delete(delete_user))
         .route("/Groups", get(list_groups).post(create_group))
+        .route("/Groups/", get(list_groups).post(create_group))
         .route("/Groups/{id}", get(get_group).patch(patch_group).delete(delete_group))
         .route("/ServiceProviderConfig", get(discovery::service_provider_config))
         .route("/Schemas", get(discovery::schemas))
