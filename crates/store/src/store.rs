@@ -296,13 +296,25 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or_else(|| StoreError::NotFound { kind: "user", id: id.to_owned() })?;
-        // Ended memberships are history: they grant nothing.
-        let ms = membership::Entity::find()
-            .filter(membership::Column::UserId.eq(id))
+        user_from_rows(row, self.live_memberships(id).await?)
+    }
+
+    /// The user, when they exist and are active: what a token or session acts as (one read of the row).
+    pub(crate) async fn user_if_active(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let Some(row) = user::Entity::find_by_id(id.to_owned()).one(&self.db).await? else { return Ok(None) };
+        if !row.active {
+            return Ok(None);
+        }
+        user_from_rows(row, self.live_memberships(id).await?).map(Some)
+    }
+
+    /// Ended memberships are history: they grant nothing.
+    async fn live_memberships(&self, user_id: &str) -> Result<Vec<membership::Model>, StoreError> {
+        Ok(membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
             .filter(membership::Column::EndedAt.is_null())
             .all(&self.db)
-            .await?;
-        user_from_rows(row, ms)
+            .await?)
     }
 
     /// Users that have a demo description, for the demo login picker.

@@ -86,14 +86,7 @@ impl Store {
         ttl: Option<chrono::Duration>,
         origin: Option<LoginOrigin<'_>>,
     ) -> Result<String, StoreError> {
-        let user = self.user(user_id).await?;
-        if !self.user_active(user_id).await? {
-            return Err(StoreError::Invalid {
-                field: Some("user"),
-                code: "user.inactive",
-                message: format!("user {user_id} is deactivated and gets no sessions or tokens"),
-            });
-        }
+        let user = self.active_user(user_id).await?;
         let mut raw = [0u8; 32];
         rand::rng().fill_bytes(&mut raw);
         let secret = format!("los_{}", hex::encode(raw));
@@ -155,15 +148,13 @@ impl Store {
         }
         let user_id = row.user_id.clone();
         // A deactivated user's tokens were revoked with them; this holds even for one that was not.
-        if !self.user_active(&user_id).await? {
-            return Ok(None);
-        }
+        let Some(user) = self.user_if_active(&user_id).await? else { return Ok(None) };
         if now - last >= chrono::Duration::minutes(1) {
             let mut am: token::ActiveModel = row.into();
             am.last_used_at = Set(Some(now));
             token::Entity::update(am).exec(&self.db).await?;
         }
-        self.user(&user_id).await.map(Some)
+        Ok(Some(user))
     }
 
     /// The tokens of one user or of all, newest first, for `los token list`; the secret is never shown,
@@ -263,20 +254,12 @@ impl Store {
 impl Store {
     /// The user, if active: the command line acts as an administrator only while they are one.
     pub async fn active_user(&self, user_id: &str) -> Result<User, StoreError> {
-        let user = self.user(user_id).await?;
-        if !self.user_active(user_id).await? {
-            return Err(StoreError::Invalid {
-                field: Some("user"),
-                code: "user.inactive",
-                message: format!("user {user_id} is deactivated"),
-            });
-        }
-        Ok(user)
-    }
-
-    /// Whether the user exists and is active.
-    async fn user_active(&self, user_id: &str) -> Result<bool, StoreError> {
-        Ok(user::Entity::find_by_id(user_id.to_owned()).one(&self.db).await?.is_some_and(|u| u.active))
+        self.user(user_id).await?;
+        self.user_if_active(user_id).await?.ok_or_else(|| StoreError::Invalid {
+            field: Some("user"),
+            code: "user.inactive",
+            message: format!("user {user_id} is deactivated"),
+        })
     }
 }
 
