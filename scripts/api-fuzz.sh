@@ -13,7 +13,7 @@
 # Settings (environment):
 #   LOS_FUZZ_VENV          venv for schemathesis, created when missing   [target/schemathesis-venv]
 #   LOS_FUZZ_OUT           reports and logs                              [target/api-fuzz]
-#   LOS_FUZZ_USERS         demo users, one schemathesis pass each        [barnevern hilde]
+#   LOS_FUZZ_USERS         demo users, one schemathesis pass each        [barnevern hilde admin]
 #   LOS_FUZZ_MAX_EXAMPLES  test cases per operation (coverage, fuzzing)  [50]
 #   LOS_FUZZ_STATEFUL_EXAMPLES  stateful scenarios (linked calls)        [20]
 #   LOS_FUZZ_SEED          seed, for reproducible runs                   [20261205]
@@ -38,7 +38,7 @@ fi
 
 VENV="${LOS_FUZZ_VENV:-target/schemathesis-venv}"
 OUT="${LOS_FUZZ_OUT:-target/api-fuzz}"
-USERS="${LOS_FUZZ_USERS:-barnevern hilde}"
+USERS="${LOS_FUZZ_USERS:-barnevern hilde admin}"
 MAX_EXAMPLES="${LOS_FUZZ_MAX_EXAMPLES:-50}"
 SEED="${LOS_FUZZ_SEED:-20261205}"
 WORKERS="${LOS_FUZZ_WORKERS:-2}"
