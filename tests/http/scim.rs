@@ -16,6 +16,7 @@ crate::tests!(
     scim_refuses_bad_tokens_and_bad_input_and_changes_nothing,
     scim_changes_are_audited_with_the_token_as_actor,
     scim_subject_from_user_name_and_an_existing_employee_taken_over,
+    scim_refuses_an_e_mail_address_another_employee_has,
     scim_microsofts_reference_suite_gets_no_server_error,
 );
 
@@ -33,6 +34,7 @@ const REMOVE_MEMBER_FILTERED: &str = include_str!("scim/remove-group-member.with
 
 const USER_NAME: &str = "Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee";
 const EXTERNAL_ID: &str = "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef";
+const EMAIL: &str = "Test_User_11bb11bb-cc22-dd33-ee44-55ff55ff55ff@testuser.com";
 
 /// A SCIM request as Entra ID makes it: bearer token, `application/scim+json`. Returns the status, the
 /// content type and the body (JSON, or Null when empty).
@@ -505,7 +507,10 @@ async fn scim_subject_from_user_name_and_an_existing_employee_taken_over(db: Db)
     // An employee Los knows already (e.g. the first administrator made by `los init`) is taken over by the
     // directory, not duplicated.
     app.store.set_external_subject("skole", Some("sindre@mellomvik.example")).await?;
-    let body = CREATE_USER.replace(USER_NAME, "sindre@mellomvik.example").replace(EXTERNAL_ID, "sindre-oid");
+    let body = CREATE_USER
+        .replace(USER_NAME, "sindre@mellomvik.example")
+        .replace(EXTERNAL_ID, "sindre-oid")
+        .replace(EMAIL, "sindre.work@mellomvik.example");
     let (status, _, u) = scim(&app, "POST", "/Users", Some(&t), Some(&body)).await?;
     ensure!(status == 201, "{status} {u}");
     ensure!(los_user(&app, u["id"].as_str().unwrap()).await? == "skole");
@@ -517,6 +522,34 @@ async fn scim_subject_from_user_name_and_an_existing_employee_taken_over(db: Db)
         ensure!(status == 409 && is_error(&ct, &err, 409, Some("uniqueness")), "{taken}: {status} {err}");
     }
     ensure!(app.store.staff_for_subject("laila@mellomvik.example").await?.as_deref() == Some("laerer"));
+    app.stop().await;
+    Ok(())
+}
+
+/// Log-in by e-mail matches one employee, so a SCIM user cannot get an e-mail address another employee
+/// has (compared without case), neither when created nor when changed: 409 uniqueness, nothing written.
+async fn scim_refuses_an_e_mail_address_another_employee_has(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let t = token(&app).await?;
+    let first = create_user(&app, &t).await?;
+    let users = count(&app, "app_user").await?;
+    let other = |email: &str| {
+        CREATE_USER.replace(USER_NAME, "other-user").replace(EXTERNAL_ID, "other-oid").replace(EMAIL, email)
+    };
+    let (status, ct, err) = scim(&app, "POST", "/Users", Some(&t), Some(&other(&EMAIL.to_uppercase()))).await?;
+    ensure!(status == 409 && is_error(&ct, &err, 409, Some("uniqueness")), "{status} {err}");
+    ensure!(count(&app, "app_user").await? == users && count(&app, "scim_user").await? == 1);
+    // Created with an address of its own, then changed to the first user's.
+    let (status, _, second) = scim(&app, "POST", "/Users", Some(&t), Some(&other("other@testuser.com"))).await?;
+    ensure!(status == 201, "{status} {second}");
+    let second = second["id"].as_str().unwrap_or_default().to_owned();
+    let patch = PATCH_EMAIL_AND_FAMILY_NAME.replace("updatedEmail@microsoft.com", EMAIL);
+    let (status, ct, err) = scim(&app, "PATCH", &format!("/Users/{second}"), Some(&t), Some(&patch)).await?;
+    ensure!(status == 409 && is_error(&ct, &err, 409, Some("uniqueness")), "{status} {err}");
+    let (_, _, kept) = scim(&app, "GET", &format!("/Users/{second}"), Some(&t), None).await?;
+    ensure!(kept["emails"][0]["value"] == "other@testuser.com", "{kept}");
+    let (_, _, mine) = scim(&app, "GET", &format!("/Users/{first}"), Some(&t), None).await?;
+    ensure!(mine["emails"][0]["value"] == EMAIL, "{mine}");
     app.stop().await;
     Ok(())
 }

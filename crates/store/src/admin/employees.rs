@@ -124,30 +124,33 @@ pub(crate) async fn employee_row(conn: &impl ConnectionTrait, id: &str) -> Resul
 
 /// Activates or deactivates an employee at `now`. A deactivated employee cannot log in, their tokens and
 /// sessions are revoked here, and they get no reminders; the row stays for what refers to it. Returns
-/// whether anything changed (doing it twice changes nothing).
+/// `None` when nothing changed (doing it twice changes nothing), else how many live tokens and sessions
+/// were revoked (none on activation).
 pub(crate) async fn set_user_active(
     conn: &impl ConnectionTrait,
     user_id: &str,
     active: bool,
     now: DateTime<Utc>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<u64>, StoreError> {
     let row = employee_row(conn, user_id).await?;
     if row.active == active {
-        return Ok(false);
+        return Ok(None);
     }
     let mut am: user::ActiveModel = row.into();
     am.active = Set(active);
     am.deactivated_at = Set((!active).then_some(now));
     user::Entity::update(am).exec(conn).await?;
-    if !active {
-        token::Entity::update_many()
-            .col_expr(token::Column::RevokedAt, Expr::value(now))
-            .filter(token::Column::UserId.eq(user_id))
-            .filter(token::Column::RevokedAt.is_null())
-            .exec(conn)
-            .await?;
+    if active {
+        return Ok(Some(0));
     }
-    Ok(true)
+    let revoked = token::Entity::update_many()
+        .col_expr(token::Column::RevokedAt, Expr::value(now))
+        .filter(token::Column::UserId.eq(user_id))
+        .filter(token::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?
+        .rows_affected;
+    Ok(Some(revoked))
 }
 
 /// Gives an active employee a role in an organisation, in one of its services or (leader, administrator)
@@ -316,7 +319,7 @@ impl Store {
         if !active && actor.id == user_id {
             return Err(invalid("admin.self", "user_id", "you cannot deactivate yourself; another administrator can"));
         }
-        let changed = set_user_active(&txn, user_id, active, Utc::now()).await?;
+        let changed = set_user_active(&txn, user_id, active, Utc::now()).await?.is_some();
         txn.commit().await?;
         Ok(changed)
     }

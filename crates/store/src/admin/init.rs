@@ -101,7 +101,7 @@ impl Store {
         let found: Vec<user::Model> = found.into_iter().filter(|u| u.kind != UserKind::Citizen.as_str()).collect();
         let (admin_user_id, admin_created, admin_reactivated) = match found.as_slice() {
             [one] => {
-                let reactivated = set_user_active(&txn, &one.id, true, now).await?;
+                let reactivated = set_user_active(&txn, &one.id, true, now).await?.is_some();
                 (one.id.clone(), false, reactivated)
             }
             [] => {

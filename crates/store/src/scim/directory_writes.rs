@@ -1,20 +1,15 @@
-//! The directory writes SCIM provisioning needs: create and update an employee, set a user active or
-//! inactive, add a membership and end one. Each writes in the caller's transaction (which holds the audit
-//! chain's lock) and adds its audit entry to the caller's [`Acting`]; nothing is deleted.
-//!
-//! These are deliberately minimal and kept in this one file: the administration of employees
-//! (`admin/employees.rs`, written in parallel) has the same primitives, and these are to be replaced by
-//! them when both land.
+//! The directory writes SCIM provisioning makes, audited: each calls the administration's primitive
+//! (`admin/employees.rs`, which neither asks the policy nor audits) in the caller's transaction (which holds
+//! the audit chain's lock) and adds its audit entry to the caller's [`Acting`]; nothing is deleted.
 
 use chrono::{DateTime, Utc};
+use los_domain::admin::EmployeeDetails;
 use los_domain::model::Role;
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::DatabaseTransaction;
 
+use crate::admin::employees;
 use crate::audit::NewEntry;
-use crate::entities::*;
 use crate::error::StoreError;
-use crate::tx::new_id;
 
 /// Who is writing (the audit's actor) and the audit entries of the writes so far, appended by the caller
 /// before it commits.
@@ -45,71 +40,36 @@ impl Acting {
     }
 }
 
-/// An employee's directory data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EmployeeData {
-    pub display_name: String,
-    pub email: Option<String>,
-    /// Who they are at the identity provider they log in with (`app_user.external_subject`).
-    pub external_subject: Option<String>,
-}
-
-/// Creates an employee (a staff `app_user`, active, without memberships). Returns the user id.
-pub(crate) async fn create_employee(
+/// Creates the employee `id` (a staff `app_user`, active, without memberships) when no user has that id,
+/// else updates that employee; records the creation, or the change when something changed. An e-mail
+/// address or external subject another user has is refused (`admin.email_taken`, `admin.subject_taken`).
+pub(crate) async fn save_employee(
     txn: &DatabaseTransaction,
     acting: &mut Acting,
-    data: &EmployeeData,
-) -> Result<String, StoreError> {
-    let id = new_id("ansatt");
-    user::Entity::insert(user::ActiveModel {
-        id: Set(id.clone()),
-        display_name: Set(data.display_name.clone()),
-        kind: Set("employee".into()),
-        person_id: Set(None),
-        demo_description: Set(None),
-        email: Set(data.email.clone()),
-        external_subject: Set(data.external_subject.clone()),
-        active: Set(true),
-        deactivated_at: Set(None),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    acting.record("employee_create", "app_user", &id, "employee created");
-    Ok(id)
-}
-
-/// Updates an employee's directory data; records the change only when something changed.
-pub(crate) async fn update_employee(
-    txn: &DatabaseTransaction,
-    acting: &mut Acting,
-    user_id: &str,
-    data: &EmployeeData,
+    id: &str,
+    d: &EmployeeDetails,
 ) -> Result<(), StoreError> {
-    let row = employee(txn, user_id).await?;
-    let mut changed = Vec::new();
-    if row.display_name != data.display_name {
-        changed.push("display name");
+    let saved = employees::save_employee(txn, id, d).await?;
+    if saved.created {
+        acting.record("employee_create", "app_user", id, "employee created");
+    } else if !saved.changed.is_empty() {
+        let words: Vec<&str> = saved
+            .changed
+            .iter()
+            .map(|f| match *f {
+                "display_name" => "display name",
+                "email" => "e-mail",
+                "external_subject" => "external subject",
+                other => other,
+            })
+            .collect();
+        acting.record("employee_update", "app_user", id, format!("employee changed: {}", words.join(", ")));
     }
-    if row.email != data.email {
-        changed.push("e-mail");
-    }
-    if row.external_subject != data.external_subject {
-        changed.push("external subject");
-    }
-    if changed.is_empty() {
-        return Ok(());
-    }
-    let mut am: user::ActiveModel = row.into();
-    am.display_name = Set(data.display_name.clone());
-    am.email = Set(data.email.clone());
-    am.external_subject = Set(data.external_subject.clone());
-    user::Entity::update(am).exec(txn).await?;
-    acting.record("employee_update", "app_user", user_id, format!("employee changed: {}", changed.join(", ")));
     Ok(())
 }
 
-/// Activates or deactivates a user. Deactivating also revokes every live token and session of theirs, so
-/// nothing they hold keeps working. Does nothing (and records nothing) when the user already is so.
+/// Activates or deactivates an employee; deactivating also revokes their live tokens and sessions. Does
+/// nothing (and records nothing) when the user already is so.
 pub(crate) async fn set_user_active(
     txn: &DatabaseTransaction,
     acting: &mut Acting,
@@ -117,35 +77,22 @@ pub(crate) async fn set_user_active(
     active: bool,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let row = employee(txn, user_id).await?;
-    if row.active == active {
-        return Ok(());
-    }
-    let mut am: user::ActiveModel = row.into();
-    am.active = Set(active);
-    am.deactivated_at = Set((!active).then_some(now));
-    user::Entity::update(am).exec(txn).await?;
-    if active {
-        acting.record("employee_activate", "app_user", user_id, "employee activated");
-    } else {
-        let revoked = token::Entity::update_many()
-            .col_expr(token::Column::RevokedAt, Expr::value(Some(now)))
-            .filter(token::Column::UserId.eq(user_id))
-            .filter(token::Column::RevokedAt.is_null())
-            .exec(txn)
-            .await?
-            .rows_affected;
-        acting.record(
+    match employees::set_user_active(txn, user_id, active, now).await? {
+        None => {}
+        Some(_) if active => acting.record("employee_activate", "app_user", user_id, "employee activated"),
+        Some(revoked) => acting.record(
             "employee_deactivate",
             "app_user",
             user_id,
             format!("employee deactivated; {revoked} live tokens and sessions revoked"),
-        );
+        ),
     }
     Ok(())
 }
 
-/// Gives a user a role in an organisation, or in one of its services. Returns the membership's id.
+/// Gives a user a role in an organisation, or in one of its services. Returns the membership's id and
+/// whether it is new (recorded); the same live membership held already (say, given by an administrator)
+/// is returned, not made again.
 pub(crate) async fn add_membership(
     txn: &DatabaseTransaction,
     acting: &mut Acting,
@@ -153,21 +100,13 @@ pub(crate) async fn add_membership(
     organisation_id: &str,
     service_id: Option<&str>,
     role: Role,
-) -> Result<i64, StoreError> {
-    let res = membership::Entity::insert(membership::ActiveModel {
-        user_id: Set(user_id.to_owned()),
-        organisation_id: Set(organisation_id.to_owned()),
-        service_id: Set(service_id.map(str::to_owned)),
-        role: Set(role.as_str().to_owned()),
-        ended_at: Set(None),
-        ..Default::default()
-    })
-    .exec(txn)
-    .await?;
-    let id = res.last_insert_id;
-    let place = service_id.unwrap_or(organisation_id);
-    acting.record("membership_begin", "membership", &id.to_string(), format!("{user_id} became {role} in {place}"));
-    Ok(id)
+) -> Result<(i64, bool), StoreError> {
+    let (id, created) = employees::add_membership(txn, user_id, organisation_id, service_id, role).await?;
+    if created {
+        let place = service_id.unwrap_or(organisation_id);
+        acting.record("membership_begin", "membership", &id.to_string(), format!("{user_id} became {role} in {place}"));
+    }
+    Ok((id, created))
 }
 
 /// Ends a membership; the row stays, with the time it ended. Ending one already ended does nothing.
@@ -177,31 +116,15 @@ pub(crate) async fn end_membership(
     membership_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let row = membership::Entity::find_by_id(membership_id)
-        .one(txn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound { kind: "membership", id: membership_id.to_string() })?;
-    if row.ended_at.is_some() {
-        return Ok(());
-    }
+    let row = employees::membership_row(txn, membership_id).await?;
     let what = format!(
         "{} is no longer {} in {}",
         row.user_id,
         row.role,
         row.service_id.as_deref().unwrap_or(&row.organisation_id)
     );
-    let mut am: membership::ActiveModel = row.into();
-    am.ended_at = Set(Some(now));
-    membership::Entity::update(am).exec(txn).await?;
-    acting.record("membership_end", "membership", &membership_id.to_string(), what);
+    if employees::end_membership(txn, membership_id, now).await? {
+        acting.record("membership_end", "membership", &membership_id.to_string(), what);
+    }
     Ok(())
-}
-
-/// A staff user's row (never a citizen's).
-async fn employee(txn: &DatabaseTransaction, user_id: &str) -> Result<user::Model, StoreError> {
-    user::Entity::find_by_id(user_id.to_owned())
-        .one(txn)
-        .await?
-        .filter(|u| u.kind != "citizen")
-        .ok_or_else(|| StoreError::NotFound { kind: "employee", id: user_id.to_owned() })
 }

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
+use los_domain::admin::works_in_a_service;
 use los_domain::model::Role;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 
@@ -99,7 +100,14 @@ pub(crate) async fn reconcile(
     for (org, service, role) in wanted.difference(&have) {
         let role = Role::parse(role)
             .ok_or_else(|| StoreError::Integrity(format!("unknown role '{role}' in a group mapping")))?;
-        let id = writes::add_membership(txn, acting, &su.user_id, org, service.as_deref(), role).await?;
+        // A grant the directory cannot give now (the employee deactivated in Los, the service since
+        // deactivated) is left out: it is given by the next reconciliation that can. One the user holds
+        // already outside the groups (an administrator gave it) stays theirs, not the groups'.
+        let id = match writes::add_membership(txn, acting, &su.user_id, org, service.as_deref(), role).await {
+            Ok((id, true)) => id,
+            Ok((_, false)) | Err(StoreError::Invalid { .. }) => continue,
+            Err(e) => return Err(e),
+        };
         scim_grant::Entity::insert(scim_grant::ActiveModel {
             membership_id: Set(id),
             scim_user_id: Set(scim_user_id.to_owned()),
@@ -153,6 +161,9 @@ impl Store {
                     .one(&txn)
                     .await?
                     .ok_or_else(|| StoreError::NotFound { kind: "service", id: s.to_owned() })?;
+                if !row.active {
+                    return Err(invalid("service", "the service is deactivated"));
+                }
                 (row.organisation_id, Some(row.id))
             }
             (None, Some(o)) => {
@@ -164,6 +175,9 @@ impl Store {
             }
             _ => return Err(invalid("service", "give either a service or an organisation")),
         };
+        if service_id.is_none() && works_in_a_service(role) {
+            return Err(invalid("service", "case work is done in a service: give one"));
+        }
         let same = scim_group_role::Entity::find()
             .filter(scim_group_role::Column::GroupId.eq(g.id.as_str()))
             .filter(scim_group_role::Column::OrganisationId.eq(organisation_id.as_str()))

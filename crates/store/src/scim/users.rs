@@ -6,9 +6,12 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::directory_writes::{self as writes, EmployeeData};
+use los_domain::admin::EmployeeDetails;
+
+use super::directory_writes as writes;
 use super::mapping::reconcile;
 use super::{Page, ScimClient, ScimSubject, ScimUser, UserChange, UserFilter, UserInput, clean, invalid, not_unique};
+use crate::admin::employees;
 use crate::audit;
 use crate::entities::*;
 use crate::error::StoreError;
@@ -65,8 +68,8 @@ impl Valid {
         }
     }
 
-    fn employee(&self, s: ScimSubject) -> EmployeeData {
-        EmployeeData {
+    fn employee(&self, s: ScimSubject) -> EmployeeDetails {
+        EmployeeDetails {
             display_name: self.display_name.clone(),
             email: self.email.clone(),
             external_subject: self.subject(s),
@@ -132,20 +135,15 @@ impl Store {
             Some(row) => {
                 let id = row.id.clone();
                 check_subject(&txn, subject_attr, &v, Some(&row.user_id)).await?;
-                writes::update_employee(&txn, &mut acting, &row.user_id, &v.employee(subject_attr)).await?;
+                writes::save_employee(&txn, &mut acting, &row.user_id, &v.employee(subject_attr)).await?;
                 writes::set_user_active(&txn, &mut acting, &row.user_id, v.active, now).await?;
                 store_row(&txn, row, &v, now).await?;
                 acting.record("scim_user_create", "scim_user", &id, "user provisioned again after being deleted");
                 id
             }
             None => {
-                let user_id = match adoptable(&txn, subject_attr, &v).await? {
-                    Some(user_id) => {
-                        writes::update_employee(&txn, &mut acting, &user_id, &v.employee(subject_attr)).await?;
-                        user_id
-                    }
-                    None => writes::create_employee(&txn, &mut acting, &v.employee(subject_attr)).await?,
-                };
+                let user_id = adoptable(&txn, subject_attr, &v).await?.unwrap_or_else(employees::new_employee_id);
+                writes::save_employee(&txn, &mut acting, &user_id, &v.employee(subject_attr)).await?;
                 writes::set_user_active(&txn, &mut acting, &user_id, v.active, now).await?;
                 let id = uuid::Uuid::new_v4().simple().to_string();
                 scim_user::Entity::insert(scim_user::ActiveModel {
@@ -228,7 +226,7 @@ impl Store {
         }
         check_subject(&txn, subject_attr, &v, Some(&row.user_id)).await?;
         let user_id = row.user_id.clone();
-        writes::update_employee(&txn, &mut acting, &user_id, &v.employee(subject_attr)).await?;
+        writes::save_employee(&txn, &mut acting, &user_id, &v.employee(subject_attr)).await?;
         writes::set_user_active(&txn, &mut acting, &user_id, v.active, now).await?;
         let before = UserInput::from(&current);
         store_row(&txn, row, &v, now).await?;

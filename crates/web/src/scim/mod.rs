@@ -80,9 +80,12 @@ impl From<StoreError> for ScimError {
             StoreError::NotFound { kind, id } => {
                 ScimError::new(StatusCode::NOT_FOUND, None, format!("{kind} {id} was not found"))
             }
-            StoreError::Invalid { code: "scim.uniqueness", message, .. } => {
-                ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), message)
-            }
+            // The directory's own refusals of a value another user has (`save_employee`) too.
+            StoreError::Invalid {
+                code: "scim.uniqueness" | "admin.email_taken" | "admin.subject_taken",
+                message,
+                ..
+            } => ScimError::new(StatusCode::CONFLICT, Some("uniqueness"), message),
             StoreError::Invalid { message, .. } => ScimError::invalid_value(message),
             StoreError::Denied(reason) => ScimError::new(StatusCode::FORBIDDEN, None, reason.detail),
             other => {
