@@ -353,7 +353,7 @@ async fn run(store: &Store, actor: &User, command: &AdminCommand) -> Result<(), 
                 println!("{}", store.add_employee_membership(actor, user, &m).await?);
             }
             MembershipCommand::End { id } => {
-                let changed = store.end_employee_membership(actor, *id).await?;
+                let (changed, _) = store.end_employee_membership(actor, *id).await?;
                 println!("membership {id} {}", if changed { "ended" } else { "had already ended" });
             }
         },

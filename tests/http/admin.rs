@@ -3,7 +3,7 @@
 //! service; deactivating an employee or ending a membership takes access away; a non-administrator is
 //! refused and nothing changes; bad input is 422 on its field with nothing changed; every change is audited.
 
-use anyhow::ensure;
+use anyhow::{Context, ensure};
 use los_domain::admin::StaffIdentity;
 use los_domain::ident::{Fodselsnummer, Kommunenummer};
 use los_tests::{Db, TestApp};
@@ -395,10 +395,20 @@ async fn admin_on_the_pages_without_javascript(db: Db) -> anyhow::Result<()> {
     ensure!(!html.contains("PP-tjenesten i Bergen"), "the directory page");
     let html = get(format!("/admin/tjenester/{service}")).await?.text().await?;
     ensure!(html.contains("Deaktivert") && html.contains("/aktiver"), "{html}");
+    // Its own page still answers (cases name it), saying it is no longer in use.
+    let html = get(format!("/tjenester/{service}")).await?.text().await?;
+    ensure!(html.contains("id=\"service-inactive\"") && html.contains("ikke lenger i bruk"), "{html}");
     // A non-administrator is refused the pages.
     let per = app.store.create_login_session(&emp, "test", None, chrono::Duration::hours(1)).await?;
     let res = browser.get(app.url("/admin")).header("cookie", format!("los_session={per}")).send().await?;
     ensure!(res.status() == 403, "{}", res.status());
+    // Ending a role leads back to the employee whose role it was, whatever employee the form's URL named.
+    let dir = directory(&app, &admin).await?;
+    let row = dir["employees"].as_array().and_then(|es| es.iter().find(|e| e["id"] == emp.as_str())).cloned();
+    let mid = row.as_ref().and_then(|e| e["memberships"][0]["id"].as_i64()).context("Per's membership")?;
+    let res = post(&format!("/admin/ansatte/{admin_id}/roller/{mid}/avslutt"), &[]).await?;
+    ensure!(res.status() == 303, "{}", res.status());
+    ensure!(res.headers()["location"].to_str()? == format!("/admin/ansatte/{emp}"), "{:?}", res.headers());
     app.stop().await;
     Ok(())
 }

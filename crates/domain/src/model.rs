@@ -209,6 +209,8 @@ pub struct Service {
     pub email: Option<String>,
     pub address: Option<String>,
     pub opening_hours: Option<String>,
+    /// Deactivated services are kept for the cases they took part in, and listed nowhere.
+    pub active: bool,
 }
 
 /// A person the services work with: a child, young person or family member.

@@ -203,5 +203,6 @@ fn service_from_row(
         email: s.email,
         address: s.address,
         opening_hours: s.opening_hours,
+        active: s.active,
     })
 }

@@ -367,8 +367,13 @@ impl Store {
     }
 
     /// An administrator ends a membership; it is kept with the time it ended and grants nothing from then.
-    /// An administrator does not end their own administrator role. Returns whether it was live.
-    pub async fn end_employee_membership(&self, actor: &User, membership_id: i64) -> Result<bool, StoreError> {
+    /// An administrator does not end their own administrator role. Returns whether it was live, and whose
+    /// membership it is.
+    pub async fn end_employee_membership(
+        &self,
+        actor: &User,
+        membership_id: i64,
+    ) -> Result<(bool, String), StoreError> {
         let txn = self.begin_audited().await?;
         let m = membership_row(&txn, membership_id).await?;
         let orgs = organisation::Entity::find().all(&txn).await?;
@@ -389,6 +394,6 @@ impl Store {
         }
         let changed = end_membership(&txn, membership_id, Utc::now()).await?;
         txn.commit().await?;
-        Ok(changed)
+        Ok((changed, m.user_id))
     }
 }

@@ -89,3 +89,4 @@ err-admin-service_in_cases = The service takes part in cases that are not closed
 err-admin-self = You cannot do this to yourself. Another administrator can.
 err-denied-not_directory_administrator = Only an administrator of the organisation can change its services, employees and roles.
 err-user-inactive = The user is deactivated.
+service-inactive = This service is no longer in use. It is kept here because it has taken part in cases.

@@ -89,3 +89,4 @@ err-admin-service_in_cases = Tjenesten er med i saker som ikke er avsluttet. Den
 err-admin-self = Du kan ikke gjøre dette med deg selv. En annen administrator kan.
 err-denied-not_directory_administrator = Bare en administrator i organisasjonen kan endre tjenestene, de ansatte og rollene.
 err-user-inactive = Brukeren er deaktivert.
+service-inactive = Tjenesten er ikke lenger i bruk. Den står her fordi den har vært med i saker.

@@ -89,3 +89,4 @@ err-admin-service_in_cases = Tenesta er med i saker som ikkje er avslutta. Ho m�
 err-admin-self = Du kan ikkje gjere dette med deg sjølv. Ein annan administrator kan.
 err-denied-not_directory_administrator = Berre ein administrator i organisasjonen kan endre tenestene, dei tilsette og rollene.
 err-user-inactive = Brukaren er deaktivert.
+service-inactive = Tenesta er ikkje lenger i bruk. Ho står her fordi ho har vore med i saker.

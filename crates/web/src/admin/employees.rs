@@ -106,7 +106,7 @@ async fn add(st: &AppState, actor: &User, id: &str, i: &MembershipInput) -> Resu
     st.store.add_employee_membership(actor, id, &parse_membership(i)).await.map_err(|e| on_field("adm-role", e))
 }
 
-async fn end(st: &AppState, actor: &User, mid: i64) -> Result<bool, Rejected> {
+async fn end(st: &AppState, actor: &User, mid: i64) -> Result<(bool, String), Rejected> {
     st.store.end_employee_membership(actor, mid).await.map_err(|e| Rejected::at(format!("adm-end-{mid}"), e))
 }
 
@@ -359,7 +359,8 @@ pub async fn end_membership_page(
 ) -> PageResult {
     let u = user(&ctx)?;
     match end(&st, u, mid).await {
-        Ok(_) => back(&id),
+        // Back to the employee whose role it was (the URL's employee is only where the form stood).
+        Ok((_, owner)) => back(&owner),
         Err(r) if shown_on_form(&r) => refused(&st, &ctx, &id, &r, None, MembershipInput::default()).await,
         Err(r) => Err(page_err(&ctx)(r.into())),
     }
