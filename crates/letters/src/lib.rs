@@ -1,0 +1,385 @@
+//! Written decisions of the child-coordinator process (barnekoordinator, pasient- og
+//! brukerrettighetsloven § 2-5 c and helse- og omsorgstjenesteloven § 7-2 a) as an accessible PDF and
+//! as plain text.
+//!
+//! The wording lives in Rust ([`wording`]); both outputs are made from the same laid-out letter, so the
+//! text shown on the case page is the text of the PDF. The PDF is typeset by typst: the template
+//! (`templates/letter.typ`) reads the letter from a virtual JSON file and only ever inserts its strings
+//! as text, so nothing a user typed is evaluated as typst markup or code.
+
+mod wording;
+mod world;
+
+use serde::Serialize;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::world::LetterWorld;
+
+/// The written standard the letter is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// Bokmål (`nb`).
+    Bokmal,
+    /// Nynorsk (`nn`).
+    Nynorsk,
+}
+
+impl Language {
+    /// The BCP 47 tag: the PDF's `/Lang` and typst's `text(lang:)`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::Bokmal => "nb",
+            Language::Nynorsk => "nn",
+        }
+    }
+}
+
+/// What the decision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LetterKind {
+    /// The family gets a child coordinator.
+    Grant,
+    /// The family does not get a child coordinator.
+    Refusal,
+    /// Another person becomes the child coordinator.
+    Change,
+    /// The family no longer has a child coordinator.
+    Termination,
+}
+
+/// Where and how the decision can be complained about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintInfo {
+    /// The complaint body, e.g. "Statsforvalteren i Oslo og Viken".
+    pub body: String,
+    /// The law the complaint is made under, e.g. "pasient- og brukerrettighetsloven kapittel 7".
+    pub law: String,
+    /// The complaint deadline in days, e.g. 28 (pbrl. § 7-5: four weeks). Written in weeks when it is
+    /// a whole number of weeks, otherwise in days.
+    pub deadline_days: u32,
+    /// Where to send the complaint: the unit that decided, e.g. "Koordinerende enhet, Mellomvik
+    /// kommune".
+    pub send_to: String,
+}
+
+/// One written decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letter {
+    pub language: Language,
+    pub kind: LetterKind,
+    /// "Mellomvik kommune".
+    pub municipality: String,
+    /// "Koordinerende enhet".
+    pub unit: String,
+    /// Address, e-mail and phone line of the unit.
+    pub unit_contact: String,
+    /// The decision date; also the PDF's date.
+    pub date: chrono::NaiveDate,
+    /// The id to quote, e.g. "bkvedtak-0193…".
+    pub reference: String,
+    /// The parents, or whoever consents for the child: one address line each.
+    pub recipients: Vec<String>,
+    pub child_name: String,
+    /// E.g. "født 12.03.2015" or "termin 01.02.2027", already formatted by the caller; may be empty.
+    pub child_detail: String,
+    /// "Hanne Helse, Helsestasjonen": named in a grant or a change; ignored in a refusal or a
+    /// termination. When a grant or change names nobody, the letter says the family will be told.
+    pub coordinator: Option<String>,
+    /// The written reasons; paragraphs are separated by blank lines, single line breaks are kept.
+    pub reasons: String,
+    /// E.g. ["pasient- og brukerrettighetsloven § 2-5 c", "helse- og omsorgstjenesteloven § 7-2 a"].
+    pub legal_basis: Vec<String>,
+    pub complaint: ComplaintInfo,
+    /// "Kari Koordinerende, saksbehandler".
+    pub signed_by: String,
+}
+
+/// Why a letter could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum LetterError {
+    /// The decision date cannot be written as a typst date (typst dates span the years -9999..=9999).
+    #[error("the decision date {0} is out of range for a PDF")]
+    Date(chrono::NaiveDate),
+    /// The letter's data could not be serialised.
+    #[error("the letter's data could not be serialised: {0}")]
+    Data(#[from] serde_json::Error),
+    /// The template did not compile; the typst diagnostics, joined.
+    #[error("the letter could not be typeset: {0}")]
+    Typeset(String),
+    /// The typeset letter could not be written as PDF (for example a PDF/UA-1 check failed); the
+    /// typst diagnostics, joined.
+    #[error("the letter could not be written as PDF: {0}")]
+    Pdf(String),
+}
+
+/// The letter as typst reads it (`/letter.json`) and as [`render_text`] writes it: every sentence is
+/// already worded, the template only lays it out.
+#[derive(Debug, Serialize)]
+struct Layout {
+    lang: &'static str,
+    title: String,
+    author: String,
+    date: Ymd,
+    municipality: String,
+    unit: String,
+    unit_contact: String,
+    recipients: Vec<String>,
+    /// Label/value lines under the address: date, reference, whom the case is about.
+    facts: Vec<Fact>,
+    sections: Vec<Section>,
+    closing: &'static str,
+    signature: Vec<String>,
+    signature_note: &'static str,
+    page_label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct Ymd {
+    year: i32,
+    month: u32,
+    day: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Section {
+    heading: &'static str,
+    paragraphs: Vec<String>,
+    /// A bulleted list after the paragraphs (the legal basis).
+    items: Vec<String>,
+}
+
+/// Renders the letter as a tagged PDF that conforms to PDF/UA-1, with the document's title, author,
+/// language and date set.
+pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
+    use chrono::Datelike;
+
+    let layout = wording::layout(letter);
+    let today = Datetime::from_ymd(
+        letter.date.year(),
+        u8::try_from(letter.date.month()).map_err(|_| LetterError::Date(letter.date))?,
+        u8::try_from(letter.date.day()).map_err(|_| LetterError::Date(letter.date))?,
+    )
+    .ok_or(LetterError::Date(letter.date))?;
+    let world = LetterWorld::new(serde_json::to_vec(&layout)?, today);
+
+    let document: PagedDocument =
+        typst::compile(&world).output.map_err(|errors| LetterError::Typeset(join_diagnostics(&errors)))?;
+
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| {
+        let mut message = e.message().to_string();
+        for hint in e.hints() {
+            message.push_str(&format!(" (hint: {hint})"));
+        }
+        LetterError::Pdf(message)
+    })?;
+    let options = PdfOptions {
+        // A stable identifier: the same decision gives the same PDF document id.
+        ident: Smart::Custom(letter.reference.clone()),
+        creator: Smart::Custom(Some("Los".to_owned())),
+        timestamp: Some(Timestamp::new_utc(today)),
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| LetterError::Pdf(join_diagnostics(&errors)))
+}
+
+/// The same letter as plain text: the letterhead, address and facts, then headings (underlined) and
+/// paragraphs separated by blank lines, then the signature.
+pub fn render_text(letter: &Letter) -> String {
+    let l = wording::layout(letter);
+    let mut out = String::new();
+    let mut block = |lines: &[&str]| {
+        let lines: Vec<&str> = lines.iter().copied().filter(|s| !s.trim().is_empty()).collect();
+        if lines.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for line in lines {
+            out.push_str(line);
+            out.push('\n');
+        }
+    };
+    block(&[&l.municipality, &l.unit, &l.unit_contact]);
+    block(&l.recipients.iter().map(String::as_str).collect::<Vec<_>>());
+    let facts: Vec<String> = l.facts.iter().map(|f| format!("{}: {}", f.label, f.value)).collect();
+    block(&facts.iter().map(String::as_str).collect::<Vec<_>>());
+    let underline = |s: &str, c: char| c.to_string().repeat(s.chars().count());
+    block(&[&l.title, &underline(&l.title, '=')]);
+    for section in &l.sections {
+        block(&[section.heading, &underline(section.heading, '-')]);
+        for paragraph in &section.paragraphs {
+            block(&[paragraph]);
+        }
+        let items: Vec<String> = section.items.iter().map(|i| format!("- {i}")).collect();
+        block(&items.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    block(&[l.closing]);
+    block(&l.signature.iter().map(String::as_str).collect::<Vec<_>>());
+    block(&[l.signature_note]);
+    out
+}
+
+fn join_diagnostics(diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.to_string();
+            for hint in &d.hints {
+                message.push_str(&format!(" (hint: {})", hint.v));
+            }
+            message
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(language: Language, kind: LetterKind) -> Letter {
+        Letter {
+            language,
+            kind,
+            municipality: "Mellomvik kommune".to_owned(),
+            unit: "Koordinerende enhet".to_owned(),
+            unit_contact: "Postboks 1, 9999 Mellomvik".to_owned(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            reference: "bkvedtak-0193".to_owned(),
+            recipients: vec!["Ola Nordmann".to_owned(), " ".to_owned(), "Kari Nordmann".to_owned()],
+            child_name: "Sofie Nordmann".to_owned(),
+            child_detail: "født 12.03.2015".to_owned(),
+            coordinator: Some("Hanne Helse, Helsestasjonen".to_owned()),
+            reasons: "Første avsnitt,\nmed linjeskift.\n\n\n  Andre avsnitt.  \n".to_owned(),
+            legal_basis: vec![
+                "pasient- og brukerrettighetsloven § 2-5 c".to_owned(),
+                "helse- og omsorgstjenesteloven § 7-2 a".to_owned(),
+            ],
+            complaint: ComplaintInfo {
+                body: "Statsforvalteren i Oslo og Viken".to_owned(),
+                law: "pasient- og brukerrettighetsloven kapittel 7".to_owned(),
+                deadline_days: 21,
+                send_to: "Koordinerende enhet, Mellomvik kommune".to_owned(),
+            },
+            signed_by: "Kari Koordinerende, saksbehandler".to_owned(),
+        }
+    }
+
+    #[test]
+    fn render_text_writes_the_whole_grant_in_bokmal() {
+        let expected = "\
+Mellomvik kommune
+Koordinerende enhet
+Postboks 1, 9999 Mellomvik
+
+Ola Nordmann
+Kari Nordmann
+
+Dato: 6. desember 2026
+Vår referanse: bkvedtak-0193
+Saken gjelder: Sofie Nordmann, født 12.03.2015
+
+Vedtak om barnekoordinator
+==========================
+
+Vedtak
+------
+
+Vi har vurdert saken om barnekoordinator for Sofie Nordmann.
+
+Mellomvik kommune har kommet fram til at familien har rett til barnekoordinator. Sofie Nordmann og familien får barnekoordinator.
+
+Barnekoordinatoren deres er Hanne Helse, Helsestasjonen.
+
+Barnekoordinatoren skal sørge for at tjenestene til barnet blir samordnet, gi dere informasjon og veiledning, og følge opp familien.
+
+Begrunnelse
+-----------
+
+Første avsnitt,
+med linjeskift.
+
+Andre avsnitt.
+
+Lovgrunnlag
+-----------
+
+Vedtaket har hjemmel i:
+
+- pasient- og brukerrettighetsloven § 2-5 c
+- helse- og omsorgstjenesteloven § 7-2 a
+
+Rett til å klage
+----------------
+
+Dere har rett til å klage på vedtaket til Statsforvalteren i Oslo og Viken etter pasient- og brukerrettighetsloven kapittel 7.
+
+Fristen for å klage er tre uker fra den dagen dere fikk dette brevet.
+
+Klagen skal sendes til Koordinerende enhet, Mellomvik kommune. Merk klagen med referansen bkvedtak-0193. Vi vurderer saken på nytt og kan selv endre vedtaket før klagen blir sendt videre til Statsforvalteren i Oslo og Viken.
+
+Dere kan også klage hvis dere mener at kommunen ikke oppfyller retten til barnekoordinator.
+
+Reglene i forvaltningsloven kapittel IV og V gjelder ikke for dette vedtaket (pasient- og brukerrettighetsloven § 2-7). Vedtaket er likevel skriftlig og begrunnet, og det blir oppbevart sammen med saken.
+
+Med hilsen
+
+Kari Koordinerende, saksbehandler
+Koordinerende enhet
+Mellomvik kommune
+
+Brevet er godkjent elektronisk og har derfor ingen håndskrevet signatur.
+";
+        assert_eq!(render_text(&letter(Language::Bokmal, LetterKind::Grant)), expected);
+    }
+
+    #[test]
+    fn render_text_refusal_in_nynorsk() {
+        let mut l = letter(Language::Nynorsk, LetterKind::Refusal);
+        l.complaint.deadline_days = 28;
+        let text = render_text(&l);
+        for needle in [
+            "Avslag på søknad om barnekoordinator\n====",
+            "Saka gjeld: Sofie Nordmann, født 12.03.2015",
+            "Vi har vurdert saka om barnekoordinator for Sofie Nordmann.",
+            "Mellomvik kommune har kome fram til at vilkåra for rett til barnekoordinator ikkje er \
+             oppfylte. Familien får difor ikkje barnekoordinator.",
+            "Grunngiving\n-----------",
+            "Vedtaket har heimel i:",
+            "De har rett til å klage på vedtaket til Statsforvalteren i Oslo og Viken",
+            "Fristen for å klage er fire veker frå den dagen de fekk dette brevet.",
+            "Klagen skal sendast til Koordinerende enhet, Mellomvik kommune.",
+            "De kan òg klage dersom de meiner at kommunen ikkje oppfyller retten",
+            "Reglane i forvaltningslova kapittel IV og V gjeld ikkje",
+            "Med helsing",
+        ] {
+            assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+        }
+        assert!(!text.contains("Hanne Helse"), "a refusal names no coordinator:\n{text}");
+        assert!(!text.contains("Begrunnelse"));
+    }
+
+    #[test]
+    fn render_text_without_coordinator_or_reasons() {
+        let mut l = letter(Language::Bokmal, LetterKind::Change);
+        l.coordinator = None;
+        l.reasons = "  \n ".to_owned();
+        l.legal_basis.clear();
+        let text = render_text(&l);
+        assert!(text.contains("Dere får beskjed om hvem som blir ny barnekoordinator."), "{text}");
+        assert!(!text.contains("Begrunnelse"), "{text}");
+        assert!(!text.contains("Lovgrunnlag"), "{text}");
+    }
+}
