@@ -158,7 +158,9 @@ struct Section {
 }
 
 /// Renders the letter as a tagged PDF that conforms to PDF/UA-1, with the document's title, author,
-/// language and date set.
+/// language and date set. A letter whose text holds characters PDF/UA-1 cannot carry with the
+/// embedded fonts (an emoji, Chinese or Arabic script, control characters) is written as a tagged
+/// PDF without the PDF/UA-1 claim instead of failing.
 pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
     use chrono::Datelike;
 
@@ -171,17 +173,21 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
     .ok_or(LetterError::Date(letter.date))?;
     let world = LetterWorld::new(serde_json::to_vec(&layout)?, today);
 
-    let document: PagedDocument =
-        typst::compile(&world).output.map_err(|errors| LetterError::Typeset(join_diagnostics(&errors)))?;
+    let compiled = typst::compile::<PagedDocument>(&world).output;
+    // typst memoises across compilations in a process-wide cache; without eviction a long-running
+    // server would keep every letter's intermediate results. Keep what the last few letters used
+    // (the template and fonts), as the typst CLI does.
+    typst::comemo::evict(10);
+    let document = compiled.map_err(|errors| LetterError::Typeset(join_diagnostics(&errors)))?;
 
-    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| {
+    let ua = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| {
         let mut message = e.message().to_string();
         for hint in e.hints() {
             message.push_str(&format!(" (hint: {hint})"));
         }
         LetterError::Pdf(message)
     })?;
-    let options = PdfOptions {
+    let options = |standards: PdfStandards| PdfOptions {
         // A stable identifier: the same decision gives the same PDF document id.
         ident: Smart::Custom(letter.reference.clone()),
         creator: Smart::Custom(Some("Los".to_owned())),
@@ -190,7 +196,21 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
         tagged: true,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| LetterError::Pdf(join_diagnostics(&errors)))
+    match typst_pdf::pdf(&document, &options(ua)) {
+        Ok(pdf) => Ok(pdf),
+        // The template itself conforms to PDF/UA-1 (the tests check every kind of letter in both
+        // languages), so a PDF/UA-1 validation error comes from the characters of the user's text:
+        // a character none of the embedded fonts has (an emoji, Chinese, Arabic), a control
+        // character, or one from the private use area. Refusing to write the decision is not an
+        // option, and neither is silently dropping characters from it, so such a letter falls back
+        // to a tagged PDF (structure tree, language, title) that does not claim PDF/UA-1; the
+        // characters stay in its text layer and in `render_text`.
+        Err(errors) if errors.iter().all(|e| e.message.starts_with("PDF/UA-1 error:")) => {
+            typst_pdf::pdf(&document, &options(PdfStandards::default()))
+                .map_err(|errors| LetterError::Pdf(join_diagnostics(&errors)))
+        }
+        Err(errors) => Err(LetterError::Pdf(join_diagnostics(&errors))),
+    }
 }
 
 /// The same letter as plain text: the letterhead, address and facts, then headings (underlined) and
@@ -369,6 +389,17 @@ Brevet er godkjent elektronisk og har derfor ingen håndskrevet signatur.
         }
         assert!(!text.contains("Hanne Helse"), "a refusal names no coordinator:\n{text}");
         assert!(!text.contains("Begrunnelse"));
+    }
+
+    #[test]
+    fn render_text_cleans_control_characters_and_crlf() {
+        let mut l = letter(Language::Bokmal, LetterKind::Grant);
+        l.child_name = "Sofie\tNordmann\n".to_owned();
+        l.reasons = "Første\u{7}linje\r\nandre linje\r\n\r\nNytt avsnitt\r\n".to_owned();
+        let text = render_text(&l);
+        assert!(text.contains("Saken gjelder: Sofie Nordmann, født 12.03.2015\n"), "{text}");
+        assert!(text.contains("\n\nFørste linje\nandre linje\n\nNytt avsnitt\n\n"), "{text}");
+        assert!(!text.contains('\r') && !text.contains('\t') && !text.contains('\u{7}'), "{text}");
     }
 
     #[test]

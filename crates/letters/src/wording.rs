@@ -72,18 +72,27 @@ pub(crate) fn deadline(language: Language, days: u32) -> String {
     }
 }
 
-/// The reasons as paragraphs: split at blank lines, every line trimmed, single line breaks kept.
+/// One line of user text: control characters (tabs, line breaks, a stray carriage return) become
+/// spaces, and the ends are trimmed.
+pub(crate) fn line(text: &str) -> String {
+    let cleaned: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    cleaned.trim().to_owned()
+}
+
+/// The reasons as paragraphs: split at blank lines, every line cleaned as by [`line`], single line
+/// breaks kept (`\r\n` counts as one).
 pub(crate) fn paragraphs(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
+    let mut current: Vec<String> = Vec::new();
+    for raw in text.lines() {
+        let cleaned = line(raw);
+        if cleaned.is_empty() {
             if !current.is_empty() {
                 out.push(current.join("\n"));
                 current.clear();
             }
         } else {
-            current.push(line.trim());
+            current.push(cleaned);
         }
     }
     if !current.is_empty() {
@@ -93,7 +102,32 @@ pub(crate) fn paragraphs(text: &str) -> Vec<String> {
 }
 
 fn non_empty(items: &[String]) -> Vec<String> {
-    items.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    items.iter().map(|s| line(s)).filter(|s| !s.is_empty()).collect()
+}
+
+/// The letter with every one-line field cleaned by [`line`] (the reasons are split by
+/// [`paragraphs`] later).
+fn cleaned(letter: &Letter) -> Letter {
+    let c = &letter.complaint;
+    Letter {
+        municipality: line(&letter.municipality),
+        unit: line(&letter.unit),
+        unit_contact: line(&letter.unit_contact),
+        reference: line(&letter.reference),
+        recipients: non_empty(&letter.recipients),
+        child_name: line(&letter.child_name),
+        child_detail: line(&letter.child_detail),
+        coordinator: letter.coordinator.as_deref().map(line).filter(|s| !s.is_empty()),
+        legal_basis: non_empty(&letter.legal_basis),
+        complaint: crate::ComplaintInfo {
+            body: line(&c.body),
+            law: line(&c.law),
+            deadline_days: c.deadline_days,
+            send_to: line(&c.send_to),
+        },
+        signed_by: line(&letter.signed_by),
+        ..letter.clone()
+    }
 }
 
 /// The sentences that state the decision.
@@ -101,7 +135,7 @@ fn decision(letter: &Letter) -> Vec<String> {
     let lang = letter.language;
     let municipality = &letter.municipality;
     let child = &letter.child_name;
-    let coordinator = letter.coordinator.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let coordinator = letter.coordinator.as_deref();
     let mut out = vec![match lang {
         Language::Bokmal => format!("Vi har vurdert saken om barnekoordinator for {child}."),
         Language::Nynorsk => format!("Vi har vurdert saka om barnekoordinator for {child}."),
@@ -177,9 +211,9 @@ fn decision(letter: &Letter) -> Vec<String> {
 /// The paragraphs of "Rett til å klage".
 fn complaint(letter: &Letter) -> Vec<String> {
     let c = &letter.complaint;
-    let (body, law, send_to) = (c.body.trim(), c.law.trim(), c.send_to.trim());
+    let (body, law, send_to) = (&c.body, &c.law, &c.send_to);
     let deadline = deadline(letter.language, c.deadline_days);
-    let reference = letter.reference.trim();
+    let reference = &letter.reference;
     match letter.language {
         Language::Bokmal => vec![
             format!("Dere har rett til å klage på vedtaket til {body} etter {law}."),
@@ -217,11 +251,12 @@ fn complaint(letter: &Letter) -> Vec<String> {
 }
 
 pub(crate) fn layout(letter: &Letter) -> Layout {
+    let letter = &cleaned(letter);
     let lang = letter.language;
     let title = title(lang, letter.kind).to_owned();
-    let child = match letter.child_detail.trim() {
-        "" => letter.child_name.trim().to_owned(),
-        detail => format!("{}, {detail}", letter.child_name.trim()),
+    let child = match letter.child_detail.as_str() {
+        "" => letter.child_name.clone(),
+        detail => format!("{}, {detail}", letter.child_name.as_str()),
     };
     let mut sections = vec![Section { heading: "Vedtak", paragraphs: decision(letter), items: vec![] }];
     let reasons = paragraphs(&letter.reasons);
@@ -242,7 +277,7 @@ pub(crate) fn layout(letter: &Letter) -> Layout {
     }
     sections.push(Section { heading: "Rett til å klage", paragraphs: complaint(letter), items: vec![] });
 
-    let signature = [letter.signed_by.trim(), letter.unit.trim(), letter.municipality.trim()]
+    let signature = [letter.signed_by.as_str(), letter.unit.as_str(), letter.municipality.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
@@ -250,20 +285,20 @@ pub(crate) fn layout(letter: &Letter) -> Layout {
 
     Layout {
         lang: lang.tag(),
-        author: [letter.unit.trim(), letter.municipality.trim()]
+        author: [letter.unit.as_str(), letter.municipality.as_str()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(", "),
         title,
         date: Ymd { year: letter.date.year(), month: letter.date.month(), day: letter.date.day() },
-        municipality: letter.municipality.trim().to_owned(),
-        unit: letter.unit.trim().to_owned(),
-        unit_contact: letter.unit_contact.trim().to_owned(),
+        municipality: letter.municipality.clone(),
+        unit: letter.unit.clone(),
+        unit_contact: letter.unit_contact.clone(),
         recipients: non_empty(&letter.recipients),
         facts: vec![
             Fact { label: "Dato", value: long_date(letter.date) },
-            Fact { label: "Vår referanse", value: letter.reference.trim().to_owned() },
+            Fact { label: "Vår referanse", value: letter.reference.clone() },
             Fact { label: pick(lang, "Saken gjelder", "Saka gjeld"), value: child },
         ],
         sections,

@@ -297,3 +297,64 @@ fn a_date_typst_cannot_hold_is_an_error() {
     l.date = NaiveDate::from_ymd_opt(12_000, 1, 1).unwrap();
     assert!(matches!(render_pdf(&l), Err(LetterError::Date(_))));
 }
+
+/// Sámi letters (and Cyrillic, Greek) are in the embedded fonts: the letter stays PDF/UA-1.
+#[test]
+fn sami_names_and_other_scripts_stay_pdf_ua() {
+    let mut l = letter(Language::Nynorsk, LetterKind::Grant);
+    l.municipality = "Guovdageainnu suohkan".to_owned();
+    l.child_name = "Áŋŋel Čđŋšŧž Máhtte".to_owned();
+    l.reasons = "Familien snakkar nordsamisk: Bures boahtin! Привет. Γειά σου.".to_owned();
+    let pdf = render_pdf(&l).unwrap();
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"pdfuaid:part>1<"), "not PDF/UA-1");
+    if poppler() {
+        let dir = scratch("sami");
+        let text = pdf_text(&pdf, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        for needle in ["Áŋŋel Čđŋšŧž Máhtte", "Guovdageainnu suohkan", "Bures boahtin! Привет. Γειά σου."]
+        {
+            assert!(text.contains(needle), "{needle:?} is not in the PDF's text:\n{text}");
+        }
+    }
+}
+
+/// An emoji, Chinese and a private-use character are in none of the embedded fonts, so PDF/UA-1
+/// refuses them: the letter is still written, as a tagged PDF without the PDF/UA-1 claim.
+#[test]
+fn characters_the_fonts_lack_fall_back_to_a_tagged_pdf() {
+    let mut l = letter(Language::Bokmal, LetterKind::Refusal);
+    l.reasons = "Foreldrene skrev: «Takk 😀», og la ved et vedlegg på kinesisk (中文) \u{E000}.".to_owned();
+    let pdf = render_pdf(&l).expect("renders without PDF/UA-1");
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"pdfuaid"), "claims PDF/UA although it cannot conform");
+    assert!(has(b"/StructTreeRoot"), "no structure tree (untagged PDF)");
+    assert!(has(b"/Lang(nb)"), "no /Lang(nb)");
+    if poppler() {
+        let dir = scratch("fallback");
+        let text = pdf_text(&pdf, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        for needle in ["Foreldrene skrev: «Takk", "kinesisk (中文)", "Avslag på søknad om barnekoordinator"] {
+            assert!(text.contains(needle), "{needle:?} is not in the PDF's text:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_long_letter_runs_over_pages_with_page_numbers() {
+    let mut l = letter(Language::Bokmal, LetterKind::Grant);
+    l.reasons = (1..=60)
+        .map(|i| format!("Avsnitt {i}: en begrunnelse som er lang nok til å fylle et par linjer i brevet."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let pdf = render_pdf(&l).unwrap();
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"pdfuaid:part>1<"), "not PDF/UA-1");
+    if poppler() {
+        let dir = scratch("long");
+        let text = pdf_text(&pdf, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(text.contains("Side 2 / ") && !text.contains("Side 1 / 1 "), "{text}");
+        assert!(text.contains("Avsnitt 60:") && text.contains("Med hilsen"), "{text}");
+    }
+}
