@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod cases;
+mod child_coordinator;
 mod closing;
 mod confidentiality;
 mod faces;
@@ -65,6 +66,7 @@ fn main() {
     let mut all = foundation::all();
     all.extend(admin::all());
     all.extend(cases::all());
+    all.extend(child_coordinator::all());
     all.extend(closing::all());
     all.extend(intake::all());
     all.extend(audit::all());

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod anonymise;
+pub mod child_coordinator;
 pub mod closing;
 pub mod consent;
 pub mod coordination;

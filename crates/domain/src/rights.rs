@@ -1,14 +1,15 @@
 //! Individual-rights screening (spec 01 §8.C item 15; spec 02 §1.1 and §2.1): in a case where the services
 //! must cooperate, someone assesses whether the child and family have a right to an individual plan, a
 //! coordinator and a child coordinator, and records the outcome. A right in place anchors the case to it
-//! (who holds the plan, who the coordinator is). An appointed child coordinator is the one who coordinates
-//! the services (pbrl § 2-5 c, hol § 7-2 a): the coordination is set to them and locked against other
-//! assignments (`coordination::validate_assignment` rule d).
+//! (who holds the plan, who the coordinator is). The child coordinator is no longer screened here: it has
+//! its own process in `child_coordinator` (issue 12), where only the authorised unit assesses; rows of that
+//! kind recorded before are kept as history. A right in place is held by its service: another service
+//! cannot overwrite it.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{OwnerType, Participation, coded_enum};
+use crate::model::{Participation, coded_enum};
 
 coded_enum!(
     /// The individual rights screened in a case.
@@ -17,7 +18,8 @@ coded_enum!(
         IndividualPlan = "individual_plan",
         /// Coordinator (koordinator) in the health and care services.
         Coordinator = "coordinator",
-        /// Child coordinator (barnekoordinator), given to the family.
+        /// Child coordinator (barnekoordinator), given to the family. Screened here before issue 12; kept to
+        /// read that history. New matters go through `child_coordinator`.
         ChildCoordinator = "child_coordinator",
     }
 );
@@ -75,10 +77,8 @@ pub struct ScreeningRequest<'a> {
     pub reasoning: &'a str,
     /// The service the person recording it acts for.
     pub acting_service: &'a str,
-    /// The child's and the parents' views: required when a child coordinator is in place, because the
-    /// appointment then decides who coordinates (spec 01 §8.E item 20).
-    pub child_view: &'a str,
-    pub parents_view: &'a str,
+    /// The service holding the right now (its current screening is "in place"), if one does.
+    pub held_by: Option<&'a str>,
 }
 
 /// Why a screening cannot be recorded.
@@ -86,6 +86,12 @@ pub struct ScreeningRequest<'a> {
 pub enum RightsError {
     #[error("say what the screening built on, or why the right does not apply")]
     ReasoningMissing,
+    #[error(
+        "the child coordinator has its own process: report the need to the coordinating unit, which assesses and decides"
+    )]
+    ChildCoordinatorProcess,
+    #[error("{0} holds this right: only that service records a change to it")]
+    HeldByOther(String),
     #[error("name the service that holds the plan, employs the coordinator or was asked")]
     ServiceMissing,
     #[error("{0} does not take part in the case: add it to the case before anchoring the case to it")]
@@ -94,14 +100,6 @@ pub enum RightsError {
     NotOwnService,
     #[error("name the appointed coordinator")]
     PersonMissing,
-    #[error(
-        "the municipality appoints the child coordinator (helse- og omsorgstjenesteloven § 7-2 a): choose a municipal service"
-    )]
-    ChildCoordinatorNotMunicipal,
-    #[error(
-        "an appointed child coordinator coordinates the services: record the child's and the parents' views on that (spec 01 §8.E item 20)"
-    )]
-    ViewsMissing,
 }
 
 impl RightsError {
@@ -109,12 +107,10 @@ impl RightsError {
     pub fn field(&self) -> Option<&'static str> {
         Some(match self {
             RightsError::ReasoningMissing => "reasoning",
-            RightsError::ServiceMissing
-            | RightsError::NotParticipant(_)
-            | RightsError::NotOwnService
-            | RightsError::ChildCoordinatorNotMunicipal => "service_id",
+            RightsError::ChildCoordinatorProcess => "kind",
+            RightsError::HeldByOther(_) => "service_id",
+            RightsError::ServiceMissing | RightsError::NotParticipant(_) | RightsError::NotOwnService => "service_id",
             RightsError::PersonMissing => "person",
-            RightsError::ViewsMissing => "child_view",
         })
     }
 
@@ -122,12 +118,12 @@ impl RightsError {
     pub fn code(&self) -> &'static str {
         match self {
             RightsError::ReasoningMissing => "rights.reasoning",
+            RightsError::ChildCoordinatorProcess => "rights.child_coordinator_process",
+            RightsError::HeldByOther(_) => "rights.held_by_other",
             RightsError::ServiceMissing => "rights.service",
             RightsError::NotParticipant(_) => "rights.not_participant",
             RightsError::NotOwnService => "rights.not_own_service",
             RightsError::PersonMissing => "rights.person",
-            RightsError::ChildCoordinatorNotMunicipal => "rights.child_coordinator_municipal",
-            RightsError::ViewsMissing => "rights.views",
         }
     }
 }
@@ -139,8 +135,14 @@ pub fn validate_screening(
     today: NaiveDate,
 ) -> Result<(), RightsError> {
     let blank = |s: Option<&str>| s.is_none_or(|s| s.trim().is_empty());
+    if req.kind == RightKind::ChildCoordinator {
+        return Err(RightsError::ChildCoordinatorProcess);
+    }
     if req.reasoning.trim().is_empty() {
         return Err(RightsError::ReasoningMissing);
+    }
+    if let Some(holder) = req.held_by.filter(|h| *h != req.acting_service) {
+        return Err(RightsError::HeldByOther(holder.to_owned()));
     }
     match req.outcome {
         ScreeningOutcome::NotEntitled | ScreeningOutcome::Declined => Ok(()),
@@ -150,7 +152,7 @@ pub fn validate_screening(
         }
         ScreeningOutcome::InPlace => {
             let service = req.service_id.filter(|s| !s.trim().is_empty()).ok_or(RightsError::ServiceMissing)?;
-            let p = participants
+            participants
                 .iter()
                 .find(|p| p.service_id == service && p.active_on(today))
                 .ok_or_else(|| RightsError::NotParticipant(service.to_owned()))?;
@@ -159,14 +161,6 @@ pub fn validate_screening(
             }
             if req.kind != RightKind::IndividualPlan && blank(req.person) {
                 return Err(RightsError::PersonMissing);
-            }
-            if req.kind == RightKind::ChildCoordinator {
-                if p.owner_type != OwnerType::Municipal {
-                    return Err(RightsError::ChildCoordinatorNotMunicipal);
-                }
-                if req.child_view.trim().is_empty() || req.parents_view.trim().is_empty() {
-                    return Err(RightsError::ViewsMissing);
-                }
             }
             Ok(())
         }
@@ -181,27 +175,24 @@ pub struct CurrentRight {
     pub service_id: Option<String>,
 }
 
-/// The service of the appointed child coordinator, if one is in place: it coordinates, and no other
-/// assignment is allowed.
-pub fn child_coordinator_service(current: &[CurrentRight]) -> Option<&str> {
-    current
-        .iter()
-        .find(|r| r.kind == RightKind::ChildCoordinator && r.outcome == ScreeningOutcome::InPlace)
-        .and_then(|r| r.service_id.as_deref())
-}
-
 /// The rights still to screen: none until a service has found cooperation necessary (the screening is a
-/// prompt of the cooperation), then every right without a recorded outcome.
+/// prompt of the cooperation), then every right without a recorded outcome (the child coordinator has its
+/// own process).
 pub fn rights_to_screen(cooperation_necessary: bool, current: &[CurrentRight]) -> Vec<RightKind> {
     if !cooperation_necessary {
         return vec![];
     }
-    RightKind::ALL.iter().copied().filter(|k| !current.iter().any(|r| r.kind == *k)).collect()
+    RightKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| *k != RightKind::ChildCoordinator && !current.iter().any(|r| r.kind == *k))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::OwnerType;
     use proptest::prelude::*;
 
     fn part(id: &str, owner: OwnerType) -> Participation {
@@ -224,8 +215,7 @@ mod tests {
             person: Some("Hanne Helse"),
             reasoning: "Langvarige og sammensatte behov",
             acting_service: service.unwrap_or("hs"),
-            child_view: "vil ha Hanne",
-            parents_view: "ønsker barnekoordinator",
+            held_by: None,
         }
     }
 
@@ -252,29 +242,26 @@ mod tests {
     }
 
     #[test]
-    fn the_municipality_appoints_the_child_coordinator_and_the_family_is_heard() {
-        let parts = [part("hs", OwnerType::Municipal), part("bup", OwnerType::State)];
+    fn a_right_held_by_one_service_is_not_overwritten_by_another_and_the_child_coordinator_has_its_process() {
+        let parts = [part("hs", OwnerType::Municipal), part("fylke", OwnerType::County)];
         let today = "2026-06-01".parse().unwrap();
-        let cc = req(RightKind::ChildCoordinator, ScreeningOutcome::InPlace, Some("bup"));
-        assert_eq!(validate_screening(&cc, &parts, today), Err(RightsError::ChildCoordinatorNotMunicipal));
-        let cc = req(RightKind::ChildCoordinator, ScreeningOutcome::InPlace, Some("hs"));
-        assert_eq!(validate_screening(&cc, &parts, today), Ok(()));
-        let unheard = ScreeningRequest { child_view: "", ..cc };
-        assert_eq!(validate_screening(&unheard, &parts, today), Err(RightsError::ViewsMissing));
-        let current = [
-            CurrentRight {
-                kind: RightKind::IndividualPlan,
-                outcome: ScreeningOutcome::InPlace,
-                service_id: Some("bup".into()),
-            },
-            CurrentRight {
-                kind: RightKind::ChildCoordinator,
-                outcome: ScreeningOutcome::InPlace,
-                service_id: Some("hs".into()),
-            },
-        ];
-        assert_eq!(child_coordinator_service(&current), Some("hs"));
-        assert_eq!(child_coordinator_service(&current[..1]), None);
+        // The county follow-up service cannot overwrite the plan the health service holds.
+        let over = ScreeningRequest {
+            acting_service: "fylke",
+            held_by: Some("hs"),
+            ..req(RightKind::IndividualPlan, ScreeningOutcome::NotEntitled, None)
+        };
+        assert_eq!(validate_screening(&over, &parts, today), Err(RightsError::HeldByOther("hs".into())));
+        let own = ScreeningRequest { acting_service: "hs", ..over };
+        assert_eq!(validate_screening(&own, &parts, today), Ok(()));
+        // A state office cannot record "not entitled to a child coordinator": that is the unit's process.
+        let cc = ScreeningRequest {
+            acting_service: "nav",
+            ..req(RightKind::ChildCoordinator, ScreeningOutcome::NotEntitled, None)
+        };
+        assert_eq!(validate_screening(&cc, &parts, today), Err(RightsError::ChildCoordinatorProcess));
+        let current =
+            [CurrentRight { kind: RightKind::IndividualPlan, outcome: ScreeningOutcome::InPlace, service_id: None }];
         assert_eq!(rights_to_screen(true, &current), vec![RightKind::Coordinator]);
         assert!(rights_to_screen(false, &[]).is_empty());
         assert!(RightKind::ALL.iter().all(|k| !k.legal_basis().is_empty()));
@@ -282,28 +269,30 @@ mod tests {
 
     proptest! {
         /// Whatever is asked, an accepted screening never anchors the case to a service outside it, never
-        /// lets one service record another's plan or coordinator, and never gives a non-municipal service
-        /// the child coordinator.
+        /// lets one service record or overwrite another's plan or coordinator, and never screens the child
+        /// coordinator.
         #[test]
         fn accepted_screenings_obey_the_rules(
             kind in prop::sample::select(RightKind::ALL.to_vec()),
             outcome in prop::sample::select(ScreeningOutcome::ALL.to_vec()),
             target in prop::sample::select(vec!["hs", "bup", "nav", ""]),
             acting in prop::sample::select(vec!["hs", "bup", "nav"]),
+            held in prop::option::of(prop::sample::select(vec!["hs", "bup"])),
             person in prop::option::of("[a-z ]{0,4}"),
             reasoning in "[a-z ]{0,4}",
         ) {
             let parts = [part("hs", OwnerType::Municipal), part("bup", OwnerType::State)];
             let r = ScreeningRequest {
                 kind, outcome, service_id: Some(target), person: person.as_deref(), reasoning: &reasoning,
-                acting_service: acting, child_view: "x", parents_view: "y",
+                acting_service: acting, held_by: held,
             };
             if validate_screening(&r, &parts, "2026-06-01".parse().unwrap()).is_ok() {
                 prop_assert!(!reasoning.trim().is_empty());
+                prop_assert!(kind != RightKind::ChildCoordinator);
+                prop_assert!(held.is_none_or(|h| h == acting));
                 if outcome == ScreeningOutcome::InPlace {
                     prop_assert!(target == "hs" || target == "bup");
                     prop_assert_eq!(acting, target);
-                    if kind == RightKind::ChildCoordinator { prop_assert_eq!(target, "hs"); }
                     if kind != RightKind::IndividualPlan { prop_assert!(person.is_some_and(|p| !p.trim().is_empty())); }
                 }
             }

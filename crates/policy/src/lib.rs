@@ -112,6 +112,10 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             }
         }
         Resource::Case(case) => case_rule(actor, action, case, now),
+        Resource::ChildCoordination { case, step, unit } => child_coordination::rule(actor, case, *step, *unit, now),
+        Resource::Caseload { organisation_id, unit } => {
+            child_coordination::caseload_rule(actor, organisation_id, *unit)
+        }
         Resource::CaseOpening { service_id } => opening_rule(actor, service_id),
         Resource::JoinRequestAnswer { case, .. } => case_rule(actor, Action::Write, case, now),
         Resource::OwnConsent { case, actor_gives, digital } => {
@@ -320,7 +324,7 @@ fn dispute_role(actor: &User, case: &CaseFacts<'_>) -> Option<Role> {
         .map(|d| d.role)
 }
 
-fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
+pub(crate) fn case_rule(actor: &User, action: Action, case: &CaseFacts<'_>, now: DateTime<Utc>) -> Decision {
     let decider = dispute_role(actor, case);
     if action == Action::Decide {
         return match decider {
@@ -380,6 +384,19 @@ fn employee_case_rule(
                 actor.id, role, service, case.case_id, since
             ),
             via_service: Some(service.to_owned()),
+            role: Some(role),
+        });
+    }
+    if let (Some(unit), Action::Read) = (case.coordinating_unit, action)
+        && let Some(role) = child_coordination::unit_role(actor, unit)
+    {
+        return Decision::Allow(Basis {
+            code: "coordinating_unit",
+            detail: format!(
+                "{} as {} in the coordinating unit {} assesses the family's right to a child coordinator in case {} (pbrl § 2-5 c, hol § 7-2 a)",
+                actor.id, role, unit, case.case_id
+            ),
+            via_service: Some(unit.to_owned()),
             role: Some(role),
         });
     }
@@ -603,6 +620,7 @@ fn shared_with(
     )
 }
 
+mod child_coordination;
 mod closing;
 mod location;
 use closing::{cooperation_end_rule, former_participant, reopening_rule};

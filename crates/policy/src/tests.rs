@@ -98,6 +98,7 @@ fn facts<'a>(
         health_private_from_parents: false,
         dispute_decider: None,
         closing_since: None,
+        coordinating_unit: None,
     }
 }
 

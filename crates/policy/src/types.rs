@@ -62,6 +62,10 @@ pub struct CaseFacts<'a> {
     /// While the case is closing or closed: the day it stopped being open. The services taking part from
     /// that day on keep reading the shared overview after they have left (issue 11).
     pub closing_since: Option<NaiveDate>,
+    /// While the case has an open child-coordinator matter (issue 12): the service the child's municipality
+    /// authorised to assess the right (the coordinating unit, spec 02 §1.8), whose employees then read the
+    /// shared overview.
+    pub coordinating_unit: Option<&'a str>,
 }
 
 /// Who decides an open dispute about who coordinates: a role in the organisation of the child's
@@ -122,6 +126,12 @@ pub enum Resource<'a> {
     /// A request from another service to join a case, answered by a service taking part (as a write to the
     /// case). `requester` is the service asking.
     JoinRequestAnswer { case: CaseFacts<'a>, requester: &'a str },
+    /// The child-coordinator matter of a case (pbrl § 2-5 c, hol § 7-2 a; issue 12). `unit`: the service
+    /// the child's municipality authorised to assess the right, whether or not a matter is open yet.
+    ChildCoordination { case: CaseFacts<'a>, step: ChildCoordinationStep, unit: Option<&'a str> },
+    /// The caseload of the child coordinators of an organisation: its leaders and the authorised unit
+    /// (`unit`). Figures and staff names only, never a family.
+    Caseload { organisation_id: &'a str, unit: Option<&'a str> },
     /// Aggregate access reports for internal control.
     AuditReport,
     /// One employee's emergency access, reviewed by a leader of an organisation the employee works in
@@ -138,6 +148,23 @@ pub enum Resource<'a> {
     /// memberships and roles — an administrator of that organisation. A municipality administers its own
     /// services and those of other owners it has listed; the rows are never personal data of a case.
     Directory { organisation_id: &'a str },
+}
+
+/// What is done in a child-coordinator matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildCoordinationStep {
+    /// Read the matter: whoever reads the case, and the unit.
+    Read,
+    /// Report a possible need (a service taking part), or record a request the family made in writing or
+    /// orally (the unit, or a service taking part that received it).
+    Report,
+    /// The family's own acts: ask for a child coordinator, consent, complain (a family member who may read
+    /// the case; the domain decides who may consent).
+    FamilyAct,
+    /// Guide, assess, decide, appoint, hand over, record consents and complaints and their handling: the
+    /// authorised unit only (spec 02 §1.8, §6.F item 48).
+    Manage,
 }
 
 /// Why access was allowed. Stored in the audit log and shown to the family.

@@ -12,6 +12,8 @@ use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::{Store, at};
+
+mod child_coordinator;
 use los_domain::consent::{
     ConsentDomain, ConsentForm, ConsentGiver, ConsentSituation, GiverCapacity, InfoCategory, validate_givers,
 };
@@ -804,6 +806,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
     insert_cooperation(txn).await?;
     insert_meetings(txn).await?;
     insert_rights(txn).await?;
+    child_coordinator::insert(txn).await?;
     legal_basis::Entity::insert(legal_basis::ActiveModel {
         id: Set("hjemmel-demo-1".into()),
         case_id: Set("sak-adam".into()),
@@ -839,12 +842,11 @@ type DemoScreening = (
 );
 
 /// The individual-rights screening of the scenarios (spec 01 §8.C item 15): Jonas's individual plan is held by
-/// NAV, Adam's is asked for at child welfare, neither family has a right to a child coordinator, and the
-/// coordinator right is left for the services to screen (it shows as a prompt and on the worklist). Sofia
-/// and Daniel's case has not been screened yet.
+/// NAV, Adam's is asked for at child welfare, and the coordinator right is left for the services to screen
+/// (it shows as a prompt and on the worklist). Sofia and Daniel's case has not been screened yet. The child
+/// coordinator is not screened here: it has its own process (`child_coordinator`).
 async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
-    let no_child_coordinator: &'static str = "Familien har ikke et barn med alvorlig sykdom, skade eller nedsatt funksjonsevne som gir rett til barnekoordinator (pasient- og brukerrettighetsloven § 2-5 c).";
-    let rows: [DemoScreening; 4] = [
+    let rows: [DemoScreening; 2] = [
         (
             "rettighet-demo-jonas-ip",
             "sak-overgang",
@@ -858,18 +860,6 @@ async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             "2026-06-01",
         ),
         (
-            "rettighet-demo-jonas-bk",
-            "sak-overgang",
-            "child_coordinator",
-            "not_entitled",
-            None,
-            None,
-            no_child_coordinator,
-            "ot",
-            "demofylke-ot",
-            "2026-06-01",
-        ),
-        (
             "rettighet-demo-adam-ip",
             "sak-adam",
             "individual_plan",
@@ -877,18 +867,6 @@ async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
             Some("mellomvik-barnevern"),
             None,
             "Adam og foreldrene ønsker individuell plan for tiden etter straffen. Meldt til barnevernstjenesten (barnevernsloven § 15-9).",
-            "uk",
-            "konfliktradet-demo",
-            "2026-03-01",
-        ),
-        (
-            "rettighet-demo-adam-bk",
-            "sak-adam",
-            "child_coordinator",
-            "not_entitled",
-            None,
-            None,
-            no_child_coordinator,
             "uk",
             "konfliktradet-demo",
             "2026-03-01",

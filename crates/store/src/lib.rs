@@ -11,6 +11,7 @@ pub mod audit;
 mod audit_writer;
 mod case;
 pub mod checkpoint;
+pub mod child_coordination;
 pub mod demo;
 mod directory;
 mod entities;
@@ -35,6 +36,11 @@ pub use case::CooperationView;
 pub use case::access::{AccessReport, BreakGlassLine};
 pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
+pub use case::child_coordinator::{
+    Candidate, CcAppointmentView, CcAssessmentView, CcComplaintView, CcConsentView, CcDecisionView, CcEventView,
+    CcHandoverView, CcView, DelegationView, NewCcAppointment, NewCcAssessment, NewCcConsent, NewCcDecision,
+    NewCcReport, NewChoice, NewComplaint, NewComplaintStep, NewExtension, NewGuidance, NewHandover,
+};
 pub use case::closing::StateAct;
 pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;

@@ -139,7 +139,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_municipalities))
         .routes(routes!(get_municipality))
         .routes(routes!(get_organisation_by_orgnr));
-    reference.merge(crate::case::api_routes()).merge(crate::admin::api_routes())
+    reference
+        .merge(crate::case::api_routes())
+        .merge(crate::admin::api_routes())
+        .merge(crate::child_coordination::api_routes())
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod case;
+pub mod child_coordination;
 pub mod error;
 pub mod i18n;
 pub mod idempotency;
@@ -159,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/kommuner", get(pages::municipalities))
         .merge(case::page_routes())
         .merge(admin::page_routes())
+        .merge(child_coordination::page_routes())
         .nest("/api/v1", api)
         .nest(scim::BASE, scim::router())
         .fallback(pages::not_found)

@@ -289,7 +289,7 @@ impl Store {
         let (current, _) = load_assignments(&txn, &new.case_id, &services).await?;
         let dispute = load_dispute(&txn, &l, now).await?;
         let cooperation_necessary = cooperation_necessary(&txn, &new.case_id).await?;
-        let in_place = child_coordinator_now(&txn, &new.case_id).await?;
+        let in_place = child_coordinator_now(&txn, &new.case_id, &l.child, now.date_naive()).await?;
         let designated = new.basis == CoordinationBasis::DesignatedByMunicipality;
         let action = if designated { Action::Decide } else { Action::Write };
         let d = authorize(actor, action, &Resource::Case(l.facts()), now);
@@ -302,10 +302,9 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
-        // An appointed child coordinator (from the rights screening) coordinates; no other assignment.
-        let child_coordinator = in_place.or_else(|| {
-            current.as_ref().filter(|c| c.basis == CoordinationBasis::ChildCoordinator).map(|c| c.service_id.clone())
-        });
+        // A child coordinator in force coordinates; no other assignment. One no longer in force (ended, or
+        // the child turned 18 without the municipality continuing it) locks nothing.
+        let child_coordinator = in_place;
         let state = CoordinationState {
             current: current.as_ref(),
             dispute: dispute.as_ref(),

@@ -9,6 +9,7 @@
 pub(crate) mod access;
 pub(crate) mod access_log;
 pub(crate) mod assessments;
+pub(crate) mod child_coordinator;
 pub(crate) mod closing;
 pub(crate) mod consents;
 pub(crate) mod coordinator;
@@ -430,6 +431,16 @@ pub(crate) async fn candidate_cases(
                     .select_only()
                     .column(dispute::Column::CaseId)
                     .filter(dispute::Column::ResolvedAt.is_null())
+                    .into_tuple::<String>()
+                    .all(txn)
+                    .await?,
+            );
+            // Open child-coordinator matters: the coordinating unit reads them (issue 12).
+            ids.extend(
+                cc_matter::Entity::find()
+                    .select_only()
+                    .column(cc_matter::Column::CaseId)
+                    .filter(cc_matter::Column::State.ne("ended"))
                     .into_tuple::<String>()
                     .all(txn)
                     .await?,

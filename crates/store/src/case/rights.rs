@@ -1,34 +1,29 @@
-//! Individual-rights screening in a case (spec 01 §8.C item 15): the outcome for each right (individual
-//! plan, coordinator, child coordinator), the service and person the case is anchored to when a right is in
-//! place, and the history. Recording an appointed child coordinator sets the coordination to them in the
-//! same transaction, checked by the same rules as any assignment, and locks it there.
+//! Individual-rights screening in a case (spec 01 §8.C item 15): the outcome for the individual plan and the
+//! coordinator, the service and person the case is anchored to when a right is in place, and the history
+//! (with the child-coordinator screenings recorded before issue 12, which now has its own process in
+//! `child_coordinator`).
 //!
 //! The rules are in `los_domain::rights`; this module loads and stores, through the access policy, with an
 //! audit record in the same transaction.
 
 use chrono::{DateTime, Utc};
+use los_domain::child_coordinator::decision::one_coordinator;
 use los_domain::consent::InfoCategory;
-use los_domain::coordination::{AssignmentRequest, CoordinationBasis, CoordinationFacts, validate_assignment};
-use los_domain::model::User;
+use los_domain::model::{OwnerType, User};
 use los_domain::rights::{
-    CurrentRight, RightKind, ScreeningOutcome, ScreeningRequest, child_coordinator_service, rights_to_screen,
-    validate_screening,
+    CurrentRight, RightKind, ScreeningOutcome, ScreeningRequest, rights_to_screen, validate_screening,
 };
-use los_policy::{Action, Basis, Decision, Resource, authorize};
+use los_policy::{Action, Resource, authorize};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::Serialize;
 
-use crate::audit::{self, NewEntry};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::{
-    child_coordinator_now, close_prompts, cooperation_necessary, coordination_now, replace_assignment,
-    require_transfer_consent,
-};
-use crate::tx::{Loaded, entry, new_id, parse_enum, with_decision};
+use crate::tx::shared::{child_coordinator_now, handover_planned};
+use crate::tx::{entry, new_id, parse_enum};
 
 /// One screening of a right, as shown.
 #[derive(Debug, Clone, Serialize)]
@@ -58,8 +53,6 @@ pub struct RightsView {
     pub history: Vec<ScreeningView>,
     /// Rights not yet screened although a service has found cooperation necessary: the prompt.
     pub to_screen: Vec<RightKind>,
-    /// The service of an appointed child coordinator, who coordinates.
-    pub child_coordinator: Option<String>,
 }
 
 /// A screening to record.
@@ -71,9 +64,6 @@ pub struct NewScreening {
     pub person: Option<String>,
     pub reference: Option<String>,
     pub reasoning: String,
-    /// Needed when a child coordinator is in place: the appointment decides who coordinates.
-    pub child_view: String,
-    pub parents_view: String,
 }
 
 fn trimmed(v: Option<String>) -> Option<String> {
@@ -121,25 +111,16 @@ pub(crate) async fn load_rights(
         .iter()
         .map(|v| CurrentRight { kind: v.kind, outcome: v.outcome, service_id: v.service_id.clone() })
         .collect();
-    Ok(RightsView {
-        to_screen: rights_to_screen(cooperation_necessary, &facts),
-        child_coordinator: child_coordinator_service(&facts).map(str::to_owned),
-        current,
-        history,
-    })
+    Ok(RightsView { to_screen: rights_to_screen(cooperation_necessary, &facts), current, history })
 }
 
 impl Store {
-    /// Records the screening of one right; it supersedes the last screening of that right. An appointed
-    /// child coordinator takes over the coordination in the same transaction (pbrl § 2-5 c, hol § 7-2 a).
+    /// Records the screening of one right; it supersedes the last screening of that right. Only the
+    /// service holding a right in place records a change to it; an ordinary municipal coordinator is not
+    /// recorded while a child coordinator is in force, unless the handover at 18 is planned (one municipal
+    /// coordinator, spec 02 §1.5).
     pub async fn record_screening(&self, actor: &User, case_id: &str, new: NewScreening) -> Result<String, StoreError> {
         let (txn, l, now) = self.tx_case(case_id).await?;
-        let mut entries = Vec::new();
-        // Only what the screening decides on: who coordinates, whether cooperation is necessary, an open
-        // dispute, the child coordinator in place.
-        let (current, open_dispute) = coordination_now(&txn, case_id).await?;
-        let cooperation_necessary = cooperation_necessary(&txn, case_id).await?;
-        let child_coordinator = child_coordinator_now(&txn, case_id).await?;
         let d = authorize(actor, Action::Write, &Resource::Case(l.facts()), now);
         let id = new_id("rettighet");
         let (basis, txn) = self
@@ -157,6 +138,14 @@ impl Store {
             Some(s) if actor.memberships.iter().any(|m| m.service_id.as_deref() == Some(s.as_str())) => s.clone(),
             _ => Self::acting_service(&basis)?,
         };
+        let held_by = rights_screening::Entity::find()
+            .filter(rights_screening::Column::CaseId.eq(case_id))
+            .filter(rights_screening::Column::Kind.eq(new.kind.as_str()))
+            .filter(rights_screening::Column::SupersededAt.is_null())
+            .filter(rights_screening::Column::Outcome.eq(ScreeningOutcome::InPlace.as_str()))
+            .one(&txn)
+            .await?
+            .and_then(|r| r.service_id);
         let req = ScreeningRequest {
             kind: new.kind,
             outcome: new.outcome,
@@ -164,30 +153,24 @@ impl Store {
             person: person.as_deref(),
             reasoning: &new.reasoning,
             acting_service: &acting,
-            child_view: &new.child_view,
-            parents_view: &new.parents_view,
+            held_by: held_by.as_deref(),
         };
         validate_screening(&req, &l.case.participants, now.date_naive())?;
         if new.outcome == ScreeningOutcome::Requested {
             require_known_service(&txn, service_id.as_deref()).await?;
         }
-        let appoints_child_coordinator =
-            new.kind == RightKind::ChildCoordinator && new.outcome == ScreeningOutcome::InPlace;
-        if appoints_child_coordinator {
-            let service = service_id.as_deref().expect("validated: in place names the service");
-            let state = CoordinationNow {
-                current: current.as_ref().map(|c| (c.0.as_str(), c.1, c.2)),
-                cooperation_necessary,
-                open_dispute,
-            };
-            let appointment = Appointment { case_id, service, new: &new, basis: &basis };
-            if let Some(e) = self.appoint_child_coordinator(&txn, &l, actor, &appointment, &state, now).await? {
-                entries.push(e);
-            }
-        }
-        if new.kind == RightKind::ChildCoordinator && !appoints_child_coordinator && child_coordinator.is_some() {
-            // The child coordinator ends: the lock goes, and the services look again at who coordinates.
-            self.prompt(&txn, case_id, "review_coordinator", None, "child_coordinator_ended", now).await?;
+        let municipal = l
+            .case
+            .participants
+            .iter()
+            .any(|p| Some(p.service_id.as_str()) == service_id.as_deref() && p.owner_type == OwnerType::Municipal);
+        if new.kind == RightKind::Coordinator
+            && new.outcome == ScreeningOutcome::InPlace
+            && municipal
+            && child_coordinator_now(&txn, case_id, &l.child, now.date_naive()).await?.is_some()
+            && !handover_planned(&txn, case_id).await?
+        {
+            return Err(one_coordinator().into());
         }
         let row = rights_screening::ActiveModel {
             id: Set(id.clone()),
@@ -204,7 +187,6 @@ impl Store {
             superseded_at: Set(None),
         };
         supersede_and_insert(&txn, case_id, new.kind, row, now).await?;
-        audit::append(&txn, self.key(), entries).await?;
         txn.commit().await?;
         Ok(id)
     }
@@ -219,93 +201,6 @@ async fn require_known_service(txn: &DatabaseTransaction, service_id: Option<&st
             message: format!("{s} is not in the service directory"),
         }),
         _ => Ok(()),
-    }
-}
-
-/// Who coordinates when a screening is recorded: the current assignment (service, basis, decided at), whether
-/// cooperation is necessary, and whether a dispute is open.
-struct CoordinationNow<'a> {
-    current: Option<(&'a str, CoordinationBasis, DateTime<Utc>)>,
-    cooperation_necessary: bool,
-    open_dispute: bool,
-}
-
-/// An appointed child coordinator to put in charge of the coordination.
-struct Appointment<'a> {
-    case_id: &'a str,
-    service: &'a str,
-    new: &'a NewScreening,
-    basis: &'a Basis,
-}
-
-impl Store {
-    /// An appointed child coordinator takes over the coordination, checked by the same rules as any
-    /// assignment (pbrl § 2-5 c, hol § 7-2 a). Returns the audit entry of the assignment, or nothing when the
-    /// child coordinator already coordinates.
-    async fn appoint_child_coordinator(
-        &self,
-        txn: &DatabaseTransaction,
-        l: &Loaded,
-        actor: &User,
-        a: &Appointment<'_>,
-        state: &CoordinationNow<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<NewEntry>, StoreError> {
-        let (case_id, service, new, basis) = (a.case_id, a.service, a.new, a.basis);
-        let already = state.current.is_some_and(|(s, b, _)| s == service && b == CoordinationBasis::ChildCoordinator);
-        if already {
-            return Ok(None);
-        }
-        // The same rules as any assignment: the child's and parents' views, an active participant, and a
-        // consent that lets information go to the new coordinator.
-        let request = AssignmentRequest {
-            service_id: service,
-            basis: CoordinationBasis::ChildCoordinator,
-            agreed_by: &[],
-            child_view: &new.child_view,
-            parents_view: &new.parents_view,
-            delegation_ref: None,
-        };
-        let facts = CoordinationFacts {
-            participants: &l.case.participants,
-            today: now.date_naive(),
-            cooperation_necessary: state.cooperation_necessary,
-            child_coordinator_service: Some(service),
-            open_dispute: state.open_dispute,
-        };
-        validate_assignment(&request, facts)?;
-        require_transfer_consent(l, state.current.map(|(s, _, at)| (s, at)), service, now)?;
-        let assignment = new_id("samordning");
-        replace_assignment(
-            txn,
-            coordination::ActiveModel {
-                id: Set(assignment.clone()),
-                case_id: Set(case_id.into()),
-                service_id: Set(service.into()),
-                basis: Set(CoordinationBasis::ChildCoordinator.as_str().into()),
-                agreed_by: Set(String::new()),
-                decided_by: Set(actor.id.clone()),
-                decided_role: Set(basis.role.map(|r| r.as_str().to_owned())),
-                delegation_ref: Set(None),
-                child_view: Set(new.child_view.trim().into()),
-                parents_view: Set(new.parents_view.trim().into()),
-                reasons: Set(new.reasoning.trim().into()),
-                decided_at: Set(now),
-                valid_from: Set(now.date_naive()),
-                valid_to: Set(None),
-                communicated_at: Set(None),
-                communicated_how: Set(None),
-                dispute_id: Set(None),
-            },
-        )
-        .await?;
-        close_prompts(txn, case_id, "review_coordinator", None, actor, now).await?;
-        // The assignment is its own audited write, on the same basis as the screening.
-        Ok(Some(with_decision(
-            entry(actor, "coordinator_assign", "coordination", &assignment, case_id),
-            &Decision::Allow(basis.clone()),
-            Some(InfoCategory::Overview),
-        )))
     }
 }
 

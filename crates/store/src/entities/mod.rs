@@ -12,6 +12,8 @@ macro_rules! entity_boilerplate {
 #[allow(clippy::all)] // macro-generated code
 mod audit;
 #[allow(clippy::all)]
+mod child_coordinator;
+#[allow(clippy::all)]
 mod confidential;
 #[allow(clippy::all)]
 mod cooperation;
@@ -25,6 +27,7 @@ mod reference;
 mod scim;
 
 pub use audit::*;
+pub use child_coordinator::*;
 pub use confidential::*;
 pub use cooperation::*;
 pub use meetings::*;

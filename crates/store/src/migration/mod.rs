@@ -25,6 +25,7 @@ mod m20261206_000019_login_subjects;
 mod m20261206_000020_directory_admin;
 mod m20261206_000021_intake;
 mod m20261206_000022_scim;
+mod m20261206_000023_child_coordinator;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_directory_admin::Migration),
             Box::new(m20261206_000021_intake::Migration),
             Box::new(m20261206_000022_scim::Migration),
+            Box::new(m20261206_000023_child_coordinator::Migration),
         ]
     }
 }

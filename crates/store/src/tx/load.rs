@@ -28,6 +28,10 @@ pub(crate) struct Loaded {
     /// When the child has a protected address: the other people registered at it (the household), who
     /// may know where the child is. Empty otherwise.
     pub household: Vec<String>,
+    /// The service the child's municipality authorised to assess the right to a child coordinator (its
+    /// settings), and whether the case has an open child-coordinator matter (issue 12).
+    pub cc_unit: Option<String>,
+    pub cc_open: bool,
 }
 
 impl Loaded {
@@ -47,6 +51,7 @@ impl Loaded {
                 .as_ref()
                 .map(|(role, org)| los_policy::Decider { role: *role, organisation_id: org.as_str() }),
             closing_since: self.case.closing_since(),
+            coordinating_unit: self.cc_unit.as_deref().filter(|_| self.cc_open),
         }
     }
 
@@ -178,13 +183,27 @@ pub(crate) async fn load_many(
         children.insert(r.id.clone(), person_from_row(r)?);
     }
     let open_disputes: std::collections::HashSet<String> = dispute::Entity::find()
-        .filter(dispute::Column::CaseId.is_in(case_ids))
+        .filter(dispute::Column::CaseId.is_in(case_ids.clone()))
         .filter(dispute::Column::ResolvedAt.is_null())
         .all(conn)
         .await?
         .into_iter()
         .map(|d| d.case_id)
         .collect();
+    let open_matters: std::collections::HashSet<String> = cc_matter::Entity::find()
+        .filter(cc_matter::Column::CaseId.is_in(case_ids.clone()))
+        .filter(cc_matter::Column::State.ne(los_domain::child_coordinator::MatterState::Ended.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| m.case_id)
+        .collect();
+    let units = if open_matters.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        let kommuner: Vec<String> = children.values().map(|c| c.registered_kommune.as_str().to_owned()).collect();
+        super::shared::cc_units(conn, &kommuner).await?
+    };
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let child = children
@@ -195,6 +214,7 @@ pub(crate) async fn load_many(
         let dispute_decider =
             if open_disputes.contains(&row.id) { dispute_decider(conn, &row.id, &child, now).await? } else { None };
         let household = load_household(conn, &child).await?;
+        let cc_open = open_matters.contains(&row.id);
         out.push(Loaded {
             guardianships: guardianships.get(&row.child_person_id).cloned().unwrap_or_default(),
             consents: consents.remove(&row.id).unwrap_or_default(),
@@ -210,10 +230,12 @@ pub(crate) async fn load_many(
                 health_private_from_parents: row.health_private_from_parents,
                 state: parse_enum(&row.state, CaseState::parse, "case state")?,
             },
-            child,
             child_age,
             dispute_decider,
             household,
+            cc_open,
+            cc_unit: units.get(child.registered_kommune.as_str()).cloned(),
+            child,
         });
     }
     Ok(out)

@@ -17,6 +17,7 @@ pub(crate) mod shared;
 
 use chrono::{DateTime, Utc};
 use los_domain::admin::AdminError;
+use los_domain::child_coordinator::ChildCoordinatorError;
 use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
@@ -88,6 +89,7 @@ macro_rules! rule_errors {
 }
 rule_errors!(
     AdminError,
+    ChildCoordinatorError,
     ClosingError,
     ConsentError,
     CoordinationError,

@@ -20,8 +20,7 @@ use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use los_domain::coordination::{AssessmentResult, CoordinationBasis};
-use los_domain::rights::{CurrentRight, RightKind, ScreeningOutcome, child_coordinator_service};
+use los_domain::coordination::AssessmentResult;
 
 /// Rows grouped by the case they belong to.
 pub(crate) type ByCase<T> = HashMap<String, Vec<T>>;
@@ -245,49 +244,52 @@ pub(crate) async fn cooperation_necessary(conn: &impl ConnectionTrait, case_id: 
     Ok(los_domain::planning::cooperation_necessary(results))
 }
 
-/// The service of the child coordinator in place, from the current rights screenings.
-pub(crate) async fn child_coordinator_now(
+/// What the child-coordinator rules need of the child (issue 12): the birth date, or the due date of an
+/// expected child.
+pub(crate) fn child_facts(child: &los_domain::model::Person) -> los_domain::child_coordinator::ChildFacts {
+    los_domain::child_coordinator::ChildFacts {
+        birth_date: child.birth_date,
+        expected: child.expected_due_date.is_some(),
+        adoption_allocated_on: None,
+    }
+}
+
+/// The child coordinator's appointment in force on `day`, if there is one (ended at its end day, and at 18
+/// unless the municipality continued it).
+pub(crate) async fn cc_appointment_now(
     conn: &impl ConnectionTrait,
     case_id: &str,
-) -> Result<Option<String>, StoreError> {
-    let current = rights_screening::Entity::find()
-        .filter(rights_screening::Column::CaseId.eq(case_id))
-        .filter(rights_screening::Column::SupersededAt.is_null())
+    child: &los_domain::model::Person,
+    day: NaiveDate,
+) -> Result<Option<cc_appointment::Model>, StoreError> {
+    let extended = cc_matter::Entity::find()
+        .filter(cc_matter::Column::CaseId.eq(case_id))
+        .one(conn)
+        .await?
+        .and_then(|m| m.extended_until);
+    let facts = child_facts(child);
+    Ok(cc_appointment::Entity::find()
+        .filter(cc_appointment::Column::CaseId.eq(case_id))
+        .order_by_desc(cc_appointment::Column::AppointedAt)
         .all(conn)
         .await?
         .into_iter()
-        .map(|r| {
-            Ok(CurrentRight {
-                kind: parse_enum(&r.kind, RightKind::parse, "right")?,
-                outcome: parse_enum(&r.outcome, ScreeningOutcome::parse, "screening outcome")?,
-                service_id: r.service_id,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-    Ok(child_coordinator_service(&current).map(str::to_owned))
+        .find(|a| los_domain::child_coordinator::appointment_in_force(a.starts, a.ends, &facts, extended, day)))
 }
 
-/// Who coordinates now (service, basis, decided at), and whether a dispute about it is open.
-pub(crate) async fn coordination_now(
+/// The service of the child coordinator in force, who coordinates the services (hol § 7-2 a).
+pub(crate) async fn child_coordinator_now(
     conn: &impl ConnectionTrait,
     case_id: &str,
-) -> Result<(Option<(String, CoordinationBasis, DateTime<Utc>)>, bool), StoreError> {
-    let current = coordination::Entity::find()
-        .filter(coordination::Column::CaseId.eq(case_id))
-        .filter(coordination::Column::ValidTo.is_null())
-        .one(conn)
-        .await?
-        .map(|r| {
-            Ok::<_, StoreError>((r.service_id, parse_enum(&r.basis, CoordinationBasis::parse, "basis")?, r.decided_at))
-        })
-        .transpose()?;
-    let open = dispute::Entity::find()
-        .filter(dispute::Column::CaseId.eq(case_id))
-        .filter(dispute::Column::ResolvedAt.is_null())
-        .one(conn)
-        .await?
-        .is_some();
-    Ok((current, open))
+    child: &los_domain::model::Person,
+    day: NaiveDate,
+) -> Result<Option<String>, StoreError> {
+    Ok(cc_appointment_now(conn, case_id, child, day).await?.map(|a| a.service_id))
+}
+
+/// A handover at 18 to an ordinary coordinator is planned: the two may overlap (spec 02 §1.12.7).
+pub(crate) async fn handover_planned(conn: &impl ConnectionTrait, case_id: &str) -> Result<bool, StoreError> {
+    Ok(cc_handover::Entity::find().filter(cc_handover::Column::CaseId.eq(case_id)).one(conn).await?.is_some())
 }
 
 /// The leave reason written on the participations a closing ends: `case_closed|<reason>`, a code the page
@@ -462,4 +464,36 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// The child-coordinator settings of each municipality (by kommunenummer) among `kommuner` that has them:
+/// the service it authorised to assess the right (issue 12).
+pub(crate) async fn cc_units(
+    conn: &impl ConnectionTrait,
+    kommuner: &[String],
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    Ok(cc_settings(conn, kommuner).await?.into_iter().map(|(k, s)| (k, s.unit_service_id)).collect())
+}
+
+/// The child-coordinator settings by kommunenummer, with the municipality's organisation id.
+pub(crate) async fn cc_settings(
+    conn: &impl ConnectionTrait,
+    kommuner: &[String],
+) -> Result<Vec<(String, cc_setting::Model)>, StoreError> {
+    let orgs = organisation::Entity::find()
+        .filter(organisation::Column::Kommunenummer.is_in(kommuner.to_vec()))
+        .filter(organisation::Column::Kind.eq(los_domain::model::OrganisationKind::Municipality.as_str()))
+        .all(conn)
+        .await?;
+    let settings = cc_setting::Entity::find()
+        .filter(cc_setting::Column::OrganisationId.is_in(orgs.iter().map(|o| o.id.clone()).collect::<Vec<_>>()))
+        .all(conn)
+        .await?;
+    Ok(settings
+        .into_iter()
+        .filter_map(|s| {
+            let o = orgs.iter().find(|o| o.id == s.organisation_id)?;
+            Some((o.kommunenummer.clone()?, s))
+        })
+        .collect())
 }

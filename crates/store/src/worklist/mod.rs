@@ -34,7 +34,9 @@ pub struct Task {
     /// `minutes`, `follow_up` (a follow-up from a meeting that the user's service owns; the date is when it
     /// is due), `transition_ahead` (a foreseeable transition coming up: review who coordinates),
     /// `confirm_closing` (another service proposed closing the case; the detail is the reason code),
-    /// `join_request` (another service asks to join the case; the detail is its service id).
+    /// `join_request` (another service asks to join the case; the detail is its service id),
+    /// `child_coordinator` (for the coordinating unit: the next step of a child-coordinator matter, the
+    /// detail its code: guide_family, assess, decide, appoint, plan_transition, complaint_open).
     pub kind: &'static str,
     pub case_id: String,
     pub case_title: String,
@@ -116,6 +118,8 @@ impl Store {
             // their cases; the rest of the worklist is the services'.
             let work = if basis.code == "dispute_decider" {
                 Work::Dispute
+            } else if basis.code == "coordinating_unit" {
+                Work::ChildCoordination
             } else if !mine.is_empty() {
                 Work::Services
             } else {
@@ -127,13 +131,27 @@ impl Store {
             cases.iter().filter(|(_, _, w)| *w == work).map(|(l, _, _)| l.case.id.clone()).collect()
         };
         let rows = rows::Rows::load(&txn, &ids(Work::Services), &ids(Work::Dispute)).await?;
+        // The coordinating unit's matters: every case it reads, whether or not it also takes part.
+        let unit_cases: Vec<String> = cases
+            .iter()
+            .filter(|(l, _, _)| {
+                l.cc_open
+                    && l.cc_unit
+                        .as_deref()
+                        .is_some_and(|u| actor.memberships.iter().any(|m| m.service_id.as_deref() == Some(u)))
+            })
+            .map(|(l, _, _)| l.case.id.clone())
+            .collect();
+        let matters = tasks::cc_rows(&txn, &unit_cases).await?;
         let mut out = Vec::new();
         for (l, mine, work) in cases {
             let mut w = CaseWork { l: &l, mine, now, today, local, tasks: Vec::new() };
             match work {
                 Work::Dispute => tasks::dispute_task(&rows, &mut w),
                 Work::Services => tasks::service_tasks(&self.settings, &rows, &mut w)?,
+                Work::ChildCoordination => {}
             }
+            tasks::cc_tasks(&matters, &mut w);
             out.extend(w.tasks);
         }
         txn.commit().await?;
@@ -153,4 +171,6 @@ enum Work {
     Dispute,
     /// One of the user's services takes part.
     Services,
+    /// The user works in the coordinating unit that reads the case for its child-coordinator matter.
+    ChildCoordination,
 }

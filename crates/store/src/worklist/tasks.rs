@@ -168,3 +168,64 @@ fn meeting_tasks(rows: &Rows, w: &mut CaseWork<'_>) {
         }
     }
 }
+
+/// The child-coordinator matters of the coordinating unit's cases: the matter, whether the handover at 18
+/// is planned, and how many complaints are open.
+pub(super) struct CcRow {
+    pub matter: crate::entities::cc_matter::Model,
+    pub handover: bool,
+    pub open_complaints: usize,
+}
+
+pub(super) async fn cc_rows(
+    conn: &impl sea_orm::ConnectionTrait,
+    case_ids: &[String],
+) -> Result<std::collections::HashMap<String, CcRow>, StoreError> {
+    use crate::entities::{cc_complaint, cc_handover, cc_matter};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let mut out = std::collections::HashMap::new();
+    if case_ids.is_empty() {
+        return Ok(out);
+    }
+    let handovers =
+        cc_handover::Entity::find().filter(cc_handover::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await?;
+    let complaints = cc_complaint::Entity::find()
+        .filter(cc_complaint::Column::CaseId.is_in(case_ids.to_vec()))
+        .filter(cc_complaint::Column::State.ne("implemented"))
+        .all(conn)
+        .await?;
+    for m in cc_matter::Entity::find().filter(cc_matter::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await? {
+        out.insert(
+            m.case_id.clone(),
+            CcRow {
+                handover: handovers.iter().any(|h| h.case_id == m.case_id),
+                open_complaints: complaints.iter().filter(|c| c.case_id == m.case_id).count(),
+                matter: m,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The coordinating unit's next step in a child-coordinator matter (spec 02 §1.10: guiding the family is
+/// the municipality's own initiative; §6.D item 39: the transition before 18).
+pub(super) fn cc_tasks(rows: &std::collections::HashMap<String, CcRow>, w: &mut CaseWork<'_>) {
+    let Some(r) = rows.get(&w.l.case.id) else { return };
+    let step = match r.matter.state.as_str() {
+        "reported" => Some("guide_family"),
+        "requested" => Some("assess"),
+        "assessed" => Some("decide"),
+        "granted" => Some("appoint"),
+        "appointed" if !r.handover && r.matter.extended_until.is_none() => {
+            let facts = crate::tx::shared::child_facts(&w.l.child);
+            (w.today >= los_domain::child_coordinator::transition_from(&facts, 12)).then_some("plan_transition")
+        }
+        _ => None,
+    };
+    if let Some(step) = step {
+        w.arose("child_coordinator", None, step.to_owned(), r.matter.updated_at);
+    }
+    if r.open_complaints > 0 {
+        w.arose("child_coordinator", None, "complaint_open".to_owned(), r.matter.updated_at);
+    }
+}

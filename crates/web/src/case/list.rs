@@ -264,6 +264,7 @@ impl TasksPage {
             "evaluate" => self.base.t.with("prompt-evaluate", &[("days", t.detail.as_str())]),
             "confirm_closing" => self.base.t.get(&format!("closing-reason-{}", t.detail)),
             "join_request" => self.service_name(&t.detail),
+            "child_coordinator" => self.base.t.get(&format!("cc-prompt-{}", t.detail.replace('_', "-"))),
             "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
             "screen_rights" => {
                 t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
@@ -284,6 +285,7 @@ impl TasksPage {
             "prepare_release" => "#overgangsplan",
             "confirm_closing" => "#avslutning",
             "join_request" => "#foresporsler",
+            "child_coordinator" => "/barnekoordinator",
             _ => "#samarbeid",
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod assessments;
+pub mod child_coordinator;
 pub mod closing;
 pub mod consents;
 pub mod coordinator;
@@ -58,6 +59,7 @@ pub fn page_routes() -> Router<AppState> {
     let r = meetings::pages(r);
     let r = decisions::pages(r);
     let r = rights::pages(r);
+    let r = child_coordinator::pages(r);
     feedback::pages(r)
 }
 
@@ -78,6 +80,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     let r = meetings::api(r);
     let r = decisions::api(r);
     let r = rights::api(r);
+    let r = child_coordinator::api(r);
     feedback::api(r)
 }
 

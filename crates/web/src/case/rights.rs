@@ -1,5 +1,5 @@
-//! The screening of the rights to an individual plan, a coordinator and a child coordinator (spec 01 §8.C
-//! item 15). An appointed child coordinator takes over the coordination (in the store, same transaction).
+//! The screening of the rights to an individual plan and a coordinator (spec 01 §8.C item 15). The child
+//! coordinator has its own process (`child_coordinator`).
 
 use axum::Json;
 use axum::Router;
@@ -32,7 +32,7 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 /// The screening of one right.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ScreeningInput {
-    /// individual_plan | coordinator | child_coordinator
+    /// individual_plan | coordinator (the child coordinator has its own process)
     #[serde(default)]
     right: String,
     /// in_place | requested | not_entitled | declined
@@ -41,17 +41,12 @@ pub struct ScreeningInput {
     /// The service that holds the plan, employs the coordinator or was asked.
     #[serde(alias = "service")]
     service_id: Option<String>,
-    /// The appointed coordinator (a coordinator or child coordinator in place).
+    /// The appointed coordinator (a coordinator in place).
     person: Option<String>,
     /// For example the plan's or the decision's reference.
     reference: Option<String>,
     #[serde(default)]
     reasoning: String,
-    /// Required when a child coordinator is in place: the appointment decides who coordinates.
-    #[serde(default)]
-    child_view: String,
-    #[serde(default)]
-    parents_view: String,
 }
 
 impl ScreeningInput {
@@ -68,19 +63,13 @@ impl ScreeningInput {
             person: non_empty(self.person),
             reference: non_empty(self.reference),
             reasoning: self.reasoning,
-            child_view: self.child_view,
-            parents_view: self.parents_view,
         })
     }
 }
 
 /// The screening form's elements for the fields a rule can name.
-const SCREENING_FORM: &[(&str, &str)] = &[
-    ("reasoning", "rights-reasoning"),
-    ("person", "rights-person"),
-    ("child_view", "rights-child-view"),
-    ("parents_view", "rights-parents-view"),
-];
+const SCREENING_FORM: &[(&str, &str)] =
+    &[("reasoning", "rights-reasoning"), ("person", "rights-person"), ("kind", "rights-right")];
 
 async fn screen(st: &AppState, actor: &User, case_id: &str, i: ScreeningInput) -> Result<String, Rejected> {
     let new = i.parse()?;
@@ -98,8 +87,8 @@ pub async fn screening_page(
     after(&st, &ctx, &id, "rettigheter", r).await
 }
 
-/// Records the screening of an individual right: individual plan, coordinator or child coordinator (spec 01
-/// §8.C item 15). An appointed child coordinator takes over the coordination and locks it.
+/// Records the screening of an individual right: individual plan or coordinator (spec 01 §8.C item 15). Only
+/// the service holding a right in place changes it.
 #[utoipa::path(post, path = "/cases/{id}/rights", params(("id" = String, Path)), request_body = ScreeningInput, responses((status = 201, body = Created)))]
 pub async fn record_screening(
     State(st): State<AppState>,

@@ -457,6 +457,7 @@ impl CasePage {
     fn rights(&self) -> Vec<(&'static str, String, Option<&los_store::ScreeningView>)> {
         los_domain::rights::RightKind::ALL
             .iter()
+            .filter(|k| **k != los_domain::rights::RightKind::ChildCoordinator)
             .map(|k| {
                 let current = self.view.cooperation.rights.current.iter().find(|v| v.kind == *k);
                 (k.as_str(), self.base.t.get(&format!("right-{k}")), current)

@@ -1,0 +1,163 @@
+//! A municipality's child-coordinator settings and delegation decisions (administrators), and the caseload
+//! of its child coordinators (its leaders and the coordinating unit): the API under
+//! `/api/v1/municipalities/{organisation}/child-coordination` and the page `/barnekoordinatorer`.
+
+use askama::Template;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::NaiveDate;
+use los_store::child_coordination::{Caseload, CcSettings, NewCcSettings, NewDelegation};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::{ApiUser, Ctx};
+use crate::case::{Created, created};
+use crate::error::{ApiError, AppError};
+use crate::input::{JsonOrForm, Loose};
+use crate::pages::{Base, PageResult, page_err, render};
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(caseload, set_settings)).routes(routes!(record_delegation))
+}
+
+pub fn page_routes() -> Router<AppState> {
+    Router::new().route("/barnekoordinatorer", get(caseload_page))
+}
+
+/// The settings to save.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SettingsInput {
+    /// The service that assesses the right (the coordinating unit).
+    #[serde(default)]
+    unit_service_id: String,
+    /// The county governor the complaints go to, by name.
+    #[serde(default)]
+    complaint_body: String,
+    /// The complaint deadline in days (pbrl § 7-5: four weeks, 28).
+    #[schema(value_type = Option<i64>)]
+    deadline_days: Option<Loose>,
+    /// The weighted caseload over which leaders and the unit are warned.
+    #[schema(value_type = Option<i64>)]
+    caseload_threshold: Option<Loose>,
+    /// How many months before 18 the handover is planned.
+    #[schema(value_type = Option<i64>)]
+    transition_lead_months: Option<Loose>,
+}
+
+fn whole(v: &Option<Loose>, default: u32, field: &'static str) -> Result<u32, AppError> {
+    match Loose::value(v) {
+        Ok(None) => Ok(default),
+        Ok(Some(n)) => u32::try_from(n).map_err(|_| invalid(field)),
+        Err(_) => Err(invalid(field)),
+    }
+}
+
+fn invalid(field: &'static str) -> AppError {
+    los_store::StoreError::Invalid {
+        field: Some(field),
+        code: "child_coordinator.settings_range",
+        message: format!("{field} is a whole number"),
+    }
+    .into()
+}
+
+/// Saves a municipality's child-coordinator settings (an administrator of the municipality).
+#[utoipa::path(put, path = "/municipalities/{organisation}/child-coordination", params(("organisation" = String, Path)), request_body = SettingsInput, responses((status = 200, description = "The settings as saved", body = serde_json::Value)))]
+pub async fn set_settings(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(org): Path<String>,
+    JsonOrForm(i): JsonOrForm<SettingsInput>,
+) -> Result<Json<CcSettings>, ApiError> {
+    let new = NewCcSettings {
+        deadline_days: whole(&i.deadline_days, 28, "deadline_days")?,
+        caseload_threshold: whole(&i.caseload_threshold, 12, "caseload_threshold")?,
+        transition_lead_months: whole(&i.transition_lead_months, 12, "transition_lead_months")?,
+        unit_service_id: i.unit_service_id.trim().to_owned(),
+        complaint_body: i.complaint_body,
+    };
+    Ok(Json(st.store.set_cc_settings(&user, &org, new).await?))
+}
+
+/// A delegation decision that gives the child coordinators their authority.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DelegationInput {
+    #[serde(default)]
+    reference: String,
+    #[schema(value_type = String, format = Date)]
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    scope: String,
+}
+
+/// Records a delegation decision for the municipality's child coordinators (an administrator).
+#[utoipa::path(post, path = "/municipalities/{organisation}/child-coordination/delegations", params(("organisation" = String, Path)), request_body = DelegationInput, responses((status = 201, body = Created)))]
+pub async fn record_delegation(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(org): Path<String>,
+    JsonOrForm(i): JsonOrForm<DelegationInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let decided_on: NaiveDate = i.decided_on.trim().parse().map_err(|_| {
+        AppError::from(los_store::StoreError::Invalid {
+            field: Some("decided_on"),
+            code: "child_coordinator.decided_on",
+            message: "give the date as YYYY-MM-DD".into(),
+        })
+    })?;
+    let id = st
+        .store
+        .record_delegation(&user, &org, NewDelegation { reference: i.reference, decided_on, scope: i.scope })
+        .await?;
+    Ok(created(id))
+}
+
+/// The caseload of the municipality's child coordinators, weighted by need against its threshold, with the
+/// waiting time from request to appointment (its leaders and the coordinating unit).
+#[utoipa::path(get, path = "/municipalities/{organisation}/child-coordination/caseload", params(("organisation" = String, Path)), responses((status = 200, description = "The caseload: lines per coordinator, families, waiting matters and days", body = serde_json::Value)))]
+pub async fn caseload(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(org): Path<String>,
+) -> Result<Json<Caseload>, ApiError> {
+    Ok(Json(st.store.cc_caseload(&user, &org).await?))
+}
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+struct CaseloadPage {
+    base: Base,
+    loads: Vec<Caseload>,
+}
+
+/// The caseload page: one table per organisation the reader leads or whose unit they work in.
+async fn caseload_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+    let err = page_err(&ctx);
+    let user = ctx.require_user().map_err(&err)?;
+    let mut orgs: Vec<String> = user.memberships.iter().map(|m| m.organisation_id.clone()).collect();
+    orgs.sort();
+    orgs.dedup();
+    let mut loads = Vec::new();
+    let mut denied = None;
+    for org in orgs {
+        match st.store.cc_caseload(user, &org).await {
+            Ok(l) => loads.push(l),
+            Err(los_store::StoreError::Denied(r)) => denied = Some(r),
+            Err(e) => return Err(err(e.into())),
+        }
+    }
+    if loads.is_empty()
+        && let Some(r) = denied
+    {
+        return Err(err(los_store::StoreError::Denied(r).into()));
+    }
+    Ok(render(&CaseloadPage { base: Base::new(&ctx, st.demo), loads }).into_response())
+}
