@@ -267,6 +267,14 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             // transition plan after it.
             ("uk", "/oppgaver"),
             ("uk", "/saker/sak-adam"),
+            // The child coordinator (issue 12): the unit's worklist and matters, the family's page, the
+            // coordinator's view and the leader's caseload.
+            ("ke", "/oppgaver"),
+            ("ke", "/saker/sak-nilsen/barnekoordinator"),
+            ("ke", "/saker/sak-emma/barnekoordinator"),
+            ("ingrid", "/saker/sak-nilsen/barnekoordinator"),
+            ("helsesykepleier", "/saker/sak-emma/barnekoordinator"),
+            ("leder", "/barnekoordinatorer"),
         ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;

@@ -11,7 +11,8 @@ crate::tests!(
     a_report_before_birth_leads_to_an_appointed_child_coordinator,
     a_complaint_about_a_refusal_goes_to_its_outcome,
     the_handover_at_18_and_one_municipal_coordinator,
-    the_journey_through_the_pages
+    the_journey_through_the_pages,
+    the_municipality_sets_the_unit_the_route_and_the_delegation
 );
 
 const NILSEN: &str = "/api/v1/cases/sak-nilsen/child-coordinator";
@@ -453,6 +454,115 @@ async fn the_journey_through_the_pages(db: Db) -> anyhow::Result<()> {
     ensure!(html.contains("Barnekoordinator oppnevnt") && html.contains("Hanne Helse"), "appointed");
     let letter = ke.get(app.url("/saker/sak-nilsen/barnekoordinator/vedtak/x/brev.pdf")).send().await?;
     ensure!(letter.status() == 404, "an unknown letter: {}", letter.status());
+    app.stop().await;
+    Ok(())
+}
+
+async fn the_municipality_sets_the_unit_the_route_and_the_delegation(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let admin = app.token("admin").await?;
+    let ke = app.token("ke").await?;
+    let path = "/api/v1/municipalities/mellomvik/child-coordination";
+    let settings = |unit: &str, deadline: i64| {
+        json!({"unit_service_id": unit, "complaint_body": "Statsforvalteren i Demofylke", "deadline_days": deadline,
+            "caseload_threshold": 10, "transition_lead_months": 9})
+    };
+    let res =
+        reqwest::Client::new().put(app.url(path)).bearer_auth(&ke).json(&settings("mellomvik-ke", 28)).send().await?;
+    ensure!(res.status() == 403, "only an administrator: {}", res.status());
+    for (body, code) in [
+        (settings("nav-stat-mellomvik", 28), "child_coordinator.unit"),
+        (settings("mellomvik-ke", 0), "child_coordinator.complaint_route"),
+    ] {
+        let res = reqwest::Client::new().put(app.url(path)).bearer_auth(&admin).json(&body).send().await?;
+        let status = res.status();
+        let err: Value = res.json().await?;
+        ensure!(status == 422 && err["code"] == code, "{code}: {status} {err}");
+    }
+    let res = reqwest::Client::new()
+        .put(app.url(path))
+        .bearer_auth(&admin)
+        .json(&settings("mellomvik-ke", 21))
+        .send()
+        .await?;
+    ensure!(res.status() == 200, "{}", res.status());
+    let saved: Value = res.json().await?;
+    ensure!(saved["deadline_days"] == 21 && saved["transition_lead_months"] == 9, "{saved}");
+    // A decision now carries the new deadline.
+    let sofia = app.token("sofia").await?;
+    let (status, _) = app
+        .api_post(
+            &sofia,
+            &format!("{DANIEL}/reports"),
+            json!({"channel": "digital", "situation": "born", "description": "Vi ber om barnekoordinator"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let mut a = full_assessment("not_met");
+    a["kinds"] = json!([]);
+    app.api_post(&ke, &format!("{DANIEL}/assessments"), a).await?;
+    let (status, _) = app
+        .api_post(
+            &ke,
+            &format!("{DANIEL}/decisions"),
+            json!({"kind": "refusal", "reasons": "Vilkår 2 er ikke oppfylt etter vurderingen"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, m) = app.api_get(&sofia, DANIEL).await?;
+    ensure!(m["decisions"][0]["deadline_days"] == 21, "{m}");
+    // The delegation decision, shown in the coordinator's view.
+    let delegations = format!("{path}/delegations");
+    let (status, err) =
+        app.api_post(&admin, &delegations, json!({"reference": "", "decided_on": "2026-01-01", "scope": "x"})).await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.reference", "{status} {err}");
+    let (status, _) = app
+        .api_post(
+            &admin,
+            &delegations,
+            json!({"reference": "Delegeringsreglement 2026, kap. 7", "decided_on": "2026-11-01",
+            "scope": "Barnekoordinatorer kan kreve bedre samarbeid fra kommunale tjenester"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, m) = app.api_get(&app.token("helsesykepleier").await?, EMMA).await?;
+    ensure!(m["delegation"]["reference"] == "Delegeringsreglement 2026, kap. 7", "the newest: {}", m["delegation"]);
+    // The administrator's page.
+    let c = app.logged_in("admin").await?;
+    let html = c.get(app.url("/admin/barnekoordinator")).send().await?.text().await?;
+    ensure!(html.contains("Klageinstans") && html.contains("Statsforvalteren i Demofylke"), "the settings form");
+    let res = c
+        .post(app.url("/admin/barnekoordinator"))
+        .form(&[
+            ("organisation_id", "mellomvik"),
+            ("unit_service_id", "mellomvik-ke"),
+            ("complaint_body", "Statsforvalteren i Demofylke"),
+            ("deadline_days", "28"),
+            ("caseload_threshold", "abc"),
+            ("transition_lead_months", "12"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("ds-error-summary"), "the refusal shown");
+    let res = c
+        .post(app.url("/admin/barnekoordinator"))
+        .form(&[
+            ("organisation_id", "mellomvik"),
+            ("unit_service_id", "mellomvik-ke"),
+            ("complaint_body", "Statsforvalteren i Demofylke"),
+            ("deadline_days", "28"),
+            ("caseload_threshold", "12"),
+            ("transition_lead_months", "12"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let html = c.get(app.url("/admin/barnekoordinator?lagret=1")).send().await?.text().await?;
+    ensure!(html.contains("Innstillingene er lagret."), "saved");
+    let leder = app.logged_in("leder").await?;
+    let html = leder.get(app.url("/barnekoordinatorer")).send().await?.text().await?;
+    ensure!(html.contains("Hanne Helse") && html.contains("Vektet belastning"), "the caseload page");
     app.stop().await;
     Ok(())
 }

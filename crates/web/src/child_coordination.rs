@@ -28,7 +28,10 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 }
 
 pub fn page_routes() -> Router<AppState> {
-    Router::new().route("/barnekoordinatorer", get(caseload_page))
+    Router::new()
+        .route("/barnekoordinatorer", get(caseload_page))
+        .route("/admin/barnekoordinator", get(settings_page).post(settings_form))
+        .route("/admin/barnekoordinator/delegering", axum::routing::post(delegation_form))
 }
 
 /// The settings to save.
@@ -49,6 +52,33 @@ pub struct SettingsInput {
     /// How many months before 18 the handover is planned.
     #[schema(value_type = Option<i64>)]
     transition_lead_months: Option<Loose>,
+}
+
+impl SettingsInput {
+    /// The one parse of the settings.
+    fn parse(self) -> Result<NewCcSettings, AppError> {
+        Ok(NewCcSettings {
+            deadline_days: whole(&self.deadline_days, 28, "deadline_days")?,
+            caseload_threshold: whole(&self.caseload_threshold, 12, "caseload_threshold")?,
+            transition_lead_months: whole(&self.transition_lead_months, 12, "transition_lead_months")?,
+            unit_service_id: self.unit_service_id.trim().to_owned(),
+            complaint_body: self.complaint_body,
+        })
+    }
+}
+
+impl DelegationInput {
+    /// The one parse of a delegation decision.
+    fn parse(self) -> Result<NewDelegation, AppError> {
+        let decided_on: NaiveDate = self.decided_on.trim().parse().map_err(|_| {
+            AppError::from(los_store::StoreError::Invalid {
+                field: Some("decided_on"),
+                code: "child_coordinator.decided_on",
+                message: "give the date as YYYY-MM-DD".into(),
+            })
+        })?;
+        Ok(NewDelegation { reference: self.reference, decided_on, scope: self.scope })
+    }
 }
 
 fn whole(v: &Option<Loose>, default: u32, field: &'static str) -> Result<u32, AppError> {
@@ -76,14 +106,7 @@ pub async fn set_settings(
     Path(org): Path<String>,
     JsonOrForm(i): JsonOrForm<SettingsInput>,
 ) -> Result<Json<CcSettings>, ApiError> {
-    let new = NewCcSettings {
-        deadline_days: whole(&i.deadline_days, 28, "deadline_days")?,
-        caseload_threshold: whole(&i.caseload_threshold, 12, "caseload_threshold")?,
-        transition_lead_months: whole(&i.transition_lead_months, 12, "transition_lead_months")?,
-        unit_service_id: i.unit_service_id.trim().to_owned(),
-        complaint_body: i.complaint_body,
-    };
-    Ok(Json(st.store.set_cc_settings(&user, &org, new).await?))
+    Ok(Json(st.store.set_cc_settings(&user, &org, i.parse()?).await?))
 }
 
 /// A delegation decision that gives the child coordinators their authority.
@@ -160,4 +183,118 @@ async fn caseload_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
         return Err(err(los_store::StoreError::Denied(r).into()));
     }
     Ok(render(&CaseloadPage { base: Base::new(&ctx, st.demo), loads }).into_response())
+}
+
+/// One municipality's settings as the administrator sees them: its id and name, the settings if any, and
+/// its active services (for the unit).
+struct MunicipalSettings {
+    organisation_id: String,
+    settings: Option<CcSettings>,
+    services: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_child_coordination.html")]
+struct SettingsPage {
+    base: Base,
+    municipalities: Vec<MunicipalSettings>,
+    saved: bool,
+    error: Option<String>,
+}
+
+async fn settings_view(st: &AppState, ctx: &Ctx, saved: bool, error: Option<String>) -> PageResult {
+    let err = page_err(ctx);
+    let user = ctx.require_user().map_err(&err)?;
+    let services = st.store.services().await.map_err(|e| err(e.into()))?;
+    let mut municipalities = Vec::new();
+    for m in user.memberships.iter().filter(|m| m.role == los_domain::model::Role::Administrator) {
+        if municipalities.iter().any(|x: &MunicipalSettings| x.organisation_id == m.organisation_id) {
+            continue;
+        }
+        municipalities.push(MunicipalSettings {
+            organisation_id: m.organisation_id.clone(),
+            settings: st.store.cc_settings(&m.organisation_id).await.map_err(|e| err(e.into()))?,
+            services: services
+                .iter()
+                .filter(|s| s.organisation_id == m.organisation_id)
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+        });
+    }
+    if municipalities.is_empty() {
+        return Err(err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "denied.not_municipal_administrator",
+            "only administrators configure this",
+        )));
+    }
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&SettingsPage { base: Base::new(ctx, st.demo), municipalities, saved, error })).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SavedQuery {
+    lagret: Option<String>,
+}
+
+async fn settings_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> PageResult {
+    settings_view(&st, &ctx, q.lagret.is_some(), None).await
+}
+
+/// The settings form: the organisation and the settings in one form.
+#[derive(Debug, Deserialize)]
+struct SettingsForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(flatten)]
+    settings: SettingsInput,
+}
+
+/// The delegation form.
+#[derive(Debug, Deserialize)]
+struct DelegationForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(flatten)]
+    delegation: DelegationInput,
+}
+
+async fn after_form(st: &AppState, ctx: &Ctx, r: Result<(), AppError>) -> PageResult {
+    match r {
+        Ok(()) => Ok(axum::response::Redirect::to("/admin/barnekoordinator?lagret=1").into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+            let message =
+                ctx.tr.try_get(&format!("err-{}", e.code.replace('.', "-"))).unwrap_or_else(|| e.detail.clone());
+            settings_view(st, ctx, false, Some(message)).await
+        }
+        Err(e) => Err(page_err(ctx)(e)),
+    }
+}
+
+async fn settings_form(State(st): State<AppState>, ctx: Ctx, JsonOrForm(f): JsonOrForm<SettingsForm>) -> PageResult {
+    let user = ctx.require_user().map_err(page_err(&ctx))?;
+    let r = async {
+        let new = f.settings.parse()?;
+        st.store.set_cc_settings(user, &f.organisation_id, new).await.map(|_| ()).map_err(AppError::from)
+    }
+    .await;
+    after_form(&st, &ctx, r).await
+}
+
+async fn delegation_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    JsonOrForm(f): JsonOrForm<DelegationForm>,
+) -> PageResult {
+    let user = ctx.require_user().map_err(page_err(&ctx))?;
+    let r = async {
+        let new = f.delegation.parse()?;
+        st.store.record_delegation(user, &f.organisation_id, new).await.map(|_| ()).map_err(AppError::from)
+    }
+    .await;
+    after_form(&st, &ctx, r).await
 }

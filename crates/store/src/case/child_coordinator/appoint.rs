@@ -332,11 +332,14 @@ impl Store {
         let b = self.cc_begin(actor, case_id, ChildCoordinationStep::Manage, "child_coordinator_extend", &id).await?;
         reasoned(&new.reasons, "reasons", "child_coordinator.reasons", "reasons for continuing after 18")?;
         let eighteenth = child_facts(&b.l.child).eighteenth_birthday();
-        if new.until <= eighteenth || new.until <= b.now.date_naive() {
+        if new.until <= eighteenth
+            || new.until <= b.now.date_naive()
+            || new.until > eighteenth + chrono::Days::new(3660)
+        {
             return Err(ChildCoordinatorError::new(
                 "child_coordinator.extension",
                 Some("until"),
-                format!("continuing after 18 runs to a day after the 18th birthday ({eighteenth}) and after today"),
+                format!("continuing after 18 runs to a day after the 18th birthday ({eighteenth}) and after today, and at most ten years"),
             )
             .into());
         }

@@ -67,11 +67,11 @@ impl Store {
             }
         };
         let received_on = if by_family { today } else { new.received_on.unwrap_or(today) };
-        if received_on > today {
+        if received_on > today || received_on < today - chrono::Days::new(730) {
             return Err(ChildCoordinatorError::new(
                 "child_coordinator.received_on",
                 Some("received_on"),
-                "the day the complaint was received cannot be in the future",
+                "the day the complaint was received is today or within the last two years",
             )
             .into());
         }
