@@ -12,7 +12,8 @@ crate::tests!(
     a_complaint_about_a_refusal_goes_to_its_outcome,
     the_handover_at_18_and_one_municipal_coordinator,
     the_journey_through_the_pages,
-    the_municipality_sets_the_unit_the_route_and_the_delegation
+    the_municipality_sets_the_unit_the_route_and_the_delegation,
+    the_coordinators_work_startup_journal_requirements_and_competence
 );
 
 const NILSEN: &str = "/api/v1/cases/sak-nilsen/child-coordinator";
@@ -563,6 +564,127 @@ async fn the_municipality_sets_the_unit_the_route_and_the_delegation(db: Db) -> 
     let leder = app.logged_in("leder").await?;
     let html = leder.get(app.url("/barnekoordinatorer")).send().await?.text().await?;
     ensure!(html.contains("Hanne Helse") && html.contains("Vektet belastning"), "the caseload page");
+    app.stop().await;
+    Ok(())
+}
+
+async fn the_coordinators_work_startup_journal_requirements_and_competence(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let hs = app.token("helsesykepleier").await?;
+    let ke = app.token("ke").await?;
+    let line = app.token("line").await?;
+    let startup = json!({"important": "At Emma blir hørt", "good_life": "Mindre venting og færre skjemaer",
+        "good_offer": "Én å ringe", "needs": "Avlastning i helgene",
+        "expectations": "Hanne samordner tjenestene, men bestemmer ikke hva de gir", "contact": "Telefon annenhver uke"});
+    let mut missing = startup.clone();
+    missing["good_life"] = json!(" ");
+    let (status, err) = app.api_post(&hs, &format!("{EMMA}/startup"), missing).await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.key_question", "{status} {err}");
+    let (status, _) = app.api_post(&hs, &format!("{EMMA}/startup"), startup).await?;
+    ensure!(status == 201, "{status}");
+    // Another employee of the same service is not the coordinator.
+    let barnevern = app.token("barnevern").await?;
+    let (status, _) = app
+        .api_post(
+            &barnevern,
+            &format!("{EMMA}/journal"),
+            json!({"task": "a", "text": "Snakket med skolen om tilrettelegging"}),
+        )
+        .await?;
+    ensure!(status == 403, "{status}");
+    for (body, code) in [
+        (json!({"task": "a", "text": "Ringte skolen og NAV og avtalte felles møte om høsten"}), 201),
+        (json!({"task": "d", "outside_role": true, "text": "Mor spurte om egen behandling hos fastlegen"}), 201),
+        (json!({"task": "x", "text": "Ringte skolen og NAV og avtalte felles møte"}), 422),
+    ] {
+        let (status, err) = app.api_post(&hs, &format!("{EMMA}/journal"), body).await?;
+        ensure!(status == code, "{code}: {status} {err}");
+    }
+    // A requirement to cooperate better goes only to a municipal service, under the delegation decision.
+    let (status, err) = app
+        .api_post(
+            &hs,
+            &format!("{EMMA}/instructions"),
+            json!({"target_service_id": "nav-stat-mellomvik",
+            "text": "NAV må svare på søknaden om hjelpemidler før skolestart"}),
+        )
+        .await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.instruction_not_municipal", "{status} {err}");
+    let (status, _) = app
+        .api_post(
+            &hs,
+            &format!("{EMMA}/instructions"),
+            json!({"target_service_id": "nav-mellomvik",
+            "text": "Avlastningen og helsestasjonen må avtale felles plan før sommeren"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (status, _) = app
+        .api_post(
+            &hs,
+            &format!("{EMMA}/escalations"),
+            json!({"to": "line_manager", "target_service_id": "nav-stat-mellomvik",
+            "possible_breach": true, "text": "NAV har ikke svart på tre henvendelser om hjelpemidler"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, m) = app.api_get(&ke, EMMA).await?;
+    let work = m["work"].as_array().unwrap();
+    ensure!(work.len() == 5, "{}", m["work"]);
+    let instruction = work.iter().find(|w| w["kind"] == "instruction").context("the requirement")?;
+    ensure!(instruction["delegation_id"] == "delegering-demo-mellomvik", "under the delegation: {instruction}");
+    ensure!(work.iter().any(|w| w["kind"] == "journal" && w["in_scope"] == false), "{}", m["work"]);
+    ensure!(m["journal_basis"].as_str().is_some_and(|b| b.contains("art. 9")), "{}", m["journal_basis"]);
+    // The family sees the start-up conversation and the journal, not the services' requirements.
+    let (_, mine) = app.api_get(&line, EMMA).await?;
+    let kinds: Vec<&str> = mine["work"].as_array().unwrap().iter().filter_map(|w| w["kind"].as_str()).collect();
+    ensure!(
+        kinds.contains(&"startup")
+            && kinds.contains(&"journal")
+            && !kinds.contains(&"instruction")
+            && !kinds.contains(&"escalation"),
+        "{kinds:?}"
+    );
+    // The unit keeps the competence record; the leader reads it.
+    let path = "/api/v1/municipalities/mellomvik/child-coordination/competence";
+    let training =
+        json!({"user_id": "helsesykepleier", "area": "follow_up", "completed_on": "2026-10-01", "note": "Grunnkurs"});
+    let (status, _) = app.api_post(&app.token("leder").await?, path, training.clone()).await?;
+    ensure!(status == 403, "{status}");
+    let (status, err) = app
+        .api_post(&ke, path, json!({"user_id": "helsesykepleier", "area": "juggling", "completed_on": "2026-10-01"}))
+        .await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.area", "{status} {err}");
+    let (status, _) = app.api_post(&ke, path, training).await?;
+    ensure!(status == 201, "{status}");
+    let (_, load) =
+        app.api_get(&app.token("leder").await?, "/api/v1/municipalities/mellomvik/child-coordination/caseload").await?;
+    let hanne = load["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["coordinator_user_id"] == "helsesykepleier")
+        .context("Hanne")?;
+    ensure!(hanne["competence"] == json!(["follow_up"]), "{hanne}");
+    // The pages: the coordinator's forms and the family's view of the agreement.
+    let c = app.logged_in("helsesykepleier").await?;
+    let html = c.get(app.url("/saker/sak-emma/barnekoordinator")).send().await?.text().await?;
+    ensure!(
+        html.contains("Oppstartssamtale") && html.contains("Krev bedre samarbeid") && html.contains("art. 9"),
+        "the forms"
+    );
+    let res = c
+        .post(app.url("/saker/sak-emma/barnekoordinator/journal"))
+        .form(&[("task", "b"), ("text", "Fulgte opp søknaden om avlastning med kommunen")])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let family = app.logged_in("line").await?;
+    let html = family.get(app.url("/saker/sak-emma/barnekoordinator")).send().await?.text().await?;
+    ensure!(
+        html.contains("Hanne samordner tjenestene") && !html.contains("Krev bedre samarbeid"),
+        "the family sees the agreement"
+    );
     app.stop().await;
     Ok(())
 }

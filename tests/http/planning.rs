@@ -503,16 +503,26 @@ async fn worklist_shows_what_to_do_next(db: Db) -> anyhow::Result<()> {
     ensure!(status == 201);
     let (_, list) = app.api_get(&nav, "/api/v1/me/tasks").await?;
     ensure!(has(&list, "reassess", "sak-overgang"), "{list}");
-    // The decision-maker sees open disputes, and nothing else of the case.
+    // The decision-maker sees open disputes, and nothing else of the case; as the coordinating unit, the
+    // next step of its child-coordinator matters (issue 12).
     let ke = app.token("ke").await?;
     let (_, list) = app.api_get(&ke, "/api/v1/me/tasks").await?;
-    ensure!(tasks(&list).is_empty(), "{list}");
+    ensure!(tasks(&list).iter().all(|t| t["kind"] == "child_coordinator"), "{list}");
+    ensure!(
+        tasks(&list).iter().any(|t| t["case_id"] == "sak-nilsen" && t["detail"] == "guide_family")
+            && tasks(&list).iter().any(|t| t["case_id"] == "sak-emma" && t["detail"] == "plan_transition"),
+        "{list}"
+    );
     let (status, _) = app
         .api_post(&bv, "/api/v1/cases/sak-sofia-daniel/disputes", json!({"positions": "Uenige om hvem som samordner"}))
         .await?;
     ensure!(status == 201);
     let (_, list) = app.api_get(&ke, "/api/v1/me/tasks").await?;
-    ensure!(tasks(&list).len() == 1 && has(&list, "decide_dispute", "sak-sofia-daniel"), "{list}");
+    ensure!(
+        tasks(&list).iter().filter(|t| t["kind"] != "child_coordinator").count() == 1
+            && has(&list, "decide_dispute", "sak-sofia-daniel"),
+        "{list}"
+    );
     // Families have no worklist.
     let (status, list) = app.api_get(&app.token("sofia").await?, "/api/v1/me/tasks").await?;
     ensure!(status == 200 && tasks(&list).is_empty(), "{status} {list}");

@@ -30,6 +30,7 @@ pub(crate) fn rule(
     case: &CaseFacts<'_>,
     step: ChildCoordinationStep,
     unit: Option<&str>,
+    coordinator: Option<&str>,
     now: DateTime<Utc>,
 ) -> Decision {
     let in_unit = unit.and_then(|u| unit_role(actor, u).map(|r| (u, r)));
@@ -72,6 +73,22 @@ pub(crate) fn rule(
                 deny => deny,
             }
         }
+        ChildCoordinationStep::Work => match (coordinator, in_unit) {
+            (Some(c), _) if c == actor.id && actor.kind == UserKind::Employee => Decision::Allow(Basis {
+                code: "child_coordinator",
+                detail: format!(
+                    "{} is the child coordinator appointed in case {} (hol § 7-2 a)",
+                    actor.id, case.case_id
+                ),
+                via_service: working_memberships(actor).next().map(|(s, _)| s.to_owned()),
+                role: working_memberships(actor).next().map(|(_, r)| r),
+            }),
+            (_, Some((u, r))) => unit_basis(actor, u, r, case, "supports the child coordinator's work"),
+            _ => Decision::deny(
+                "not_child_coordinator",
+                "the coordinator's work is recorded by the child coordinator appointed, or the coordinating unit",
+            ),
+        },
         ChildCoordinationStep::Manage => match in_unit {
             Some((u, r)) => unit_basis(actor, u, r, case, "handles the child-coordinator matter"),
             None => Decision::deny(
@@ -83,9 +100,9 @@ pub(crate) fn rule(
 }
 
 /// The caseload: leaders of the organisation and the authorised unit.
-pub(crate) fn caseload_rule(actor: &User, organisation_id: &str, unit: Option<&str>) -> Decision {
+pub(crate) fn caseload_rule(actor: &User, action: Action, organisation_id: &str, unit: Option<&str>) -> Decision {
     let leader = actor.memberships.iter().any(|m| m.role == Role::Leader && m.organisation_id == organisation_id);
-    if leader {
+    if leader && action == Action::Read {
         return Decision::allow("leader_caseload", format!("leader {} follows the coordinators' caseload", actor.id));
     }
     match unit.and_then(|u| unit_role(actor, u).map(|r| (u, r))) {
@@ -162,7 +179,12 @@ mod tests {
         let closed = facts(&parts, &g, None);
         let open = facts(&parts, &g, Some("ke"));
         let at = |u: &User, f: CaseFacts<'_>, step| {
-            authorize(u, Action::Read, &Resource::ChildCoordination { case: f, step, unit: Some("ke") }, now())
+            authorize(
+                u,
+                Action::Read,
+                &Resource::ChildCoordination { case: f, step, unit: Some("ke"), coordinator: Some("hs") },
+                now(),
+            )
         };
         // A participating state service reports, but never assesses (the defect of the rights screening).
         assert!(at(&nav, closed, ChildCoordinationStep::Report).is_allow());
@@ -197,5 +219,34 @@ mod tests {
         assert!(authorize(&ke, Action::Read, &r, now()).is_allow());
         assert!(!authorize(&other, Action::Read, &r, now()).is_allow());
         assert!(!authorize(&worker, Action::Read, &r, now()).is_allow());
+        // The competence record is the unit's to keep.
+        assert!(authorize(&ke, Action::Write, &r, now()).is_allow());
+        assert!(!authorize(&leader, Action::Write, &r, now()).is_allow());
+    }
+
+    #[test]
+    fn the_coordinator_in_force_and_the_unit_do_the_coordinators_work() {
+        let g = [Guardianship::parent("mor", "child", true)];
+        let f = facts(&[], &g, None);
+        let hs = user("hs", UserKind::Employee, None, &[("kommune", Some("helse"), Role::CaseWorker)]);
+        let other = user("x", UserKind::Employee, None, &[("kommune", Some("helse"), Role::CaseWorker)]);
+        let ke = user("ke", UserKind::Employee, None, &[("kommune", Some("ke"), Role::CoordinatingUnitHandler)]);
+        let work = |u: &User, coordinator| {
+            authorize(
+                u,
+                Action::Write,
+                &Resource::ChildCoordination {
+                    case: f,
+                    step: ChildCoordinationStep::Work,
+                    unit: Some("ke"),
+                    coordinator,
+                },
+                now(),
+            )
+        };
+        assert!(matches!(work(&hs, Some("hs")), Decision::Allow(Basis { code: "child_coordinator", .. })));
+        assert!(!work(&other, Some("hs")).is_allow());
+        assert!(!work(&hs, None).is_allow());
+        assert!(work(&ke, Some("hs")).is_allow());
     }
 }

@@ -112,9 +112,11 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
             }
         }
         Resource::Case(case) => case_rule(actor, action, case, now),
-        Resource::ChildCoordination { case, step, unit } => child_coordination::rule(actor, case, *step, *unit, now),
+        Resource::ChildCoordination { case, step, unit, coordinator } => {
+            child_coordination::rule(actor, case, *step, *unit, *coordinator, now)
+        }
         Resource::Caseload { organisation_id, unit } => {
-            child_coordination::caseload_rule(actor, organisation_id, *unit)
+            child_coordination::caseload_rule(actor, action, organisation_id, *unit)
         }
         Resource::CaseOpening { service_id } => opening_rule(actor, service_id),
         Resource::JoinRequestAnswer { case, .. } => case_rule(actor, Action::Write, case, now),

@@ -128,9 +128,16 @@ pub enum Resource<'a> {
     JoinRequestAnswer { case: CaseFacts<'a>, requester: &'a str },
     /// The child-coordinator matter of a case (pbrl § 2-5 c, hol § 7-2 a; issue 12). `unit`: the service
     /// the child's municipality authorised to assess the right, whether or not a matter is open yet.
-    ChildCoordination { case: CaseFacts<'a>, step: ChildCoordinationStep, unit: Option<&'a str> },
+    /// `coordinator`: the user id of the child coordinator in force, who does the coordinator's work.
+    ChildCoordination {
+        case: CaseFacts<'a>,
+        step: ChildCoordinationStep,
+        unit: Option<&'a str>,
+        coordinator: Option<&'a str>,
+    },
     /// The caseload of the child coordinators of an organisation: its leaders and the authorised unit
-    /// (`unit`). Figures and staff names only, never a family.
+    /// (`unit`) read it; the unit writes the coordinators' competence record. Figures and staff names only,
+    /// never a family.
     Caseload { organisation_id: &'a str, unit: Option<&'a str> },
     /// Aggregate access reports for internal control.
     AuditReport,
@@ -165,6 +172,9 @@ pub enum ChildCoordinationStep {
     /// Guide, assess, decide, appoint, hand over, record consents and complaints and their handling: the
     /// authorised unit only (spec 02 §1.8, §6.F item 48).
     Manage,
+    /// The coordinator's work: the start-up conversation, the journal, requirements to cooperate better and
+    /// escalations — the child coordinator in force, and the unit.
+    Work,
 }
 
 /// Why access was allowed. Stored in the audit log and shown to the family.

@@ -8,10 +8,11 @@
 
 use chrono::{NaiveDate, Utc};
 use los_domain::child_coordinator::caseload::{Load, loads, waiting_days};
+use los_domain::child_coordinator::work::CompetenceArea;
 use los_domain::child_coordinator::{ChildCoordinatorError, appointment_in_force};
 use los_domain::model::User;
 use los_policy::{Action, Decision, Resource, authorize};
-use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 
 use crate::audit::NewEntry;
@@ -57,12 +58,25 @@ pub struct CaseloadLine {
     pub name: String,
     #[serde(flatten)]
     pub load: Load,
+    /// The competence areas the coordinator has training in (spec 02 §1.13).
+    pub competence: Vec<CompetenceArea>,
+}
+
+/// A training a coordinator has completed, in one of the nine areas.
+#[derive(Debug, Clone)]
+pub struct NewCompetence {
+    pub user_id: String,
+    pub area: CompetenceArea,
+    pub completed_on: NaiveDate,
+    pub note: String,
 }
 
 /// The caseload of a municipality's child coordinators.
 #[derive(Debug, Clone, Serialize)]
 pub struct Caseload {
     pub organisation_id: String,
+    /// The unit that assesses the right and keeps the coordinators' competence record.
+    pub unit_service_id: Option<String>,
     pub threshold: u32,
     pub lines: Vec<CaseloadLine>,
     /// Families with a child coordinator in force.
@@ -263,18 +277,30 @@ impl Store {
         let threshold = settings.as_ref().map_or(0, |s| s.caseload_threshold.max(0) as u32);
         let families = in_force.len() as u32;
         let mut lines = Vec::new();
+        let training = cc_competence::Entity::find()
+            .filter(cc_competence::Column::OrganisationId.eq(organisation_id))
+            .all(&txn)
+            .await?;
         for load in loads(&in_force, threshold) {
             let name = user::Entity::find_by_id(load.coordinator_user_id.clone())
                 .one(&txn)
                 .await?
                 .map_or_else(|| load.coordinator_user_id.clone(), |u| u.display_name);
-            lines.push(CaseloadLine { name, load });
+            let mut competence: Vec<CompetenceArea> = training
+                .iter()
+                .filter(|t| t.user_id == load.coordinator_user_id)
+                .filter_map(|t| CompetenceArea::parse(&t.area))
+                .collect();
+            competence.sort();
+            competence.dedup();
+            lines.push(CaseloadLine { name, load, competence });
         }
         let (waiting_days, median_waiting_days) = waiting_days(&waits);
         txn.commit().await?;
         self.record_reads(vec![e]).await?;
         Ok(Caseload {
             organisation_id: organisation_id.to_owned(),
+            unit_service_id: settings.map(|s| s.unit_service_id),
             threshold,
             lines,
             families,
@@ -282,5 +308,63 @@ impl Store {
             waiting_days,
             median_waiting_days,
         })
+    }
+}
+
+impl Store {
+    /// Records a coordinator's training in one of the nine areas (spec 02 §1.13): the coordinating unit,
+    /// which trains and supervises them; audited.
+    pub async fn record_competence(
+        &self,
+        actor: &User,
+        organisation_id: &str,
+        new: NewCompetence,
+    ) -> Result<String, StoreError> {
+        let now = Utc::now();
+        let id = new_id("kompetanse");
+        let txn = self.begin_audited().await?;
+        let settings = cc_setting::Entity::find_by_id(organisation_id.to_owned()).one(&txn).await?;
+        let r = Resource::Caseload { organisation_id, unit: settings.as_ref().map(|s| s.unit_service_id.as_str()) };
+        let d = authorize(actor, Action::Write, &r, now);
+        let (_, txn) = self.decide(txn, d.clone(), config_entry(actor, "competence_record", &id, &d), None).await?;
+        let works_here = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(new.user_id.as_str()))
+            .filter(membership::Column::OrganisationId.eq(organisation_id))
+            .filter(membership::Column::EndedAt.is_null())
+            .one(&txn)
+            .await?
+            .is_some();
+        if !works_here {
+            return Err(ChildCoordinatorError::new(
+                "child_coordinator.not_employee",
+                Some("user_id"),
+                "the coordinator must work in the organisation",
+            )
+            .into());
+        }
+        if new.completed_on > now.date_naive()
+            || new.completed_on < NaiveDate::from_ymd_opt(1990, 1, 1).expect("a date")
+        {
+            return Err(ChildCoordinatorError::new(
+                "child_coordinator.completed_on",
+                Some("completed_on"),
+                "the training was completed between 1990 and today",
+            )
+            .into());
+        }
+        cc_competence::Entity::insert(cc_competence::ActiveModel {
+            id: Set(id.clone()),
+            organisation_id: Set(organisation_id.into()),
+            user_id: Set(new.user_id),
+            area: Set(new.area.as_str().into()),
+            completed_on: Set(new.completed_on),
+            note: Set(new.note.trim().into()),
+            recorded_by: Set(actor.id.clone()),
+            recorded_at: Set(now),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(id)
     }
 }

@@ -36,6 +36,8 @@ pub use case::CooperationView;
 pub use case::access::{AccessReport, BreakGlassLine};
 pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
+pub use case::child_coordinator::CcWorkView;
+pub use case::child_coordinator::work::{NewEscalation, NewInstruction, NewJournal, NewStartup};
 pub use case::child_coordinator::{
     Candidate, CcAppointmentView, CcAssessmentView, CcComplaintView, CcConsentView, CcDecisionView, CcEventView,
     CcHandoverView, CcView, DelegationView, NewCcAppointment, NewCcAssessment, NewCcConsent, NewCcDecision,

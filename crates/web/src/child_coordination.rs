@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::NaiveDate;
-use los_store::child_coordination::{Caseload, CcSettings, NewCcSettings, NewDelegation};
+use los_domain::child_coordinator::work::CompetenceArea;
+use los_store::child_coordination::{Caseload, CcSettings, NewCcSettings, NewCompetence, NewDelegation};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,12 +25,16 @@ use crate::input::{JsonOrForm, Loose};
 use crate::pages::{Base, PageResult, page_err, render};
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(caseload, set_settings)).routes(routes!(record_delegation))
+    OpenApiRouter::new()
+        .routes(routes!(caseload, set_settings))
+        .routes(routes!(record_delegation))
+        .routes(routes!(record_competence))
 }
 
 pub fn page_routes() -> Router<AppState> {
     Router::new()
         .route("/barnekoordinatorer", get(caseload_page))
+        .route("/barnekoordinatorer/kompetanse", axum::routing::post(competence_form))
         .route("/admin/barnekoordinator", get(settings_page).post(settings_form))
         .route("/admin/barnekoordinator/delegering", axum::routing::post(delegation_form))
 }
@@ -154,15 +159,99 @@ pub async fn caseload(
     Ok(Json(st.store.cc_caseload(&user, &org).await?))
 }
 
+/// A training a coordinator completed, in one of the nine competence areas.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CompetenceInput {
+    #[serde(default)]
+    user_id: String,
+    /// follow_up | childrens_rights | plan_and_coordinator | user_participation | cross_sector |
+    /// communication | chairing_meetings | public_administration | routines_and_tools
+    #[serde(default)]
+    area: String,
+    #[schema(value_type = String, format = Date)]
+    #[serde(default)]
+    completed_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl CompetenceInput {
+    fn parse(self) -> Result<NewCompetence, AppError> {
+        let bad = |field: &'static str, code: &'static str, message: &str| {
+            AppError::from(los_store::StoreError::Invalid { field: Some(field), code, message: message.into() })
+        };
+        Ok(NewCompetence {
+            area: CompetenceArea::parse(self.area.trim())
+                .ok_or_else(|| bad("area", "child_coordinator.area", "choose one of the nine areas"))?,
+            completed_on: self
+                .completed_on
+                .trim()
+                .parse()
+                .map_err(|_| bad("completed_on", "child_coordinator.completed_on", "give the date as YYYY-MM-DD"))?,
+            user_id: self.user_id.trim().to_owned(),
+            note: self.note,
+        })
+    }
+}
+
+/// Records a coordinator's training in one of the nine competence areas (the coordinating unit).
+#[utoipa::path(post, path = "/municipalities/{organisation}/child-coordination/competence", params(("organisation" = String, Path)), request_body = CompetenceInput, responses((status = 201, body = Created)))]
+pub async fn record_competence(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(org): Path<String>,
+    JsonOrForm(i): JsonOrForm<CompetenceInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok(created(st.store.record_competence(&user, &org, i.parse()?).await?))
+}
+
 #[derive(Template)]
 #[template(path = "caseload.html")]
 struct CaseloadPage {
     base: Base,
     loads: Vec<Caseload>,
+    /// The services the reader works in: the unit's staff keep the competence record.
+    mine: Vec<String>,
+    areas: Vec<(&'static str, String)>,
+    saved: bool,
+}
+
+impl CaseloadPage {
+    fn keeps_record(&self, l: &Caseload) -> bool {
+        l.unit_service_id.as_ref().is_some_and(|u| self.mine.contains(u))
+    }
+    fn area(&self, a: &CompetenceArea) -> String {
+        self.base.t.get(&format!("cc-area-{}", a.as_str().replace('_', "-")))
+    }
+}
+
+/// The competence form: the organisation and the training.
+#[derive(Debug, Deserialize)]
+struct CompetenceForm {
+    #[serde(default)]
+    organisation_id: String,
+    #[serde(flatten)]
+    competence: CompetenceInput,
+}
+
+async fn competence_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    JsonOrForm(f): JsonOrForm<CompetenceForm>,
+) -> PageResult {
+    let err = page_err(&ctx);
+    let user = ctx.require_user().map_err(&err)?;
+    let new = f.competence.parse().map_err(&err)?;
+    st.store.record_competence(user, &f.organisation_id, new).await.map_err(|e| err(e.into()))?;
+    Ok(axum::response::Redirect::to("/barnekoordinatorer?lagret=1").into_response())
 }
 
 /// The caseload page: one table per organisation the reader leads or whose unit they work in.
-async fn caseload_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
+async fn caseload_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> PageResult {
     let err = page_err(&ctx);
     let user = ctx.require_user().map_err(&err)?;
     let mut orgs: Vec<String> = user.memberships.iter().map(|m| m.organisation_id.clone()).collect();
@@ -182,7 +271,13 @@ async fn caseload_page(State(st): State<AppState>, ctx: Ctx) -> PageResult {
     {
         return Err(err(los_store::StoreError::Denied(r).into()));
     }
-    Ok(render(&CaseloadPage { base: Base::new(&ctx, st.demo), loads }).into_response())
+    let mine = user.memberships.iter().filter_map(|m| m.service_id.clone()).collect();
+    let areas = CompetenceArea::ALL
+        .iter()
+        .map(|a| (a.as_str(), ctx.tr.get(&format!("cc-area-{}", a.as_str().replace('_', "-")))))
+        .collect();
+    let page = CaseloadPage { base: Base::new(&ctx, st.demo), loads, mine, areas, saved: q.lagret.is_some() };
+    Ok(render(&page).into_response())
 }
 
 /// One municipality's settings as the administrator sees them: its id and name, the settings if any, and

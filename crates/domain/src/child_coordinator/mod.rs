@@ -15,6 +15,7 @@ pub mod assessment;
 pub mod caseload;
 pub mod complaint;
 pub mod decision;
+pub mod work;
 
 /// Where the right and the duty are written.
 pub const LEGAL_BASIS: &[&str] =

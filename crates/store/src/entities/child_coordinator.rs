@@ -241,3 +241,48 @@ pub mod cc_delegation {
     }
     entity_boilerplate!();
 }
+
+pub mod cc_work {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cc_work")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub kind: String,
+        pub text: String,
+        pub important: Option<String>,
+        pub good_life: Option<String>,
+        pub good_offer: Option<String>,
+        pub needs: Option<String>,
+        pub contact: Option<String>,
+        pub task: Option<String>,
+        pub in_scope: Option<bool>,
+        pub target_service_id: Option<String>,
+        pub escalate_to: Option<String>,
+        pub possible_breach: Option<bool>,
+        pub delegation_id: Option<String>,
+        pub recorded_by: String,
+        pub recorded_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod cc_competence {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cc_competence")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub organisation_id: String,
+        pub user_id: String,
+        pub area: String,
+        pub completed_on: Date,
+        pub note: String,
+        pub recorded_by: String,
+        pub recorded_at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}

@@ -26,6 +26,7 @@ mod m20261206_000020_directory_admin;
 mod m20261206_000021_intake;
 mod m20261206_000022_scim;
 mod m20261206_000023_child_coordinator;
+mod m20261206_000024_child_coordinator_work;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_intake::Migration),
             Box::new(m20261206_000022_scim::Migration),
             Box::new(m20261206_000023_child_coordinator::Migration),
+            Box::new(m20261206_000024_child_coordinator_work::Migration),
         ]
     }
 }

@@ -15,11 +15,13 @@ use chrono::NaiveDate;
 use los_domain::child_coordinator::assessment::{ConditionKind, Judgement, SeverityTheme};
 use los_domain::child_coordinator::complaint::{ComplaintKind, ComplaintOutcome};
 use los_domain::child_coordinator::decision::{ConsentForm, DecisionKind, EndReason, LetterLanguage, YouthView};
+use los_domain::child_coordinator::work::{EscalateTo, TaskLetter};
 use los_domain::child_coordinator::{Channel, ReportKind, Situation};
 use los_domain::model::User;
 use los_store::{
     CcView, NewCcAppointment, NewCcAssessment, NewCcConsent, NewCcDecision, NewCcReport, NewChoice, NewComplaint,
-    NewComplaintStep, NewExtension, NewGuidance, NewHandover, StoreError,
+    NewComplaintStep, NewEscalation, NewExtension, NewGuidance, NewHandover, NewInstruction, NewJournal, NewStartup,
+    StoreError,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -48,6 +50,10 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
         .route("/saker/{id}/barnekoordinator/forlengelse", post(extension_page))
         .route("/saker/{id}/barnekoordinator/klage", post(complaint_page))
         .route("/saker/{id}/barnekoordinator/klage/{complaint}/steg", post(complaint_step_page))
+        .route("/saker/{id}/barnekoordinator/oppstart", post(startup_page))
+        .route("/saker/{id}/barnekoordinator/journal", post(journal_page))
+        .route("/saker/{id}/barnekoordinator/palegg", post(instruction_page))
+        .route("/saker/{id}/barnekoordinator/eskalering", post(escalation_page))
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -64,6 +70,10 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(extend))
         .routes(routes!(complain))
         .routes(routes!(complaint_step))
+        .routes(routes!(startup))
+        .routes(routes!(journal))
+        .routes(routes!(instruction))
+        .routes(routes!(escalation))
 }
 
 fn pick<T>(v: &str, parse: fn(&str) -> Option<T>, element: &str, code: &'static str, msg: &str) -> Result<T, Rejected> {
@@ -598,6 +608,129 @@ async fn complaint_step_in(
     st.store.step_child_coordinator_complaint(actor, id, complaint, new).await.map_err(|e| Rejected::at(element, e))
 }
 
+// ---- the coordinator's work
+
+/// The start-up conversation: the family's answers to the four key questions and the expectations agreed.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartupInput {
+    /// What is important to you as a family?
+    #[serde(default)]
+    important: String,
+    /// What do you need to live a good life?
+    #[serde(default)]
+    good_life: String,
+    /// What matters for getting a good service offer for you?
+    #[serde(default)]
+    good_offer: String,
+    /// What do you need as a parent, child, sibling?
+    #[serde(default)]
+    needs: String,
+    /// What the coordinator does and does not do, and what the family can expect.
+    #[serde(default)]
+    expectations: String,
+    /// How and how often they keep in touch.
+    #[serde(default)]
+    contact: String,
+}
+
+async fn startup_in(st: &AppState, actor: &User, id: &str, i: StartupInput) -> Result<String, Rejected> {
+    let new = NewStartup {
+        important: i.important,
+        good_life: i.good_life,
+        good_offer: i.good_offer,
+        needs: i.needs,
+        expectations: i.expectations,
+        contact: i.contact,
+    };
+    let form = &[
+        ("important", "cc-startup-important"),
+        ("good_life", "cc-startup-good-life"),
+        ("good_offer", "cc-startup-good-offer"),
+        ("needs", "cc-startup-needs"),
+        ("expectations", "cc-startup-expectations"),
+    ];
+    st.store.record_startup(actor, id, new).await.map_err(|e| Rejected::on(form, "cc-startup-important", e))
+}
+
+/// A journal entry of the coordination work.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct JournalInput {
+    /// The task it serves, hol § 7-2 a second paragraph: a | b | c | d | e
+    #[serde(default)]
+    task: String,
+    /// Unrelated to the child's condition and the family's extra strain: outside the role as a main rule
+    /// (S-23).
+    #[serde(default, deserialize_with = "flag")]
+    outside_role: bool,
+    #[serde(default)]
+    text: String,
+}
+
+async fn journal_in(st: &AppState, actor: &User, id: &str, i: JournalInput) -> Result<String, Rejected> {
+    let new = NewJournal {
+        task: pick(
+            &i.task,
+            TaskLetter::parse,
+            "cc-journal-task",
+            "child_coordinator.task",
+            "choose the task it serves",
+        )?,
+        in_scope: !i.outside_role,
+        text: i.text,
+    };
+    st.store
+        .record_journal(actor, id, new)
+        .await
+        .map_err(|e| Rejected::on(&[("text", "cc-journal-text")], "cc-journal-text", e))
+}
+
+/// A requirement to a municipal service to cooperate or coordinate better.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InstructionInput {
+    #[serde(default)]
+    target_service_id: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn instruction_in(st: &AppState, actor: &User, id: &str, i: InstructionInput) -> Result<String, Rejected> {
+    let new = NewInstruction { target_service_id: i.target_service_id.trim().to_owned(), text: i.text };
+    let form = &[("target_service_id", "cc-instruction-service"), ("text", "cc-instruction-text")];
+    st.store.require_cooperation(actor, id, new).await.map_err(|e| Rejected::on(form, "cc-instruction-service", e))
+}
+
+/// An escalation through the line.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EscalationInput {
+    /// line_manager | coordinating_unit
+    #[serde(default)]
+    to: String,
+    /// The service that does not cooperate, if it is one.
+    target_service_id: Option<String>,
+    /// A possible breach of that service's own duty to cooperate.
+    #[serde(default, deserialize_with = "flag")]
+    possible_breach: bool,
+    #[serde(default)]
+    text: String,
+}
+
+async fn escalation_in(st: &AppState, actor: &User, id: &str, i: EscalationInput) -> Result<String, Rejected> {
+    let new = NewEscalation {
+        to: pick(
+            &i.to,
+            EscalateTo::parse,
+            "cc-escalation-to",
+            "child_coordinator.escalate_to",
+            "choose where it goes",
+        )?,
+        target_service_id: non_empty(i.target_service_id),
+        possible_breach: i.possible_breach,
+        text: i.text,
+    };
+    let form = &[("text", "cc-escalation-text"), ("target_service_id", "cc-escalation-service")];
+    st.store.escalate(actor, id, new).await.map_err(|e| Rejected::on(form, "cc-escalation-text", e))
+}
+
 // ---- the page
 
 #[derive(Template)]
@@ -625,6 +758,17 @@ impl CcPage {
     }
     fn is_parent(&self) -> bool {
         self.me.as_ref().is_some_and(|me| self.view.parents.iter().any(|p| &p.0 == me))
+    }
+    /// The start-up conversation's answers beside their questions.
+    fn answers(&self, w: &los_store::CcWorkView) -> Vec<(String, String)> {
+        ["cc-q-important", "cc-q-good-life", "cc-q-good-offer", "cc-q-needs"]
+            .iter()
+            .zip(&w.answers)
+            .map(|(q, a)| (self.base.t.get(q), a.clone()))
+            .collect()
+    }
+    fn service(&self, id: &str) -> String {
+        self.view.participants.iter().find(|p| p.0 == id).map_or_else(|| id.to_owned(), |p| p.1.clone())
     }
     fn t_code(&self, prefix: &str, code: &str) -> String {
         self.base.t.try_get(&format!("{prefix}-{}", code.replace('_', "-"))).unwrap_or_else(|| code.to_owned())
@@ -706,6 +850,10 @@ page_action!(appointment_page, AppointmentInput, appointment_in, "appointment");
 page_action!(handover_page, HandoverInput, handover_in, "handover");
 page_action!(extension_page, ExtensionInput, extension_in, "extension");
 page_action!(complaint_page, ComplaintInput, complaint_in, "complaint");
+page_action!(startup_page, StartupInput, startup_in, "startup");
+page_action!(journal_page, JournalInput, journal_in, "journal");
+page_action!(instruction_page, InstructionInput, instruction_in, "instruction");
+page_action!(escalation_page, EscalationInput, escalation_in, "escalation");
 
 async fn complaint_step_page(
     State(st): State<AppState>,
@@ -819,6 +967,27 @@ api_action!(
     /// after 18; the family in Los, or the unit registering one it received.
     #[utoipa::path(post, path = "/cases/{id}/child-coordinator/complaints", params(("id" = String, Path)), request_body = ComplaintInput, responses((status = 201, body = Created)))]
     complain, ComplaintInput, complaint_in
+);
+
+api_action!(
+    /// The start-up conversation with the family: the four key questions and the expectations agreement.
+    #[utoipa::path(post, path = "/cases/{id}/child-coordinator/startup", params(("id" = String, Path)), request_body = StartupInput, responses((status = 201, body = Created)))]
+    startup, StartupInput, startup_in
+);
+api_action!(
+    /// A journal entry of the coordination work (fortløpende dokumentasjon), with the task it serves.
+    #[utoipa::path(post, path = "/cases/{id}/child-coordinator/journal", params(("id" = String, Path)), request_body = JournalInput, responses((status = 201, body = Created)))]
+    journal, JournalInput, journal_in
+);
+api_action!(
+    /// Requires a municipal service to cooperate or coordinate better, under the delegation decision.
+    #[utoipa::path(post, path = "/cases/{id}/child-coordinator/instructions", params(("id" = String, Path)), request_body = InstructionInput, responses((status = 201, body = Created)))]
+    instruction, InstructionInput, instruction_in
+);
+api_action!(
+    /// Escalates through the line, with a possible breach of a service's duty to cooperate.
+    #[utoipa::path(post, path = "/cases/{id}/child-coordinator/escalations", params(("id" = String, Path)), request_body = EscalationInput, responses((status = 201, body = Created)))]
+    escalation, EscalationInput, escalation_in
 );
 
 /// A step in a complaint's handling: review, forward to statsforvalteren, decide, implement the outcome.

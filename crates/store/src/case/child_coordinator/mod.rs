@@ -11,10 +11,12 @@
 mod appoint;
 mod complaints;
 mod letter;
+pub(crate) mod work;
 mod writes;
 
 pub use appoint::{NewCcAppointment, NewCcConsent, NewExtension, NewHandover};
 pub use complaints::{NewComplaint, NewComplaintStep};
+pub use work::CcWorkView;
 pub use writes::{NewCcAssessment, NewCcDecision, NewCcReport, NewChoice, NewGuidance};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -236,6 +238,8 @@ pub struct CcMay {
     pub report: bool,
     pub family: bool,
     pub manage: bool,
+    /// The coordinator's work: the child coordinator in force, and the unit.
+    pub work: bool,
 }
 
 /// The child-coordinator matter of a case as the reader may see it.
@@ -258,6 +262,10 @@ pub struct CcView {
     pub appointments: Vec<CcAppointmentView>,
     pub handover: Option<CcHandoverView>,
     pub complaints: Vec<CcComplaintView>,
+    /// The coordinator's work, newest first (the family sees the start-up conversation and the journal).
+    pub work: Vec<CcWorkView>,
+    /// The GDPR basis of the journal.
+    pub journal_basis: &'static str,
     pub chosen_right: Option<String>,
     pub extended_until: Option<NaiveDate>,
     pub c1_met: bool,
@@ -276,6 +284,8 @@ pub struct CcView {
     /// For the unit's forms: the municipal services taking part (id, name), and the people working in
     /// them who may be appointed (user id, name, service id, service name, weighted caseload now).
     pub municipal_services: Vec<(String, String)>,
+    /// Every service taking part (id, name): where the coordinator may escalate about.
+    pub participants: Vec<(String, String)>,
     pub candidates: Vec<Candidate>,
     /// The caseload threshold of the municipality.
     pub caseload_threshold: Option<u32>,
@@ -296,8 +306,9 @@ pub(crate) fn resource<'a>(
     l: &'a Loaded,
     step: ChildCoordinationStep,
     s: Option<&'a cc_setting::Model>,
+    coordinator: Option<&'a str>,
 ) -> Resource<'a> {
-    Resource::ChildCoordination { case: l.facts(), step, unit: s.map(|s| s.unit_service_id.as_str()) }
+    Resource::ChildCoordination { case: l.facts(), step, unit: s.map(|s| s.unit_service_id.as_str()), coordinator }
 }
 
 impl Store {
@@ -311,7 +322,8 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
         let l = load(&txn, row, now).await?;
         let settings = settings_for(&txn, &l.child).await?;
-        let d = authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref()), now);
+        let d =
+            authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref(), None), now);
         let mut entries = Vec::new();
         let e = entry(actor, "read", "child_coordination", case_id, case_id);
         let (basis, txn) = self.decide_read(txn, d, e, Some(InfoCategory::Overview), &mut entries).await?;
@@ -346,7 +358,8 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
         let l = load(&txn, row, now).await?;
         let settings = settings_for(&txn, &l.child).await?;
-        let d = authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref()), now);
+        let d =
+            authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref(), None), now);
         let detail = match &d {
             los_policy::Decision::Allow(_) => sees_detail(&txn, &l, actor, settings.as_ref(), now).await?,
             los_policy::Decision::Deny(_) => false,
@@ -386,7 +399,7 @@ async fn sees_detail(
     if actor.kind == UserKind::Citizen {
         return Ok(true);
     }
-    if authorize(actor, Action::Write, &resource(l, ChildCoordinationStep::Manage, s), now).is_allow() {
+    if authorize(actor, Action::Write, &resource(l, ChildCoordinationStep::Manage, s, None), now).is_allow() {
         return Ok(true);
     }
     Ok(cc_appointment::Entity::find()
@@ -411,11 +424,14 @@ async fn read_matter(
     let state = state_of(m.as_ref())?;
     let facts: ChildFacts = child_facts(&l.child);
     let detail = sees_detail(txn, l, actor, settings, now).await?;
-    let allowed = |step| authorize(actor, Action::Write, &resource(l, step, settings), now).is_allow();
+    let coordinator = crate::tx::shared::cc_appointment_now(txn, case_id, &l.child, today).await?;
+    let coordinator_id = coordinator.as_ref().map(|a| a.coordinator_user_id.as_str());
+    let allowed = |step| authorize(actor, Action::Write, &resource(l, step, settings, coordinator_id), now).is_allow();
     let may = CcMay {
         report: allowed(ChildCoordinationStep::Report),
         family: allowed(ChildCoordinationStep::FamilyAct),
         manage: allowed(ChildCoordinationStep::Manage),
+        work: allowed(ChildCoordinationStep::Work),
     };
     let services = service::Entity::find().all(txn).await?;
     let service_name =
@@ -460,6 +476,8 @@ async fn read_matter(
         appointments: Vec::new(),
         handover,
         complaints: Vec::new(),
+        work: Vec::new(),
+        journal_basis: los_domain::child_coordinator::work::JOURNAL_BASIS,
         chosen_right: m.as_ref().and_then(|m| m.chosen_right.clone()),
         extended_until,
         c1_met: facts.c1_met(today),
@@ -473,6 +491,7 @@ async fn read_matter(
         child_name: l.child.full_name(),
         parents: Vec::new(),
         municipal_services: Vec::new(),
+        participants: Vec::new(),
         candidates: Vec::new(),
         caseload_threshold: settings.map(|s| s.caseload_threshold.max(0) as u32),
     };
@@ -480,12 +499,15 @@ async fn read_matter(
         return Ok(view);
     }
     view.parents = parents(txn, l).await?;
-    if may.manage {
+    if may.manage || may.work {
         for p in l.case.participants.iter().filter(|p| p.active_on(today)) {
             if p.owner_type == los_domain::model::OwnerType::Municipal {
                 view.municipal_services.push((p.service_id.clone(), p.service_name.clone()));
             }
+            view.participants.push((p.service_id.clone(), p.service_name.clone()));
         }
+    }
+    if may.manage {
         view.candidates = candidates(txn, &view.municipal_services, today).await?;
     }
     view.appointments = appointments;
@@ -496,6 +518,7 @@ async fn read_matter(
     view.decisions = load_decisions(txn, case_id).await?;
     view.consents = load_consents(txn, l).await?;
     view.complaints = complaints::load_complaints(txn, case_id).await?;
+    view.work = work::load_work(txn, case_id, actor.kind == UserKind::Citizen).await?;
     view.prompts = prompts(&view, today);
     Ok(view)
 }

@@ -101,7 +101,14 @@ impl Store {
     ) -> Result<Begun, StoreError> {
         let (txn, l, now) = self.tx_case(case_id).await?;
         let settings = settings_for(&txn, &l.child).await?;
-        let d = authorize(actor, Action::Write, &resource(&l, step, settings.as_ref()), now);
+        let coordinator = if step == ChildCoordinationStep::Work {
+            crate::tx::shared::cc_appointment_now(&txn, case_id, &l.child, now.date_naive())
+                .await?
+                .map(|a| a.coordinator_user_id)
+        } else {
+            None
+        };
+        let d = authorize(actor, Action::Write, &resource(&l, step, settings.as_ref(), coordinator.as_deref()), now);
         let e = entry(actor, action, "child_coordination", id, case_id);
         let (basis, txn) = self.decide(txn, d, e, Some(InfoCategory::Health)).await?;
         Ok(Begun { txn, l, now, basis, settings })
