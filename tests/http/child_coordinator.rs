@@ -13,7 +13,8 @@ crate::tests!(
     the_handover_at_18_and_one_municipal_coordinator,
     the_journey_through_the_pages,
     the_municipality_sets_the_unit_the_route_and_the_delegation,
-    the_coordinators_work_startup_journal_requirements_and_competence
+    the_coordinators_work_startup_journal_requirements_and_competence,
+    a_complaint_and_the_handover_through_the_pages
 );
 
 const NILSEN: &str = "/api/v1/cases/sak-nilsen/child-coordinator";
@@ -684,6 +685,107 @@ async fn the_coordinators_work_startup_journal_requirements_and_competence(db: D
     ensure!(
         html.contains("Hanne samordner tjenestene") && !html.contains("Krev bedre samarbeid"),
         "the family sees the agreement"
+    );
+    app.stop().await;
+    Ok(())
+}
+
+async fn a_complaint_and_the_handover_through_the_pages(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let sofia = app.logged_in("sofia").await?;
+    let ke = app.logged_in("ke").await?;
+    let daniel = "/saker/sak-sofia-daniel/barnekoordinator";
+    let html = sofia.get(app.url(daniel)).send().await?.text().await?;
+    ensure!(html.contains("Be om barnekoordinator") && html.contains("ingen diagnose"), "the family's request form");
+    let go = |c: &reqwest::Client, path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let (c, url) = (c.clone(), app.url(&format!("{daniel}/{path}")));
+        async move {
+            let res = c.post(url).form(&form).send().await?;
+            anyhow::ensure!(res.status().is_redirection(), "{path}: {}", res.status());
+            anyhow::Ok(())
+        }
+    };
+    go(
+        &sofia,
+        "melding",
+        vec![
+            ("channel", "digital"),
+            ("situation", "born"),
+            ("description", "Daniel trenger noen som holder i trådene"),
+        ],
+    )
+    .await?;
+    go(
+        &ke,
+        "vurdering",
+        vec![
+            ("c2", "not_met"),
+            ("themes", "function"),
+            ("c2_reasoning", "Daniel har ingen alvorlig sykdom eller funksjonsnedsettelse etter det vi vet"),
+            ("family_experience", "Sofia opplever det som svært krevende"),
+            ("c3", "met"),
+            ("long_term", "Behovet vil vare i flere år framover"),
+            ("complex", "Skole, barnevern og NAV må planlegge sammen"),
+            ("health_care", "Helsestasjonen følger Daniel opp jevnlig"),
+            ("other_welfare", "Skolen og NAV gir tilrettelegging og økonomisk hjelp"),
+        ],
+    )
+    .await?;
+    go(
+        &ke,
+        "vedtak",
+        vec![
+            ("kind", "refusal"),
+            ("reasons", "Vilkår 2 er ikke oppfylt etter en konkret vurdering"),
+            ("language", "nb"),
+        ],
+    )
+    .await?;
+    let html = sofia.get(app.url(daniel)).send().await?.text().await?;
+    ensure!(
+        html.contains("Avslag på barnekoordinator") && html.contains("Statsforvalteren i Demofylke"),
+        "the refusal and its route"
+    );
+    go(&sofia, "klage", vec![("kind", "refusal"), ("text", "Daniel har en alvorlig angstlidelse")]).await?;
+    let res = sofia.get(app.url(&format!("{daniel}?lagret=complaint"))).send().await?.text().await?;
+    ensure!(res.contains("Klagen er registrert."), "confirmed");
+    let (_, m) = app.api_get(&app.token("ke").await?, "/api/v1/cases/sak-sofia-daniel/child-coordinator").await?;
+    let complaint = m["complaints"][0]["id"].as_str().context("the complaint")?.to_owned();
+    for (step, outcome) in [("review", ""), ("forward", ""), ("decide", "upheld"), ("implement", "")] {
+        let url = app.url(&format!("{daniel}/klage/{complaint}/steg"));
+        let res = ke
+            .post(url)
+            .form(&[("step", step), ("outcome", outcome), ("note", "Behandlet etter rutinen")])
+            .send()
+            .await?;
+        ensure!(res.status().is_redirection(), "{step}: {}", res.status());
+    }
+    let html = ke.get(app.url(daniel)).send().await?.text().await?;
+    ensure!(
+        html.contains("Innvilget") && html.contains("Fulgt opp") && html.contains("Medhold"),
+        "the outcome applied"
+    );
+
+    // The handover at 18, on Emma's page.
+    let (_, emma) = app.api_get(&app.token("ke").await?, EMMA).await?;
+    let eighteen: chrono::NaiveDate = emma["eighteenth_birthday"].as_str().context("the birthday")?.parse()?;
+    let until = (eighteen + chrono::Duration::days(14)).to_string();
+    let res = ke
+        .post(app.url("/saker/sak-emma/barnekoordinator/overgang"))
+        .form(&[
+            ("service_id", "mellomvik-helsestasjon"),
+            ("person", "Helga Hjelp"),
+            ("overlap_until", until.as_str()),
+            ("plan", "Tre felles møter med Emma før hun fyller 18 år"),
+        ])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let html = ke.get(app.url("/saker/sak-emma/barnekoordinator")).send().await?.text().await?;
+    ensure!(
+        html.contains("Overgang til ordinær koordinator Helga Hjelp")
+            && html.contains("Avslutning av barnekoordinator"),
+        "the handover shown"
     );
     app.stop().await;
     Ok(())
