@@ -14,7 +14,8 @@ crate::tests!(
     the_journey_through_the_pages,
     the_municipality_sets_the_unit_the_route_and_the_delegation,
     the_coordinators_work_startup_journal_requirements_and_competence,
-    a_complaint_and_the_handover_through_the_pages
+    a_complaint_and_the_handover_through_the_pages,
+    a_family_has_one_child_coordinator_for_its_children
 );
 
 const NILSEN: &str = "/api/v1/cases/sak-nilsen/child-coordinator";
@@ -787,6 +788,64 @@ async fn a_complaint_and_the_handover_through_the_pages(db: Db) -> anyhow::Resul
             && html.contains("Avslutning av barnekoordinator"),
         "the handover shown"
     );
+    app.stop().await;
+    Ok(())
+}
+
+async fn a_family_has_one_child_coordinator_for_its_children(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let hs = app.token("helsesykepleier").await?;
+    let ke = app.token("ke").await?;
+    // Emma's little brother, with the same mother, opened by the health station.
+    let line = los_store::demo::synthetic_fnr("1980-02-07".parse()?);
+    let brother = los_store::demo::synthetic_fnr("2019-05-14".parse()?);
+    let (status, body) = app
+        .api_post(&hs, "/api/v1/cases", json!({
+            "service_id": "mellomvik-helsestasjon", "child_kind": "number", "number": brother.as_str(),
+            "given_name": "Ola", "family_name": "Haugen", "kommune": "9901", "reason": "Epilepsi og utviklingshemning",
+            "adult_number": line.as_str(), "adult_given_name": "Line", "adult_family_name": "Haugen",
+            "adult_relation": "parent", "adult_parental_responsibility": true
+        }))
+        .await?;
+    ensure!(status == 201, "{status} {body}");
+    let case_id = body["case_id"].as_str().context("the case")?.to_owned();
+    let path = format!("/api/v1/cases/{case_id}/child-coordinator");
+    let line_token = app.token("line").await?;
+    let (status, _) = app
+        .api_post(
+            &line_token,
+            &format!("{path}/reports"),
+            json!({"channel": "digital", "situation": "born", "description": "Ola trenger også mye hjelp"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (status, _) = app.api_post(&ke, &format!("{path}/assessments"), full_assessment("met")).await?;
+    ensure!(status == 201, "{status}");
+    let (status, _) = app
+        .api_post(
+            &ke,
+            &format!("{path}/decisions"),
+            json!({"kind": "grant", "reasons": "Alle tre vilkårene er oppfylt for Ola"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (status, _) = app
+        .api_post(
+            &line_token,
+            &format!("{path}/consents"),
+            json!({"giver_person_id": "person-line", "form": "digital"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    // Another coordinator for the same family is refused; Emma's coordinator is appointed for Ola too.
+    let appoint = |user: &str| {
+        json!({"coordinator_user_id": user, "service_id": "mellomvik-helsestasjon",
+            "family_wishes": "Samme koordinator for begge barna", "wishes_met": true, "need_weight": 2})
+    };
+    let (status, err) = app.api_post(&ke, &format!("{path}/appointments"), appoint("hanne-finnes-ikke")).await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.one_family_coordinator", "{status} {err}");
+    let (status, _) = app.api_post(&ke, &format!("{path}/appointments"), appoint("helsesykepleier")).await?;
+    ensure!(status == 201, "{status}");
     app.stop().await;
     Ok(())
 }

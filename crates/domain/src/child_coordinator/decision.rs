@@ -218,6 +218,7 @@ pub fn validate_consent(
 /// An appointment to make.
 #[derive(Debug, Clone, Copy)]
 pub struct NewAppointment<'a> {
+    pub coordinator_user_id: &'a str,
     pub service_owner: OwnerType,
     /// The coordinator works in the service (an active membership).
     pub works_there: bool,
@@ -231,18 +232,21 @@ pub struct NewAppointment<'a> {
 
 /// What the appointment is checked against.
 #[derive(Debug, Clone, Copy)]
-pub struct AppointmentFacts {
+pub struct AppointmentFacts<'a> {
     pub state: Option<MatterState>,
     /// A consent to the child coordinator is in force.
     pub consent: bool,
     /// Another municipal coordinator (an ordinary coordinator under hol § 7-2) is in force for the child.
     pub ordinary_coordinator: bool,
+    /// The child coordinator in force for a sibling (a child of the same parents with parental
+    /// responsibility): the right belongs to the family, which has one coordinator from the municipality.
+    pub family_coordinator: Option<&'a str>,
 }
 
 /// Checks an appointment: the right is granted (or the coordinator is being changed), the parents
 /// consented, the coordinator works in a municipal welfare service, the family's wishes are recorded, and no
 /// other municipal coordinator is in force.
-pub fn validate_appointment(a: &NewAppointment<'_>, f: &AppointmentFacts) -> Result<(), ChildCoordinatorError> {
+pub fn validate_appointment(a: &NewAppointment<'_>, f: &AppointmentFacts<'_>) -> Result<(), ChildCoordinatorError> {
     if !matches!(f.state, Some(MatterState::Granted | MatterState::Appointed)) {
         return Err(ChildCoordinatorError::new(
             "child_coordinator.not_granted",
@@ -255,6 +259,13 @@ pub fn validate_appointment(a: &NewAppointment<'_>, f: &AppointmentFacts) -> Res
             "child_coordinator.consent_missing",
             None,
             "the parents (or whoever consents for the child) have not consented to a child coordinator",
+        ));
+    }
+    if f.family_coordinator.is_some_and(|c| c != a.coordinator_user_id) {
+        return Err(ChildCoordinatorError::new(
+            "child_coordinator.one_family_coordinator",
+            Some("coordinator_user_id"),
+            "the family already has a child coordinator for a sibling: the right belongs to the family, which has one coordinator from the municipality — appoint the same person",
         ));
     }
     if a.service_owner != OwnerType::Municipal {

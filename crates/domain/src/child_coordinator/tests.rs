@@ -194,6 +194,7 @@ fn parents_consent_also_for_a_17_year_old_whose_view_is_weighed() {
 #[test]
 fn one_municipal_coordinator_from_a_municipal_service() {
     let a = NewAppointment {
+        coordinator_user_id: "hanne",
         service_owner: OwnerType::Municipal,
         works_there: true,
         family_wishes: "Ønsker helsesykepleieren de kjenner",
@@ -201,8 +202,19 @@ fn one_municipal_coordinator_from_a_municipal_service() {
         wishes_reason: "",
         need_weight: 2,
     };
-    let f = AppointmentFacts { state: Some(MatterState::Granted), consent: true, ordinary_coordinator: false };
+    let f = AppointmentFacts {
+        state: Some(MatterState::Granted),
+        consent: true,
+        ordinary_coordinator: false,
+        family_coordinator: None,
+    };
     assert!(validate_appointment(&a, &f).is_ok());
+    // A sibling's child coordinator is the family's: the same person, or none.
+    assert!(validate_appointment(&a, &AppointmentFacts { family_coordinator: Some("hanne"), ..f }).is_ok());
+    assert_eq!(
+        validate_appointment(&a, &AppointmentFacts { family_coordinator: Some("kari"), ..f }).unwrap_err().code,
+        "child_coordinator.one_family_coordinator"
+    );
     let second = AppointmentFacts { ordinary_coordinator: true, ..f };
     assert_eq!(validate_appointment(&a, &second).unwrap_err().code, "child_coordinator.one_coordinator");
     assert!(validate_appointment(&a, &AppointmentFacts { consent: false, ..f }).is_err());

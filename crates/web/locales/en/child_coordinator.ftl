@@ -330,3 +330,4 @@ cc-area-communication = Interaction and communication
 cc-area-chairing-meetings = Chairing meetings
 cc-area-public-administration = Public administration and service delivery
 cc-area-routines-and-tools = Routines and tools
+err-child_coordinator-one_family_coordinator = The family already has a child coordinator for a sibling. The right is the family's, which has one coordinator from the municipality: appoint the same person.

@@ -330,3 +330,4 @@ cc-area-communication = Samhandling og kommunikasjon
 cc-area-chairing-meetings = Møteledelse
 cc-area-public-administration = Forvaltning og tjenesteyting
 cc-area-routines-and-tools = Rutiner og verktøy
+err-child_coordinator-one_family_coordinator = Familien har allerede en barnekoordinator for et søsken. Retten er familiens, og familien skal ha én koordinator fra kommunen: oppnevn den samme.

@@ -330,3 +330,4 @@ cc-area-communication = Samhandling og kommunikasjon
 cc-area-chairing-meetings = Møteleiing
 cc-area-public-administration = Forvaltning og tenesteyting
 cc-area-routines-and-tools = Rutinar og verktøy
+err-child_coordinator-one_family_coordinator = Familien har alt ein barnekoordinator for eit søsken. Retten er familien sin, og familien skal ha éin koordinator frå kommunen: oppnemn den same.

@@ -174,7 +174,9 @@ impl Store {
             && user::Entity::find_by_id(new.coordinator_user_id.clone()).one(&b.txn).await?.is_some_and(|u| u.active);
         let owner = owner_of(&b.txn, &new.service_id).await?;
         let ordinary = ordinary_coordinator(&b.txn, &b.l).await?;
+        let family = family_coordinator(&b.txn, &b.l, today).await?;
         let a = NewAppointment {
+            coordinator_user_id: &new.coordinator_user_id,
             service_owner: owner,
             works_there,
             family_wishes: &new.family_wishes,
@@ -182,7 +184,9 @@ impl Store {
             wishes_reason: &new.wishes_reason,
             need_weight: new.need_weight,
         };
-        validate_appointment(&a, &AppointmentFacts { state, consent, ordinary_coordinator: ordinary })?;
+        let facts =
+            AppointmentFacts { state, consent, ordinary_coordinator: ordinary, family_coordinator: family.as_deref() };
+        validate_appointment(&a, &facts)?;
         if !b.l.case.participants.iter().any(|p| p.service_id == new.service_id && p.active_on(today)) {
             return Err(ChildCoordinatorError::new(
                 "child_coordinator.not_participant",
@@ -368,6 +372,43 @@ async fn ordinary_coordinator(txn: &DatabaseTransaction, l: &crate::tx::Loaded) 
         Some(s) => Ok(owner_of(txn, &s).await? == OwnerType::Municipal),
         None => Ok(false),
     }
+}
+
+/// The child coordinator in force for a sibling: a child of the same parents with parental responsibility,
+/// in another case (the right is the family's, spec 02 §1.3, §1.5).
+async fn family_coordinator(
+    txn: &DatabaseTransaction,
+    l: &crate::tx::Loaded,
+    today: NaiveDate,
+) -> Result<Option<String>, StoreError> {
+    let parents: Vec<String> = l
+        .guardianships
+        .iter()
+        .filter(|g| g.relation == los_domain::model::Relation::Parent && g.parental_responsibility)
+        .map(|g| g.adult_person_id.clone())
+        .collect();
+    if parents.is_empty() {
+        return Ok(None);
+    }
+    let siblings: Vec<String> = guardianship::Entity::find()
+        .filter(guardianship::Column::AdultPersonId.is_in(parents))
+        .filter(guardianship::Column::ParentalResponsibility.eq(true))
+        .filter(guardianship::Column::ChildPersonId.ne(l.case.child_person_id.as_str()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|g| g.child_person_id)
+        .collect();
+    if siblings.is_empty() {
+        return Ok(None);
+    }
+    for c in case::Entity::find().filter(case::Column::ChildPersonId.is_in(siblings)).all(txn).await? {
+        let child = crate::tx::load_person(txn, &c.child_person_id).await?;
+        if let Some(a) = cc_appointment_now(txn, &c.id, &child, today).await? {
+            return Ok(Some(a.coordinator_user_id));
+        }
+    }
+    Ok(None)
 }
 
 /// The coordinator's weighted caseload now: the need weights of the appointments in force.
