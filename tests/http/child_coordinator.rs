@@ -687,6 +687,39 @@ async fn the_coordinators_work_startup_journal_requirements_and_competence(db: D
         html.contains("Hanne samordner tjenestene") && !html.contains("Krev bedre samarbeid"),
         "the family sees the agreement"
     );
+    // Line withdraws her consent: the unit is prompted, and ends the child coordinator with a decision.
+    let withdraw = format!("{EMMA}/consents/bksamtykke-demo-emma/withdraw");
+    let (status, _) = app.api_post(&barnevern, &withdraw, json!({})).await?;
+    ensure!(status == 403, "{status}");
+    let res =
+        family.post(app.url("/saker/sak-emma/barnekoordinator/samtykke/bksamtykke-demo-emma/trekk")).send().await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let (status, err) = app.api_post(&line, &withdraw, json!({})).await?;
+    ensure!(status == 422 && err["code"] == "child_coordinator.withdrawn", "{status} {err}");
+    let (_, m) = app.api_get(&ke, EMMA).await?;
+    ensure!(m["prompts"].as_array().unwrap().iter().any(|p| p == "consent_withdrawn"), "{}", m["prompts"]);
+    let (_, tasks) = app.api_get(&ke, "/api/v1/me/tasks").await?;
+    ensure!(
+        tasks.as_array().unwrap().iter().any(|t| t["case_id"] == "sak-emma" && t["detail"] == "consent_withdrawn"),
+        "{tasks}"
+    );
+    let (status, _) = app
+        .api_post(
+            &ke,
+            &format!("{EMMA}/decisions"),
+            json!({"kind": "termination", "end_reason": "consent_withdrawn",
+            "reasons": "Foreldrene har trukket tilbake samtykket til barnekoordinator"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status}");
+    let (_, m) = app.api_get(&ke, EMMA).await?;
+    ensure!(m["state"] == "ended" && m["appointment"].is_null(), "{m}");
+    // Nothing locks the coordination any more: an ordinary coordinator can be recorded.
+    let (status, err) = app
+        .api_post(&hs, "/api/v1/cases/sak-emma/rights", json!({"right": "coordinator", "outcome": "in_place",
+            "service_id": "mellomvik-helsestasjon", "person": "Helga Hjelp", "reasoning": "Ordinær koordinator etter at barnekoordinatoren sluttet"}))
+        .await?;
+    ensure!(status == 201, "{status} {err}");
     app.stop().await;
     Ok(())
 }

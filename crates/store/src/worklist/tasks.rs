@@ -175,13 +175,16 @@ pub(super) struct CcRow {
     pub matter: crate::entities::cc_matter::Model,
     pub handover: bool,
     pub open_complaints: usize,
+    /// Consents to the child coordinator given, and how many are still in force.
+    pub consents: usize,
+    pub consents_in_force: usize,
 }
 
 pub(super) async fn cc_rows(
     conn: &impl sea_orm::ConnectionTrait,
     case_ids: &[String],
 ) -> Result<std::collections::HashMap<String, CcRow>, StoreError> {
-    use crate::entities::{cc_complaint, cc_handover, cc_matter};
+    use crate::entities::{cc_complaint, cc_consent, cc_handover, cc_matter};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut out = std::collections::HashMap::new();
     if case_ids.is_empty() {
@@ -194,12 +197,19 @@ pub(super) async fn cc_rows(
         .filter(cc_complaint::Column::State.ne("implemented"))
         .all(conn)
         .await?;
+    let consents =
+        cc_consent::Entity::find().filter(cc_consent::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await?;
     for m in cc_matter::Entity::find().filter(cc_matter::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await? {
         out.insert(
             m.case_id.clone(),
             CcRow {
                 handover: handovers.iter().any(|h| h.case_id == m.case_id),
                 open_complaints: complaints.iter().filter(|c| c.case_id == m.case_id).count(),
+                consents: consents.iter().filter(|c| c.case_id == m.case_id).count(),
+                consents_in_force: consents
+                    .iter()
+                    .filter(|c| c.case_id == m.case_id && c.withdrawn_at.is_none())
+                    .count(),
                 matter: m,
             },
         );
@@ -216,6 +226,7 @@ pub(super) fn cc_tasks(rows: &std::collections::HashMap<String, CcRow>, w: &mut 
         "requested" => Some("assess"),
         "assessed" => Some("decide"),
         "granted" => Some("appoint"),
+        "appointed" if r.consents > 0 && r.consents_in_force == 0 => Some("consent_withdrawn"),
         "appointed" if !r.handover && r.matter.extended_until.is_none() => {
             let facts = crate::tx::shared::child_facts(&w.l.child);
             (w.today >= los_domain::child_coordinator::transition_from(&facts, 12)).then_some("plan_transition")

@@ -50,6 +50,7 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
         .route("/saker/{id}/barnekoordinator/forlengelse", post(extension_page))
         .route("/saker/{id}/barnekoordinator/klage", post(complaint_page))
         .route("/saker/{id}/barnekoordinator/klage/{complaint}/steg", post(complaint_step_page))
+        .route("/saker/{id}/barnekoordinator/samtykke/{consent}/trekk", post(withdraw_page))
         .route("/saker/{id}/barnekoordinator/oppstart", post(startup_page))
         .route("/saker/{id}/barnekoordinator/journal", post(journal_page))
         .route("/saker/{id}/barnekoordinator/palegg", post(instruction_page))
@@ -70,6 +71,7 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(extend))
         .routes(routes!(complain))
         .routes(routes!(complaint_step))
+        .routes(routes!(withdraw))
         .routes(routes!(startup))
         .routes(routes!(journal))
         .routes(routes!(instruction))
@@ -767,6 +769,13 @@ impl CcPage {
             .map(|(q, a)| (self.base.t.get(q), a.clone()))
             .collect()
     }
+    /// The reader gave this consent (a parent in Los withdraws their own).
+    fn gave(&self, c: &los_store::CcConsentView) -> bool {
+        self.citizen && self.me.as_deref() == Some(c.giver_person_id.as_str())
+    }
+    fn has_consent(&self) -> bool {
+        self.view.consents.iter().any(|c| c.withdrawn_at.is_none())
+    }
     fn service(&self, id: &str) -> String {
         self.view.participants.iter().find(|p| p.0 == id).map_or_else(|| id.to_owned(), |p| p.1.clone())
     }
@@ -999,6 +1008,30 @@ pub async fn complaint_step(
     JsonOrForm(i): JsonOrForm<ComplaintStepInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     Ok(created(complaint_step_in(&st, &user, &id, &complaint, i).await?))
+}
+
+/// Withdraws a consent to the child coordinator (the parent who gave it, or the unit).
+#[utoipa::path(post, path = "/cases/{id}/child-coordinator/consents/{consent}/withdraw", params(("id" = String, Path), ("consent" = String, Path)), responses((status = 201, body = Created)))]
+pub async fn withdraw(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, consent)): Path<(String, String)>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    Ok(created(st.store.withdraw_child_coordinator_consent(&user, &id, &consent).await?))
+}
+
+async fn withdraw_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, consent)): Path<(String, String)>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = st
+        .store
+        .withdraw_child_coordinator_consent(u, &id, &consent)
+        .await
+        .map_err(|e| Rejected::at(format!("consent-{consent}"), e));
+    after_cc(&st, &ctx, &id, "withdrawn", r).await
 }
 
 /// The letter of a decision, as an accessible PDF.

@@ -493,3 +493,45 @@ async fn take_over_coordination(
     crate::audit::append(&b.txn, key, vec![e]).await?;
     Ok(())
 }
+
+impl Store {
+    /// Withdraws a consent to the child coordinator: the parent who gave it, in Los, or the unit recording
+    /// what the family told it. With no consent left, the unit is prompted to end the coordinator.
+    pub async fn withdraw_child_coordinator_consent(
+        &self,
+        actor: &User,
+        case_id: &str,
+        consent_id: &str,
+    ) -> Result<String, StoreError> {
+        let by_family = actor.kind == UserKind::Citizen;
+        let step = if by_family { ChildCoordinationStep::FamilyAct } else { ChildCoordinationStep::Manage };
+        let b = self.cc_begin(actor, case_id, step, "child_coordinator_consent_withdraw", consent_id).await?;
+        let c = cc_consent::Entity::find_by_id(consent_id.to_owned())
+            .one(&b.txn)
+            .await?
+            .filter(|c| c.case_id == case_id)
+            .ok_or_else(|| StoreError::NotFound { kind: "consent", id: consent_id.to_owned() })?;
+        if by_family && actor.person_id.as_deref() != Some(c.giver_person_id.as_str()) {
+            return Err(ChildCoordinatorError::new(
+                "child_coordinator.not_giver",
+                None,
+                "only the parent who gave this consent withdraws it in Los",
+            )
+            .into());
+        }
+        if c.withdrawn_at.is_some() {
+            return Err(ChildCoordinatorError::new(
+                "child_coordinator.withdrawn",
+                None,
+                "the consent is already withdrawn",
+            )
+            .into());
+        }
+        let mut am: cc_consent::ActiveModel = c.into();
+        am.withdrawn_at = Set(Some(b.now));
+        am.withdrawn_by = Set(Some(actor.id.clone()));
+        cc_consent::Entity::update(am).exec(&b.txn).await?;
+        b.txn.commit().await?;
+        Ok(consent_id.to_owned())
+    }
+}

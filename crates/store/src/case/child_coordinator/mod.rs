@@ -272,7 +272,7 @@ pub struct CcView {
     pub eighteenth_birthday: NaiveDate,
     pub transition_from: NaiveDate,
     /// What needs doing next, as codes: guide_family, assess, record_choice, decide, consent, appoint,
-    /// plan_transition, review_at_18, complaint_open.
+    /// plan_transition, review_at_18, consent_withdrawn (end the coordinator), complaint_open.
     pub prompts: Vec<&'static str>,
     pub delegation: Option<DelegationView>,
     pub may: CcMay,
@@ -537,6 +537,7 @@ fn prompts(v: &CcView, today: NaiveDate) -> Vec<&'static str> {
             out.push("decide");
         }
         Some(MatterState::Granted) => out.push(if consent { "appoint" } else { "consent" }),
+        Some(MatterState::Appointed) if !consent && !v.consents.is_empty() => out.push("consent_withdrawn"),
         Some(MatterState::Appointed) => {
             if v.appointment.is_none() {
                 out.push("review_at_18");
