@@ -830,7 +830,9 @@ async fn meeting_preparation_and_follow_ups(db: Db) -> anyhow::Result<()> {
     let bv = app.token("barnevern").await?;
     let laerer = app.token("laerer").await?;
     let path = "/api/v1/cases/sak-sofia-daniel/meetings";
-    let today = chrono::Utc::now().date_naive();
+    // Meetings and follow-ups are dated in Norwegian time, as the worklist counts them: between 23:00 and
+    // 24:00 UTC the Norwegian day is already tomorrow.
+    let today = los_store::planning::local_now().date();
     let soon = (today + chrono::Duration::days(5)).and_hms_opt(9, 0, 0).unwrap();
     let meeting = json!({"kind": "cooperation", "starts_at": soon.format("%Y-%m-%dT%H:%M").to_string(), "agenda": "Skoleveien", "invited": ["mellomvik-barnevern", "mellomvik-skole"], "child_participation": "part_of_meeting", "preparation": ["Skolens rapport\n\nTolk bestilt", "  "]});
     let mut too_long = meeting.clone();
