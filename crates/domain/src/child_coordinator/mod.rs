@@ -311,3 +311,52 @@ pub fn appointment_in_force(
 
 #[cfg(test)]
 mod tests;
+
+/// What the next steps of a matter depend on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatterFacts {
+    pub state: Option<MatterState>,
+    /// The assessment found both rights met, and the family's choice is not recorded yet.
+    pub choice_pending: bool,
+    /// Consents to the child coordinator given, and how many are still in force.
+    pub consents_given: usize,
+    pub consents_in_force: usize,
+    /// An appointment is in force today (not ended, and before 18 or continued by the municipality).
+    pub appointment_in_force: bool,
+    /// Today is on or after the day the handover at 18 should be planned from.
+    pub transition_due: bool,
+    pub handover_planned: bool,
+    pub extended: bool,
+    pub open_complaints: bool,
+}
+
+/// The next steps of a matter, as codes: guide_family (the municipality's own initiative, spec 02 §1.10),
+/// assess, record_choice, decide, consent, appoint, consent_withdrawn (end the coordinator), review_at_18,
+/// plan_transition (§6.D item 39), complaint_open. The one rule behind the matter page's prompts and the
+/// coordinating unit's worklist.
+pub fn next_steps(f: &MatterFacts) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    match f.state {
+        Some(MatterState::Reported) => out.push("guide_family"),
+        Some(MatterState::Requested) => out.push("assess"),
+        Some(MatterState::Assessed) => {
+            if f.choice_pending {
+                out.push("record_choice");
+            }
+            out.push("decide");
+        }
+        Some(MatterState::Granted) => out.push(if f.consents_in_force > 0 { "appoint" } else { "consent" }),
+        Some(MatterState::Appointed) if f.consents_given > 0 && f.consents_in_force == 0 => {
+            out.push("consent_withdrawn")
+        }
+        Some(MatterState::Appointed) if !f.appointment_in_force => out.push("review_at_18"),
+        Some(MatterState::Appointed) if f.transition_due && !f.handover_planned && !f.extended => {
+            out.push("plan_transition")
+        }
+        _ => {}
+    }
+    if f.open_complaints {
+        out.push("complaint_open");
+    }
+    out
+}

@@ -339,3 +339,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_next_steps_follow_the_matter() {
+    let f = MatterFacts { state: Some(MatterState::Reported), ..MatterFacts::default() };
+    assert_eq!(next_steps(&f), vec!["guide_family"]);
+    let f = MatterFacts { state: Some(MatterState::Assessed), choice_pending: true, ..MatterFacts::default() };
+    assert_eq!(next_steps(&f), vec!["record_choice", "decide"]);
+    let granted = MatterFacts { state: Some(MatterState::Granted), ..MatterFacts::default() };
+    assert_eq!(next_steps(&granted), vec!["consent"]);
+    assert_eq!(next_steps(&MatterFacts { consents_given: 1, consents_in_force: 1, ..granted }), vec!["appoint"]);
+    let appointed = MatterFacts {
+        state: Some(MatterState::Appointed),
+        consents_given: 1,
+        consents_in_force: 1,
+        appointment_in_force: true,
+        ..MatterFacts::default()
+    };
+    assert!(next_steps(&appointed).is_empty());
+    assert_eq!(next_steps(&MatterFacts { transition_due: true, ..appointed }), vec!["plan_transition"]);
+    assert!(next_steps(&MatterFacts { transition_due: true, handover_planned: true, ..appointed }).is_empty());
+    assert_eq!(next_steps(&MatterFacts { appointment_in_force: false, ..appointed }), vec!["review_at_18"]);
+    assert_eq!(next_steps(&MatterFacts { consents_in_force: 0, ..appointed }), vec!["consent_withdrawn"]);
+    assert_eq!(next_steps(&MatterFacts { open_complaints: true, ..appointed }), vec!["complaint_open"]);
+}

@@ -142,7 +142,9 @@ impl Store {
             })
             .map(|(l, _, _)| l.case.id.clone())
             .collect();
-        let matters = tasks::cc_rows(&txn, &unit_cases).await?;
+        let kommuner: Vec<String> =
+            cases.iter().map(|(l, _, _)| l.child.registered_kommune.as_str().to_owned()).collect();
+        let (matters, lead) = tasks::cc_rows(&txn, &unit_cases, &kommuner).await?;
         let mut out = Vec::new();
         for (l, mine, work) in cases {
             let mut w = CaseWork { l: &l, mine, now, today, local, tasks: Vec::new() };
@@ -151,7 +153,7 @@ impl Store {
                 Work::Services => tasks::service_tasks(&self.settings, &rows, &mut w)?,
                 Work::ChildCoordination => {}
             }
-            tasks::cc_tasks(&matters, &mut w);
+            tasks::cc_tasks(&matters, &lead, &mut w)?;
             out.extend(w.tasks);
         }
         txn.commit().await?;

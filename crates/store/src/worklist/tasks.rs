@@ -169,74 +169,97 @@ fn meeting_tasks(rows: &Rows, w: &mut CaseWork<'_>) {
     }
 }
 
-/// The child-coordinator matters of the coordinating unit's cases: the matter, whether the handover at 18
-/// is planned, and how many complaints are open.
+/// The child-coordinator matters of the coordinating unit's cases, with what their next steps depend on.
 pub(super) struct CcRow {
     pub matter: crate::entities::cc_matter::Model,
     pub handover: bool,
-    pub open_complaints: usize,
-    /// Consents to the child coordinator given, and how many are still in force.
+    pub open_complaints: bool,
     pub consents: usize,
     pub consents_in_force: usize,
+    /// The current assessment found both rights met.
+    pub also_ordinary: bool,
+    pub appointments: Vec<crate::entities::cc_appointment::Model>,
 }
 
+/// The rows of the unit's matters, each table read once, and each municipality's lead time before 18 (by
+/// kommunenummer).
 pub(super) async fn cc_rows(
     conn: &impl sea_orm::ConnectionTrait,
     case_ids: &[String],
-) -> Result<std::collections::HashMap<String, CcRow>, StoreError> {
-    use crate::entities::{cc_complaint, cc_consent, cc_handover, cc_matter};
+    kommuner: &[String],
+) -> Result<(std::collections::HashMap<String, CcRow>, std::collections::HashMap<String, u32>), StoreError> {
+    use crate::entities::{cc_appointment, cc_assessment, cc_complaint, cc_consent, cc_handover, cc_matter};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let mut out = std::collections::HashMap::new();
     if case_ids.is_empty() {
-        return Ok(out);
+        return Ok((out, std::collections::HashMap::new()));
     }
-    let handovers =
-        cc_handover::Entity::find().filter(cc_handover::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await?;
+    let ids = || case_ids.to_vec();
+    let handovers = cc_handover::Entity::find().filter(cc_handover::Column::CaseId.is_in(ids())).all(conn).await?;
     let complaints = cc_complaint::Entity::find()
-        .filter(cc_complaint::Column::CaseId.is_in(case_ids.to_vec()))
+        .filter(cc_complaint::Column::CaseId.is_in(ids()))
         .filter(cc_complaint::Column::State.ne("implemented"))
         .all(conn)
         .await?;
-    let consents =
-        cc_consent::Entity::find().filter(cc_consent::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await?;
-    for m in cc_matter::Entity::find().filter(cc_matter::Column::CaseId.is_in(case_ids.to_vec())).all(conn).await? {
+    let consents = cc_consent::Entity::find().filter(cc_consent::Column::CaseId.is_in(ids())).all(conn).await?;
+    let assessments = cc_assessment::Entity::find()
+        .filter(cc_assessment::Column::CaseId.is_in(ids()))
+        .filter(cc_assessment::Column::SupersededAt.is_null())
+        .all(conn)
+        .await?;
+    let appointments =
+        cc_appointment::Entity::find().filter(cc_appointment::Column::CaseId.is_in(ids())).all(conn).await?;
+    for m in cc_matter::Entity::find().filter(cc_matter::Column::CaseId.is_in(ids())).all(conn).await? {
+        let of = |case: &str| case == m.case_id;
         out.insert(
             m.case_id.clone(),
             CcRow {
-                handover: handovers.iter().any(|h| h.case_id == m.case_id),
-                open_complaints: complaints.iter().filter(|c| c.case_id == m.case_id).count(),
-                consents: consents.iter().filter(|c| c.case_id == m.case_id).count(),
-                consents_in_force: consents
-                    .iter()
-                    .filter(|c| c.case_id == m.case_id && c.withdrawn_at.is_none())
-                    .count(),
+                handover: handovers.iter().any(|h| of(&h.case_id)),
+                open_complaints: complaints.iter().any(|c| of(&c.case_id)),
+                consents: consents.iter().filter(|c| of(&c.case_id)).count(),
+                consents_in_force: consents.iter().filter(|c| of(&c.case_id) && c.withdrawn_at.is_none()).count(),
+                also_ordinary: assessments.iter().any(|a| of(&a.case_id) && a.eligible && a.also_ordinary),
+                appointments: appointments.iter().filter(|a| of(&a.case_id)).cloned().collect(),
                 matter: m,
             },
         );
     }
-    Ok(out)
+    let lead = crate::tx::shared::cc_settings(conn, kommuner)
+        .await?
+        .into_iter()
+        .map(|(k, s)| (k, s.transition_lead_months.max(0) as u32))
+        .collect();
+    Ok((out, lead))
 }
 
-/// The coordinating unit's next step in a child-coordinator matter (spec 02 §1.10: guiding the family is
-/// the municipality's own initiative; §6.D item 39: the transition before 18).
-pub(super) fn cc_tasks(rows: &std::collections::HashMap<String, CcRow>, w: &mut CaseWork<'_>) {
-    let Some(r) = rows.get(&w.l.case.id) else { return };
-    let step = match r.matter.state.as_str() {
-        "reported" => Some("guide_family"),
-        "requested" => Some("assess"),
-        "assessed" => Some("decide"),
-        "granted" => Some("appoint"),
-        "appointed" if r.consents > 0 && r.consents_in_force == 0 => Some("consent_withdrawn"),
-        "appointed" if !r.handover && r.matter.extended_until.is_none() => {
-            let facts = crate::tx::shared::child_facts(&w.l.child);
-            (w.today >= los_domain::child_coordinator::transition_from(&facts, 12)).then_some("plan_transition")
-        }
-        _ => None,
-    };
-    if let Some(step) = step {
+/// The coordinating unit's next steps in a child-coordinator matter: the domain's `next_steps`, the same
+/// rule as the matter page's prompts.
+pub(super) fn cc_tasks(
+    rows: &std::collections::HashMap<String, CcRow>,
+    lead: &std::collections::HashMap<String, u32>,
+    w: &mut CaseWork<'_>,
+) -> Result<(), StoreError> {
+    use los_domain::child_coordinator::{MatterFacts, MatterState, appointment_in_force, next_steps, transition_from};
+    let Some(r) = rows.get(&w.l.case.id) else { return Ok(()) };
+    let facts = crate::tx::shared::child_facts(&w.l.child);
+    let months = lead.get(w.l.child.registered_kommune.as_str()).copied().unwrap_or(12);
+    let state = parse_enum(&r.matter.state, MatterState::parse, "child-coordinator state")?;
+    let steps = next_steps(&MatterFacts {
+        state: Some(state),
+        choice_pending: r.also_ordinary && r.matter.chosen_right.is_none(),
+        consents_given: r.consents,
+        consents_in_force: r.consents_in_force,
+        appointment_in_force: r
+            .appointments
+            .iter()
+            .any(|a| appointment_in_force(a.starts, a.ends, &facts, r.matter.extended_until, w.today)),
+        transition_due: w.today >= transition_from(&facts, months),
+        handover_planned: r.handover,
+        extended: r.matter.extended_until.is_some(),
+        open_complaints: r.open_complaints,
+    });
+    for step in steps {
         w.arose("child_coordinator", None, step.to_owned(), r.matter.updated_at);
     }
-    if r.open_complaints > 0 {
-        w.arose("child_coordinator", None, "complaint_open".to_owned(), r.matter.updated_at);
-    }
+    Ok(())
 }
