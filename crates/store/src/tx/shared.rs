@@ -497,3 +497,19 @@ pub(crate) async fn cc_settings(
         })
         .collect())
 }
+
+/// The owner (municipal, county, state, private) of a service in the directory; an unknown service is
+/// refused on `field`.
+pub(crate) async fn service_owner(
+    conn: &impl ConnectionTrait,
+    service_id: &str,
+    field: &'static str,
+) -> Result<los_domain::model::OwnerType, StoreError> {
+    let s = service::Entity::find_by_id(service_id.to_owned()).one(conn).await?.ok_or_else(|| StoreError::Invalid {
+        field: Some(field),
+        code: "child_coordinator.unknown_service",
+        message: format!("{service_id} is not in the service directory"),
+    })?;
+    let orgs = organisation::Entity::find_by_id(s.organisation_id.clone()).all(conn).await?;
+    crate::store::owner_type_of(&s.organisation_id, &orgs)
+}

@@ -9,7 +9,7 @@ use los_domain::child_coordinator::decision::{
 };
 use los_domain::child_coordinator::{ChildCoordinatorError, Event, MatterState, reasoned};
 use los_domain::coordination::CoordinationBasis;
-use los_domain::model::{OrganisationKind, OwnerType, User, UserKind};
+use los_domain::model::{OwnerType, User, UserKind};
 use los_domain::rights::{RightKind, ScreeningOutcome};
 use los_policy::ChildCoordinationStep;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -19,8 +19,8 @@ use super::{advance, matter, state_of};
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
-use crate::tx::shared::{cc_appointment_now, child_facts, close_prompts, replace_assignment};
-use crate::tx::{new_id, parse_enum};
+use crate::tx::new_id;
+use crate::tx::shared::{cc_appointment_now, child_facts, close_prompts, replace_assignment, service_owner};
 
 /// A consent to the child coordinator.
 #[derive(Debug, Clone)]
@@ -68,20 +68,6 @@ pub struct NewHandover {
 pub struct NewExtension {
     pub until: NaiveDate,
     pub reasons: String,
-}
-
-/// The owner of a service (municipal, county, state, private).
-async fn owner_of(txn: &DatabaseTransaction, service_id: &str) -> Result<OwnerType, StoreError> {
-    let s = service::Entity::find_by_id(service_id.to_owned()).one(txn).await?.ok_or_else(|| StoreError::Invalid {
-        field: Some("service_id"),
-        code: "child_coordinator.unknown_service",
-        message: format!("{service_id} is not in the service directory"),
-    })?;
-    let org = organisation::Entity::find_by_id(s.organisation_id.clone())
-        .one(txn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity(format!("service {service_id} has no organisation")))?;
-    Ok(parse_enum(&org.kind, OrganisationKind::parse, "organisation kind")?.owner_type())
 }
 
 impl Store {
@@ -172,7 +158,7 @@ impl Store {
             .await?
             .is_some()
             && user::Entity::find_by_id(new.coordinator_user_id.clone()).one(&b.txn).await?.is_some_and(|u| u.active);
-        let owner = owner_of(&b.txn, &new.service_id).await?;
+        let owner = service_owner(&b.txn, &new.service_id, "service_id").await?;
         let ordinary = ordinary_coordinator(&b.txn, &b.l).await?;
         let family = family_coordinator(&b.txn, &b.l, today).await?;
         let a = NewAppointment {
@@ -272,7 +258,7 @@ impl Store {
         let today = b.now.date_naive();
         let facts = child_facts(&b.l.child);
         let lead = b.settings.as_ref().map_or(12, |s| s.transition_lead_months.max(0) as u32);
-        let owner = owner_of(&b.txn, &new.service_id).await?;
+        let owner = service_owner(&b.txn, &new.service_id, "service_id").await?;
         validate_handover(&Handover { service_owner: owner, overlap_until: new.overlap_until }, &facts, lead, today)?;
         crate::tx::required(&new.person, "person", "child_coordinator.person", "name the ordinary coordinator")?;
         reasoned(&new.plan, "plan", "child_coordinator.plan", "plan for the handover")?;
@@ -369,7 +355,7 @@ async fn ordinary_coordinator(txn: &DatabaseTransaction, l: &crate::tx::Loaded) 
         .one(txn)
         .await?;
     match row.and_then(|r| r.service_id) {
-        Some(s) => Ok(owner_of(txn, &s).await? == OwnerType::Municipal),
+        Some(s) => Ok(service_owner(txn, &s, "service_id").await? == OwnerType::Municipal),
         None => Ok(false),
     }
 }
@@ -429,7 +415,7 @@ async fn current_load(
 
 /// "Name, Service" of a coordinator, for the letter.
 pub(super) async fn coordinator_name(
-    txn: &DatabaseTransaction,
+    txn: &impl sea_orm::ConnectionTrait,
     user_id: &str,
     service_id: &str,
 ) -> Result<String, StoreError> {

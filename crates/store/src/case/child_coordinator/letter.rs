@@ -24,7 +24,7 @@ pub(super) struct Content<'a> {
     pub decided_on: NaiveDate,
 }
 
-/// The coordinator in force, as "Name, Service".
+/// The coordinator a termination ends (the appointment ended last), as "Name, Service".
 pub(super) async fn current_coordinator(
     conn: &impl ConnectionTrait,
     case_id: &str,
@@ -36,10 +36,10 @@ pub(super) async fn current_coordinator(
         .await?
         .into_iter()
         .max_by_key(|a| a.appointed_at);
-    let Some(a) = a else { return Ok(None) };
-    let u = user::Entity::find_by_id(a.coordinator_user_id.clone()).one(conn).await?;
-    let s = service::Entity::find_by_id(a.service_id.clone()).one(conn).await?;
-    Ok(Some(format!("{}, {}", u.map_or(a.coordinator_user_id, |u| u.display_name), s.map_or(a.service_id, |s| s.name))))
+    match a {
+        Some(a) => Ok(Some(super::appoint::coordinator_name(conn, &a.coordinator_user_id, &a.service_id).await?)),
+        None => Ok(None),
+    }
 }
 
 /// Renders the letter to text and PDF.

@@ -316,12 +316,7 @@ impl Store {
     pub async fn child_coordination(&self, actor: &User, case_id: &str) -> Result<CcView, StoreError> {
         let now = Utc::now();
         let txn = self.begin_read().await?;
-        let row = case::Entity::find_by_id(case_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
-        let l = load(&txn, row, now).await?;
-        let settings = settings_for(&txn, &l.child).await?;
+        let (l, settings) = read_case(&txn, case_id, now).await?;
         let d =
             authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref(), None), now);
         let mut entries = Vec::new();
@@ -352,12 +347,7 @@ impl Store {
     ) -> Result<(Vec<u8>, DecisionKind), StoreError> {
         let now = Utc::now();
         let txn = self.begin_read().await?;
-        let row = case::Entity::find_by_id(case_id.to_owned())
-            .one(&txn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
-        let l = load(&txn, row, now).await?;
-        let settings = settings_for(&txn, &l.child).await?;
+        let (l, settings) = read_case(&txn, case_id, now).await?;
         let d =
             authorize(actor, Action::Read, &resource(&l, ChildCoordinationStep::Read, settings.as_ref(), None), now);
         let detail = match &d {
@@ -386,6 +376,21 @@ impl Store {
         self.record_reads(entries).await?;
         Ok((dec.letter_pdf, parse_enum(&dec.kind, DecisionKind::parse, "decision kind")?))
     }
+}
+
+/// The case and its municipality's settings, for a read of the matter.
+async fn read_case(
+    txn: &DatabaseTransaction,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(Loaded, Option<cc_setting::Model>), StoreError> {
+    let row = case::Entity::find_by_id(case_id.to_owned())
+        .one(txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { kind: "case", id: case_id.to_owned() })?;
+    let l = load(txn, row, now).await?;
+    let settings = settings_for(txn, &l.child).await?;
+    Ok((l, settings))
 }
 
 /// Does the reader see the whole matter: the unit, the family, or the coordinator appointed?
@@ -523,34 +528,20 @@ async fn read_matter(
     Ok(view)
 }
 
-/// What needs doing next in the matter (spec 02 §1.10 proactive guidance; §6.D item 39 the transition).
+/// What needs doing next in the matter: the domain's `next_steps` over what the view holds.
 fn prompts(v: &CcView, today: NaiveDate) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let consent = v.consents.iter().any(|c| c.withdrawn_at.is_none());
-    match v.state {
-        Some(MatterState::Reported) => out.push("guide_family"),
-        Some(MatterState::Requested) => out.push("assess"),
-        Some(MatterState::Assessed) => {
-            if v.assessment.as_ref().is_some_and(|a| a.eligible && a.also_ordinary) && v.chosen_right.is_none() {
-                out.push("record_choice");
-            }
-            out.push("decide");
-        }
-        Some(MatterState::Granted) => out.push(if consent { "appoint" } else { "consent" }),
-        Some(MatterState::Appointed) if !consent && !v.consents.is_empty() => out.push("consent_withdrawn"),
-        Some(MatterState::Appointed) => {
-            if v.appointment.is_none() {
-                out.push("review_at_18");
-            } else if today >= v.transition_from && v.handover.is_none() && v.extended_until.is_none() {
-                out.push("plan_transition");
-            }
-        }
-        _ => {}
-    }
-    if v.complaints.iter().any(|c| c.state != ComplaintState::Implemented) {
-        out.push("complaint_open");
-    }
-    out
+    los_domain::child_coordinator::next_steps(&los_domain::child_coordinator::MatterFacts {
+        state: v.state,
+        choice_pending: v.assessment.as_ref().is_some_and(|a| a.eligible && a.also_ordinary)
+            && v.chosen_right.is_none(),
+        consents_given: v.consents.len(),
+        consents_in_force: v.consents.iter().filter(|c| c.withdrawn_at.is_none()).count(),
+        appointment_in_force: v.appointment.is_some(),
+        transition_due: today >= v.transition_from,
+        handover_planned: v.handover.is_some(),
+        extended: v.extended_until.is_some(),
+        open_complaints: v.complaints.iter().any(|c| c.state != ComplaintState::Implemented),
+    })
 }
 
 async fn load_events(conn: &impl ConnectionTrait, case_id: &str) -> Result<Vec<CcEventView>, StoreError> {

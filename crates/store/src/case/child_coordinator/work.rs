@@ -2,11 +2,10 @@
 //! family sees, the continuous coordination journal (with its GDPR basis), requirements to a municipal service
 //! to cooperate better under the delegation decision, and escalation through the line.
 
-use los_domain::child_coordinator::ChildCoordinatorError;
 use los_domain::child_coordinator::work::{
     EscalateTo, TaskLetter, validate_instruction, validate_startup, validate_text,
 };
-use los_domain::model::{OrganisationKind, User};
+use los_domain::model::User;
 use los_policy::ChildCoordinationStep;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -15,6 +14,7 @@ use super::writes::Begun;
 use crate::entities::*;
 use crate::error::StoreError;
 use crate::store::Store;
+use crate::tx::shared::service_owner;
 use crate::tx::{new_id, parse_enum};
 
 /// The start-up conversation: the family's answers to the four key questions, the expectations agreed and
@@ -175,7 +175,7 @@ impl Store {
         let id = new_id("bkpalegg");
         let b =
             self.cc_begin(actor, case_id, ChildCoordinationStep::Work, "child_coordinator_instruction", &id).await?;
-        let owner = owner_of(&b.txn, &new.target_service_id).await?;
+        let owner = service_owner(&b.txn, &new.target_service_id, "target_service_id").await?;
         let delegation = match &b.settings {
             Some(s) => {
                 cc_delegation::Entity::find()
@@ -201,7 +201,7 @@ impl Store {
         let b = self.cc_begin(actor, case_id, ChildCoordinationStep::Work, "child_coordinator_escalation", &id).await?;
         validate_text(&new.text)?;
         if let Some(t) = &new.target_service_id {
-            owner_of(&b.txn, t).await?;
+            service_owner(&b.txn, t, "target_service_id").await?;
         }
         let mut am = row(&b, &id, case_id, actor, "escalation", &new.text);
         am.escalate_to = Set(Some(new.to.as_str().into()));
@@ -211,19 +211,4 @@ impl Store {
         b.txn.commit().await?;
         Ok(id)
     }
-}
-
-async fn owner_of(conn: &impl ConnectionTrait, service_id: &str) -> Result<los_domain::model::OwnerType, StoreError> {
-    let s = service::Entity::find_by_id(service_id.to_owned()).one(conn).await?.ok_or_else(|| {
-        StoreError::from(ChildCoordinatorError::new(
-            "child_coordinator.unknown_service",
-            Some("target_service_id"),
-            format!("{service_id} is not in the service directory"),
-        ))
-    })?;
-    let org = organisation::Entity::find_by_id(s.organisation_id.clone())
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Integrity(format!("service {service_id} has no organisation")))?;
-    Ok(parse_enum(&org.kind, OrganisationKind::parse, "organisation kind")?.owner_type())
 }
