@@ -9,6 +9,7 @@ pub mod closing;
 pub mod consent;
 pub mod coordination;
 pub mod ident;
+pub mod individual_plan;
 pub mod intake;
 pub mod model;
 pub mod planning;
