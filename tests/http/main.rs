@@ -11,6 +11,7 @@ mod faces;
 mod foundation;
 mod hardening;
 mod hostile;
+mod individual_plan;
 mod intake;
 mod oidc;
 mod planning;
@@ -69,6 +70,7 @@ fn main() {
     all.extend(child_coordinator::all());
     all.extend(closing::all());
     all.extend(intake::all());
+    all.extend(individual_plan::all());
     all.extend(audit::all());
     all.extend(confidentiality::all());
     all.extend(faces::all());

@@ -63,13 +63,20 @@ async fn screening_prompts_anchors_and_holds(db: Db) -> anyhow::Result<()> {
         (
             &uk,
             rights_path.as_str(),
-            json!({"right": "individual_plan", "outcome": "in_place", "service_id": "mellomvik-barnevern", "reasoning": "Planen finnes"}),
+            json!({"right": "coordinator", "outcome": "in_place", "service_id": "mellomvik-barnevern", "person": "Berit Vern", "reasoning": "Oppnevnt"}),
             "rights.not_own_service",
+        ),
+        // The individual plan has its own process (issue 13): a screening never puts it in place.
+        (
+            &uk,
+            rights_path.as_str(),
+            json!({"right": "individual_plan", "outcome": "in_place", "service_id": "konfliktradet-demo", "reasoning": "Planen finnes"}),
+            "rights.individual_plan_process",
         ),
         (
             &uk,
             rights_path.as_str(),
-            json!({"right": "individual_plan", "outcome": "in_place", "service_id": "bup-demo", "reasoning": "Planen finnes"}),
+            json!({"right": "coordinator", "outcome": "in_place", "service_id": "bup-demo", "person": "Bente", "reasoning": "Oppnevnt"}),
             "rights.not_participant",
         ),
         (
@@ -91,12 +98,12 @@ async fn screening_prompts_anchors_and_holds(db: Db) -> anyhow::Result<()> {
             json!({"right": "child_coordinator", "outcome": "not_entitled", "reasoning": "Familien har ikke rett"}),
             "rights.child_coordinator_process",
         ),
-        // The county follow-up service cannot overwrite the plan NAV holds.
+        // Jonas has an individual plan (NAV holds it): no service screens it away.
         (
             &ot,
             overgang,
             json!({"right": "individual_plan", "outcome": "not_entitled", "reasoning": "Jonas trenger ikke plan lenger"}),
-            "rights.held_by_other",
+            "rights.individual_plan_process",
         ),
     ] {
         let (status, err) = app.api_post(who, path, body).await?;

@@ -79,6 +79,8 @@ pub struct ScreeningRequest<'a> {
     pub acting_service: &'a str,
     /// The service holding the right now (its current screening is "in place"), if one does.
     pub held_by: Option<&'a str>,
+    /// The child has an individual plan that is not ended (issue 13: the plan is its own object).
+    pub plan_open: bool,
 }
 
 /// Why a screening cannot be recorded.
@@ -90,6 +92,10 @@ pub enum RightsError {
         "the child coordinator has its own process: report the need to the coordinating unit, which assesses and decides"
     )]
     ChildCoordinatorProcess,
+    #[error(
+        "the individual plan has its own process: child welfare, NAV or the health and care service starts it on the plan page, with the family's consent"
+    )]
+    IndividualPlanProcess,
     #[error("{0} holds this right: only that service records a change to it")]
     HeldByOther(String),
     #[error("name the service that holds the plan, employs the coordinator or was asked")]
@@ -107,7 +113,7 @@ impl RightsError {
     pub fn field(&self) -> Option<&'static str> {
         Some(match self {
             RightsError::ReasoningMissing => "reasoning",
-            RightsError::ChildCoordinatorProcess => "kind",
+            RightsError::ChildCoordinatorProcess | RightsError::IndividualPlanProcess => "kind",
             RightsError::HeldByOther(_) => "service_id",
             RightsError::ServiceMissing | RightsError::NotParticipant(_) | RightsError::NotOwnService => "service_id",
             RightsError::PersonMissing => "person",
@@ -119,6 +125,7 @@ impl RightsError {
         match self {
             RightsError::ReasoningMissing => "rights.reasoning",
             RightsError::ChildCoordinatorProcess => "rights.child_coordinator_process",
+            RightsError::IndividualPlanProcess => "rights.individual_plan_process",
             RightsError::HeldByOther(_) => "rights.held_by_other",
             RightsError::ServiceMissing => "rights.service",
             RightsError::NotParticipant(_) => "rights.not_participant",
@@ -137,6 +144,11 @@ pub fn validate_screening(
     let blank = |s: Option<&str>| s.is_none_or(|s| s.trim().is_empty());
     if req.kind == RightKind::ChildCoordinator {
         return Err(RightsError::ChildCoordinatorProcess);
+    }
+    // A plan is never "in place" by a screening: it is started, consented to and held on its own (issue
+    // 13). While the child has one, its screening is the plan itself.
+    if req.kind == RightKind::IndividualPlan && (req.outcome == ScreeningOutcome::InPlace || req.plan_open) {
+        return Err(RightsError::IndividualPlanProcess);
     }
     if req.reasoning.trim().is_empty() {
         return Err(RightsError::ReasoningMissing);
@@ -216,6 +228,7 @@ mod tests {
             reasoning: "Langvarige og sammensatte behov",
             acting_service: service.unwrap_or("hs"),
             held_by: None,
+            plan_open: false,
         }
     }
 
@@ -223,13 +236,21 @@ mod tests {
     fn a_right_in_place_is_anchored_to_a_participating_service_that_records_it() {
         let parts = [part("hs", OwnerType::Municipal), part("bup", OwnerType::State)];
         let today = "2026-06-01".parse().unwrap();
+        // The plan has its own process: a screening never puts it in place, nor changes it while it exists.
         let ip = req(RightKind::IndividualPlan, ScreeningOutcome::InPlace, Some("hs"));
-        assert_eq!(validate_screening(&ip, &parts, today), Ok(()));
-        let elsewhere = ScreeningRequest { service_id: Some("nav"), acting_service: "nav", ..ip };
+        assert_eq!(validate_screening(&ip, &parts, today), Err(RightsError::IndividualPlanProcess));
+        let open = ScreeningRequest {
+            plan_open: true,
+            ..req(RightKind::IndividualPlan, ScreeningOutcome::NotEntitled, None)
+        };
+        assert_eq!(validate_screening(&open, &parts, today), Err(RightsError::IndividualPlanProcess));
+        let co = req(RightKind::Coordinator, ScreeningOutcome::InPlace, Some("hs"));
+        assert_eq!(validate_screening(&co, &parts, today), Ok(()));
+        let elsewhere = ScreeningRequest { service_id: Some("nav"), acting_service: "nav", ..co };
         assert_eq!(validate_screening(&elsewhere, &parts, today), Err(RightsError::NotParticipant("nav".into())));
-        let other = ScreeningRequest { acting_service: "bup", ..ip };
+        let other = ScreeningRequest { acting_service: "bup", ..co };
         assert_eq!(validate_screening(&other, &parts, today), Err(RightsError::NotOwnService));
-        let unreasoned = ScreeningRequest { reasoning: " ", ..ip };
+        let unreasoned = ScreeningRequest { reasoning: " ", ..co };
         assert_eq!(validate_screening(&unreasoned, &parts, today), Err(RightsError::ReasoningMissing));
         // A request may go to a service outside the case, but must name it.
         let asked = req(RightKind::Coordinator, ScreeningOutcome::Requested, Some("ke"));
@@ -245,11 +266,11 @@ mod tests {
     fn a_right_held_by_one_service_is_not_overwritten_by_another_and_the_child_coordinator_has_its_process() {
         let parts = [part("hs", OwnerType::Municipal), part("fylke", OwnerType::County)];
         let today = "2026-06-01".parse().unwrap();
-        // The county follow-up service cannot overwrite the plan the health service holds.
+        // The county follow-up service cannot overwrite the coordinator the health service holds.
         let over = ScreeningRequest {
             acting_service: "fylke",
             held_by: Some("hs"),
-            ..req(RightKind::IndividualPlan, ScreeningOutcome::NotEntitled, None)
+            ..req(RightKind::Coordinator, ScreeningOutcome::NotEntitled, None)
         };
         assert_eq!(validate_screening(&over, &parts, today), Err(RightsError::HeldByOther("hs".into())));
         let own = ScreeningRequest { acting_service: "hs", ..over };
@@ -284,13 +305,14 @@ mod tests {
             let parts = [part("hs", OwnerType::Municipal), part("bup", OwnerType::State)];
             let r = ScreeningRequest {
                 kind, outcome, service_id: Some(target), person: person.as_deref(), reasoning: &reasoning,
-                acting_service: acting, held_by: held,
+                acting_service: acting, held_by: held, plan_open: false,
             };
             if validate_screening(&r, &parts, "2026-06-01".parse().unwrap()).is_ok() {
                 prop_assert!(!reasoning.trim().is_empty());
                 prop_assert!(kind != RightKind::ChildCoordinator);
                 prop_assert!(held.is_none_or(|h| h == acting));
                 if outcome == ScreeningOutcome::InPlace {
+                    prop_assert!(kind != RightKind::IndividualPlan);
                     prop_assert!(target == "hs" || target == "bup");
                     prop_assert_eq!(acting, target);
                     if kind != RightKind::IndividualPlan { prop_assert!(person.is_some_and(|p| !p.trim().is_empty())); }

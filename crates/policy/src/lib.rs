@@ -25,6 +25,7 @@ use los_domain::consent::InfoCategory;
 use los_domain::model::{Participation, Relation, Role, User, UserKind};
 
 mod capabilities;
+pub mod individual_plan;
 mod types;
 
 pub use capabilities::{Capabilities, capabilities, may_request_break_glass};
@@ -115,6 +116,7 @@ pub fn authorize(actor: &User, action: Action, resource: &Resource<'_>, now: Dat
         Resource::ChildCoordination { case, step, unit, coordinator } => {
             child_coordination::rule(actor, case, *step, *unit, *coordinator, now)
         }
+        Resource::IndividualPlan { case, step, plan } => individual_plan::rule(actor, action, case, *step, plan, now),
         Resource::Caseload { organisation_id, unit } => {
             child_coordination::caseload_rule(actor, action, organisation_id, *unit)
         }

@@ -135,6 +135,9 @@ pub enum Resource<'a> {
         unit: Option<&'a str>,
         coordinator: Option<&'a str>,
     },
+    /// The individual plan of a case (IP-forskriften; issue 13): `step` is what is done, `plan` who holds the
+    /// main responsibility, whom the consent in force gives access, and who decides for the municipality.
+    IndividualPlan { case: CaseFacts<'a>, step: IndividualPlanStep<'a>, plan: crate::individual_plan::PlanFacts<'a> },
     /// The caseload of the child coordinators of an organisation: its leaders and the authorised unit
     /// (`unit`) read it; the unit writes the coordinators' competence record. Figures and staff names only,
     /// never a family.
@@ -175,6 +178,25 @@ pub enum ChildCoordinationStep {
     /// The coordinator's work: the start-up conversation, the journal, requirements to cooperate better and
     /// escalations — the child coordinator in force, and the unit.
     Work,
+}
+
+/// What is done with an individual plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndividualPlanStep<'a> {
+    /// Read the plan: the family, the service with the main responsibility, the services the consent names.
+    Read,
+    /// Start IP work, or notify the coordinating unit of a need (specialist health, § 8): a service taking
+    /// part in the case (the domain decides which kinds may).
+    Start,
+    /// Manage the plan: its bases, participants, consents and complaints the family gives the service, its
+    /// end — the service with the main responsibility.
+    Manage,
+    /// Record the services' agreement on the main responsibility: the holder or the service taking over.
+    Agree { to_service: &'a str },
+    /// Decide the main responsibility when the services disagree: the municipality's decision-maker.
+    Decide,
+    /// The family's own acts: consent, withdraw, complain.
+    FamilyAct,
 }
 
 /// Why access was allowed. Stored in the audit log and shown to the family.

@@ -14,6 +14,7 @@ use crate::error::StoreError;
 use crate::store::{Store, at};
 
 mod child_coordinator;
+mod individual_plan;
 use los_domain::consent::{
     ConsentDomain, ConsentForm, ConsentGiver, ConsentSituation, GiverCapacity, InfoCategory, validate_givers,
 };
@@ -430,6 +431,14 @@ const USERS: &[Usr] = &[
         &[("mellomvik", Some("mellomvik-helsestasjon"), "case_worker")],
     ),
     Usr(
+        "bup",
+        "Bente Poliklinikk",
+        "employee",
+        None,
+        "Psykolog ved BUP Demo (spesialisthelsetjenesten). Melder behov for individuell plan til kommunen og deltar i planarbeidet.",
+        &[("helse-demo", Some("bup-demo"), "case_worker")],
+    ),
+    Usr(
         "laerer",
         "Lise Lærer",
         "employee",
@@ -807,6 +816,7 @@ async fn insert_confidential(txn: &impl ConnectionTrait) -> Result<(), StoreErro
     insert_meetings(txn).await?;
     insert_rights(txn).await?;
     child_coordinator::insert(txn).await?;
+    individual_plan::insert(txn).await?;
     legal_basis::Entity::insert(legal_basis::ActiveModel {
         id: Set("hjemmel-demo-1".into()),
         case_id: Set("sak-adam".into()),
@@ -841,24 +851,12 @@ type DemoScreening = (
     &'static str,
 );
 
-/// The individual-rights screening of the scenarios (spec 01 §8.C item 15): Jonas's individual plan is held by
-/// NAV, Adam's is asked for at child welfare, and the coordinator right is left for the services to screen
+/// The individual-rights screening of the scenarios (spec 01 §8.C item 15): Adam's individual plan is asked for at
+/// child welfare (Jonas's plan is its own object, `individual_plan`), and the coordinator right is left for the services to screen
 /// (it shows as a prompt and on the worklist). Sofia and Daniel's case has not been screened yet. The child
 /// coordinator is not screened here: it has its own process (`child_coordinator`).
 async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
-    let rows: [DemoScreening; 2] = [
-        (
-            "rettighet-demo-jonas-ip",
-            "sak-overgang",
-            "individual_plan",
-            "in_place",
-            Some("nav-stat-mellomvik"),
-            Some("Individuell plan fra 2026-06-01 (NAV-loven § 15)"),
-            "Jonas trenger langvarige og koordinerte tjenester fra NAV, OT og helse. Planen er laget sammen med ham.",
-            "nav",
-            "nav-stat-mellomvik",
-            "2026-06-01",
-        ),
+    let rows: [DemoScreening; 1] = [
         (
             "rettighet-demo-adam-ip",
             "sak-adam",

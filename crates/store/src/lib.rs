@@ -37,6 +37,11 @@ pub use case::access::{AccessReport, BreakGlassLine};
 pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
 pub use case::child_coordinator::CcWorkView;
+pub use case::individual_plan::{
+    IpBasisView, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpMay, IpParticipantView,
+    IpResponsibilityView, IpStarted, IpSummary, IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent,
+    NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
+};
 pub use case::child_coordinator::work::{NewEscalation, NewInstruction, NewJournal, NewStartup};
 pub use case::child_coordinator::{
     Candidate, CcAppointmentView, CcAssessmentView, CcComplaintView, CcConsentView, CcDecisionView, CcEventView,

@@ -12,6 +12,7 @@
 //! bases), the value here is a default marked "verify", and the store lets the municipality set it.
 
 pub mod complaint;
+pub mod content;
 
 #[cfg(test)]
 mod tests;

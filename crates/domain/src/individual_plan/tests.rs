@@ -219,3 +219,120 @@ proptest! {
         }
     }
 }
+
+mod content {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use crate::individual_plan::content::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn measure(goal: &str, service: &str) -> MeasureInput {
+        MeasureInput {
+            goal: goal.into(),
+            title: "Leksehjelp".into(),
+            responsible_service: service.into(),
+            scope: "2 timer i uka".into(),
+            how: "På skolen etter skoletid".into(),
+            starts_on: Some(day("2026-08-15")),
+            ends_on: Some(day("2026-12-01")),
+            agreed_deviation: None,
+        }
+    }
+
+    #[test]
+    fn goals_sub_goals_and_measures_with_the_childs_own_words() {
+        let sections = default_sections();
+        assert_eq!(sections.len(), 9);
+        assert!(sections.iter().all(|s| s.legacy));
+        let services = vec!["bv".to_string(), "skole".to_string()];
+        let ctx = |id: &'static str| Context { sections: &sections, services: &services, today: day("2026-06-01"), new_id: id };
+        let c = PlanContent::default();
+        let c = apply(
+            &c,
+            &Change::AddEntry { section: "goals_resources_needs".into(), voice: Voice::Child, text: "Jeg vil ha venner på skolen".into() },
+            Editor::Family(Voice::Child),
+            &ctx("e1"),
+        )
+        .unwrap();
+        // The child writes in their own voice, never in the service's.
+        let as_service = Change::AddEntry { section: "measures".into(), voice: Voice::Service, text: "x".into() };
+        assert_eq!(apply(&c, &as_service, Editor::Family(Voice::Child), &ctx("e2")), Err(ContentError::NotYours));
+        let bad_section = Change::AddEntry { section: "hemmelig".into(), voice: Voice::Service, text: "x".into() };
+        assert!(matches!(apply(&c, &bad_section, Editor::Responsible, &ctx("e2")), Err(ContentError::UnknownSection(_))));
+        let c = apply(&c, &Change::AddGoal { parent: None, voice: Voice::Child, text: "Trives på skolen".into() }, Editor::Responsible, &ctx("g1")).unwrap();
+        let c = apply(&c, &Change::AddGoal { parent: Some("g1".into()), voice: Voice::Service, text: "Møter hver dag".into() }, Editor::Responsible, &ctx("g2")).unwrap();
+        let deep = Change::AddGoal { parent: Some("g2".into()), voice: Voice::Service, text: "x".into() };
+        assert_eq!(apply(&c, &deep, Editor::Responsible, &ctx("g3")), Err(ContentError::TooDeep));
+        let c = apply(&c, &Change::AddMeasure(measure("g2", "skole")), Editor::Responsible, &ctx("m1")).unwrap();
+        // Every measure has a service taking part; a period ends after it starts; a deviation says why.
+        let outside = Change::AddMeasure(measure("g2", "nav"));
+        assert_eq!(apply(&c, &outside, Editor::Responsible, &ctx("m2")), Err(ContentError::NotParticipant("nav".into())));
+        let backwards = Change::AddMeasure(MeasureInput { ends_on: Some(day("2026-01-01")), ..measure("g2", "skole") });
+        assert_eq!(apply(&c, &backwards, Editor::Responsible, &ctx("m2")), Err(ContentError::Period));
+        let unexplained = Change::AddMeasure(MeasureInput { agreed_deviation: Some(" ".into()), ..measure("g2", "skole") });
+        assert_eq!(apply(&c, &unexplained, Editor::Responsible, &ctx("m2")), Err(ContentError::DeviationReason));
+        let deviation = Change::AddMeasure(MeasureInput { agreed_deviation: Some("Barnevernet betaler, etter avtale".into()), ..measure("g1", "bv") });
+        let c = apply(&c, &deviation, Editor::Responsible, &ctx("m2")).unwrap();
+        // The school updates its own measure, not child welfare's; a goal in use is not removed.
+        let own = Change::SetStatus { id: "m1".into(), status: MeasureStatus::Started };
+        let c2 = apply(&c, &own, Editor::Participant("skole"), &ctx("-")).unwrap();
+        let other = Change::SetStatus { id: "m2".into(), status: MeasureStatus::Done };
+        assert_eq!(apply(&c2, &other, Editor::Participant("skole"), &ctx("-")), Err(ContentError::NotYours));
+        assert_eq!(apply(&c2, &Change::RemoveGoal { id: "g1".into() }, Editor::Responsible, &ctx("-")), Err(ContentError::GoalInUse));
+        // Overdue: past its end and neither done nor stopped.
+        assert_eq!(overdue(&c2, day("2026-12-02")).len(), 2);
+        let done = apply(&c2, &Change::SetStatus { id: "m1".into(), status: MeasureStatus::Done }, Editor::Responsible, &ctx("-")).unwrap();
+        assert_eq!(overdue(&done, day("2026-12-02")).iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), vec!["m2"]);
+        // Any two versions compare item by item.
+        let d = diff(&c, &done);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].kind, d[0].item, d[0].id.as_str()), ("changed", "measure", "m1"));
+        let d = diff(&PlanContent::default(), &done);
+        assert_eq!(d.iter().filter(|x| x.kind == "added").count(), 5);
+        assert!(diff(&done, &done).is_empty());
+        let past = Change::SetEvaluation { on: Some(day("2026-05-01")) };
+        assert_eq!(apply(&done, &past, Editor::Responsible, &ctx("-")), Err(ContentError::EvaluationPast));
+    }
+
+    proptest! {
+        /// Whatever sequence of changes is tried, an accepted version never has a measure without a goal in
+        /// the plan, a sub-goal of a sub-goal, or a measure whose service is not taking part.
+        #[test]
+        fn accepted_versions_keep_the_plan_whole(ops in prop::collection::vec((0u8..6, 0usize..4, 0usize..3), 0..40)) {
+            let sections = default_sections();
+            let services = vec!["bv".to_string(), "skole".to_string()];
+            let mut c = PlanContent::default();
+            for (n, (op, pick, svc)) in ops.into_iter().enumerate() {
+                let id = format!("x{n}");
+                let ctx = Context { sections: &sections, services: &services, today: day("2026-06-01"), new_id: &id };
+                let goal = c.goals.get(pick).map(|g| g.id.clone()).unwrap_or_else(|| "nope".into());
+                let service = ["bv", "skole", "nav"][svc].to_string();
+                let change = match op {
+                    0 => Change::AddGoal { parent: None, voice: Voice::Child, text: "Mål".into() },
+                    1 => Change::AddGoal { parent: Some(goal), voice: Voice::Service, text: "Delmål".into() },
+                    2 => Change::AddMeasure(MeasureInput { responsible_service: service, ..measure(&goal, "bv") }),
+                    3 => Change::RemoveGoal { id: goal },
+                    4 => Change::SetStatus { id: c.measures.get(pick).map(|m| m.id.clone()).unwrap_or_default(), status: MeasureStatus::Done },
+                    _ => Change::AddEntry { section: "contributions".into(), voice: Voice::Family, text: "Vi kjører".into() },
+                };
+                if let Ok(next) = apply(&c, &change, Editor::Responsible, &ctx) {
+                    c = next;
+                }
+                for m in &c.measures {
+                    prop_assert!(c.goals.iter().any(|g| g.id == m.goal));
+                    prop_assert!(services.contains(&m.responsible_service));
+                }
+                for g in &c.goals {
+                    if let Some(p) = &g.parent {
+                        let parent = c.goals.iter().find(|x| &x.id == p);
+                        prop_assert!(parent.is_some_and(|x| x.parent.is_none()));
+                    }
+                }
+            }
+        }
+    }
+}

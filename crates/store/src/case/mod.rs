@@ -16,6 +16,7 @@ pub(crate) mod coordinator;
 pub(crate) mod decisions;
 pub(crate) mod family;
 pub(crate) mod feedback;
+pub(crate) mod individual_plan;
 pub(crate) mod intake;
 pub(crate) mod meetings;
 pub(crate) mod notes;

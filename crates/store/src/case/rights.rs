@@ -106,12 +106,58 @@ pub(crate) async fn load_rights(
         };
         if v.superseded_at.is_none() { current.push(v) } else { history.push(v) }
     }
+    // The child's individual plan is its own object (issue 13): while one is open it is the current state of
+    // that right, held by the service with the main responsibility.
+    if let Some(plan) = plan_in_place(conn, case_id, services).await? {
+        history.extend(current.iter().filter(|v| v.kind == RightKind::IndividualPlan).cloned());
+        current.retain(|v| v.kind != RightKind::IndividualPlan);
+        current.push(plan);
+    }
     current.sort_by_key(|v| v.kind);
     let facts: Vec<CurrentRight> = current
         .iter()
         .map(|v| CurrentRight { kind: v.kind, outcome: v.outcome, service_id: v.service_id.clone() })
         .collect();
     Ok(RightsView { to_screen: rights_to_screen(cooperation_necessary, &facts), current, history })
+}
+
+/// The case's open individual plan as the current state of the right to one.
+async fn plan_in_place(
+    conn: &impl ConnectionTrait,
+    case_id: &str,
+    services: &[service::Model],
+) -> Result<Option<ScreeningView>, StoreError> {
+    let Some(plan) = ip_plan::Entity::find()
+        .filter(ip_plan::Column::CaseId.eq(case_id))
+        .filter(ip_plan::Column::EndedAt.is_null())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let holder = ip_responsibility::Entity::find()
+        .filter(ip_responsibility::Column::PlanId.eq(plan.id.as_str()))
+        .filter(ip_responsibility::Column::UntilAt.is_null())
+        .one(conn)
+        .await?;
+    let service_id = holder.as_ref().map(|h| h.service_id.clone());
+    Ok(Some(ScreeningView {
+        id: plan.id.clone(),
+        kind: RightKind::IndividualPlan,
+        outcome: ScreeningOutcome::InPlace,
+        service_name: service_id
+            .as_ref()
+            .map(|id| services.iter().find(|s| &s.id == id).map_or_else(|| id.clone(), |s| s.name.clone())),
+        service_id,
+        person: None,
+        reference: None,
+        reasoning: holder.map(|h| h.reasoning).unwrap_or_default(),
+        assessed_by: plan.started_by,
+        assessed_by_service: plan.started_by_service,
+        assessed_at: plan.started_at,
+        superseded_at: None,
+        legal_basis: RightKind::IndividualPlan.legal_basis(),
+    }))
 }
 
 impl Store {
@@ -154,6 +200,7 @@ impl Store {
             reasoning: &new.reasoning,
             acting_service: &acting,
             held_by: held_by.as_deref(),
+            plan_open: crate::case::individual_plan::open_plan(&txn, &l.child.id).await?.is_some(),
         };
         validate_screening(&req, &l.case.participants, now.date_naive())?;
         if new.outcome == ScreeningOutcome::Requested {

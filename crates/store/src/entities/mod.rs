@@ -16,6 +16,8 @@ mod child_coordinator;
 #[allow(clippy::all)]
 mod confidential;
 #[allow(clippy::all)]
+mod individual_plan;
+#[allow(clippy::all)]
 mod cooperation;
 #[allow(clippy::all)]
 mod meetings;
@@ -29,6 +31,7 @@ mod scim;
 pub use audit::*;
 pub use child_coordinator::*;
 pub use confidential::*;
+pub use individual_plan::*;
 pub use cooperation::*;
 pub use meetings::*;
 pub use people::*;

@@ -27,6 +27,7 @@ mod m20261206_000021_intake;
 mod m20261206_000022_scim;
 mod m20261206_000023_child_coordinator;
 mod m20261206_000024_child_coordinator_work;
+mod m20261207_000025_individual_plan;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_scim::Migration),
             Box::new(m20261206_000023_child_coordinator::Migration),
             Box::new(m20261206_000024_child_coordinator_work::Migration),
+            Box::new(m20261207_000025_individual_plan::Migration),
         ]
     }
 }

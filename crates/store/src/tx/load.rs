@@ -401,6 +401,16 @@ async fn dispute_decider(
     if !open_dispute {
         return Ok(None);
     }
+    municipal_decider(conn, child, now).await
+}
+
+/// The role and the organisation of the child's municipality that decide for it where the services
+/// disagree (spec 01 §6.3; also the main responsibility for an individual plan, IP-forskriften § 7).
+pub(crate) async fn municipal_decider(
+    conn: &impl ConnectionTrait,
+    child: &Person,
+    now: DateTime<Utc>,
+) -> Result<Option<(los_domain::model::Role, String)>, StoreError> {
     let kommune = child.registered_kommune.as_str();
     let role = decision_maker_for(conn, kommune, now.date_naive())
         .await?

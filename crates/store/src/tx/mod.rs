@@ -21,6 +21,8 @@ use los_domain::child_coordinator::ChildCoordinatorError;
 use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
+use los_domain::individual_plan::IpError;
+use los_domain::individual_plan::complaint::ComplaintError as IpComplaintError;
 use los_domain::intake::IntakeError;
 use los_domain::model::User;
 use los_domain::planning::PlanningError;
@@ -29,7 +31,7 @@ use los_domain::sharing::LegalBasisError;
 use los_policy::{Basis, Decision};
 use sea_orm::{DatabaseTransaction, EntityTrait, TransactionTrait};
 
-pub(crate) use load::{Loaded, consent_from_rows, load, load_many, load_person};
+pub(crate) use load::{Loaded, consent_from_rows, load, load_many, load_person, municipal_decider};
 
 use crate::audit::{self, NewEntry, Outcome};
 use crate::entities::case;
@@ -94,6 +96,8 @@ rule_errors!(
     ConsentError,
     CoordinationError,
     IntakeError,
+    IpError,
+    IpComplaintError,
     LegalBasisError,
     PlanningError,
     RightsError

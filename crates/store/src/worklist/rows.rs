@@ -200,7 +200,7 @@ async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<B
         |r| &r.case_id,
     )
     .await?;
-    Ok(rows
+    let mut out: ByCase<CurrentRight> = rows
         .into_iter()
         .map(|(case_id, rows)| {
             let current = rows
@@ -215,5 +215,19 @@ async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<B
                 .collect();
             (case_id, current)
         })
-        .collect())
+        .collect();
+    // An open individual plan is the right in place (issue 13: the plan is its own object).
+    let plans = by_case(
+        conn,
+        ids,
+        |ids| ip_plan::Entity::find().filter(ip_plan::Column::CaseId.is_in(ids)).filter(ip_plan::Column::EndedAt.is_null()),
+        |p| &p.case_id,
+    )
+    .await?;
+    for case_id in plans.keys() {
+        let current = out.entry(case_id.clone()).or_default();
+        current.retain(|r| r.kind != RightKind::IndividualPlan);
+        current.push(CurrentRight { kind: RightKind::IndividualPlan, outcome: ScreeningOutcome::InPlace, service_id: None });
+    }
+    Ok(out)
 }

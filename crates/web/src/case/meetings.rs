@@ -188,7 +188,7 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
             .done();
         cal.push(event);
     }
-    let body = cal.done().to_string();
+    let body = with_time_zone(&cal.done().to_string());
     let disposition = format!("attachment; filename=\"{}.ics\"", view.case.id);
     Ok((
         [
@@ -198,6 +198,22 @@ pub async fn calendar(State(st): State<AppState>, ctx: Ctx, Path(id): Path<Strin
         body,
     )
         .into_response())
+}
+
+/// The definition of Europe/Oslo that the events' `TZID` refers to (RFC 5545 § 3.6.5): CET, and CEST from the
+/// last Sunday of March 02:00 to the last Sunday of October 03:00 (the EU rule Norway follows). A calendar
+/// that does not know the zone by name reads the times right from it. Written here because the icalendar
+/// crate (0.17) has no time-zone component (its own TODO) and builds only events, to-dos and venues.
+const OSLO_VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Oslo\r\n\
+BEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n\
+BEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\n\
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+
+/// The calendar with the Europe/Oslo definition before its first component.
+pub(crate) fn with_time_zone(ics: &str) -> String {
+    let at = ics.find("BEGIN:VEVENT").or_else(|| ics.find("END:VCALENDAR")).unwrap_or(ics.len());
+    format!("{}{OSLO_VTIMEZONE}{}", &ics[..at], &ics[at..])
 }
 
 /// The minutes of a meeting.
@@ -401,4 +417,19 @@ pub async fn complete_meeting_action(
 ) -> Result<Json<Done>, ApiError> {
     st.store.complete_meeting_action(&user, &id, &action, &i.note).await?;
     Ok(Json(Done { id: action, done: true }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_calendar_defines_the_time_zone_its_events_use() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART;TZID=Europe/Oslo:20261207T100000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let out = super::with_time_zone(ics);
+        let tz = out.find("BEGIN:VTIMEZONE").unwrap();
+        assert!(tz < out.find("BEGIN:VEVENT").unwrap());
+        assert!(out.contains("TZID:Europe/Oslo\r\n") && out.contains("TZOFFSETTO:+0200") && out.contains("BYDAY=-1SU"));
+        assert_eq!(out.matches("BEGIN:").count(), out.matches("END:").count());
+        let empty = super::with_time_zone("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+        assert!(empty.ends_with("END:VTIMEZONE\r\nEND:VCALENDAR\r\n"));
+    }
 }

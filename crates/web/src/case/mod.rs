@@ -13,6 +13,7 @@ pub mod consents;
 pub mod coordinator;
 pub mod decisions;
 pub mod family;
+pub mod individual_plan;
 pub mod feedback;
 pub mod intake;
 pub mod list;
@@ -60,6 +61,7 @@ pub fn page_routes() -> Router<AppState> {
     let r = decisions::pages(r);
     let r = rights::pages(r);
     let r = child_coordinator::pages(r);
+    let r = individual_plan::pages(r);
     feedback::pages(r)
 }
 
@@ -81,6 +83,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     let r = decisions::api(r);
     let r = rights::api(r);
     let r = child_coordinator::api(r);
+    let r = individual_plan::api(r);
     feedback::api(r)
 }
 
