@@ -14,6 +14,7 @@ crate::tests!(
     ip_withdrawal_suspends_the_plan_and_closes_it_to_the_services,
     ip_complaints_by_route_and_age,
     ip_through_the_pages,
+    ip_content_versions_and_overdue_measures,
 );
 
 const PLAN: &str = "/api/v1/cases/sak-adam/individual-plan";
@@ -86,6 +87,10 @@ async fn ip_two_services_starting_at_once_make_one_plan(db: Db) -> anyhow::Resul
     // Both starts are recorded on the one plan; a third start links too.
     let (status, body) = app.api_post(&hs, PLAN, json!({"bases": ["pbrl_2_5"], "description": "Igjen"})).await?;
     ensure!(status == 200 && body["linked"] == true && body["id"] == ba["id"], "{status} {body}");
+    // The service that started first holds the main responsibility and reads the whole plan.
+    let holder = if sa == 201 { &bv } else { &hs };
+    let v = plan(&app, holder).await?;
+    ensure!(v["plan"]["responsible"]["service_id"] == if sa == 201 { "mellomvik-barnevern" } else { "mellomvik-helsestasjon" }, "{v}");
     let events = v["detail"]["events"].as_array().unwrap();
     ensure!(events.iter().any(|e| e["kind"] == "start") && events.iter().any(|e| e["kind"] == "linked_start"), "{events:?}");
     // The rights screening no longer records the plan: it shows the plan, held by its responsible service.
@@ -111,11 +116,24 @@ async fn ip_s15_the_municipality_decides_and_specialist_health_takes_part(db: Db
     let hs = app.token("helsesykepleier").await?;
     let bup = app.token("bup").await?;
     let ke = app.token("ke").await?;
-    // BUP (the health trust) comes into Adam's case and notifies the coordinating unit of the need (§ 8).
-    let (status, _) = app
+    // BUP (the health trust) comes into Adam's case with his consent, and notifies the coordinating unit of the
+    // need (§ 8).
+    let today = chrono::Utc::now().date_naive();
+    let (status, body) = app
+        .api_post(
+            &bv,
+            "/api/v1/cases/sak-adam/consents",
+            json!({"domain": "child_welfare", "givers": [{"person_id": "person-adam", "capacity": "child"}],
+                   "from_services": ["mellomvik-barnevern"], "to_services": ["bup-demo"], "categories": ["child_welfare"],
+                   "purpose": "Henvisning til BUP", "consequences": "BUP får bakgrunnen; uten samtykke må Adam fortelle selv",
+                   "form": "written", "valid_from": today.to_string(), "valid_to": (today + chrono::Duration::days(90)).to_string()}),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {body}");
+    let (status, body) = app
         .api_post(&bv, "/api/v1/cases/sak-adam/participants", json!({"service_id": "bup-demo", "reason": "BUP behandler Adam"}))
         .await?;
-    ensure!(status == 204, "{status}");
+    ensure!(status == 204, "{status} {body}");
     refused(&app, &bup, PLAN, json!({"bases": ["sphl_2_5"], "description": "BUP starter"}), 422, "ip.specialist_notifies")
         .await?;
     refused(&app, &hs, &path("notifications"), json!({"description": "Behov for plan her"}), 422, "ip.not_specialist").await?;
@@ -337,28 +355,31 @@ async fn ip_complaints_by_route_and_age(db: Db) -> anyhow::Result<()> {
     let app = TestApp::demo(db).await?;
     let (bv, _) = started(&app).await?;
     let adam = app.token("adam").await?;
-    let hilde = app.token("hilde").await?;
     let (status, _) = app.api_post(&bv, &path("bases"), json!({"basis": "hol_7_1"})).await?;
     ensure!(status == 201, "{status}");
     refused(&app, &bv, &path("bases"), json!({"basis": "hol_7_1"}), 422, "ip.basis_recorded").await?;
     let complaints_path = path("complaints");
-    let complain = |who: &String, route: &str| {
-        app.api_post(who, &complaints_path, json!({"route": route, "description": "Planen mangler tiltak for skolen"}))
+    let complain = |who: &'static str, route: &'static str| {
+        let (app, complaints_path) = (&app, &complaints_path);
+        async move {
+            let token = app.token(who).await?;
+            app.api_post(&token, complaints_path, json!({"route": route, "description": "Planen mangler tiltak for skolen"})).await
+        }
     };
     // Child welfare (bvl § 12-9): from 15 Adam complains on his own.
-    let (status, _) = complain(&adam, "bvl_12_9").await?;
+    let (status, _) = complain("adam", "bvl_12_9").await?;
     ensure!(status == 201, "{status}");
     // Health (pbrl chapter 7): the young person from 16; the parents do not complain for him.
-    let (status, _) = complain(&adam, "pbrl_chapter_7").await?;
+    let (status, _) = complain("adam", "pbrl_chapter_7").await?;
     ensure!(status == 201, "{status}");
-    let (status, err) = complain(&hilde, "pbrl_chapter_7").await?;
+    let (status, err) = complain("hilde", "pbrl_chapter_7").await?;
     ensure!(status == 422 && err["code"] == "ip.complaint_not_entitled", "{status} {err}");
     // NAV's route is open only with a NAV basis; then it is an individual decision (fvl chapter VI).
-    let (status, err) = complain(&hilde, "individual_decision").await?;
+    let (status, err) = complain("hilde", "individual_decision").await?;
     ensure!(status == 422 && err["code"] == "ip.complaint_route", "{status} {err}");
     let (status, _) = app.api_post(&bv, &path("bases"), json!({"basis": "navl_15"})).await?;
     ensure!(status == 201, "{status}");
-    let (status, _) = complain(&hilde, "individual_decision").await?;
+    let (status, _) = complain("hilde", "individual_decision").await?;
     ensure!(status == 201, "{status}");
     // The service registers one it received, with a date; one in the future is refused.
     let (status, err) = app
@@ -440,6 +461,81 @@ async fn ip_through_the_pages(db: Db) -> anyhow::Result<()> {
     // The case page links to the plan.
     let html = bv.get(app.url("/saker/sak-adam")).send().await?.text().await?;
     ensure!(html.contains("/saker/sak-adam/individuell-plan"), "the link from the case");
+    app.stop().await;
+    Ok(())
+}
+
+async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> {
+    let app = TestApp::demo(db).await?;
+    let (bv, _) = started(&app).await?;
+    let adam = app.token("adam").await?;
+    let hs = app.token("helsesykepleier").await?;
+    // No plan is prepared without consent (IP-forskriften § 5).
+    let goal = json!({"voice": "child", "text": "Jeg vil fullføre skoleåret", "reason": "Adams eget mål"});
+    refused(&app, &bv, &path("goals"), goal.clone(), 422, "ip.not_active").await?;
+    let (status, _) = app
+        .api_post(&adam, &path("consents"), json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    refused(&app, &bv, &path("goals"), json!({"text": "Mål", "reason": " "}), 422, "ip.reason").await?;
+    let (status, v) = app.api_post(&bv, &path("goals"), goal).await?;
+    ensure!(status == 201 && v["version"] == 1, "{status} {v}");
+    let g = plan(&app, &bv).await?["detail"]["content"]["goals"][0]["id"].as_str().unwrap().to_owned();
+    let (status, v) = app
+        .api_post(&bv, &path("goals"), json!({"parent": g, "text": "Møte på skolen hver dag", "reason": "Delmål fra møtet"}))
+        .await?;
+    ensure!(status == 201 && v["version"] == 2, "{status} {v}");
+    let measure = |service: &str, ends: &str| {
+        json!({"goal": g, "title": "Samtaler med helsesykepleier", "responsible_service": service, "scope": "Hver uke",
+               "how": "På skolen", "starts_on": "2026-01-05", "ends_on": ends, "reason": "Avtalt i ansvarsgruppen"})
+    };
+    refused(&app, &bv, &path("measures"), measure("nav-stat-mellomvik", "2026-02-01"), 422, "ip.content_not_participant").await?;
+    refused(&app, &bv, &path("measures"), measure("mellomvik-helsestasjon", "2025-12-01"), 422, "ip.content_period").await?;
+    let (status, v) = app.api_post(&bv, &path("measures"), measure("mellomvik-helsestasjon", "2026-02-01")).await?;
+    ensure!(status == 201 && v["version"] == 3, "{status} {v}");
+    let mut dev = measure("mellomvik-barnevern", "2099-01-01");
+    dev["agreed_deviation"] = json!("Barnevernet dekker transporten etter avtale med skolen");
+    let (status, _) = app.api_post(&bv, &path("measures"), dev).await?;
+    ensure!(status == 201, "{status}");
+    let d = plan(&app, &bv).await?["detail"].clone();
+    let health = d["content"]["measures"].as_array().unwrap().iter().find(|m| m["responsible_service"] == "mellomvik-helsestasjon").unwrap()["id"].as_str().unwrap().to_owned();
+    let welfare = d["content"]["measures"].as_array().unwrap().iter().find(|m| m["responsible_service"] == "mellomvik-barnevern").unwrap()["id"].as_str().unwrap().to_owned();
+    ensure!(d["overdue"] == json!([health.clone()]), "the health measure is past its end: {}", d["overdue"]);
+    // The health service keeps its own measure up to date, not child welfare's.
+    refused(&app, &hs, &path(&format!("measures/{welfare}/status")), json!({"status": "done", "reason": "Ferdig"}), 422, "ip.content_not_yours").await?;
+    let (status, _) = app.api_post(&hs, &path(&format!("measures/{health}/status")), json!({"status": "done", "reason": "Samtalene er gjennomført"})).await?;
+    ensure!(status == 201, "{status}");
+    // Adam writes in his own words; he cannot write as a service.
+    let (status, _) = app
+        .api_post(&adam, &path("entries"), json!({"section": "goals_resources_needs", "voice": "child", "text": "Jeg er god i fotball og vil bli elektriker", "reason": "Mine ord"}))
+        .await?;
+    ensure!(status == 201, "{status}");
+    refused(&app, &adam, &path("entries"), json!({"section": "measures", "voice": "service", "text": "x", "reason": "y"}), 422, "ip.content_not_yours").await?;
+    refused(&app, &bv, &path("entries"), json!({"section": "ukjent", "text": "x", "reason": "y"}), 422, "ip.content_section").await?;
+    refused(&app, &bv, &path("evaluation"), json!({"on": "2020-01-01", "reason": "Evaluering"}), 422, "ip.content_evaluation").await?;
+    let (status, _) = app.api_post(&bv, &path("evaluation"), json!({"on": "2099-03-01", "reason": "Avtalt med Adam"})).await?;
+    ensure!(status == 201, "{status}");
+    let d = plan(&app, &bv).await?["detail"].clone();
+    ensure!(d["overdue"] == json!([]) && d["versions"].as_array().unwrap().len() == 7, "{d}");
+    ensure!(d["content"]["entries"][0]["voice"] == "child", "{d}");
+    // Any two versions side by side.
+    let (status, c) = app.api_get(&bv, &format!("{PLAN}/versions?a=3&b=7")).await?;
+    ensure!(status == 200, "{status} {c}");
+    let kinds: Vec<&str> = c["differences"].as_array().unwrap().iter().map(|x| x["item"].as_str().unwrap()).collect();
+    ensure!(kinds.contains(&"measure") && kinds.contains(&"entry") && kinds.contains(&"evaluation"), "{kinds:?}");
+    let (status, _) = app.api_get(&bv, &format!("{PLAN}/versions?a=1&b=99")).await?;
+    ensure!(status == 404, "{status}");
+    let (status, _) = app.api_get(&bv, &format!("{PLAN}/versions?a=x&b=1")).await?;
+    ensure!(status == 400, "{status}");
+    let laerer = app.token("laerer").await?;
+    let (status, _) = app.api_get(&laerer, &format!("{PLAN}/versions?a=1&b=2")).await?;
+    ensure!(status == 403, "{status}");
+    // The page shows the plan and the comparison.
+    let c = app.logged_in("barnevern").await?;
+    let html = c.get(app.url("/saker/sak-adam/individuell-plan")).send().await?.text().await?;
+    ensure!(html.contains("Jeg vil fullføre skoleåret") && html.contains("Barnets egne ord") && html.contains("Avtalt avvik"), "the content on the page");
+    let html = c.get(app.url("/saker/sak-adam/individuell-plan/versjoner?a=1&b=7")).send().await?.text().await?;
+    ensure!(html.contains("Sammenlign to versjoner") && html.contains("Lagt til"), "the comparison page");
     app.stop().await;
     Ok(())
 }

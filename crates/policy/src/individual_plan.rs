@@ -77,6 +77,37 @@ pub(crate) fn rule(
                 ),
             }
         }
+        IndividualPlanStep::Contribute => {
+            if actor.kind != UserKind::Employee {
+                return Decision::deny("not_family", "the family writes in the plan in its own voice, as the family");
+            }
+            if let Some((s, r)) = holder {
+                return allow(
+                    "ip_main_responsibility",
+                    format!(
+                        "{} as {r} in {s}, which holds the main responsibility for the individual plan in case {} (IP-forskriften § 9 andre ledd)",
+                        actor.id, case.case_id
+                    ),
+                    Some(s),
+                    Some(r),
+                );
+            }
+            match plan.access.iter().find_map(|a| works_in(actor, a)) {
+                Some((s, r)) if participant => allow(
+                    "ip_consent",
+                    format!(
+                        "{} as {r} in {s} keeps its part of the individual plan in case {} up to date, with the family's consent (IP-forskriften § 9 andre ledd)",
+                        actor.id, case.case_id
+                    ),
+                    Some(s),
+                    Some(r),
+                ),
+                _ => Decision::deny(
+                    "ip_no_consent",
+                    "the individual plan is open to the service with the main responsibility and to the services the family's consent names",
+                ),
+            }
+        }
         IndividualPlanStep::Start => {
             if actor.kind == UserKind::Citizen {
                 return Decision::deny(
@@ -240,6 +271,9 @@ mod tests {
         assert!(!read(&bv, with(&[])).is_allow());
         assert!(read(&mor, plan).is_allow());
         assert!(at(&hs, IndividualPlanStep::Manage, plan).is_allow());
+        assert!(at(&bv, IndividualPlanStep::Contribute, plan).is_allow());
+        assert!(!at(&skole, IndividualPlanStep::Contribute, plan).is_allow());
+        assert!(!at(&mor, IndividualPlanStep::Contribute, plan).is_allow());
         assert!(!at(&bv, IndividualPlanStep::Manage, plan).is_allow());
         // Any service taking part starts IP work (the domain decides which kinds); the family asks a service.
         assert!(at(&skole, IndividualPlanStep::Start, plan).is_allow());

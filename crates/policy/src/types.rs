@@ -188,6 +188,10 @@ pub enum IndividualPlanStep<'a> {
     /// Start IP work, or notify the coordinating unit of a need (specialist health, § 8): a service taking
     /// part in the case (the domain decides which kinds may).
     Start,
+    /// Keep the plan up to date (spec 02 §2.10: every participant has a duty to): the service with the
+    /// main responsibility, and the services the consent in force names (the domain limits what each
+    /// changes).
+    Contribute,
     /// Manage the plan: its bases, participants, consents and complaints the family gives the service, its
     /// end — the service with the main responsibility.
     Manage,

@@ -38,7 +38,7 @@ pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
 pub use case::child_coordinator::CcWorkView;
 pub use case::individual_plan::{
-    IpBasisView, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpMay, IpParticipantView,
+    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpVersionView, IpEventView, IpMay, IpParticipantView,
     IpResponsibilityView, IpStarted, IpSummary, IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent,
     NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
 };

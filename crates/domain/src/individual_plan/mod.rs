@@ -423,6 +423,10 @@ pub enum IpError {
     NotificationText,
     #[error("{0}")]
     Complaint(complaint::ComplaintError),
+    #[error("the plan is prepared and changed only while the family's consent is in force (IP-forskriften § 5)")]
+    NotActive,
+    #[error("{0}")]
+    Content(content::ContentError),
 }
 
 impl IpError {
@@ -452,6 +456,8 @@ impl IpError {
             IpError::AlreadyParticipant(_) => "ip.already_participant",
             IpError::NotificationText => "ip.notification_text",
             IpError::Complaint(e) => e.code(),
+            IpError::NotActive => "ip.not_active",
+            IpError::Content(e) => e.code(),
         }
     }
 
@@ -472,8 +478,15 @@ impl IpError {
             IpError::EndReason => Some("reason"),
             IpError::NotificationText => Some("description"),
             IpError::Complaint(e) => e.field(),
-            IpError::Ended | IpError::NoConsent | IpError::NotResponsible => None,
+            IpError::Content(e) => e.field(),
+            IpError::NotActive | IpError::Ended | IpError::NoConsent | IpError::NotResponsible => None,
         }
+    }
+}
+
+impl From<content::ContentError> for IpError {
+    fn from(e: content::ContentError) -> Self {
+        IpError::Content(e)
     }
 }
 

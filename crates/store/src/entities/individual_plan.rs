@@ -145,3 +145,40 @@ pub mod ip_complaint {
     }
     entity_boilerplate!();
 }
+
+pub mod ip_version {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ip_version")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub plan_id: String,
+        pub number: i32,
+        pub content: String,
+        pub reason: String,
+        pub author: String,
+        pub author_service: Option<String>,
+        pub at: ChronoDateTimeUtc,
+    }
+    entity_boilerplate!();
+}
+
+pub mod ip_section {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ip_section")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub organisation_id: String,
+        pub code: String,
+        pub title_nb: String,
+        pub title_nn: String,
+        pub title_en: String,
+        pub position: i32,
+        pub legacy: bool,
+        pub active: bool,
+    }
+    entity_boilerplate!();
+}

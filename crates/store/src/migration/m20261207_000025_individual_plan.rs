@@ -49,7 +49,7 @@ impl MigrationTrait for Migration {
                 .col(text_null("end_reason"))
                 .col(string_null("migrated_from"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(fk("ip_plan", "case_id", "case_file"))
+                .foreign_key(&mut fk("ip_plan", "case_id", "case_file"))
                 .to_owned(),
         )
         .await?;
@@ -107,7 +107,7 @@ impl MigrationTrait for Migration {
                 .col(text("text"))
                 .col(string("recorded_by"))
                 .col(timestamp_with_time_zone("recorded_at"))
-                .foreign_key(fk("ip_event", "case_id", "case_file"))
+                .foreign_key(&mut fk("ip_event", "case_id", "case_file"))
                 .to_owned(),
         )
         .await?;
@@ -129,7 +129,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null("withdrawn_at"))
                 .col(string_null("withdrawn_by"))
                 .col(text_null("withdrawal_reason"))
-                .foreign_key(fk("ip_consent", "plan_id", "ip_plan"))
+                .foreign_key(&mut fk("ip_consent", "plan_id", "ip_plan"))
                 .to_owned(),
         )
         .await?;
@@ -151,7 +151,7 @@ impl MigrationTrait for Migration {
                 .col(string("recorded_by"))
                 .col(timestamp_with_time_zone("recorded_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(fk("ip_complaint", "plan_id", "ip_plan"))
+                .foreign_key(&mut fk("ip_complaint", "plan_id", "ip_plan"))
                 .to_owned(),
         )
         .await?;

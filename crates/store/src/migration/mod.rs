@@ -28,6 +28,7 @@ mod m20261206_000022_scim;
 mod m20261206_000023_child_coordinator;
 mod m20261206_000024_child_coordinator_work;
 mod m20261207_000025_individual_plan;
+mod m20261207_000026_individual_plan_content;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_child_coordinator::Migration),
             Box::new(m20261206_000024_child_coordinator_work::Migration),
             Box::new(m20261207_000025_individual_plan::Migration),
+            Box::new(m20261207_000026_individual_plan_content::Migration),
         ]
     }
 }

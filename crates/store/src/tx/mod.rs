@@ -22,6 +22,7 @@ use los_domain::closing::ClosingError;
 use los_domain::consent::{ConsentError, InfoCategory};
 use los_domain::coordination::CoordinationError;
 use los_domain::individual_plan::IpError;
+use los_domain::individual_plan::content::ContentError as IpContentError;
 use los_domain::individual_plan::complaint::ComplaintError as IpComplaintError;
 use los_domain::intake::IntakeError;
 use los_domain::model::User;
@@ -98,6 +99,7 @@ rule_errors!(
     IntakeError,
     IpError,
     IpComplaintError,
+    IpContentError,
     LegalBasisError,
     PlanningError,
     RightsError

@@ -9,7 +9,10 @@
 //! participants) as the case's overview, which every reader of the case sees; the rest (consents, complaints,
 //! the history) only as the plan's own access allows.
 
+mod content;
 mod writes;
+
+pub use content::{IpComparison, IpVersionView};
 
 pub use writes::{
     IpStarted, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpNotification, NewIpParticipant,
@@ -152,6 +155,16 @@ pub struct IpSummary {
 /// What only the plan's own readers see.
 #[derive(Debug, Clone, Serialize)]
 pub struct IpDetail {
+    /// What the plan says now (its latest version).
+    pub content: los_domain::individual_plan::content::PlanContent,
+    /// Every version, oldest first: who changed the plan, when and why.
+    pub versions: Vec<IpVersionView>,
+    /// The measures past their end and neither done nor stopped.
+    pub overdue: Vec<String>,
+    /// The next evaluation is due (today or past).
+    pub evaluation_due: bool,
+    /// The sections the plan holds (the municipality's configuration).
+    pub sections: Vec<los_domain::individual_plan::content::SectionDef>,
     pub consents: Vec<IpConsentView>,
     pub complaints: Vec<IpComplaintView>,
     pub responsibility_history: Vec<IpResponsibilityView>,
@@ -511,7 +524,18 @@ async fn detail(
             withdrawal_reason: c.withdrawal_reason.clone(),
         });
     }
+    let all = content::versions(conn, &rows.plan.id).await?;
+    let current = match all.last() {
+        Some(v) => content::parse(v)?,
+        None => Default::default(),
+    };
+    let today = Utc::now().date_naive();
     Ok(IpDetail {
+        overdue: los_domain::individual_plan::content::overdue(&current, today).iter().map(|m| m.id.clone()).collect(),
+        evaluation_due: current.next_evaluation.is_some_and(|d| d <= today),
+        versions: all.iter().map(content::meta).collect(),
+        sections: content::sections_for(conn, l).await?,
+        content: current,
         consents,
         complaints: complaints
             .iter()

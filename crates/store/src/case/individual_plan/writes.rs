@@ -108,22 +108,22 @@ pub struct NewIpComplaintStep {
 }
 
 /// What a write to the plan begins with.
-struct Begun {
-    txn: DatabaseTransaction,
-    l: Loaded,
-    now: DateTime<Utc>,
-    basis: Basis,
-    rows: Option<PlanRows>,
+pub(super) struct Begun {
+    pub txn: DatabaseTransaction,
+    pub l: Loaded,
+    pub now: DateTime<Utc>,
+    pub basis: Basis,
+    pub rows: Option<PlanRows>,
 }
 
-fn no_plan() -> StoreError {
+pub(super) fn no_plan() -> StoreError {
     StoreError::NotFound { kind: "individual plan", id: "none started".into() }
 }
 
 impl Store {
     /// Begins a write: the audited transaction, the child's plan, the policy's decision for `step` and its
     /// audit entry.
-    async fn ip_begin(
+    pub(super) async fn ip_begin(
         &self,
         actor: &User,
         case_id: &str,
@@ -176,7 +176,7 @@ impl Store {
                 if !rows.participants.iter().any(|p| p.service_id == acting) {
                     insert_participant(&b.txn, &plan_id, &acting, role, "", actor, b.now).await?;
                 }
-                insert_event(&b.txn, case_id, Some(&plan_id), "linked_start", Some(&acting), &new.description, actor, b.now)
+                insert_event(&b.txn, case_id, Some(plan_id.as_str()), "linked_start", Some(acting.as_str()), &new.description, actor, b.now)
                     .await?;
                 b.txn.commit().await?;
                 return Ok(IpStarted { plan_id, linked: true });
@@ -226,7 +226,7 @@ impl Store {
         .exec_without_returning(&b.txn)
         .await?;
         insert_participant(&b.txn, &plan_id, &acting, role, "", actor, b.now).await?;
-        insert_event(&b.txn, case_id, Some(&plan_id), "start", Some(&acting), &new.description, actor, b.now).await?;
+        insert_event(&b.txn, case_id, Some(plan_id.as_str()), "start", Some(acting.as_str()), &new.description, actor, b.now).await?;
         // Specialist health's notifications before the plan now belong to it, and specialist health takes part.
         for n in ip_event::Entity::find()
             .filter(ip_event::Column::CaseId.eq(case_id))
@@ -272,7 +272,7 @@ impl Store {
         {
             insert_participant(&b.txn, &rows.plan.id, &acting, role, "", actor, b.now).await?;
         }
-        let ev = insert_event(&b.txn, case_id, plan_id.as_deref(), "notification", Some(&acting), &new.description, actor, b.now)
+        let ev = insert_event(&b.txn, case_id, plan_id.as_deref(), "notification", Some(acting.as_str()), &new.description, actor, b.now)
             .await?;
         b.txn.commit().await?;
         Ok(ev)
@@ -671,7 +671,7 @@ impl Store {
             ip_responsibility::Entity::update(am).exec(&b.txn).await?;
         }
         let acting = b.basis.via_service.clone();
-        insert_event(&b.txn, case_id, Some(&rows.plan.id), "end", acting.as_deref(), reason, actor, b.now).await?;
+        insert_event(&b.txn, case_id, Some(rows.plan.id.as_str()), "end", acting.as_deref(), reason, actor, b.now).await?;
         b.txn.commit().await?;
         Ok(())
     }
@@ -690,7 +690,7 @@ fn acting(actor: &User, named: Option<&str>, basis: &Basis) -> Result<String, St
     }
 }
 
-async fn touch(txn: &DatabaseTransaction, plan: &ip_plan::Model, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(super) async fn touch(txn: &DatabaseTransaction, plan: &ip_plan::Model, now: DateTime<Utc>) -> Result<(), StoreError> {
     let mut am: ip_plan::ActiveModel = plan.clone().into();
     am.updated_at = Set(now);
     ip_plan::Entity::update(am).exec(txn).await?;

@@ -33,7 +33,10 @@ use crate::error::ApiError;
 use crate::input::{JsonOrForm, non_empty};
 use crate::pages::{Base, PageResult, page_err, render};
 
+mod content;
+
 pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
+    let r = content::pages(r);
     r.route("/saker/{id}/individuell-plan", get(page).post(start_page))
         .route("/saker/{id}/individuell-plan/melding", post(notify_page))
         .route("/saker/{id}/individuell-plan/grunnlag", post(basis_page))
@@ -49,6 +52,7 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
+    let r = content::api(r);
     r.routes(routes!(get_plan, start))
         .routes(routes!(notify))
         .routes(routes!(add_basis))
@@ -63,11 +67,11 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(settings))
 }
 
-fn pick<T>(v: &str, parse: fn(&str) -> Option<T>, element: &str, code: &'static str) -> Result<T, Rejected> {
+pub(super) fn pick<T>(v: &str, parse: fn(&str) -> Option<T>, element: &str, code: &'static str) -> Result<T, Rejected> {
     parse(v.trim()).ok_or_else(|| Rejected::new(element, code, "choose one of the values offered"))
 }
 
-fn optional<T>(
+pub(super) fn optional<T>(
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
     element: &str,
@@ -79,7 +83,7 @@ fn optional<T>(
     }
 }
 
-fn day(v: &Option<String>, element: &str) -> Result<Option<NaiveDate>, Rejected> {
+pub(super) fn day(v: &Option<String>, element: &str) -> Result<Option<NaiveDate>, Rejected> {
     match non_empty(v.clone()) {
         None => Ok(None),
         Some(s) => s
@@ -414,6 +418,8 @@ struct IpPage {
     parents: Vec<(String, String)>,
     citizen: bool,
     me: Option<String>,
+    /// The services the reader works in (they update their own measures).
+    my_services: Vec<String>,
     saved: Option<String>,
     error: Option<FieldError>,
 }
@@ -461,6 +467,53 @@ impl IpPage {
     fn open(&self) -> bool {
         self.view.plan.as_ref().is_some_and(|p| p.ended_at.is_none())
     }
+    fn active(&self) -> bool {
+        self.view.plan.as_ref().is_some_and(|p| p.state.as_str() == "active")
+    }
+    fn section_title(&self, s: &los_domain::individual_plan::content::SectionDef) -> String {
+        match self.base.t.lang {
+            crate::i18n::Lang::Nb => s.title_nb.clone(),
+            crate::i18n::Lang::Nn => s.title_nn.clone(),
+            crate::i18n::Lang::En => s.title_en.clone(),
+        }
+    }
+    fn entries<'a>(
+        &self,
+        d: &'a los_store::IpDetail,
+        section: &str,
+    ) -> Vec<&'a los_domain::individual_plan::content::Entry> {
+        d.content.entries.iter().filter(|e| e.section == section).collect()
+    }
+    fn goals<'a>(
+        &self,
+        d: &'a los_store::IpDetail,
+        parent: Option<&str>,
+    ) -> Vec<&'a los_domain::individual_plan::content::Goal> {
+        d.content.goals.iter().filter(|g| g.parent.as_deref() == parent).collect()
+    }
+    fn measures<'a>(
+        &self,
+        d: &'a los_store::IpDetail,
+        goal: &str,
+    ) -> Vec<&'a los_domain::individual_plan::content::Measure> {
+        d.content.measures.iter().filter(|m| m.goal == goal).collect()
+    }
+    fn overdue(&self, d: &los_store::IpDetail, id: &str) -> bool {
+        d.overdue.iter().any(|o| o == id)
+    }
+    /// The reader may set this measure's status: the holder, or the service responsible for it.
+    fn may_status(&self, m: &los_domain::individual_plan::content::Measure) -> bool {
+        self.view.may.manage || self.my_services.iter().any(|s| s == &m.responsible_service)
+    }
+    fn voices(&self) -> &'static [&'static str] {
+        if self.citizen { &["family", "child"] } else { &["service", "child", "family", "relatives"] }
+    }
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+    fn last_version(&self) -> i32 {
+        self.view.detail.as_ref().and_then(|d| d.versions.last()).map_or(0, |v| v.number)
+    }
 }
 
 /// Where the page was after a write: a saved confirmation, by action.
@@ -469,7 +522,7 @@ pub struct SavedQuery {
     lagret: Option<String>,
 }
 
-async fn ip_page(st: &AppState, ctx: &Ctx, id: &str, saved: Option<String>, error: Option<FieldError>) -> PageResult {
+pub(super) async fn ip_page(st: &AppState, ctx: &Ctx, id: &str, saved: Option<String>, error: Option<FieldError>) -> PageResult {
     let err = page_err(ctx);
     let Some(u) = ctx.user.as_ref() else { return Ok(Redirect::to("/logg-inn").into_response()) };
     let view = st.store.individual_plan(u, id).await.map_err(|e| err(e.into()))?;
@@ -485,6 +538,7 @@ async fn ip_page(st: &AppState, ctx: &Ctx, id: &str, saved: Option<String>, erro
         parents: view.parents.clone(),
         citizen: u.kind == los_domain::model::UserKind::Citizen,
         me: u.person_id.clone(),
+        my_services: u.memberships.iter().filter_map(|m| m.service_id.clone()).collect(),
         saved,
         error,
         view,
@@ -497,7 +551,7 @@ async fn page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Quer
 }
 
 /// After a form: back to the page with a confirmation, or the page again with the error on its field.
-async fn after_ip<T>(st: &AppState, ctx: &Ctx, id: &str, saved: &str, r: Result<T, Rejected>) -> PageResult {
+pub(super) async fn after_ip<T>(st: &AppState, ctx: &Ctx, id: &str, saved: &str, r: Result<T, Rejected>) -> PageResult {
     match r {
         Ok(_) => Ok(Redirect::to(&page_url(id, saved)).into_response()),
         Err(Rejected { field, error: e @ (StoreError::Invalid { .. } | StoreError::Denied(_)) }) => {
