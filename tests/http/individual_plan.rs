@@ -59,8 +59,15 @@ async fn ip_two_services_starting_at_once_make_one_plan(db: Db) -> anyhow::Resul
     let uk = app.token("uk").await?;
     refused(&app, &uk, PLAN, json!({"bases": ["bvl_15_9"], "description": "Start"}), 422, "ip.not_starter").await?;
     let adam = app.token("adam").await?;
-    refused(&app, &adam, PLAN, json!({"bases": ["bvl_15_9"], "description": "Start"}), 403, "denied.family_asks_a_service")
-        .await?;
+    refused(
+        &app,
+        &adam,
+        PLAN,
+        json!({"bases": ["bvl_15_9"], "description": "Start"}),
+        403,
+        "denied.family_asks_a_service",
+    )
+    .await?;
     let laerer = app.token("laerer").await?;
     let (status, _) = app.api_post(&laerer, PLAN, json!({"bases": ["bvl_15_9"], "description": "Start"})).await?;
     ensure!(status == 403, "a service outside the case: {status}");
@@ -68,13 +75,15 @@ async fn ip_two_services_starting_at_once_make_one_plan(db: Db) -> anyhow::Resul
 
     // Child welfare and the health service start at the same moment, each under its own law.
     let a = app.api_post(&bv, PLAN, json!({"bases": ["bvl_15_9"], "description": "Barnevernet starter planarbeidet"}));
-    let b = app.api_post(&hs, PLAN, json!({"bases": ["hol_7_1"], "description": "Helsetjenesten starter planarbeidet"}));
+    let b =
+        app.api_post(&hs, PLAN, json!({"bases": ["hol_7_1"], "description": "Helsetjenesten starter planarbeidet"}));
     let ((sa, ba), (sb, bb)) = tokio::try_join!(a, b)?;
     let mut statuses = [sa, sb];
     statuses.sort();
     ensure!(statuses == [200, 201], "one new plan and one linked start: {sa} {ba} {sb} {bb}");
     ensure!(ba["id"] == bb["id"], "the same plan: {ba} {bb}");
-    let count = app.sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM ip_plan WHERE child_person_id = 'person-adam'").await?;
+    let count =
+        app.sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM ip_plan WHERE child_person_id = 'person-adam'").await?;
     ensure!(count.as_deref() == Some("1"), "one plan per child: {count:?}");
     let v = plan(&app, &bv).await?;
     let p = &v["plan"];
@@ -90,12 +99,24 @@ async fn ip_two_services_starting_at_once_make_one_plan(db: Db) -> anyhow::Resul
     // The service that started first holds the main responsibility and reads the whole plan.
     let holder = if sa == 201 { &bv } else { &hs };
     let v = plan(&app, holder).await?;
-    ensure!(v["plan"]["responsible"]["service_id"] == if sa == 201 { "mellomvik-barnevern" } else { "mellomvik-helsestasjon" }, "{v}");
+    ensure!(
+        v["plan"]["responsible"]["service_id"]
+            == if sa == 201 { "mellomvik-barnevern" } else { "mellomvik-helsestasjon" },
+        "{v}"
+    );
     let events = v["detail"]["events"].as_array().unwrap();
-    ensure!(events.iter().any(|e| e["kind"] == "start") && events.iter().any(|e| e["kind"] == "linked_start"), "{events:?}");
+    ensure!(
+        events.iter().any(|e| e["kind"] == "start") && events.iter().any(|e| e["kind"] == "linked_start"),
+        "{events:?}"
+    );
     // The rights screening no longer records the plan: it shows the plan, held by its responsible service.
     let (_, case) = app.api_get(&bv, "/api/v1/cases/sak-adam").await?;
-    let ip = case["cooperation"]["rights"]["current"].as_array().unwrap().iter().find(|r| r["kind"] == "individual_plan").cloned();
+    let ip = case["cooperation"]["rights"]["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "individual_plan")
+        .cloned();
     ensure!(ip.as_ref().is_some_and(|r| r["outcome"] == "in_place"), "{ip:?}");
     refused(
         &app,
@@ -131,24 +152,42 @@ async fn ip_s15_the_municipality_decides_and_specialist_health_takes_part(db: Db
         .await?;
     ensure!(status == 201, "{status} {body}");
     let (status, body) = app
-        .api_post(&bv, "/api/v1/cases/sak-adam/participants", json!({"service_id": "bup-demo", "reason": "BUP behandler Adam"}))
+        .api_post(
+            &bv,
+            "/api/v1/cases/sak-adam/participants",
+            json!({"service_id": "bup-demo", "reason": "BUP behandler Adam"}),
+        )
         .await?;
     ensure!(status == 204, "{status} {body}");
-    refused(&app, &bup, PLAN, json!({"bases": ["sphl_2_5"], "description": "BUP starter"}), 422, "ip.specialist_notifies")
+    refused(
+        &app,
+        &bup,
+        PLAN,
+        json!({"bases": ["sphl_2_5"], "description": "BUP starter"}),
+        422,
+        "ip.specialist_notifies",
+    )
+    .await?;
+    refused(&app, &hs, &path("notifications"), json!({"description": "Behov for plan her"}), 422, "ip.not_specialist")
         .await?;
-    refused(&app, &hs, &path("notifications"), json!({"description": "Behov for plan her"}), 422, "ip.not_specialist").await?;
     refused(&app, &bup, &path("notifications"), json!({"description": "Plan"}), 422, "ip.notification_text").await?;
     let (status, _) = app
-        .api_post(&bup, &path("notifications"), json!({"description": "Adam trenger en plan som dekker BUP og kommunen"}))
+        .api_post(
+            &bup,
+            &path("notifications"),
+            json!({"description": "Adam trenger en plan som dekker BUP og kommunen"}),
+        )
         .await?;
     ensure!(status == 201, "{status}");
     let v = plan(&app, &bv).await?;
     ensure!(v["plan"].is_null() && v["pending_notifications"].as_array().unwrap().len() == 1, "{v}");
     // The municipal health service starts; child welfare's start links; BUP takes part as specialist health.
-    let (status, body) =
-        app.api_post(&hs, PLAN, json!({"bases": ["hol_7_1", "sphl_2_5"], "description": "Helse starter etter meldingen"})).await?;
+    let (status, body) = app
+        .api_post(&hs, PLAN, json!({"bases": ["hol_7_1", "sphl_2_5"], "description": "Helse starter etter meldingen"}))
+        .await?;
     ensure!(status == 201, "{status} {body}");
-    let (status, _) = app.api_post(&bv, PLAN, json!({"bases": ["bvl_15_9"], "description": "Barnevernet er også med"})).await?;
+    let (status, _) =
+        app.api_post(&bv, PLAN, json!({"bases": ["bvl_15_9"], "description": "Barnevernet er også med"})).await?;
     ensure!(status == 200, "{status}");
     let v = plan(&app, &bv).await?;
     let p = &v["plan"];
@@ -160,8 +199,11 @@ async fn ip_s15_the_municipality_decides_and_specialist_health_takes_part(db: Db
     ensure!(v["pending_notifications"].as_array().unwrap().is_empty(), "the notification belongs to the plan");
     // The upper secondary school has a duty to take part and is still to be contacted.
     ensure!(
-        p["to_contact"].as_array().unwrap().iter().any(|x| x["service_id"] == "mellomvik-vgs"
-            && x["law"] == "opplæringsloven § 24-1 første ledd"),
+        p["to_contact"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["service_id"] == "mellomvik-vgs" && x["law"] == "opplæringsloven § 24-1 første ledd"),
         "{p}"
     );
     // The services disagree on who holds it: child welfare cannot take it alone by calling it an agreement
@@ -223,13 +265,25 @@ async fn ip_s15_the_municipality_decides_and_specialist_health_takes_part(db: Db
     ensure!(hist.len() == 2 && hist.iter().filter(|h| h["until"].is_null()).count() == 1, "{hist:?}");
     // The new holder contacts the school, marked as obliged to take part.
     let (status, _) = app
-        .api_post(&bv, &path("participants"), json!({"service_id": "mellomvik-vgs", "note": "Ringte rådgiveren 3. mars"}))
+        .api_post(
+            &bv,
+            &path("participants"),
+            json!({"service_id": "mellomvik-vgs", "note": "Ringte rådgiveren 3. mars"}),
+        )
         .await?;
     ensure!(status == 201, "{status}");
-    refused(&app, &bv, &path("participants"), json!({"service_id": "mellomvik-vgs", "note": ""}), 422, "ip.already_participant")
-        .await?;
+    refused(
+        &app,
+        &bv,
+        &path("participants"),
+        json!({"service_id": "mellomvik-vgs", "note": ""}),
+        422,
+        "ip.already_participant",
+    )
+    .await?;
     let v = plan(&app, &bv).await?;
-    let school = v["plan"]["participants"].as_array().unwrap().iter().find(|x| x["service_id"] == "mellomvik-vgs").cloned();
+    let school =
+        v["plan"]["participants"].as_array().unwrap().iter().find(|x| x["service_id"] == "mellomvik-vgs").cloned();
     ensure!(school.as_ref().is_some_and(|s| s["role"] == "duty_to_take_part"), "{school:?}");
     // The former holder no longer manages the plan.
     refused(&app, &hs, &path("bases"), json!({"basis": "pbrl_2_5"}), 403, "denied.not_ip_responsible").await?;
@@ -262,16 +316,34 @@ async fn ip_s16_consent_follows_the_basis_and_the_age(db: Db) -> anyhow::Result<
         "consent.parent_without_responsibility",
     )
     .await?;
-    refused(&app, &bv, &path("consents"), json!({"givers": ["child"], "access_services": ["bup-demo"], "form": "oral"}), 422, "ip.access_not_participant")
-        .await?;
-    refused(&app, &bv, &path("consents"), json!({"givers": ["child"], "access_services": ["mellomvik-barnevern"], "form": "digital"}), 422, "consent.digital_by_family")
-        .await?;
+    refused(
+        &app,
+        &bv,
+        &path("consents"),
+        json!({"givers": ["child"], "access_services": ["bup-demo"], "form": "oral"}),
+        422,
+        "ip.access_not_participant",
+    )
+    .await?;
+    refused(
+        &app,
+        &bv,
+        &path("consents"),
+        json!({"givers": ["child"], "access_services": ["mellomvik-barnevern"], "form": "digital"}),
+        422,
+        "consent.digital_by_family",
+    )
+    .await?;
     // The health service reads only the summary until the consent names it.
     let v = plan(&app, &hs).await?;
     ensure!(v["detail"].is_null() && v["detail_denied"]["code"] == "ip_no_consent", "{v}");
     // Adam (17) consents in Los himself and lets child welfare and the health service read the plan.
     let (status, _) = app
-        .api_post(&adam, &path("consents"), json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}))
+        .api_post(
+            &adam,
+            &path("consents"),
+            json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}),
+        )
         .await?;
     ensure!(status == 201, "{status}");
     ensure!(plan(&app, &bv).await?["plan"]["state"] == "active", "his consent alone makes the plan active");
@@ -285,8 +357,7 @@ async fn ip_s16_consent_follows_the_basis_and_the_age(db: Db) -> anyhow::Result<
     ensure!(status == 201, "{status}");
     let v = plan(&app, &bv).await?;
     ensure!(
-        v["plan"]["state"] == "active"
-            && v["plan"]["consent_requirements"][0]["requirement"] == "child_and_parents",
+        v["plan"]["state"] == "active" && v["plan"]["consent_requirements"][0]["requirement"] == "child_and_parents",
         "the parent's consent given earlier still stands, so both have consented: {v}"
     );
     // Without it, the plan waits: remove the parent's consent and it is no longer active.
@@ -297,12 +368,18 @@ async fn ip_s16_consent_follows_the_basis_and_the_age(db: Db) -> anyhow::Result<
         .find(|c| c["givers"][0]["capacity"] == "parent")
         .map(|c| c["id"].as_str().unwrap().to_owned())
         .unwrap();
-    let (status, _) =
-        app.api_post(&bv, &path(&format!("consents/{parent_consent}/withdraw")), json!({"reason": "Mor trakk det muntlig"})).await?;
+    let (status, _) = app
+        .api_post(
+            &bv,
+            &path(&format!("consents/{parent_consent}/withdraw")),
+            json!({"reason": "Mor trakk det muntlig"}),
+        )
+        .await?;
     ensure!(status == 201, "{status}");
     ensure!(plan(&app, &bv).await?["plan"]["state"] == "suspended", "only the young person has consented now");
     // Hilde, his mother, consents in Los herself: the plan is active again.
-    let (status, _) = app.api_post(&hilde, &path("consents"), json!({"access_services": ["mellomvik-barnevern"]})).await?;
+    let (status, _) =
+        app.api_post(&hilde, &path("consents"), json!({"access_services": ["mellomvik-barnevern"]})).await?;
     ensure!(status == 201, "{status}");
     ensure!(plan(&app, &bv).await?["plan"]["state"] == "active", "both have consented");
     app.stop().await;
@@ -315,14 +392,19 @@ async fn ip_withdrawal_suspends_the_plan_and_closes_it_to_the_services(db: Db) -
     let adam = app.token("adam").await?;
     let hs = app.token("helsesykepleier").await?;
     let (status, body) = app
-        .api_post(&adam, &path("consents"), json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}))
+        .api_post(
+            &adam,
+            &path("consents"),
+            json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}),
+        )
         .await?;
     ensure!(status == 201, "{status}");
     let consent = body["id"].as_str().unwrap().to_owned();
     ensure!(plan(&app, &hs).await?["detail"].is_object(), "the health service reads the plan");
     // Someone else cannot withdraw Adam's consent in Los.
     let hilde = app.token("hilde").await?;
-    refused(&app, &hilde, &path(&format!("consents/{consent}/withdraw")), json!({}), 403, "denied.not_consent_giver").await?;
+    refused(&app, &hilde, &path(&format!("consents/{consent}/withdraw")), json!({}), 403, "denied.not_consent_giver")
+        .await?;
     // Adam withdraws mid-plan: the plan is suspended at once and the health service sees only the summary.
     let (status, _) = app
         .api_post(&adam, &path(&format!("consents/{consent}/withdraw")), json!({"reason": "Vil tenke meg om"}))
@@ -345,7 +427,8 @@ async fn ip_withdrawal_suspends_the_plan_and_closes_it_to_the_services(db: Db) -
     let (status, _) = app.api_post(&bv, &path("end"), json!({"reason": "Adam ønsker ikke plan nå"})).await?;
     ensure!(status == 201, "{status}");
     ensure!(plan(&app, &bv).await?["plan"]["state"] == "ended", "ended");
-    let (status, body) = app.api_post(&bv, PLAN, json!({"bases": ["bvl_15_9"], "description": "Ny start etter ønske"})).await?;
+    let (status, body) =
+        app.api_post(&bv, PLAN, json!({"bases": ["bvl_15_9"], "description": "Ny start etter ønske"})).await?;
     ensure!(status == 201 && body["linked"] == false, "{status} {body}");
     app.stop().await;
     Ok(())
@@ -363,7 +446,12 @@ async fn ip_complaints_by_route_and_age(db: Db) -> anyhow::Result<()> {
         let (app, complaints_path) = (&app, &complaints_path);
         async move {
             let token = app.token(who).await?;
-            app.api_post(&token, complaints_path, json!({"route": route, "description": "Planen mangler tiltak for skolen"})).await
+            app.api_post(
+                &token,
+                complaints_path,
+                json!({"route": route, "description": "Planen mangler tiltak for skolen"}),
+            )
+            .await
         }
     };
     // Child welfare (bvl § 12-9): from 15 Adam complains on his own.
@@ -403,7 +491,8 @@ async fn ip_complaints_by_route_and_age(db: Db) -> anyhow::Result<()> {
     ensure!(status == 422 && err["code"] == "ip.complaint_outcome", "{status} {err}");
     let (status, _) = step(json!({"state": "forwarded", "text": "Sendt til statsforvalteren"})).await?;
     ensure!(status == 201, "{status}");
-    let (status, _) = step(json!({"state": "decided", "outcome": "rejected", "text": "Statsforvalteren ga ikke medhold"})).await?;
+    let (status, _) =
+        step(json!({"state": "decided", "outcome": "rejected", "text": "Statsforvalteren ga ikke medhold"})).await?;
     ensure!(status == 201, "{status}");
     let (status, err) = step(json!({"state": "forwarded"})).await?;
     ensure!(status == 422 && err["code"] == "ip.complaint_step", "{status} {err}");
@@ -423,13 +512,23 @@ async fn ip_through_the_pages(db: Db) -> anyhow::Result<()> {
     let bv = app.logged_in("barnevern").await?;
     let page = app.url("/saker/sak-adam/individuell-plan");
     let html = bv.get(&page).send().await?.text().await?;
-    ensure!(html.contains("Start arbeid med individuell plan") && html.contains("barnevernsloven § 15-9"), "the start form");
+    ensure!(
+        html.contains("Start arbeid med individuell plan") && html.contains("barnevernsloven § 15-9"),
+        "the start form"
+    );
     // A start without a basis is refused on its field, in bokmål, and nothing is saved.
     let res = bv.post(&page).form(&[("description", "Adam ønsker plan")]).send().await?;
     ensure!(res.status() == 422, "{}", res.status());
     let html = res.text().await?;
-    ensure!(html.contains("Velg minst ett lovgrunnlag") && html.contains("href=\"#ip-start-basis\""), "the error on its field");
-    let res = bv.post(&page).form(&[("basis", "bvl_15_9"), ("basis", "hol_7_1"), ("description", "Adam ønsker plan")]).send().await?;
+    ensure!(
+        html.contains("Velg minst ett lovgrunnlag") && html.contains("href=\"#ip-start-basis\""),
+        "the error on its field"
+    );
+    let res = bv
+        .post(&page)
+        .form(&[("basis", "bvl_15_9"), ("basis", "hol_7_1"), ("description", "Adam ønsker plan")])
+        .send()
+        .await?;
     ensure!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str()?.to_owned();
     let html = bv.get(app.url(&location)).send().await?.text().await?;
@@ -452,7 +551,12 @@ async fn ip_through_the_pages(db: Db) -> anyhow::Result<()> {
     // The holder sets the plan's language to nynorsk with an interpreter; the page in nynorsk.
     let res = bv
         .post(app.url("/saker/sak-adam/individuell-plan/innstillinger"))
-        .form(&[("language", "nn"), ("interpreter_language", "arabisk"), ("care_order", "no"), ("measures_for_parents", "no")])
+        .form(&[
+            ("language", "nn"),
+            ("interpreter_language", "arabisk"),
+            ("care_order", "no"),
+            ("measures_for_parents", "no"),
+        ])
         .send()
         .await?;
     ensure!(res.status().is_redirection(), "{}", res.status());
@@ -474,7 +578,11 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
     let goal = json!({"voice": "child", "text": "Jeg vil fullføre skoleåret", "reason": "Adams eget mål"});
     refused(&app, &bv, &path("goals"), goal.clone(), 422, "ip.not_active").await?;
     let (status, _) = app
-        .api_post(&adam, &path("consents"), json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}))
+        .api_post(
+            &adam,
+            &path("consents"),
+            json!({"access_services": ["mellomvik-barnevern", "mellomvik-helsestasjon"]}),
+        )
         .await?;
     ensure!(status == 201, "{status}");
     refused(&app, &bv, &path("goals"), json!({"text": "Mål", "reason": " "}), 422, "ip.reason").await?;
@@ -482,15 +590,28 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
     ensure!(status == 201 && v["version"] == 1, "{status} {v}");
     let g = plan(&app, &bv).await?["detail"]["content"]["goals"][0]["id"].as_str().unwrap().to_owned();
     let (status, v) = app
-        .api_post(&bv, &path("goals"), json!({"parent": g, "text": "Møte på skolen hver dag", "reason": "Delmål fra møtet"}))
+        .api_post(
+            &bv,
+            &path("goals"),
+            json!({"parent": g, "text": "Møte på skolen hver dag", "reason": "Delmål fra møtet"}),
+        )
         .await?;
     ensure!(status == 201 && v["version"] == 2, "{status} {v}");
     let measure = |service: &str, ends: &str| {
         json!({"goal": g, "title": "Samtaler med helsesykepleier", "responsible_service": service, "scope": "Hver uke",
                "how": "På skolen", "starts_on": "2026-01-05", "ends_on": ends, "reason": "Avtalt i ansvarsgruppen"})
     };
-    refused(&app, &bv, &path("measures"), measure("nav-stat-mellomvik", "2026-02-01"), 422, "ip.content_not_participant").await?;
-    refused(&app, &bv, &path("measures"), measure("mellomvik-helsestasjon", "2025-12-01"), 422, "ip.content_period").await?;
+    refused(
+        &app,
+        &bv,
+        &path("measures"),
+        measure("nav-stat-mellomvik", "2026-02-01"),
+        422,
+        "ip.content_not_participant",
+    )
+    .await?;
+    refused(&app, &bv, &path("measures"), measure("mellomvik-helsestasjon", "2025-12-01"), 422, "ip.content_period")
+        .await?;
     let (status, v) = app.api_post(&bv, &path("measures"), measure("mellomvik-helsestasjon", "2026-02-01")).await?;
     ensure!(status == 201 && v["version"] == 3, "{status} {v}");
     let mut dev = measure("mellomvik-barnevern", "2099-01-01");
@@ -498,22 +619,77 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
     let (status, _) = app.api_post(&bv, &path("measures"), dev).await?;
     ensure!(status == 201, "{status}");
     let d = plan(&app, &bv).await?["detail"].clone();
-    let health = d["content"]["measures"].as_array().unwrap().iter().find(|m| m["responsible_service"] == "mellomvik-helsestasjon").unwrap()["id"].as_str().unwrap().to_owned();
-    let welfare = d["content"]["measures"].as_array().unwrap().iter().find(|m| m["responsible_service"] == "mellomvik-barnevern").unwrap()["id"].as_str().unwrap().to_owned();
+    let health = d["content"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["responsible_service"] == "mellomvik-helsestasjon")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let welfare = d["content"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["responsible_service"] == "mellomvik-barnevern")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     ensure!(d["overdue"] == json!([health.clone()]), "the health measure is past its end: {}", d["overdue"]);
     // The health service keeps its own measure up to date, not child welfare's.
-    refused(&app, &hs, &path(&format!("measures/{welfare}/status")), json!({"status": "done", "reason": "Ferdig"}), 422, "ip.content_not_yours").await?;
-    let (status, _) = app.api_post(&hs, &path(&format!("measures/{health}/status")), json!({"status": "done", "reason": "Samtalene er gjennomført"})).await?;
+    refused(
+        &app,
+        &hs,
+        &path(&format!("measures/{welfare}/status")),
+        json!({"status": "done", "reason": "Ferdig"}),
+        422,
+        "ip.content_not_yours",
+    )
+    .await?;
+    let (status, _) = app
+        .api_post(
+            &hs,
+            &path(&format!("measures/{health}/status")),
+            json!({"status": "done", "reason": "Samtalene er gjennomført"}),
+        )
+        .await?;
     ensure!(status == 201, "{status}");
     // Adam writes in his own words; he cannot write as a service.
     let (status, _) = app
         .api_post(&adam, &path("entries"), json!({"section": "goals_resources_needs", "voice": "child", "text": "Jeg er god i fotball og vil bli elektriker", "reason": "Mine ord"}))
         .await?;
     ensure!(status == 201, "{status}");
-    refused(&app, &adam, &path("entries"), json!({"section": "measures", "voice": "service", "text": "x", "reason": "y"}), 422, "ip.content_not_yours").await?;
-    refused(&app, &bv, &path("entries"), json!({"section": "ukjent", "text": "x", "reason": "y"}), 422, "ip.content_section").await?;
-    refused(&app, &bv, &path("evaluation"), json!({"on": "2020-01-01", "reason": "Evaluering"}), 422, "ip.content_evaluation").await?;
-    let (status, _) = app.api_post(&bv, &path("evaluation"), json!({"on": "2099-03-01", "reason": "Avtalt med Adam"})).await?;
+    refused(
+        &app,
+        &adam,
+        &path("entries"),
+        json!({"section": "measures", "voice": "service", "text": "x", "reason": "y"}),
+        422,
+        "ip.content_not_yours",
+    )
+    .await?;
+    refused(
+        &app,
+        &bv,
+        &path("entries"),
+        json!({"section": "ukjent", "text": "x", "reason": "y"}),
+        422,
+        "ip.content_section",
+    )
+    .await?;
+    refused(
+        &app,
+        &bv,
+        &path("evaluation"),
+        json!({"on": "2020-01-01", "reason": "Evaluering"}),
+        422,
+        "ip.content_evaluation",
+    )
+    .await?;
+    let (status, _) =
+        app.api_post(&bv, &path("evaluation"), json!({"on": "2099-03-01", "reason": "Avtalt med Adam"})).await?;
     ensure!(status == 201, "{status}");
     let d = plan(&app, &bv).await?["detail"].clone();
     ensure!(d["overdue"] == json!([]) && d["versions"].as_array().unwrap().len() == 7, "{d}");
@@ -533,7 +709,12 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
     // The page shows the plan and the comparison.
     let c = app.logged_in("barnevern").await?;
     let html = c.get(app.url("/saker/sak-adam/individuell-plan")).send().await?.text().await?;
-    ensure!(html.contains("Jeg vil fullføre skoleåret") && html.contains("Barnets egne ord") && html.contains("Avtalt avvik"), "the content on the page");
+    ensure!(
+        html.contains("Jeg vil fullføre skoleåret")
+            && html.contains("Barnets egne ord")
+            && html.contains("Avtalt avvik"),
+        "the content on the page"
+    );
     let html = c.get(app.url("/saker/sak-adam/individuell-plan/versjoner?a=1&b=7")).send().await?.text().await?;
     ensure!(html.contains("Sammenlign to versjoner") && html.contains("Lagt til"), "the comparison page");
     app.stop().await;

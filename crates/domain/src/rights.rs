@@ -239,10 +239,8 @@ mod tests {
         // The plan has its own process: a screening never puts it in place, nor changes it while it exists.
         let ip = req(RightKind::IndividualPlan, ScreeningOutcome::InPlace, Some("hs"));
         assert_eq!(validate_screening(&ip, &parts, today), Err(RightsError::IndividualPlanProcess));
-        let open = ScreeningRequest {
-            plan_open: true,
-            ..req(RightKind::IndividualPlan, ScreeningOutcome::NotEntitled, None)
-        };
+        let open =
+            ScreeningRequest { plan_open: true, ..req(RightKind::IndividualPlan, ScreeningOutcome::NotEntitled, None) };
         assert_eq!(validate_screening(&open, &parts, today), Err(RightsError::IndividualPlanProcess));
         let co = req(RightKind::Coordinator, ScreeningOutcome::InPlace, Some("hs"));
         assert_eq!(validate_screening(&co, &parts, today), Ok(()));

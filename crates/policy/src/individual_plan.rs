@@ -261,7 +261,12 @@ mod tests {
             authorize(u, Action::Write, &Resource::IndividualPlan { case, step, plan: p }, now())
         };
         let read = |u: &User, p: PlanFacts<'_>| {
-            authorize(u, Action::Read, &Resource::IndividualPlan { case, step: IndividualPlanStep::Read, plan: p }, now())
+            authorize(
+                u,
+                Action::Read,
+                &Resource::IndividualPlan { case, step: IndividualPlanStep::Read, plan: p },
+                now(),
+            )
         };
         // The holder reads and manages; a participant named by the consent reads; the school, taking part in the
         // case but not named, does not; without a consent in force only the holder reads.

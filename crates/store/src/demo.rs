@@ -856,20 +856,18 @@ type DemoScreening = (
 /// (it shows as a prompt and on the worklist). Sofia and Daniel's case has not been screened yet. The child
 /// coordinator is not screened here: it has its own process (`child_coordinator`).
 async fn insert_rights(txn: &impl ConnectionTrait) -> Result<(), StoreError> {
-    let rows: [DemoScreening; 1] = [
-        (
-            "rettighet-demo-adam-ip",
-            "sak-adam",
-            "individual_plan",
-            "requested",
-            Some("mellomvik-barnevern"),
-            None,
-            "Adam og foreldrene ønsker individuell plan for tiden etter straffen. Meldt til barnevernstjenesten (barnevernsloven § 15-9).",
-            "uk",
-            "konfliktradet-demo",
-            "2026-03-01",
-        ),
-    ];
+    let rows: [DemoScreening; 1] = [(
+        "rettighet-demo-adam-ip",
+        "sak-adam",
+        "individual_plan",
+        "requested",
+        Some("mellomvik-barnevern"),
+        None,
+        "Adam og foreldrene ønsker individuell plan for tiden etter straffen. Meldt til barnevernstjenesten (barnevernsloven § 15-9).",
+        "uk",
+        "konfliktradet-demo",
+        "2026-03-01",
+    )];
     for (id, case_id, kind, outcome, service, reference, reasoning, by, by_service, day) in rows {
         rights_screening::Entity::insert(rights_screening::ActiveModel {
             id: Set(id.into()),

@@ -37,11 +37,6 @@ pub use case::access::{AccessReport, BreakGlassLine};
 pub use case::access_log::{AccessLog, AccessLogLine, LogPage};
 pub use case::assessments::NewAssessment;
 pub use case::child_coordinator::CcWorkView;
-pub use case::individual_plan::{
-    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpVersionView, IpEventView, IpMay, IpParticipantView,
-    IpResponsibilityView, IpStarted, IpSummary, IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent,
-    NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
-};
 pub use case::child_coordinator::work::{NewEscalation, NewInstruction, NewJournal, NewStartup};
 pub use case::child_coordinator::{
     Candidate, CcAppointmentView, CcAssessmentView, CcComplaintView, CcConsentView, CcDecisionView, CcEventView,
@@ -53,6 +48,11 @@ pub use case::consents::{NewConsent, NewLegalBasis};
 pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
 pub use case::feedback::FeedbackView;
+pub use case::individual_plan::{
+    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpMay, IpParticipantView,
+    IpResponsibilityView, IpStarted, IpSummary, IpVersionView, IpView, NewIpComplaint, NewIpComplaintStep,
+    NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
+};
 pub use case::intake::{Intake, JoinAnswer, JoinRequestView};
 pub use case::meetings::{ActionView, MeetingView, MinutesView, NewAction, NewMeetings, PreparationView};
 pub use case::notes::NewNote;

@@ -34,7 +34,12 @@ pub fn default_sections() -> Vec<SectionDef> {
             "Mål, ressursar og behov for tenester",
             "Goals, resources and need for services",
         ),
-        ("participants", "Hvem som deltar i arbeidet med planen", "Kven som deltek i arbeidet med planen", "Who takes part in the work on the plan"),
+        (
+            "participants",
+            "Hvem som deltar i arbeidet med planen",
+            "Kven som deltek i arbeidet med planen",
+            "Who takes part in the work on the plan",
+        ),
         (
             "coordination",
             "Hvem som har ansvar for samordning og framdrift",
@@ -47,9 +52,24 @@ pub fn default_sections() -> Vec<SectionDef> {
             "Kva barnet, tenestene og pårørande bidreg med",
             "What the child, the services and relatives contribute",
         ),
-        ("measures", "Tiltak, omfang og hvem som har ansvaret", "Tiltak, omfang og kven som har ansvaret", "Measures, their scope and who is responsible"),
-        ("implementation", "Hvordan tiltakene skal gjennomføres", "Korleis tiltaka skal gjennomførast", "How the measures are carried out"),
-        ("period", "Planperiode og tidspunkt for justering", "Planperiode og tidspunkt for justering", "Plan period and times for revision"),
+        (
+            "measures",
+            "Tiltak, omfang og hvem som har ansvaret",
+            "Tiltak, omfang og kven som har ansvaret",
+            "Measures, their scope and who is responsible",
+        ),
+        (
+            "implementation",
+            "Hvordan tiltakene skal gjennomføres",
+            "Korleis tiltaka skal gjennomførast",
+            "How the measures are carried out",
+        ),
+        (
+            "period",
+            "Planperiode og tidspunkt for justering",
+            "Planperiode og tidspunkt for justering",
+            "Plan period and times for revision",
+        ),
         (
             "consent",
             "Samtykke til planen og til at deltakerne får opplysninger",
@@ -159,17 +179,43 @@ pub struct MeasureInput {
 /// One change to the content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
-    AddEntry { section: String, voice: Voice, text: String },
-    EditEntry { id: String, text: String },
-    RemoveEntry { id: String },
-    AddGoal { parent: Option<String>, voice: Voice, text: String },
-    EditGoal { id: String, text: String },
+    AddEntry {
+        section: String,
+        voice: Voice,
+        text: String,
+    },
+    EditEntry {
+        id: String,
+        text: String,
+    },
+    RemoveEntry {
+        id: String,
+    },
+    AddGoal {
+        parent: Option<String>,
+        voice: Voice,
+        text: String,
+    },
+    EditGoal {
+        id: String,
+        text: String,
+    },
     /// A goal without sub-goals or measures.
-    RemoveGoal { id: String },
+    RemoveGoal {
+        id: String,
+    },
     AddMeasure(MeasureInput),
-    EditMeasure { id: String, measure: MeasureInput },
-    SetStatus { id: String, status: MeasureStatus },
-    SetEvaluation { on: Option<NaiveDate> },
+    EditMeasure {
+        id: String,
+        measure: MeasureInput,
+    },
+    SetStatus {
+        id: String,
+        status: MeasureStatus,
+    },
+    SetEvaluation {
+        on: Option<NaiveDate>,
+    },
 }
 
 /// Who makes a change, as far as the rules need it.
@@ -276,11 +322,17 @@ fn optional_text(t: &str) -> Result<String, ContentError> {
     if t.trim().is_empty() { Ok(String::new()) } else { text(t) }
 }
 
-fn measure(m: &MeasureInput, c: &PlanContent, ctx: &Context<'_>, id: &str, status: MeasureStatus) -> Result<Measure, ContentError> {
+fn measure(
+    m: &MeasureInput,
+    c: &PlanContent,
+    ctx: &Context<'_>,
+    id: &str,
+    status: MeasureStatus,
+) -> Result<Measure, ContentError> {
     if !c.goals.iter().any(|g| g.id == m.goal) {
         return Err(ContentError::UnknownItem(m.goal.clone()));
     }
-    if !ctx.services.iter().any(|s| *s == m.responsible_service) {
+    if !ctx.services.contains(&m.responsible_service) {
         return Err(ContentError::NotParticipant(m.responsible_service.clone()));
     }
     if let (Some(a), Some(b)) = (m.starts_on, m.ends_on)
@@ -324,7 +376,12 @@ fn allowed(editor: Editor<'_>, change: &Change, c: &PlanContent) -> bool {
 }
 
 /// Applies one change, checked, and returns the new version of the content.
-pub fn apply(c: &PlanContent, change: &Change, editor: Editor<'_>, ctx: &Context<'_>) -> Result<PlanContent, ContentError> {
+pub fn apply(
+    c: &PlanContent,
+    change: &Change,
+    editor: Editor<'_>,
+    ctx: &Context<'_>,
+) -> Result<PlanContent, ContentError> {
     if !allowed(editor, change, c) {
         return Err(ContentError::NotYours);
     }
@@ -440,7 +497,9 @@ pub fn diff(a: &PlanContent, b: &PlanContent) -> Vec<Difference> {
     ) {
         for x in a {
             match b.iter().find(|y| id(y) == id(x)) {
-                None => out.push(Difference { kind: "removed", item, id: id(x).into(), before: Some(show(x)), after: None }),
+                None => {
+                    out.push(Difference { kind: "removed", item, id: id(x).into(), before: Some(show(x)), after: None })
+                }
                 Some(y) if show(x) != show(y) => out.push(Difference {
                     kind: "changed",
                     item,

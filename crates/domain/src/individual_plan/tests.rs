@@ -249,11 +249,20 @@ mod content {
         assert_eq!(sections.len(), 9);
         assert!(sections.iter().all(|s| s.legacy));
         let services = vec!["bv".to_string(), "skole".to_string()];
-        let ctx = |id: &'static str| Context { sections: &sections, services: &services, today: day("2026-06-01"), new_id: id };
+        let ctx = |id: &'static str| Context {
+            sections: &sections,
+            services: &services,
+            today: day("2026-06-01"),
+            new_id: id,
+        };
         let c = PlanContent::default();
         let c = apply(
             &c,
-            &Change::AddEntry { section: "goals_resources_needs".into(), voice: Voice::Child, text: "Jeg vil ha venner på skolen".into() },
+            &Change::AddEntry {
+                section: "goals_resources_needs".into(),
+                voice: Voice::Child,
+                text: "Jeg vil ha venner på skolen".into(),
+            },
             Editor::Family(Voice::Child),
             &ctx("e1"),
         )
@@ -262,30 +271,61 @@ mod content {
         let as_service = Change::AddEntry { section: "measures".into(), voice: Voice::Service, text: "x".into() };
         assert_eq!(apply(&c, &as_service, Editor::Family(Voice::Child), &ctx("e2")), Err(ContentError::NotYours));
         let bad_section = Change::AddEntry { section: "hemmelig".into(), voice: Voice::Service, text: "x".into() };
-        assert!(matches!(apply(&c, &bad_section, Editor::Responsible, &ctx("e2")), Err(ContentError::UnknownSection(_))));
-        let c = apply(&c, &Change::AddGoal { parent: None, voice: Voice::Child, text: "Trives på skolen".into() }, Editor::Responsible, &ctx("g1")).unwrap();
-        let c = apply(&c, &Change::AddGoal { parent: Some("g1".into()), voice: Voice::Service, text: "Møter hver dag".into() }, Editor::Responsible, &ctx("g2")).unwrap();
+        assert!(matches!(
+            apply(&c, &bad_section, Editor::Responsible, &ctx("e2")),
+            Err(ContentError::UnknownSection(_))
+        ));
+        let c = apply(
+            &c,
+            &Change::AddGoal { parent: None, voice: Voice::Child, text: "Trives på skolen".into() },
+            Editor::Responsible,
+            &ctx("g1"),
+        )
+        .unwrap();
+        let c = apply(
+            &c,
+            &Change::AddGoal { parent: Some("g1".into()), voice: Voice::Service, text: "Møter hver dag".into() },
+            Editor::Responsible,
+            &ctx("g2"),
+        )
+        .unwrap();
         let deep = Change::AddGoal { parent: Some("g2".into()), voice: Voice::Service, text: "x".into() };
         assert_eq!(apply(&c, &deep, Editor::Responsible, &ctx("g3")), Err(ContentError::TooDeep));
         let c = apply(&c, &Change::AddMeasure(measure("g2", "skole")), Editor::Responsible, &ctx("m1")).unwrap();
         // Every measure has a service taking part; a period ends after it starts; a deviation says why.
         let outside = Change::AddMeasure(measure("g2", "nav"));
-        assert_eq!(apply(&c, &outside, Editor::Responsible, &ctx("m2")), Err(ContentError::NotParticipant("nav".into())));
+        assert_eq!(
+            apply(&c, &outside, Editor::Responsible, &ctx("m2")),
+            Err(ContentError::NotParticipant("nav".into()))
+        );
         let backwards = Change::AddMeasure(MeasureInput { ends_on: Some(day("2026-01-01")), ..measure("g2", "skole") });
         assert_eq!(apply(&c, &backwards, Editor::Responsible, &ctx("m2")), Err(ContentError::Period));
-        let unexplained = Change::AddMeasure(MeasureInput { agreed_deviation: Some(" ".into()), ..measure("g2", "skole") });
+        let unexplained =
+            Change::AddMeasure(MeasureInput { agreed_deviation: Some(" ".into()), ..measure("g2", "skole") });
         assert_eq!(apply(&c, &unexplained, Editor::Responsible, &ctx("m2")), Err(ContentError::DeviationReason));
-        let deviation = Change::AddMeasure(MeasureInput { agreed_deviation: Some("Barnevernet betaler, etter avtale".into()), ..measure("g1", "bv") });
+        let deviation = Change::AddMeasure(MeasureInput {
+            agreed_deviation: Some("Barnevernet betaler, etter avtale".into()),
+            ..measure("g1", "bv")
+        });
         let c = apply(&c, &deviation, Editor::Responsible, &ctx("m2")).unwrap();
         // The school updates its own measure, not child welfare's; a goal in use is not removed.
         let own = Change::SetStatus { id: "m1".into(), status: MeasureStatus::Started };
         let c2 = apply(&c, &own, Editor::Participant("skole"), &ctx("-")).unwrap();
         let other = Change::SetStatus { id: "m2".into(), status: MeasureStatus::Done };
         assert_eq!(apply(&c2, &other, Editor::Participant("skole"), &ctx("-")), Err(ContentError::NotYours));
-        assert_eq!(apply(&c2, &Change::RemoveGoal { id: "g1".into() }, Editor::Responsible, &ctx("-")), Err(ContentError::GoalInUse));
+        assert_eq!(
+            apply(&c2, &Change::RemoveGoal { id: "g1".into() }, Editor::Responsible, &ctx("-")),
+            Err(ContentError::GoalInUse)
+        );
         // Overdue: past its end and neither done nor stopped.
         assert_eq!(overdue(&c2, day("2026-12-02")).len(), 2);
-        let done = apply(&c2, &Change::SetStatus { id: "m1".into(), status: MeasureStatus::Done }, Editor::Responsible, &ctx("-")).unwrap();
+        let done = apply(
+            &c2,
+            &Change::SetStatus { id: "m1".into(), status: MeasureStatus::Done },
+            Editor::Responsible,
+            &ctx("-"),
+        )
+        .unwrap();
         assert_eq!(overdue(&done, day("2026-12-02")).iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), vec!["m2"]);
         // Any two versions compare item by item.
         let d = diff(&c, &done);

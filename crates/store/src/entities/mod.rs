@@ -16,9 +16,9 @@ mod child_coordinator;
 #[allow(clippy::all)]
 mod confidential;
 #[allow(clippy::all)]
-mod individual_plan;
-#[allow(clippy::all)]
 mod cooperation;
+#[allow(clippy::all)]
+mod individual_plan;
 #[allow(clippy::all)]
 mod meetings;
 #[allow(clippy::all)]
@@ -31,8 +31,8 @@ mod scim;
 pub use audit::*;
 pub use child_coordinator::*;
 pub use confidential::*;
-pub use individual_plan::*;
 pub use cooperation::*;
+pub use individual_plan::*;
 pub use meetings::*;
 pub use people::*;
 pub use reference::*;

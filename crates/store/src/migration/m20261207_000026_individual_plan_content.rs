@@ -60,10 +60,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create().name("ix_ip_section_org").table("ip_section").col("organisation_id").to_owned(),
-        )
-        .await?;
+        m.create_index(Index::create().name("ix_ip_section_org").table("ip_section").col("organisation_id").to_owned())
+            .await?;
         Ok(())
     }
 }

@@ -220,14 +220,22 @@ async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<B
     let plans = by_case(
         conn,
         ids,
-        |ids| ip_plan::Entity::find().filter(ip_plan::Column::CaseId.is_in(ids)).filter(ip_plan::Column::EndedAt.is_null()),
+        |ids| {
+            ip_plan::Entity::find()
+                .filter(ip_plan::Column::CaseId.is_in(ids))
+                .filter(ip_plan::Column::EndedAt.is_null())
+        },
         |p| &p.case_id,
     )
     .await?;
     for case_id in plans.keys() {
         let current = out.entry(case_id.clone()).or_default();
         current.retain(|r| r.kind != RightKind::IndividualPlan);
-        current.push(CurrentRight { kind: RightKind::IndividualPlan, outcome: ScreeningOutcome::InPlace, service_id: None });
+        current.push(CurrentRight {
+            kind: RightKind::IndividualPlan,
+            outcome: ScreeningOutcome::InPlace,
+            service_id: None,
+        });
     }
     Ok(out)
 }

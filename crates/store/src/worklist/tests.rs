@@ -107,13 +107,13 @@ async fn the_worklist_reads_each_table_once_however_many_cases_are_seen() {
     let more_keys: BTreeSet<_> = more.iter().map(key).collect();
     assert!(few.iter().all(|t| more_keys.contains(&key(t))));
 
-    // Past one chunk of case ids: at most one more query per table read (twelve), not a dozen per case.
+    // Past one chunk of case ids: at most one more query per table read (thirteen, with the open individual plans), not a dozen per case.
     let n = 2 * CASES_PER_QUERY + 20 - 80;
     add_cases(&store, 80, n).await;
     let (_, seen_most, queries_most) = worklist(&store).await;
     assert_eq!(seen_most, CASES_PER_QUERY + 10);
     assert!(
-        queries_most <= queries_few + 12,
+        queries_most <= queries_few + 13,
         "{queries_most} queries for {seen_most} cases, {queries_few} for {seen_few}"
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -39,10 +39,7 @@ pub struct IpComparison {
     pub differences: Vec<Difference>,
 }
 
-pub(crate) async fn versions(
-    conn: &impl ConnectionTrait,
-    plan_id: &str,
-) -> Result<Vec<ip_version::Model>, StoreError> {
+pub(crate) async fn versions(conn: &impl ConnectionTrait, plan_id: &str) -> Result<Vec<ip_version::Model>, StoreError> {
     Ok(ip_version::Entity::find()
         .filter(ip_version::Column::PlanId.eq(plan_id))
         .order_by_asc(ip_version::Column::Number)
@@ -72,12 +69,14 @@ pub(crate) async fn sections_for(conn: &impl ConnectionTrait, l: &Loaded) -> Res
         .one(conn)
         .await?;
     let rows = match org {
-        Some(o) => ip_section::Entity::find()
-            .filter(ip_section::Column::OrganisationId.eq(o.id))
-            .filter(ip_section::Column::Active.eq(true))
-            .order_by_asc(ip_section::Column::Position)
-            .all(conn)
-            .await?,
+        Some(o) => {
+            ip_section::Entity::find()
+                .filter(ip_section::Column::OrganisationId.eq(o.id))
+                .filter(ip_section::Column::Active.eq(true))
+                .order_by_asc(ip_section::Column::Position)
+                .all(conn)
+                .await?
+        }
         None => vec![],
     };
     if rows.is_empty() {
@@ -108,7 +107,11 @@ impl Store {
         reason: &str,
     ) -> Result<i32, StoreError> {
         let id = new_id("ipversjon");
-        let step = if actor.kind == UserKind::Citizen { IndividualPlanStep::FamilyAct } else { IndividualPlanStep::Contribute };
+        let step = if actor.kind == UserKind::Citizen {
+            IndividualPlanStep::FamilyAct
+        } else {
+            IndividualPlanStep::Contribute
+        };
         let b = self.ip_begin(actor, case_id, "ip_content", &id, step).await?;
         let rows = b.rows.as_ref().ok_or_else(super::writes::no_plan)?;
         let today = b.now.date_naive();
@@ -123,14 +126,8 @@ impl Store {
             None => (PlanContent::default(), 0),
         };
         let sections = sections_for(&b.txn, &b.l).await?;
-        let services: Vec<String> = b
-            .l
-            .case
-            .participants
-            .iter()
-            .filter(|p| p.active_on(today))
-            .map(|p| p.service_id.clone())
-            .collect();
+        let services: Vec<String> =
+            b.l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.clone()).collect();
         let item_id = new_id("ipdel");
         let ctx = Context { sections: &sections, services: &services, today, new_id: &item_id };
         let next = apply(&current, &change, editor, &ctx)?;
@@ -171,7 +168,9 @@ impl Store {
         let all = versions(&txn, &plan.id).await?;
         txn.commit().await?;
         let find = |n: i32| {
-            all.iter().find(|v| v.number == n).ok_or_else(|| StoreError::NotFound { kind: "plan version", id: n.to_string() })
+            all.iter()
+                .find(|v| v.number == n)
+                .ok_or_else(|| StoreError::NotFound { kind: "plan version", id: n.to_string() })
         };
         let (va, vb) = (find(a)?, find(b)?);
         let (ca, cb) = (parse(va)?, parse(vb)?);
@@ -180,12 +179,7 @@ impl Store {
 }
 
 /// Who is changing the plan, for the domain's rules.
-fn editor<'a>(
-    actor: &User,
-    l: &Loaded,
-    basis: &'a Basis,
-    responsible: Option<&str>,
-) -> Result<Editor<'a>, StoreError> {
+fn editor<'a>(actor: &User, l: &Loaded, basis: &'a Basis, responsible: Option<&str>) -> Result<Editor<'a>, StoreError> {
     if actor.kind == UserKind::Citizen {
         return Ok(match citizen_capacity(l, actor) {
             Some(los_domain::consent::GiverCapacity::Child) => Editor::Family(Voice::Child),

@@ -337,14 +337,11 @@ pub(crate) async fn role_of_service(
     conn: &impl ConnectionTrait,
     service_id: &str,
 ) -> Result<(service::Model, IpRole), StoreError> {
-    let s = service::Entity::find_by_id(service_id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(|| StoreError::Invalid {
-            field: Some("service_id"),
-            code: "ip.unknown_service",
-            message: format!("{service_id} is not in the service directory"),
-        })?;
+    let s = service::Entity::find_by_id(service_id.to_owned()).one(conn).await?.ok_or_else(|| StoreError::Invalid {
+        field: Some("service_id"),
+        code: "ip.unknown_service",
+        message: format!("{service_id} is not in the service directory"),
+    })?;
     let st = service_type::Entity::find_by_id(s.service_type.clone()).one(conn).await?;
     let sector = st.as_ref().and_then(|t| Sector::parse(&t.sector)).unwrap_or(Sector::Other);
     let owner = st.as_ref().and_then(|t| OwnerType::parse(&t.owner_type)).unwrap_or(OwnerType::Private);
@@ -368,7 +365,10 @@ pub(crate) fn plan_facts<'a>(
     decider: Option<&'a (Role, String)>,
 ) -> PlanFacts<'a> {
     PlanFacts {
-        responsible: rows.filter(|r| r.plan.ended_at.is_none()).and_then(|r| r.responsible()).map(|r| r.service_id.as_str()),
+        responsible: rows
+            .filter(|r| r.plan.ended_at.is_none())
+            .and_then(|r| r.responsible())
+            .map(|r| r.service_id.as_str()),
         access,
         decider: decider.map(|(role, org)| Decider { role: *role, organisation_id: org.as_str() }),
     }
@@ -459,12 +459,7 @@ async fn summary(
         started_at: rows.plan.started_at,
         started_by_service: rows.plan.started_by_service.clone(),
         responsible: rows.responsible().map(|r| responsibility_view(l, services, r)).transpose()?,
-        bases: rows
-            .bases
-            .iter()
-            .filter(|b| b.removed_at.is_none())
-            .map(|b| basis_view(b))
-            .collect::<Result<_, _>>()?,
+        bases: rows.bases.iter().filter(|b| b.removed_at.is_none()).map(basis_view).collect::<Result<_, _>>()?,
         participants: rows.participants.iter().map(|p| participant_view(l, services, p)).collect(),
         consent_requirements: consent_requirements(&rows.situation(&bases, child_age)),
         complaint_routes: complaint_routes(&bases),
@@ -551,7 +546,11 @@ async fn detail(
                     deadline: c.deadline,
                     late: c.received_on > c.deadline,
                     state: parse_enum(&c.state, ComplaintState::parse, "complaint state")?,
-                    outcome: c.outcome.as_deref().map(|o| parse_enum(o, ComplaintOutcome::parse, "outcome")).transpose()?,
+                    outcome: c
+                        .outcome
+                        .as_deref()
+                        .map(|o| parse_enum(o, ComplaintOutcome::parse, "outcome"))
+                        .transpose()?,
                     outcome_text: c.outcome_text.clone(),
                     recorded_by: c.recorded_by.clone(),
                     updated_at: c.updated_at,

@@ -176,8 +176,17 @@ impl Store {
                 if !rows.participants.iter().any(|p| p.service_id == acting) {
                     insert_participant(&b.txn, &plan_id, &acting, role, "", actor, b.now).await?;
                 }
-                insert_event(&b.txn, case_id, Some(plan_id.as_str()), "linked_start", Some(acting.as_str()), &new.description, actor, b.now)
-                    .await?;
+                insert_event(
+                    &b.txn,
+                    case_id,
+                    Some(plan_id.as_str()),
+                    "linked_start",
+                    Some(acting.as_str()),
+                    &new.description,
+                    actor,
+                    b.now,
+                )
+                .await?;
                 b.txn.commit().await?;
                 return Ok(IpStarted { plan_id, linked: true });
             }
@@ -226,7 +235,17 @@ impl Store {
         .exec_without_returning(&b.txn)
         .await?;
         insert_participant(&b.txn, &plan_id, &acting, role, "", actor, b.now).await?;
-        insert_event(&b.txn, case_id, Some(plan_id.as_str()), "start", Some(acting.as_str()), &new.description, actor, b.now).await?;
+        insert_event(
+            &b.txn,
+            case_id,
+            Some(plan_id.as_str()),
+            "start",
+            Some(acting.as_str()),
+            &new.description,
+            actor,
+            b.now,
+        )
+        .await?;
         // Specialist health's notifications before the plan now belong to it, and specialist health takes part.
         for n in ip_event::Entity::find()
             .filter(ip_event::Column::CaseId.eq(case_id))
@@ -272,8 +291,17 @@ impl Store {
         {
             insert_participant(&b.txn, &rows.plan.id, &acting, role, "", actor, b.now).await?;
         }
-        let ev = insert_event(&b.txn, case_id, plan_id.as_deref(), "notification", Some(acting.as_str()), &new.description, actor, b.now)
-            .await?;
+        let ev = insert_event(
+            &b.txn,
+            case_id,
+            plan_id.as_deref(),
+            "notification",
+            Some(acting.as_str()),
+            &new.description,
+            actor,
+            b.now,
+        )
+        .await?;
         b.txn.commit().await?;
         Ok(ev)
     }
@@ -387,7 +415,8 @@ impl Store {
         let b = self.ip_begin(actor, case_id, "ip_consent", &id, step).await?;
         let rows = b.rows.as_ref().ok_or_else(no_plan)?;
         let givers = if by_family {
-            let capacity = citizen_capacity(&b.l, actor).ok_or(IpError::Consent(ConsentError::ParentWithoutResponsibility))?;
+            let capacity =
+                citizen_capacity(&b.l, actor).ok_or(IpError::Consent(ConsentError::ParentWithoutResponsibility))?;
             vec![ConsentGiver {
                 person_id: actor.person_id.clone(),
                 capacity,
@@ -504,10 +533,16 @@ impl Store {
         let to = new.service_id.clone();
         let how = new.how;
         let b = self
-            .ip_begin(actor, case_id, "ip_responsibility", &id, match how {
-                ResponsibilityHow::MunicipalDecision => IndividualPlanStep::Decide,
-                _ => IndividualPlanStep::Agree { to_service: &to },
-            })
+            .ip_begin(
+                actor,
+                case_id,
+                "ip_responsibility",
+                &id,
+                match how {
+                    ResponsibilityHow::MunicipalDecision => IndividualPlanStep::Decide,
+                    _ => IndividualPlanStep::Agree { to_service: &to },
+                },
+            )
             .await?;
         let rows = b.rows.as_ref().ok_or_else(no_plan)?;
         let current = rows.responsible().cloned().ok_or_else(no_plan)?;
@@ -671,7 +706,8 @@ impl Store {
             ip_responsibility::Entity::update(am).exec(&b.txn).await?;
         }
         let acting = b.basis.via_service.clone();
-        insert_event(&b.txn, case_id, Some(rows.plan.id.as_str()), "end", acting.as_deref(), reason, actor, b.now).await?;
+        insert_event(&b.txn, case_id, Some(rows.plan.id.as_str()), "end", acting.as_deref(), reason, actor, b.now)
+            .await?;
         b.txn.commit().await?;
         Ok(())
     }
@@ -690,7 +726,11 @@ fn acting(actor: &User, named: Option<&str>, basis: &Basis) -> Result<String, St
     }
 }
 
-pub(super) async fn touch(txn: &DatabaseTransaction, plan: &ip_plan::Model, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(super) async fn touch(
+    txn: &DatabaseTransaction,
+    plan: &ip_plan::Model,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let mut am: ip_plan::ActiveModel = plan.clone().into();
     am.updated_at = Set(now);
     ip_plan::Entity::update(am).exec(txn).await?;

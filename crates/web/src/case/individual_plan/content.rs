@@ -48,7 +48,7 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 /// A new version of the plan: its number.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VersionAnswer {
+pub struct IpVersionAnswer {
     pub version: i32,
 }
 
@@ -60,17 +60,21 @@ fn voice(v: &Option<String>, actor: &User, element: &str) -> Result<Voice, Rejec
     }))
 }
 
-async fn run(st: &AppState, actor: &User, id: &str, change: Change, reason: &str, element: &'static str) -> Result<i32, Rejected> {
+async fn run(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    change: Change,
+    reason: &str,
+    element: &'static str,
+) -> Result<i32, Rejected> {
     let form: &[(&str, &'static str)] = &[("reason", "ip-change-reason")];
-    st.store
-        .change_individual_plan(actor, id, change, reason)
-        .await
-        .map_err(|e| Rejected::on(form, element, e))
+    st.store.change_individual_plan(actor, id, change, reason).await.map_err(|e| Rejected::on(form, element, e))
 }
 
 /// A text in one of the plan's sections.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct EntryInput {
+pub struct IpEntryInput {
     /// The section's code (see `detail.sections` of the plan).
     #[serde(default)]
     section: String,
@@ -84,7 +88,7 @@ pub struct EntryInput {
     reason: String,
 }
 
-async fn entry_in(st: &AppState, actor: &User, id: &str, i: EntryInput) -> Result<i32, Rejected> {
+async fn entry_in(st: &AppState, actor: &User, id: &str, i: IpEntryInput) -> Result<i32, Rejected> {
     let mut v = voice(&i.voice, actor, "ip-entry-voice")?;
     if actor.kind == UserKind::Citizen && i.voice.is_none() {
         v = Voice::Family;
@@ -95,7 +99,7 @@ async fn entry_in(st: &AppState, actor: &User, id: &str, i: EntryInput) -> Resul
 
 /// A goal, or a sub-goal of one.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct GoalInput {
+pub struct IpGoalInput {
     /// The goal this is a sub-goal of.
     parent: Option<String>,
     /// child | family | relatives | service: whose goal, in whose words.
@@ -106,14 +110,15 @@ pub struct GoalInput {
     reason: String,
 }
 
-async fn goal_in(st: &AppState, actor: &User, id: &str, i: GoalInput) -> Result<i32, Rejected> {
-    let change = Change::AddGoal { parent: non_empty(i.parent), voice: voice(&i.voice, actor, "ip-goal-voice")?, text: i.text };
+async fn goal_in(st: &AppState, actor: &User, id: &str, i: IpGoalInput) -> Result<i32, Rejected> {
+    let change =
+        Change::AddGoal { parent: non_empty(i.parent), voice: voice(&i.voice, actor, "ip-goal-voice")?, text: i.text };
     run(st, actor, id, change, &i.reason, "ip-goal-text").await
 }
 
 /// A measure towards a goal.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct MeasureInput {
+pub struct IpMeasureInput {
     #[serde(default)]
     goal: String,
     #[serde(default)]
@@ -138,7 +143,7 @@ pub struct MeasureInput {
     reason: String,
 }
 
-impl MeasureInput {
+impl IpMeasureInput {
     fn parse(&self) -> Result<DomainMeasure, Rejected> {
         Ok(DomainMeasure {
             goal: self.goal.trim().to_owned(),
@@ -162,7 +167,7 @@ const MEASURE_FORM: &[(&str, &str)] = &[
     ("reason", "ip-change-reason"),
 ];
 
-async fn measure_in(st: &AppState, actor: &User, id: &str, i: MeasureInput) -> Result<i32, Rejected> {
+async fn measure_in(st: &AppState, actor: &User, id: &str, i: IpMeasureInput) -> Result<i32, Rejected> {
     let change = Change::AddMeasure(i.parse()?);
     st.store
         .change_individual_plan(actor, id, change, &i.reason)
@@ -170,7 +175,13 @@ async fn measure_in(st: &AppState, actor: &User, id: &str, i: MeasureInput) -> R
         .map_err(|e| Rejected::on(MEASURE_FORM, "ip-measure-title", e))
 }
 
-async fn edit_measure_in(st: &AppState, actor: &User, id: &str, measure: &str, i: MeasureInput) -> Result<i32, Rejected> {
+async fn edit_measure_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    measure: &str,
+    i: IpMeasureInput,
+) -> Result<i32, Rejected> {
     let change = Change::EditMeasure { id: measure.to_owned(), measure: i.parse()? };
     st.store
         .change_individual_plan(actor, id, change, &i.reason)
@@ -180,7 +191,7 @@ async fn edit_measure_in(st: &AppState, actor: &User, id: &str, measure: &str, i
 
 /// Where a measure stands.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct StatusInput {
+pub struct IpStatusInput {
     /// planned | started | done | stopped
     #[serde(default)]
     status: String,
@@ -188,7 +199,7 @@ pub struct StatusInput {
     reason: String,
 }
 
-async fn status_in(st: &AppState, actor: &User, id: &str, measure: &str, i: StatusInput) -> Result<i32, Rejected> {
+async fn status_in(st: &AppState, actor: &User, id: &str, measure: &str, i: IpStatusInput) -> Result<i32, Rejected> {
     let element = format!("ip-status-{measure}");
     let status = pick(&i.status, MeasureStatus::parse, &element, "ip.measure_status")?;
     st.store
@@ -199,14 +210,14 @@ async fn status_in(st: &AppState, actor: &User, id: &str, measure: &str, i: Stat
 
 /// The next evaluation of the plan with the family.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct EvaluationInput {
+pub struct IpEvaluationInput {
     /// YYYY-MM-DD; empty removes it.
     on: Option<String>,
     #[serde(default)]
     reason: String,
 }
 
-async fn evaluation_in(st: &AppState, actor: &User, id: &str, i: EvaluationInput) -> Result<i32, Rejected> {
+async fn evaluation_in(st: &AppState, actor: &User, id: &str, i: IpEvaluationInput) -> Result<i32, Rejected> {
     let change = Change::SetEvaluation { on: day(&i.on, "ip-evaluation-on")? };
     run(st, actor, id, change, &i.reason, "ip-evaluation-on").await
 }
@@ -226,16 +237,16 @@ macro_rules! page_action {
     };
 }
 
-page_action!(entry_page, EntryInput, entry_in, "content");
-page_action!(goal_page, GoalInput, goal_in, "content");
-page_action!(measure_page, MeasureInput, measure_in, "content");
-page_action!(evaluation_page, EvaluationInput, evaluation_in, "content");
+page_action!(entry_page, IpEntryInput, entry_in, "content");
+page_action!(goal_page, IpGoalInput, goal_in, "content");
+page_action!(measure_page, IpMeasureInput, measure_in, "content");
+page_action!(evaluation_page, IpEvaluationInput, evaluation_in, "content");
 
 async fn edit_measure_page(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((id, measure)): Path<(String, String)>,
-    JsonOrForm(f): JsonOrForm<MeasureInput>,
+    JsonOrForm(f): JsonOrForm<IpMeasureInput>,
 ) -> PageResult {
     let u = user(&ctx)?;
     let r = edit_measure_in(&st, u, &id, &measure, f).await;
@@ -246,7 +257,7 @@ async fn status_page(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((id, measure)): Path<(String, String)>,
-    JsonOrForm(f): JsonOrForm<StatusInput>,
+    JsonOrForm(f): JsonOrForm<IpStatusInput>,
 ) -> PageResult {
     let u = user(&ctx)?;
     let r = status_in(&st, u, &id, &measure, f).await;
@@ -295,8 +306,8 @@ macro_rules! api_action {
             ApiUser(user): ApiUser,
             Path(id): Path<String>,
             JsonOrForm(i): JsonOrForm<$input>,
-        ) -> Result<(StatusCode, Json<VersionAnswer>), ApiError> {
-            Ok((StatusCode::CREATED, Json(VersionAnswer { version: $run(&st, &user, &id, i).await? })))
+        ) -> Result<(StatusCode, Json<IpVersionAnswer>), ApiError> {
+            Ok((StatusCode::CREATED, Json(IpVersionAnswer { version: $run(&st, &user, &id, i).await? })))
         }
     };
 }
@@ -304,47 +315,47 @@ macro_rules! api_action {
 api_action!(
     /// Adds a text to a section of the plan (a new version). The child and the family write in their own
     /// voice.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/entries", params(("id" = String, Path)), request_body = EntryInput, responses((status = 201, body = VersionAnswer)))]
-    add_entry, EntryInput, entry_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/entries", params(("id" = String, Path)), request_body = IpEntryInput, responses((status = 201, body = IpVersionAnswer)))]
+    add_entry, IpEntryInput, entry_in
 );
 api_action!(
     /// Adds a goal or a sub-goal (a new version).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/goals", params(("id" = String, Path)), request_body = GoalInput, responses((status = 201, body = VersionAnswer)))]
-    add_goal, GoalInput, goal_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/goals", params(("id" = String, Path)), request_body = IpGoalInput, responses((status = 201, body = IpVersionAnswer)))]
+    add_goal, IpGoalInput, goal_in
 );
 api_action!(
     /// Adds a measure towards a goal (a new version): responsible service, scope, how, timing, any agreed
     /// deviation from the usual division of work.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/measures", params(("id" = String, Path)), request_body = MeasureInput, responses((status = 201, body = VersionAnswer)))]
-    add_measure, MeasureInput, measure_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/measures", params(("id" = String, Path)), request_body = IpMeasureInput, responses((status = 201, body = IpVersionAnswer)))]
+    add_measure, IpMeasureInput, measure_in
 );
 api_action!(
     /// Sets the next evaluation of the plan with the family (a new version).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/evaluation", params(("id" = String, Path)), request_body = EvaluationInput, responses((status = 201, body = VersionAnswer)))]
-    set_evaluation, EvaluationInput, evaluation_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/evaluation", params(("id" = String, Path)), request_body = IpEvaluationInput, responses((status = 201, body = IpVersionAnswer)))]
+    set_evaluation, IpEvaluationInput, evaluation_in
 );
 
 /// Changes a measure (a new version; the service with the main responsibility).
-#[utoipa::path(post, path = "/cases/{id}/individual-plan/measures/{measure}", params(("id" = String, Path), ("measure" = String, Path)), request_body = MeasureInput, responses((status = 201, body = VersionAnswer)))]
+#[utoipa::path(post, path = "/cases/{id}/individual-plan/measures/{measure}", params(("id" = String, Path), ("measure" = String, Path)), request_body = IpMeasureInput, responses((status = 201, body = IpVersionAnswer)))]
 pub async fn edit_measure(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, measure)): Path<(String, String)>,
-    JsonOrForm(i): JsonOrForm<MeasureInput>,
-) -> Result<(StatusCode, Json<VersionAnswer>), ApiError> {
-    Ok((StatusCode::CREATED, Json(VersionAnswer { version: edit_measure_in(&st, &user, &id, &measure, i).await? })))
+    JsonOrForm(i): JsonOrForm<IpMeasureInput>,
+) -> Result<(StatusCode, Json<IpVersionAnswer>), ApiError> {
+    Ok((StatusCode::CREATED, Json(IpVersionAnswer { version: edit_measure_in(&st, &user, &id, &measure, i).await? })))
 }
 
 /// Sets where a measure stands (a new version): the service with the main responsibility, or the service
 /// responsible for the measure.
-#[utoipa::path(post, path = "/cases/{id}/individual-plan/measures/{measure}/status", params(("id" = String, Path), ("measure" = String, Path)), request_body = StatusInput, responses((status = 201, body = VersionAnswer)))]
+#[utoipa::path(post, path = "/cases/{id}/individual-plan/measures/{measure}/status", params(("id" = String, Path), ("measure" = String, Path)), request_body = IpStatusInput, responses((status = 201, body = IpVersionAnswer)))]
 pub async fn set_status(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
     Path((id, measure)): Path<(String, String)>,
-    JsonOrForm(i): JsonOrForm<StatusInput>,
-) -> Result<(StatusCode, Json<VersionAnswer>), ApiError> {
-    Ok((StatusCode::CREATED, Json(VersionAnswer { version: status_in(&st, &user, &id, &measure, i).await? })))
+    JsonOrForm(i): JsonOrForm<IpStatusInput>,
+) -> Result<(StatusCode, Json<IpVersionAnswer>), ApiError> {
+    Ok((StatusCode::CREATED, Json(IpVersionAnswer { version: status_in(&st, &user, &id, &measure, i).await? })))
 }
 
 /// Two versions of the plan side by side, with what changed between them.

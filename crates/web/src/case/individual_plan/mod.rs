@@ -17,8 +17,8 @@ use los_domain::individual_plan::complaint::{ComplainantCapacity, ComplaintOutco
 use los_domain::individual_plan::{IpBasis, IpComplaintRoute, ResponsibilityHow};
 use los_domain::model::User;
 use los_store::{
-    IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpNotification, NewIpParticipant,
-    NewIpResponsibility, NewIpSettings, NewIpStart, StoreError,
+    IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility,
+    NewIpSettings, NewIpStart, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -79,18 +79,18 @@ pub(super) fn optional<T>(
 ) -> Result<Option<T>, Rejected> {
     match non_empty(v.clone()) {
         None => Ok(None),
-        Some(s) => parse(s.trim()).map(Some).ok_or_else(|| Rejected::new(element, code, "choose one of the values offered")),
+        Some(s) => {
+            parse(s.trim()).map(Some).ok_or_else(|| Rejected::new(element, code, "choose one of the values offered"))
+        }
     }
 }
 
 pub(super) fn day(v: &Option<String>, element: &str) -> Result<Option<NaiveDate>, Rejected> {
     match non_empty(v.clone()) {
         None => Ok(None),
-        Some(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| Rejected::new(element, "ip.date", "give the date as YYYY-MM-DD")),
+        Some(s) => {
+            s.trim().parse().map(Some).map_err(|_| Rejected::new(element, "ip.date", "give the date as YYYY-MM-DD"))
+        }
     }
 }
 
@@ -108,7 +108,7 @@ fn yes_no(v: &Option<String>, element: &str) -> Result<Option<bool>, Rejected> {
 /// Starting IP work (IP-forskriften § 6): child welfare, NAV or the municipal health and care service. Where
 /// the child has a plan that exists or is pending, the start is linked to it.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct StartInput {
+pub struct IpStartInput {
     /// The service the employee acts for, when they work in several.
     service_id: Option<String>,
     /// sotjl_28 | sotjl_33 | navl_15 | hol_7_1 | sphl_2_5 | phvl_4_1 | pbrl_2_5 | bvl_15_9 (one or more)
@@ -119,7 +119,7 @@ pub struct StartInput {
     description: String,
 }
 
-impl StartInput {
+impl IpStartInput {
     pub fn parse(self) -> Result<NewIpStart, Rejected> {
         let bases = self
             .bases
@@ -133,7 +133,7 @@ impl StartInput {
 
 /// The answer to a start: the plan, and whether the start was linked to the child's plan.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StartAnswer {
+pub struct IpStartAnswer {
     pub id: String,
     /// The child already had a plan (existing or pending): the start was recorded on it.
     pub linked: bool,
@@ -142,24 +142,24 @@ pub struct StartAnswer {
 const START_FORM: &[(&str, &str)] =
     &[("basis", "ip-start-basis"), ("description", "ip-start-description"), ("service_id", "ip-start-service")];
 
-async fn start_in(st: &AppState, actor: &User, id: &str, i: StartInput) -> Result<StartAnswer, Rejected> {
+async fn start_in(st: &AppState, actor: &User, id: &str, i: IpStartInput) -> Result<IpStartAnswer, Rejected> {
     let s = st
         .store
         .start_individual_plan(actor, id, i.parse()?)
         .await
         .map_err(|e| Rejected::on(START_FORM, "ip-start-description", e))?;
-    Ok(StartAnswer { id: s.plan_id, linked: s.linked })
+    Ok(IpStartAnswer { id: s.plan_id, linked: s.linked })
 }
 
 /// Specialist health's notification to the coordinating unit (IP-forskriften § 8 andre ledd).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct NotifyInput {
+pub struct IpNotifyInput {
     service_id: Option<String>,
     #[serde(default)]
     description: String,
 }
 
-async fn notify_in(st: &AppState, actor: &User, id: &str, i: NotifyInput) -> Result<String, Rejected> {
+async fn notify_in(st: &AppState, actor: &User, id: &str, i: IpNotifyInput) -> Result<String, Rejected> {
     let new = NewIpNotification { service_id: non_empty(i.service_id), description: i.description };
     st.store
         .notify_individual_plan_need(actor, id, new)
@@ -171,20 +171,20 @@ async fn notify_in(st: &AppState, actor: &User, id: &str, i: NotifyInput) -> Res
 
 /// A legal basis to add to the plan.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct BasisInput {
+pub struct IpBasisInput {
     /// sotjl_28 | sotjl_33 | navl_15 | hol_7_1 | sphl_2_5 | phvl_4_1 | pbrl_2_5 | bvl_15_9
     #[serde(default)]
     basis: String,
 }
 
-async fn basis_in(st: &AppState, actor: &User, id: &str, i: BasisInput) -> Result<String, Rejected> {
+async fn basis_in(st: &AppState, actor: &User, id: &str, i: IpBasisInput) -> Result<String, Rejected> {
     let basis = pick(&i.basis, IpBasis::parse, "ip-basis", "ip.basis")?;
     st.store.add_individual_plan_basis(actor, id, basis).await.map_err(|e| Rejected::at("ip-basis", e))
 }
 
 /// Why a basis is removed (it is kept as history).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ReasonInput {
+pub struct IpReasonInput {
     #[serde(default)]
     reason: String,
 }
@@ -194,7 +194,7 @@ pub struct ReasonInput {
 /// A consent to the plan. A family member in Los consents for themselves (the givers are ignored); the
 /// service with the main responsibility records who consented and how.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ConsentInput {
+pub struct IpConsentInput {
     /// Who consented: `child`, `parent:<person id>` (with parental responsibility), `child_welfare_service`.
     #[serde(default, alias = "giver")]
     givers: Vec<String>,
@@ -210,7 +210,7 @@ pub struct ConsentInput {
     measures_for_parents: Option<String>,
 }
 
-impl ConsentInput {
+impl IpConsentInput {
     pub fn parse(self) -> Result<NewIpConsent, Rejected> {
         let mut givers = Vec::new();
         for g in self.givers.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
@@ -228,7 +228,12 @@ impl ConsentInput {
         }
         Ok(NewIpConsent {
             givers,
-            access_services: self.access_services.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            access_services: self
+                .access_services
+                .into_iter()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
             form: optional(&self.form, ConsentForm::parse, "ip-consent-form", "consent.form")?,
             care_order: yes_no(&self.care_order, "ip-consent-care-order")?,
             measures_for_parents: yes_no(&self.measures_for_parents, "ip-consent-parents")?,
@@ -236,13 +241,10 @@ impl ConsentInput {
     }
 }
 
-const CONSENT_FORM: &[(&str, &str)] = &[
-    ("givers", "ip-consent-givers"),
-    ("access_services", "ip-consent-access"),
-    ("form", "ip-consent-form"),
-];
+const CONSENT_FORM: &[(&str, &str)] =
+    &[("givers", "ip-consent-givers"), ("access_services", "ip-consent-access"), ("form", "ip-consent-form")];
 
-async fn consent_in(st: &AppState, actor: &User, id: &str, i: ConsentInput) -> Result<String, Rejected> {
+async fn consent_in(st: &AppState, actor: &User, id: &str, i: IpConsentInput) -> Result<String, Rejected> {
     st.store
         .record_individual_plan_consent(actor, id, i.parse()?)
         .await
@@ -254,7 +256,7 @@ async fn consent_in(st: &AppState, actor: &User, id: &str, i: ConsentInput) -> R
 /// A change of the main responsibility: by agreement between the services, or the municipality's
 /// decision when they disagree (IP-forskriften § 7).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ResponsibilityInput {
+pub struct IpResponsibilityInput {
     /// agreed | municipal_decision
     #[serde(default)]
     how: String,
@@ -269,7 +271,12 @@ pub struct ResponsibilityInput {
 const RESPONSIBILITY_FORM: &[(&str, &str)] =
     &[("how", "ip-resp-how"), ("service_id", "ip-resp-service"), ("reasoning", "ip-resp-reasoning")];
 
-async fn responsibility_in(st: &AppState, actor: &User, id: &str, i: ResponsibilityInput) -> Result<String, Rejected> {
+async fn responsibility_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    i: IpResponsibilityInput,
+) -> Result<String, Rejected> {
     let how = pick(&i.how, ResponsibilityHow::parse, "ip-resp-how", "ip.how")?;
     let new = NewIpResponsibility { how, service_id: i.service_id.trim().to_owned(), reasoning: i.reasoning };
     st.store
@@ -282,7 +289,7 @@ async fn responsibility_in(st: &AppState, actor: &User, id: &str, i: Responsibil
 
 /// The plan's settings: the facts whose consent it needs, and its language adaptation (§ 9 første ledd).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct SettingsInput {
+pub struct IpSettingsInput {
     /// Child welfare has taken over the care: yes | no
     care_order: Option<String>,
     /// The plan holds measures directed at the parents: yes | no
@@ -296,7 +303,7 @@ pub struct SettingsInput {
 const SETTINGS_FORM: &[(&str, &str)] =
     &[("language", "ip-settings-language"), ("interpreter_language", "ip-settings-interpreter")];
 
-async fn settings_in(st: &AppState, actor: &User, id: &str, i: SettingsInput) -> Result<String, Rejected> {
+async fn settings_in(st: &AppState, actor: &User, id: &str, i: IpSettingsInput) -> Result<String, Rejected> {
     let new = NewIpSettings {
         care_order: yes_no(&i.care_order, "ip-settings-care-order")?,
         measures_for_parents: yes_no(&i.measures_for_parents, "ip-settings-parents")?,
@@ -314,7 +321,7 @@ async fn settings_in(st: &AppState, actor: &User, id: &str, i: SettingsInput) ->
 
 /// A service contacted to take part in the plan.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ParticipantInput {
+pub struct IpParticipantInput {
     #[serde(default)]
     service_id: String,
     /// How and when it was contacted.
@@ -322,16 +329,19 @@ pub struct ParticipantInput {
     note: String,
 }
 
-async fn participant_in(st: &AppState, actor: &User, id: &str, i: ParticipantInput) -> Result<String, Rejected> {
+async fn participant_in(st: &AppState, actor: &User, id: &str, i: IpParticipantInput) -> Result<String, Rejected> {
     let new = NewIpParticipant { service_id: i.service_id.trim().to_owned(), note: i.note };
-    st.store.add_individual_plan_participant(actor, id, new).await.map_err(|e| Rejected::at("ip-participant-service", e))
+    st.store
+        .add_individual_plan_participant(actor, id, new)
+        .await
+        .map_err(|e| Rejected::at("ip-participant-service", e))
 }
 
 // ---- complaints
 
 /// A complaint about the plan, by the route its bases open.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ComplaintInput {
+pub struct IpComplaintInput {
     /// individual_decision | pbrl_chapter_7 | bvl_12_9
     #[serde(default)]
     route: String,
@@ -352,7 +362,7 @@ const COMPLAINT_FORM: &[(&str, &str)] = &[
     ("received_on", "ip-complaint-received"),
 ];
 
-async fn complaint_in(st: &AppState, actor: &User, id: &str, i: ComplaintInput) -> Result<String, Rejected> {
+async fn complaint_in(st: &AppState, actor: &User, id: &str, i: IpComplaintInput) -> Result<String, Rejected> {
     let new = NewIpComplaint {
         route: pick(&i.route, IpComplaintRoute::parse, "ip-complaint-route", "ip.complaint_route")?,
         capacity: optional(&i.capacity, ComplainantCapacity::parse, "ip-complaint-capacity", "ip.complaint_capacity")?,
@@ -368,7 +378,7 @@ async fn complaint_in(st: &AppState, actor: &User, id: &str, i: ComplaintInput) 
 
 /// A step of a complaint: forwarded to the complaint body, decided with its outcome, or withdrawn.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ComplaintStepInput {
+pub struct IpComplaintStepInput {
     /// forwarded | decided | withdrawn
     #[serde(default)]
     state: String,
@@ -383,7 +393,7 @@ async fn complaint_step_in(
     actor: &User,
     id: &str,
     complaint: &str,
-    i: ComplaintStepInput,
+    i: IpComplaintStepInput,
 ) -> Result<String, Rejected> {
     let element = format!("ip-step-{complaint}");
     let new = NewIpComplaintStep {
@@ -441,9 +451,11 @@ impl IpPage {
         c.givers
             .iter()
             .map(|g| match (g.capacity, g.person_id.as_deref()) {
-                (GiverCapacity::Parent, Some(p)) => {
-                    self.parents.iter().find(|x| x.0 == p).map_or_else(|| self.base.t.get("ip-giver-parent"), |x| x.1.clone())
-                }
+                (GiverCapacity::Parent, Some(p)) => self
+                    .parents
+                    .iter()
+                    .find(|x| x.0 == p)
+                    .map_or_else(|| self.base.t.get("ip-giver-parent"), |x| x.1.clone()),
                 (GiverCapacity::Child, _) => self.child_name.clone(),
                 (c, _) => self.t_code("ip-giver", c.as_str()),
             })
@@ -522,7 +534,13 @@ pub struct SavedQuery {
     lagret: Option<String>,
 }
 
-pub(super) async fn ip_page(st: &AppState, ctx: &Ctx, id: &str, saved: Option<String>, error: Option<FieldError>) -> PageResult {
+pub(super) async fn ip_page(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    saved: Option<String>,
+    error: Option<FieldError>,
+) -> PageResult {
     let err = page_err(ctx);
     let Some(u) = ctx.user.as_ref() else { return Ok(Redirect::to("/logg-inn").into_response()) };
     let view = st.store.individual_plan(u, id).await.map_err(|e| err(e.into()))?;
@@ -584,17 +602,17 @@ macro_rules! page_action {
     };
 }
 
-page_action!(start_page, StartInput, start_in, "start");
-page_action!(notify_page, NotifyInput, notify_in, "notification");
-page_action!(basis_page, BasisInput, basis_in, "basis");
-page_action!(consent_page, ConsentInput, consent_in, "consent");
-page_action!(responsibility_page, ResponsibilityInput, responsibility_in, "responsibility");
-page_action!(participant_page, ParticipantInput, participant_in, "participant");
-page_action!(complaint_page, ComplaintInput, complaint_in, "complaint");
-page_action!(end_page, ReasonInput, end_in, "end");
-page_action!(settings_page, SettingsInput, settings_in, "settings");
+page_action!(start_page, IpStartInput, start_in, "start");
+page_action!(notify_page, IpNotifyInput, notify_in, "notification");
+page_action!(basis_page, IpBasisInput, basis_in, "basis");
+page_action!(consent_page, IpConsentInput, consent_in, "consent");
+page_action!(responsibility_page, IpResponsibilityInput, responsibility_in, "responsibility");
+page_action!(participant_page, IpParticipantInput, participant_in, "participant");
+page_action!(complaint_page, IpComplaintInput, complaint_in, "complaint");
+page_action!(end_page, IpReasonInput, end_in, "end");
+page_action!(settings_page, IpSettingsInput, settings_in, "settings");
 
-async fn end_in(st: &AppState, actor: &User, id: &str, i: ReasonInput) -> Result<String, Rejected> {
+async fn end_in(st: &AppState, actor: &User, id: &str, i: IpReasonInput) -> Result<String, Rejected> {
     st.store
         .end_individual_plan(actor, id, &i.reason)
         .await
@@ -602,7 +620,13 @@ async fn end_in(st: &AppState, actor: &User, id: &str, i: ReasonInput) -> Result
         .map_err(|e| Rejected::at("ip-end-reason", e))
 }
 
-async fn remove_basis_in(st: &AppState, actor: &User, id: &str, basis: &str, i: ReasonInput) -> Result<String, Rejected> {
+async fn remove_basis_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    basis: &str,
+    i: IpReasonInput,
+) -> Result<String, Rejected> {
     st.store
         .remove_individual_plan_basis(actor, id, basis, &i.reason)
         .await
@@ -610,7 +634,13 @@ async fn remove_basis_in(st: &AppState, actor: &User, id: &str, basis: &str, i: 
         .map_err(|e| Rejected::at(format!("ip-basis-{basis}"), e))
 }
 
-async fn withdraw_in(st: &AppState, actor: &User, id: &str, consent: &str, i: ReasonInput) -> Result<String, Rejected> {
+async fn withdraw_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    consent: &str,
+    i: IpReasonInput,
+) -> Result<String, Rejected> {
     st.store
         .withdraw_individual_plan_consent(actor, id, consent, &i.reason)
         .await
@@ -633,9 +663,9 @@ macro_rules! page_sub_action {
     };
 }
 
-page_sub_action!(remove_basis_page, ReasonInput, remove_basis_in, "basis-removed");
-page_sub_action!(withdraw_page, ReasonInput, withdraw_in, "withdrawn");
-page_sub_action!(complaint_step_page, ComplaintStepInput, complaint_step_in, "complaint-step");
+page_sub_action!(remove_basis_page, IpReasonInput, remove_basis_in, "basis-removed");
+page_sub_action!(withdraw_page, IpReasonInput, withdraw_in, "withdrawn");
+page_sub_action!(complaint_step_page, IpComplaintStepInput, complaint_step_in, "complaint-step");
 
 // ---- the API
 
@@ -655,13 +685,13 @@ pub async fn get_plan(
 /// Starts IP work (child welfare, NAV or the municipal health and care service, IP-forskriften § 6). Where
 /// the child has a plan that exists or is pending the start is linked to it (200, `linked`): never a second
 /// plan.
-#[utoipa::path(post, path = "/cases/{id}/individual-plan", params(("id" = String, Path)), request_body = StartInput, responses((status = 201, description = "A new plan", body = StartAnswer), (status = 200, description = "Linked to the child's plan", body = StartAnswer)))]
+#[utoipa::path(post, path = "/cases/{id}/individual-plan", params(("id" = String, Path)), request_body = IpStartInput, responses((status = 201, description = "A new plan", body = IpStartAnswer), (status = 200, description = "Linked to the child's plan", body = IpStartAnswer)))]
 pub async fn start(
     State(st): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
-    JsonOrForm(i): JsonOrForm<StartInput>,
-) -> Result<(StatusCode, Json<StartAnswer>), ApiError> {
+    JsonOrForm(i): JsonOrForm<IpStartInput>,
+) -> Result<(StatusCode, Json<IpStartAnswer>), ApiError> {
     let a = start_in(&st, &user, &id, i).await?;
     Ok((if a.linked { StatusCode::OK } else { StatusCode::CREATED }, Json(a)))
 }
@@ -697,62 +727,62 @@ macro_rules! api_sub_action {
 api_action!(
     /// Specialist health notifies the coordinating unit of a need for a plan covering both levels, and
     /// takes part in the municipality's work (IP-forskriften § 8 andre ledd).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/notifications", params(("id" = String, Path)), request_body = NotifyInput, responses((status = 201, body = Created)))]
-    notify, NotifyInput, notify_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/notifications", params(("id" = String, Path)), request_body = IpNotifyInput, responses((status = 201, body = Created)))]
+    notify, IpNotifyInput, notify_in
 );
 api_action!(
     /// Adds a legal basis to the plan (the service with the main responsibility).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/bases", params(("id" = String, Path)), request_body = BasisInput, responses((status = 201, body = Created)))]
-    add_basis, BasisInput, basis_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/bases", params(("id" = String, Path)), request_body = IpBasisInput, responses((status = 201, body = Created)))]
+    add_basis, IpBasisInput, basis_in
 );
 api_sub_action!(
     /// Removes a basis recorded in error or no longer applying (kept as history; the plan keeps one).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/bases/{basis}/remove", params(("id" = String, Path), ("basis" = String, Path)), request_body = ReasonInput, responses((status = 201, body = Created)))]
-    remove_basis, ReasonInput, remove_basis_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/bases/{basis}/remove", params(("id" = String, Path), ("basis" = String, Path)), request_body = IpReasonInput, responses((status = 201, body = Created)))]
+    remove_basis, IpReasonInput, remove_basis_in
 );
 api_action!(
     /// A consent to the plan: the family member's own in Los, or recorded by the service with the main
     /// responsibility with who consented and how; it names the services that may read the plan. The plan is
     /// active once the consents meet every basis's rule (IP-forskriften § 5).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/consents", params(("id" = String, Path)), request_body = ConsentInput, responses((status = 201, body = Created)))]
-    consent, ConsentInput, consent_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/consents", params(("id" = String, Path)), request_body = IpConsentInput, responses((status = 201, body = Created)))]
+    consent, IpConsentInput, consent_in
 );
 api_sub_action!(
     /// Withdraws a consent to the plan (whoever gave it, or the service with the main responsibility when
     /// told). Without a consent in force the plan is suspended and the participants lose access at once.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/consents/{consent}/withdraw", params(("id" = String, Path), ("consent" = String, Path)), request_body = ReasonInput, responses((status = 201, body = Created)))]
-    withdraw, ReasonInput, withdraw_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/consents/{consent}/withdraw", params(("id" = String, Path), ("consent" = String, Path)), request_body = IpReasonInput, responses((status = 201, body = Created)))]
+    withdraw, IpReasonInput, withdraw_in
 );
 api_action!(
     /// Moves the main responsibility: the services' agreement (the holder or the service taking over), or
     /// the municipality's decision (its configured decision-maker) when they disagree.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/responsibility", params(("id" = String, Path)), request_body = ResponsibilityInput, responses((status = 201, body = Created)))]
-    responsibility, ResponsibilityInput, responsibility_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/responsibility", params(("id" = String, Path)), request_body = IpResponsibilityInput, responses((status = 201, body = Created)))]
+    responsibility, IpResponsibilityInput, responsibility_in
 );
 api_action!(
     /// Records a service contacted to take part, marked with its duty to take part where it has one.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/participants", params(("id" = String, Path)), request_body = ParticipantInput, responses((status = 201, body = Created)))]
-    participant, ParticipantInput, participant_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/participants", params(("id" = String, Path)), request_body = IpParticipantInput, responses((status = 201, body = Created)))]
+    participant, IpParticipantInput, participant_in
 );
 api_action!(
     /// Registers a complaint about the plan by the route its bases open (who may complain follows the route
     /// and the child's age).
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/complaints", params(("id" = String, Path)), request_body = ComplaintInput, responses((status = 201, body = Created)))]
-    complain, ComplaintInput, complaint_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/complaints", params(("id" = String, Path)), request_body = IpComplaintInput, responses((status = 201, body = Created)))]
+    complain, IpComplaintInput, complaint_in
 );
 api_sub_action!(
     /// Moves a complaint on: forwarded to the complaint body, decided with its outcome, or withdrawn.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/complaints/{complaint}/steps", params(("id" = String, Path), ("complaint" = String, Path)), request_body = ComplaintStepInput, responses((status = 201, body = Created)))]
-    complaint_step, ComplaintStepInput, complaint_step_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/complaints/{complaint}/steps", params(("id" = String, Path), ("complaint" = String, Path)), request_body = IpComplaintStepInput, responses((status = 201, body = Created)))]
+    complaint_step, IpComplaintStepInput, complaint_step_in
 );
 api_action!(
     /// Changes the plan's settings: care order, measures directed at the parents (whose consent the plan
     /// needs follows them), the plan's language and an interpreter.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/settings", params(("id" = String, Path)), request_body = SettingsInput, responses((status = 201, body = Created)))]
-    settings, SettingsInput, settings_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/settings", params(("id" = String, Path)), request_body = IpSettingsInput, responses((status = 201, body = Created)))]
+    settings, IpSettingsInput, settings_in
 );
 api_action!(
     /// Ends the plan with the reason; everything is kept.
-    #[utoipa::path(post, path = "/cases/{id}/individual-plan/end", params(("id" = String, Path)), request_body = ReasonInput, responses((status = 201, body = Created)))]
-    end, ReasonInput, end_in
+    #[utoipa::path(post, path = "/cases/{id}/individual-plan/end", params(("id" = String, Path)), request_body = IpReasonInput, responses((status = 201, body = Created)))]
+    end, IpReasonInput, end_in
 );
