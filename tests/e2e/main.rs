@@ -275,6 +275,12 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             ("ingrid", "/saker/sak-nilsen/barnekoordinator"),
             ("helsesykepleier", "/saker/sak-emma/barnekoordinator"),
             ("leder", "/barnekoordinatorer"),
+            // The individual plan (issue 13): the holder's page with its forms, the young person's own, the
+            // start form where no plan has begun, a participant who sees only the summary.
+            ("nav", "/saker/sak-overgang/individuell-plan"),
+            ("jonas", "/saker/sak-overgang/individuell-plan"),
+            ("barnevern", "/saker/sak-adam/individuell-plan"),
+            ("ot", "/saker/sak-overgang/individuell-plan"),
         ] {
             c.delete_all_cookies().await?;
             login(&c, &app, user).await?;
