@@ -21,7 +21,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::consent::{
-    ConsentDomain, ConsentError, ConsentGiver, ConsentSituation, Requirement, required_consent, validate_givers,
+    ConsentDomain, ConsentError, ConsentGiver, ConsentSituation, GiverCapacity, Requirement, required_consent,
+    validate_givers,
 };
 use crate::model::{OwnerType, Participation, Sector, coded_enum};
 
@@ -359,6 +360,35 @@ pub fn validate_ip_consent(
     Ok(())
 }
 
+/// Checks the givers of one consent record: someone consents; a parent has parental responsibility; the
+/// child is the plan's child; child welfare consents as a service, not a person; an adult consenting about
+/// themselves has no place in a child's plan. Whether the records together meet the plan's rules is
+/// [`consent_still_meets`] (the child's and a parent's consents may be given apart).
+pub fn validate_record_givers(
+    givers: &[ConsentGiver],
+    child_person_id: &str,
+    parent_has_responsibility: impl Fn(&str) -> bool,
+) -> Result<(), IpError> {
+    if givers.is_empty() {
+        return Err(IpError::Consent(ConsentError::WrongGivers {
+            needed: "someone to consent",
+            rule: "IP-forskriften § 5: no plan without consent",
+        }));
+    }
+    for g in givers {
+        let ok = match g.capacity {
+            GiverCapacity::Parent => g.person_id.as_deref().is_some_and(&parent_has_responsibility),
+            GiverCapacity::Child => g.person_id.as_deref().is_none_or(|p| p == child_person_id),
+            GiverCapacity::ChildWelfareService => g.person_id.is_none(),
+            GiverCapacity::Adult => false,
+        };
+        if !ok {
+            return Err(IpError::Consent(ConsentError::ParentWithoutResponsibility));
+        }
+    }
+    Ok(())
+}
+
 /// Whether a recorded consent (its givers) still meets the plan's rules today: after a basis is added, the
 /// child grows older or measures for the parents come in, the plan may need a new consent.
 pub fn consent_still_meets(s: &IpConsentSituation<'_>, givers: &[ConsentGiver]) -> bool {
@@ -415,8 +445,6 @@ pub enum IpError {
     NoConsent,
     #[error("say why the plan ends (at least three words)")]
     EndReason,
-    #[error("only the service with the main responsibility does this")]
-    NotResponsible,
     #[error("{0} already takes part in the plan")]
     AlreadyParticipant(String),
     #[error("describe the need the health trust sees (at least three words)")]
@@ -452,7 +480,6 @@ impl IpError {
             IpError::Ended => "ip.ended",
             IpError::NoConsent => "ip.no_consent",
             IpError::EndReason => "ip.end_reason",
-            IpError::NotResponsible => "ip.not_responsible",
             IpError::AlreadyParticipant(_) => "ip.already_participant",
             IpError::NotificationText => "ip.notification_text",
             IpError::Complaint(e) => e.code(),
@@ -479,7 +506,7 @@ impl IpError {
             IpError::NotificationText => Some("description"),
             IpError::Complaint(e) => e.field(),
             IpError::Content(e) => e.field(),
-            IpError::NotActive | IpError::Ended | IpError::NoConsent | IpError::NotResponsible => None,
+            IpError::NotActive | IpError::Ended | IpError::NoConsent => None,
         }
     }
 }

@@ -3,7 +3,7 @@ use proptest::prelude::*;
 
 use super::complaint::*;
 use super::*;
-use crate::consent::GiverCapacity;
+use crate::consent::{ConsentError, GiverCapacity};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -81,6 +81,26 @@ fn s16_who_consents_under_child_welfare() {
     // A consent given at 15 for child welfare alone no longer meets the rules once a health basis comes in.
     assert!(consent_still_meets(&situation(&bvl, 15, false, false), &child));
     assert!(!consent_still_meets(&situation(&two, 15, false, false), &child));
+}
+
+#[test]
+fn each_consent_record_names_people_who_may_consent() {
+    let mother = |p: &str| p == "mor";
+    let parent = |id: &str| ConsentGiver { person_id: Some(id.into()), capacity: GiverCapacity::Parent, age: None };
+    assert_eq!(validate_record_givers(&[parent("mor")], "barn", mother), Ok(()));
+    let refused = Err(IpError::Consent(ConsentError::ParentWithoutResponsibility));
+    assert_eq!(validate_record_givers(&[parent("far")], "barn", mother), refused);
+    let other_child = ConsentGiver { person_id: Some("annen".into()), capacity: GiverCapacity::Child, age: None };
+    assert_eq!(validate_record_givers(&[other_child], "barn", mother), refused);
+    let adult = ConsentGiver { person_id: Some("mor".into()), capacity: GiverCapacity::Adult, age: None };
+    assert_eq!(validate_record_givers(&[adult], "barn", mother), refused);
+    assert!(matches!(
+        validate_record_givers(&[], "barn", mother),
+        Err(IpError::Consent(ConsentError::WrongGivers { .. }))
+    ));
+    assert_eq!(validate_record_givers(&[giver(GiverCapacity::ChildWelfareService).clone()], "barn", mother), refused);
+    let service = ConsentGiver { person_id: None, capacity: GiverCapacity::ChildWelfareService, age: None };
+    assert_eq!(validate_record_givers(&[service], "barn", mother), Ok(()));
 }
 
 #[test]

@@ -9,14 +9,15 @@
 //! participants) as the case's overview, which every reader of the case sees; the rest (consents, complaints,
 //! the history) only as the plan's own access allows.
 
+mod complaints;
 mod content;
 mod writes;
 
+pub use complaints::{NewIpComplaint, NewIpComplaintStep};
 pub use content::{IpComparison, IpVersionView};
 
 pub use writes::{
-    IpStarted, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpNotification, NewIpParticipant,
-    NewIpResponsibility, NewIpSettings, NewIpStart,
+    IpStarted, NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};
