@@ -49,6 +49,16 @@ enum Command {
         /// 429 (0 turns the limit off) [default: 20].
         #[arg(long, env = "LOS_FAILURES_PER_MINUTE")]
         failures_per_minute: Option<u32>,
+        /// Where meeting invitations go: smtp://host:port, smtps://user:password@host, or file:/dir
+        /// (default: [mail] transport; without one, invitations are refused with a clear message).
+        #[arg(long, env = "LOS_MAIL")]
+        mail: Option<String>,
+        /// The sender address of invitations.
+        #[arg(long, env = "LOS_MAIL_FROM")]
+        mail_from: Option<String>,
+        /// Where Los is served, for the links in invitations.
+        #[arg(long, env = "LOS_BASE_URL")]
+        base_url: Option<String>,
     },
     /// Apply pending database migrations (or list them with --status).
     Migrate {
@@ -259,8 +269,17 @@ async fn prepare(store: &Store, config: &mut Config) -> anyhow::Result<()> {
 
 async fn run(cli: Cli, file: FileConfig) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { ref listen, demo, secure_cookies, failures_per_minute } => {
-            serve(&cli, &file, listen.clone(), demo, secure_cookies, failures_per_minute).await
+        Command::Serve {
+            ref listen,
+            demo,
+            secure_cookies,
+            failures_per_minute,
+            ref mail,
+            ref mail_from,
+            ref base_url,
+        } => {
+            let mail = MailArgs { transport: mail.clone(), from: mail_from.clone(), base_url: base_url.clone() };
+            serve(&cli, &file, listen.clone(), demo, secure_cookies, failures_per_minute, mail).await
         }
         Command::Migrate { status } => {
             let mut config = Config::resolve(&cli.global, &file)?;
@@ -443,6 +462,23 @@ async fn user_command(cli: &Cli, file: &FileConfig, command: &UserCommand) -> an
 }
 
 /// `los serve`: migrations, reference data, the demo when asked, then HTTP until a shutdown signal.
+/// The mail settings given on the command line or in the environment (they win over `[mail]`).
+struct MailArgs {
+    transport: Option<String>,
+    from: Option<String>,
+    base_url: Option<String>,
+}
+
+impl MailArgs {
+    /// The web process's mailer, when a transport is configured.
+    fn mailer(self, file: &FileConfig) -> anyhow::Result<Option<std::sync::Arc<los_web::mail::Mailer>>> {
+        let Some(transport) = self.transport.or(file.mail.transport.clone()) else { return Ok(None) };
+        let from = self.from.or(file.mail.from.clone()).unwrap_or_else(|| "Los <los@localhost.invalid>".into());
+        let base_url = self.base_url.or(file.mail.base_url.clone()).unwrap_or_else(|| "http://127.0.0.1:8080".into());
+        Ok(Some(std::sync::Arc::new(los_web::mail::Mailer::new(&transport, &from, &base_url)?)))
+    }
+}
+
 async fn serve(
     cli: &Cli,
     file: &FileConfig,
@@ -450,6 +486,7 @@ async fn serve(
     demo: bool,
     secure_cookies: bool,
     failures_per_minute: Option<u32>,
+    mail: MailArgs,
 ) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     // Listen for the shutdown signal from the start: a SIGTERM during start-up then ends Los gracefully
@@ -457,6 +494,7 @@ async fn serve(
     let shutdown = shutdown_signal();
     let mut config = Config::resolve(&cli.global, file)?;
     let login = std::sync::Arc::new(file.oidc.providers()?);
+    let mail = mail.mailer(file)?;
     let demo = demo || file.demo.unwrap_or(false);
     let listen = listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
     let store = open(&config).await?;
@@ -482,7 +520,7 @@ async fn serve(
     };
     let failures_per_minute = failures_per_minute.or(file.failures_per_minute).unwrap_or(20);
     let failures = los_web::security::FailureLimiter::new(failures_per_minute);
-    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures, login });
+    let app = los_web::router(los_web::AppState { store: store.clone(), demo, secure_cookies, failures, login, mail });
     tracing::info!(
         address = %listener.local_addr()?,
         demo,
@@ -580,7 +618,7 @@ async fn remind_command(cli: &Cli, file: &FileConfig) -> anyhow::Result<ExitCode
     let store = open(&config).await?;
     prepare(&store, &mut config).await?;
     let transport = match mail.as_deref().or(file.mail.transport.as_deref()) {
-        Some(url) => Some(remind::Transport::from_url(url)?),
+        Some(url) => Some(los_web::mail::Transport::from_url(url)?),
         None if *dry_run => None,
         None => {
             anyhow::bail!("set the mail transport with --mail, LOS_MAIL or [mail] transport in the configuration file")

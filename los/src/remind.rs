@@ -3,60 +3,15 @@
 //! sends nothing. The text comes from `los_web::reminders` and carries no personal data about children or
 //! families; logs carry user ids, never names or addresses.
 //!
-//! lettre does the sending (SMTP, or .eml files in a directory); Los only chooses the transport from the URL.
+//! lettre does the sending (SMTP, or .eml files in a directory; `los_web::mail::Transport`, shared with the
+//! web process's invitations); Los only chooses the transport from the URL.
 
 use anyhow::{Context, bail};
+use lettre::Message;
 use lettre::message::{Mailbox, header::ContentType};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use los_store::Store;
 use los_web::i18n::Lang;
-
-/// Where messages go.
-pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File(AsyncFileTransport<Tokio1Executor>),
-}
-
-impl Transport {
-    /// `smtp://…`/`smtps://…` (lettre's URL form, e.g. `smtps://user:password@smtp.example.no`) or
-    /// `file:/path/to/dir` (the directory must exist).
-    pub fn from_url(url: &str) -> anyhow::Result<Transport> {
-        if let Some(dir) = url.strip_prefix("file:") {
-            let dir = dir.strip_prefix("//").unwrap_or(dir);
-            if !std::path::Path::new(dir).is_dir() {
-                bail!("the mail directory {dir} does not exist");
-            }
-            return Ok(Transport::File(AsyncFileTransport::new(dir)));
-        }
-        if url.starts_with("smtp://") || url.starts_with("smtps://") {
-            let t =
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url).context("the SMTP address is not valid")?.build();
-            return Ok(Transport::Smtp(t));
-        }
-        bail!("the mail transport must start with smtp://, smtps:// or file:")
-    }
-
-    /// Sends one message. The error is only a class: a server's reply can quote the recipient's address,
-    /// which must not reach the log.
-    async fn send(&self, m: Message) -> Result<(), &'static str> {
-        match self {
-            Transport::Smtp(t) => t.send(m).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() {
-                    "the mail server refused the message (permanent)"
-                } else if e.is_transient() {
-                    "the mail server refused the message for now (transient)"
-                } else if e.is_timeout() {
-                    "the mail server did not answer in time"
-                } else if e.is_tls() {
-                    "TLS with the mail server failed"
-                } else {
-                    "the mail server could not be reached"
-                }
-            }),
-            Transport::File(t) => t.send(m).await.map(|_| ()).map_err(|_| "the message file could not be written"),
-        }
-    }
-}
+use los_web::mail::Transport;
 
 /// Sends the day's reminders; returns how many were sent. With `dry_run`, prints who would get one.
 pub async fn run(

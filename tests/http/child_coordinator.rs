@@ -36,7 +36,7 @@ fn full_assessment(c2: &str) -> Value {
 }
 
 /// The letter as PDF: fetched with a bearer token, rendered to PNG and read back as text.
-async fn letter_text(app: &TestApp, token: &str, path: &str) -> anyhow::Result<String> {
+pub(crate) async fn letter_text(app: &TestApp, token: &str, path: &str) -> anyhow::Result<String> {
     let res = reqwest::Client::new().get(app.url(path)).bearer_auth(token).send().await?;
     ensure!(res.status() == 200, "letter: {}", res.status());
     ensure!(res.headers()["content-type"] == "application/pdf", "{:?}", res.headers());

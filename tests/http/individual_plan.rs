@@ -4,7 +4,8 @@
 //! consent, withdrawal, and complaints by route.
 
 use anyhow::ensure;
-use los_tests::{Db, TestApp};
+use los_tests::smtp::SmtpServer;
+use los_tests::{Db, TestApp, WebOptions};
 use serde_json::{Value, json};
 
 crate::tests!(
@@ -15,6 +16,7 @@ crate::tests!(
     ip_complaints_by_route_and_age,
     ip_through_the_pages,
     ip_content_versions_and_overdue_measures,
+    ip_responsibility_group_meets_and_is_invited_by_email,
 );
 
 const PLAN: &str = "/api/v1/cases/sak-adam/individual-plan";
@@ -717,6 +719,229 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
     );
     let html = c.get(app.url("/saker/sak-adam/individuell-plan/versjoner?a=1&b=7")).send().await?.text().await?;
     ensure!(html.contains("Sammenlign to versjoner") && html.contains("Lagt til"), "the comparison page");
+    app.stop().await;
+    Ok(())
+}
+
+/// The responsibility group of Jonas's plan (NAV holds it): members with their function, a meeting of the
+/// group, invitations delivered over SMTP to a real server on loopback with a calendar request in Oslo time
+/// and nothing about Jonas, then the meeting held, its follow-up overdue and shown as the member's.
+async fn ip_responsibility_group_meets_and_is_invited_by_email(db: Db) -> anyhow::Result<()> {
+    if !los_tests::smtp::available()? {
+        return Ok(());
+    }
+    let smtp = SmtpServer::start().await?;
+    let web = WebOptions { mail: Some(smtp.url()), ..WebOptions::default() };
+    let app = TestApp::start_full(db, true, los_store::Settings::default(), web).await?;
+    let nav = app.token("nav").await?;
+    let ot = app.token("ot").await?;
+    let jplan = "/api/v1/cases/sak-overgang/individual-plan";
+    let group = format!("{jplan}/group");
+    // Refusals first: each changes nothing.
+    let teacher = json!({"user_id": "ot", "service_id": "demofylke-ot", "function": "Rådgiver i OT"});
+    refused(&app, &ot, &group, teacher.clone(), 403, "denied.not_ip_responsible").await?;
+    refused(
+        &app,
+        &nav,
+        &group,
+        json!({"user_id": "ot", "service_id": "demofylke-ot", "function": " "}),
+        422,
+        "ip.group_function",
+    )
+    .await?;
+    refused(
+        &app,
+        &nav,
+        &group,
+        json!({"user_id": "ot", "service_id": "nav-stat-mellomvik", "function": "Veileder"}),
+        422,
+        "ip.group_employee_service",
+    )
+    .await?;
+    refused(&app, &nav, &group, json!({"person_id": "person-adam", "function": "Venn"}), 422, "ip.group_not_family")
+        .await?;
+    refused(&app, &nav, &group, json!({"function": "Ingen"}), 422, "ip.group_member_kind").await?;
+    let (_, v) = app.api_get(&nav, jplan).await?;
+    ensure!(v["plan"]["group"] == json!([]), "nothing added: {}", v["plan"]["group"]);
+    // The holder adds OT, itself and Jonas.
+    for body in [
+        teacher.clone(),
+        json!({"user_id": "nav", "service_id": "nav-stat-mellomvik", "function": "Veileder, holder planen"}),
+        json!({"member": "person:person-jonas", "function": "Jonas selv"}),
+    ] {
+        let (status, r) = app.api_post(&nav, &group, body).await?;
+        ensure!(status == 201, "{status} {r}");
+    }
+    refused(&app, &nav, &group, teacher, 422, "ip.group_already_member").await?;
+    let (_, v) = app.api_get(&ot, jplan).await?;
+    let members = v["plan"]["group"].as_array().cloned().unwrap_or_default();
+    ensure!(members.len() == 3, "{members:?}");
+    ensure!(
+        members[0]["name"] == "Olav Tjeneste"
+            && members[0]["function"] == "Rådgiver i OT"
+            && members[0]["invitable"] == true,
+        "{}",
+        members[0]
+    );
+    ensure!(
+        members[2]["kind"] == "family" && members[2]["name"].as_str().unwrap_or("").starts_with("Jonas"),
+        "{}",
+        members[2]
+    );
+    // A group meeting needs the plan: Adam has none.
+    let tomorrow = (chrono::Local::now() + chrono::Duration::days(1)).format("%Y-%m-%dT09:00").to_string();
+    let meeting = |agenda: &str, invited: &[&str]| {
+        json!({"kind": "responsibility_group", "starts_at": tomorrow, "duration_minutes": 90, "place": "NAV Mellomvik",
+               "agenda": agenda, "invited": invited, "child_participation": "attends"})
+    };
+    let bv = app.token("barnevern").await?;
+    let (status, err) =
+        app.api_post(&bv, "/api/v1/cases/sak-adam/meetings", meeting("Plan", &["mellomvik-barnevern"])).await?;
+    ensure!(status == 422 && err["code"] == "meeting.responsibility_group_without_plan", "{status} {err}");
+    let (status, r) = app
+        .api_post(
+            &nav,
+            "/api/v1/cases/sak-overgang/meetings",
+            meeting("Skoleplass og arbeidstrening", &["nav-stat-mellomvik", "demofylke-ot"]),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {r}");
+    let m = r["ids"][0].as_str().unwrap().to_owned();
+    let invite = format!("/api/v1/cases/sak-overgang/meetings/{m}/invitations");
+    // Only the arranging service invites.
+    let (status, err) = app.api_post(&ot, &invite, json!({})).await?;
+    ensure!(status == 403, "{status} {err}");
+    let (status, r) = app.api_post(&nav, &invite, json!({})).await?;
+    ensure!(status == 200, "{status} {r}");
+    let outcomes: Vec<(String, String)> = r["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["user_id"].as_str().unwrap().to_owned(), i["outcome"].as_str().unwrap().to_owned()))
+        .collect();
+    ensure!(outcomes.len() == 2 && outcomes.iter().all(|(_, o)| o == "sent"), "{outcomes:?}");
+    // The server took two messages, one per member, each a calendar request in Oslo time.
+    let mut got = smtp.received()?;
+    for _ in 0..50 {
+        if got.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        got = smtp.received()?;
+    }
+    ensure!(got.len() == 2, "{} messages", got.len());
+    let mut to: Vec<String> = got.iter().flat_map(|g| g.to.clone()).collect();
+    to.sort();
+    ensure!(to == ["nav@demo.los.invalid", "ot@demo.los.invalid"], "{to:?}");
+    for g in &got {
+        let text = g.decoded();
+        for part in [
+            "text/calendar",
+            "method=REQUEST",
+            "METHOD:REQUEST",
+            "BEGIN:VTIMEZONE",
+            "TZID:Europe/Oslo",
+            "DTSTART;TZID=Europe/Oslo:",
+            "T090000",
+            "Ansvarsgruppemøte",
+            "sak-overgang",
+            "filename=\"invitation.ics\"",
+            &format!("UID:{m}@los"),
+        ] {
+            ensure!(text.contains(part), "{part} missing in:\n{text}");
+        }
+        // Nothing about Jonas or the agenda leaves Los.
+        for secret in ["Jonas", "Skoleplass", "NAV Mellomvik"] {
+            ensure!(!text.contains(secret), "{secret} in the e-mail:\n{text}");
+        }
+    }
+    let (_, v) = app.api_get(&nav, jplan).await?;
+    let shown = v["meetings"].as_array().cloned().unwrap_or_default();
+    ensure!(shown.len() == 1 && shown[0]["invitations"].as_array().map(Vec::len) == Some(2), "{shown:?}");
+    ensure!(shown[0]["invitations"][0]["outcome"] == "sent", "{}", shown[0]["invitations"]);
+    // The meeting takes place (moved back in time: the test stands in for the days passing), the minutes
+    // name who came, and OT's follow-up is past its day: it shows as OT's on the plan.
+    app.sql_exec(&format!("UPDATE meeting SET starts_at = '2026-11-02 09:00:00' WHERE id = '{m}'")).await?;
+    let (status, r) = app
+        .api_post(
+            &nav,
+            &format!("/api/v1/cases/sak-overgang/meetings/{m}/minutes"),
+            json!({"attended": ["nav-stat-mellomvik", "demofylke-ot"], "minutes": "Jonas vil prøve arbeidstrening."}),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {r}");
+    let (status, r) = app
+        .api_post(
+            &nav,
+            &format!("/api/v1/cases/sak-overgang/meetings/{m}/actions"),
+            json!({"description": "Finne skoleplass", "owner_service": "demofylke-ot", "due_on": "2026-11-16"}),
+        )
+        .await?;
+    ensure!(status == 201, "{status} {r}");
+    let (status, err) = app.api_post(&nav, &invite, json!({})).await?;
+    ensure!(status == 422 && err["code"] == "meeting.invite_past", "{status} {err}");
+    let (_, v) = app.api_get(&nav, jplan).await?;
+    let late = v["late"].as_array().cloned().unwrap_or_default();
+    ensure!(
+        late.iter().any(|l| l["service_id"] == "demofylke-ot" && l["actions"] == json!(["Finne skoleplass"])),
+        "{late:?}"
+    );
+    // The page shows the group, the meeting with its invitations and minutes, and who is behind.
+    let browser = app.logged_in("nav").await?;
+    let html = browser.get(app.url("/saker/sak-overgang/individuell-plan")).send().await?.text().await?;
+    for part in [
+        "Ansvarsgruppen",
+        "Olav Tjeneste",
+        "Rådgiver i OT",
+        "2 sendt",
+        "Jonas vil prøve arbeidstrening.",
+        "Forsinket",
+        "Finne skoleplass",
+    ] {
+        ensure!(html.contains(part), "{part} missing on the page");
+    }
+    // Through the page: the holder removes a member (kept as history) and adds one back with a function.
+    let id = members[2]["id"].as_str().unwrap();
+    let res = browser
+        .post(app.url(&format!("/saker/sak-overgang/individuell-plan/gruppe/{id}/fjern")))
+        .form(&[("confirm", "1")])
+        .send()
+        .await?;
+    ensure!(res.status().is_redirection(), "{}", res.status());
+    let res = browser
+        .post(app.url("/saker/sak-overgang/individuell-plan/gruppe"))
+        .form(&[("member", "person:person-jonas"), ("function", "")])
+        .send()
+        .await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains("Skriv hva medlemmet gjør i gruppen"), "the error in bokmål");
+    let (_, v) = app.api_get(&nav, jplan).await?;
+    ensure!(v["plan"]["group"].as_array().map(Vec::len) == Some(2), "{}", v["plan"]["group"]);
+    let kept = app.sql_text(&format!("SELECT removed_by FROM ip_group_member WHERE id = '{id}'")).await?;
+    ensure!(kept.as_deref() == Some("nav"), "{kept:?}");
+    // The family's PDF: Jonas gets his plan on paper with the group, the meeting and its follow-up — in
+    // bokmål, then in nynorsk once the plan's language is nynorsk. It is rendered to PNG and read back.
+    let jonas = app.token("jonas").await?;
+    let pdf = format!("{jplan}/pdf");
+    let text = crate::child_coordinator::letter_text(&app, &jonas, &pdf).await?;
+    for part in [
+        "Individuell plan for Jonas",
+        "Ansvarsgruppen",
+        "Olav Tjeneste",
+        "Rådgiver i OT",
+        "Finne",
+        "innen 16.11.2026",
+        "Tiltak",
+    ] {
+        ensure!(text.contains(part), "{part} missing in the PDF:\n{text}");
+    }
+    let (status, r) = app.api_post(&nav, &format!("{jplan}/settings"), json!({"language": "nn"})).await?;
+    ensure!(status == 201, "{status} {r}");
+    let text = crate::child_coordinator::letter_text(&app, &jonas, &pdf).await?;
+    ensure!(text.contains("Ansvarsgruppa") && text.contains("Møte i ansvarsgruppa"), "nynorsk:\n{text}");
+    // A service outside the case gets no PDF.
+    let res = reqwest::Client::new().get(app.url(&pdf)).bearer_auth(app.token("uk").await?).send().await?;
+    ensure!(res.status() == 403, "{}", res.status());
     app.stop().await;
     Ok(())
 }

@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, Database};
 use tokio::sync::oneshot;
 
 pub mod oidc;
+pub mod smtp;
 
 /// The PostgreSQL server used for tests (a maintenance database on it; each test creates its own).
 pub fn pg_admin_url() -> String {
@@ -71,17 +72,19 @@ pub struct TestApp {
 }
 
 /// How the web layer is set up, as `los serve`'s options set it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct WebOptions {
     /// `--secure-cookies`: Secure cookies and HSTS.
     pub secure_cookies: bool,
     /// `--failures-per-minute`.
     pub failures_per_minute: u32,
+    /// `--mail`: where invitations go (e.g. `smtp://127.0.0.1:2525`).
+    pub mail: Option<String>,
 }
 
 impl Default for WebOptions {
     fn default() -> Self {
-        WebOptions { secure_cookies: false, failures_per_minute: 20 }
+        WebOptions { secure_cookies: false, failures_per_minute: 20, mail: None }
     }
 }
 
@@ -154,6 +157,14 @@ impl TestApp {
             secure_cookies: web.secure_cookies,
             failures: los_web::security::FailureLimiter::new(web.failures_per_minute),
             login: std::sync::Arc::new(los_web::login::Providers::new(&base, providers(&base))),
+            mail: match &web.mail {
+                Some(url) => Some(std::sync::Arc::new(los_web::mail::Mailer::new(
+                    url,
+                    "Los Mellomvik <los@mellomvik.kommune.invalid>",
+                    &base,
+                )?)),
+                None => None,
+            },
         });
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -233,6 +244,15 @@ impl TestApp {
         };
         db.close().await?;
         Ok(value)
+    }
+
+    /// Runs one statement on the test's database (for tests that stand in for time passing, e.g. a
+    /// meeting that has taken place).
+    pub async fn sql_exec(&self, sql: &str) -> anyhow::Result<()> {
+        let db = Database::connect(self.database_url.redacted()).await?;
+        db.execute_unprepared(sql).await?;
+        db.close().await?;
+        Ok(())
     }
 
     /// Stops the server and removes its database.

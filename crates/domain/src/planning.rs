@@ -214,6 +214,9 @@ coded_enum!(
         FollowUp = "follow_up",
         /// A restorative meeting with the victim, arranged by the mediation service (konfliktrådet).
         Restorative = "restorative",
+        /// A meeting of the responsibility group (ansvarsgruppe) that carries out the child's individual
+        /// plan (spec 02 §2; issue 13): only while the plan is open, arranged by a service with access to it.
+        ResponsibilityGroup = "responsibility_group",
     }
 );
 
@@ -262,6 +265,9 @@ pub struct MeetingFacts<'a> {
     /// The case has a youth sentence, and the service arranging the meeting is its youth coordinator's.
     pub sentence: bool,
     pub arranged_by_youth_coordinator: bool,
+    /// The child has an individual plan not ended, and the arranging service may read it (holds the main
+    /// responsibility or is named by the consent in force).
+    pub plan_open_to_arranger: bool,
 }
 
 /// A meeting to set up.
@@ -294,6 +300,9 @@ pub fn validate_meeting(m: &MeetingRequest<'_>, f: &MeetingFacts<'_>) -> Result<
     }
     if m.kind == MeetingKind::Restorative && !(f.sentence && f.arranged_by_youth_coordinator) {
         return Err(PlanningError::RestorativeByMediationService);
+    }
+    if m.kind == MeetingKind::ResponsibilityGroup && !f.plan_open_to_arranger {
+        return Err(PlanningError::ResponsibilityGroupWithoutPlan);
     }
     Ok(())
 }
@@ -426,6 +435,10 @@ pub enum PlanningError {
         "restorative meetings are arranged by the mediation service's youth coordinator in a youth sentence (spec 01 §5.2)"
     )]
     RestorativeByMediationService,
+    #[error(
+        "a responsibility group meets to carry out an individual plan: the child needs a plan that is not ended, and your service needs access to it (IP-forskriften § 9; spec 02 §2)"
+    )]
+    ResponsibilityGroupWithoutPlan,
     #[error("minutes are written after the meeting has started")]
     MinutesBeforeMeeting,
     #[error("the minutes are empty")]
@@ -476,7 +489,7 @@ impl PlanningError {
             AgendaMissing => "agenda",
             NobodyInvited | NotParticipant(_) | InvitedAgainstChildsWish(_) => "invited",
             Duration => "duration_minutes",
-            RestorativeByMediationService => "kind",
+            RestorativeByMediationService | ResponsibilityGroupWithoutPlan => "kind",
             MinutesBeforeMeeting | MinutesMissing | MinutesForCancelled => "minutes",
             AttendedNotInvited(_) => "attended",
             CancelReason | AlreadyCancelled | CancelAfterStart => "reason",
@@ -508,6 +521,7 @@ impl PlanningError {
             PlanningError::NotParticipant(_) => "meeting.not_participant",
             PlanningError::InvitedAgainstChildsWish(_) => "meeting.excluded_by_child",
             PlanningError::RestorativeByMediationService => "meeting.restorative",
+            PlanningError::ResponsibilityGroupWithoutPlan => "meeting.responsibility_group_without_plan",
             PlanningError::MinutesBeforeMeeting => "meeting.minutes_early",
             PlanningError::MinutesMissing => "meeting.minutes_missing",
             PlanningError::AttendedNotInvited(_) => "meeting.attended_not_invited",

@@ -1,6 +1,7 @@
 //! Written decisions of the child-coordinator process (barnekoordinator, pasient- og
 //! brukerrettighetsloven § 2-5 c and helse- og omsorgstjenesteloven § 7-2 a) as an accessible PDF and
-//! as plain text.
+//! as plain text, and other documents the family gets on paper — the individual plan — worded by the
+//! caller ([`Document`]) and laid out by the same template.
 //!
 //! The wording lives in Rust ([`wording`]); both outputs are made from the same laid-out letter, so the
 //! text shown on the case page is the text of the PDF. The PDF is typeset by typst: the template
@@ -130,10 +131,10 @@ struct Layout {
     /// Label/value lines under the address: date, reference, whom the case is about.
     facts: Vec<Fact>,
     sections: Vec<Section>,
-    closing: &'static str,
+    closing: String,
     signature: Vec<String>,
-    signature_note: &'static str,
-    page_label: &'static str,
+    signature_note: String,
+    page_label: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,13 +146,13 @@ struct Ymd {
 
 #[derive(Debug, Serialize)]
 struct Fact {
-    label: &'static str,
+    label: String,
     value: String,
 }
 
 #[derive(Debug, Serialize)]
 struct Section {
-    heading: &'static str,
+    heading: String,
     paragraphs: Vec<String>,
     /// A bulleted list after the paragraphs (the legal basis).
     items: Vec<String>,
@@ -162,16 +163,82 @@ struct Section {
 /// embedded fonts (an emoji, Chinese or Arabic script, control characters) is written as a tagged
 /// PDF without the PDF/UA-1 claim instead of failing.
 pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
+    typeset(&wording::layout(letter), letter.date, &letter.reference)
+}
+
+/// A document other than a decision (the individual plan): worded by the caller, laid out by the same
+/// template — letterhead, facts, title, sections — without an address or a signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub language: Language,
+    pub title: String,
+    /// The PDF's author, e.g. "NAV Mellomvik, Mellomvik kommune".
+    pub author: String,
+    pub municipality: String,
+    /// The line under the municipality, e.g. the service holding the plan.
+    pub unit: String,
+    pub date: chrono::NaiveDate,
+    /// A stable id for the PDF, e.g. the plan's id and version.
+    pub reference: String,
+    /// Label and value lines under the letterhead.
+    pub facts: Vec<(String, String)>,
+    pub sections: Vec<DocumentSection>,
+    /// The word before the page number, "Side".
+    pub page_label: String,
+}
+
+/// A section of a [`Document`]: a heading, paragraphs, then a bulleted list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentSection {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub items: Vec<String>,
+}
+
+fn document_layout(d: &Document) -> Layout {
+    use chrono::Datelike;
+    Layout {
+        lang: d.language.tag(),
+        title: d.title.clone(),
+        author: d.author.clone(),
+        date: Ymd { year: d.date.year(), month: d.date.month(), day: d.date.day() },
+        municipality: d.municipality.clone(),
+        unit: d.unit.clone(),
+        unit_contact: String::new(),
+        recipients: vec![],
+        facts: d.facts.iter().map(|(label, value)| Fact { label: label.clone(), value: value.clone() }).collect(),
+        sections: d
+            .sections
+            .iter()
+            .map(|s| Section { heading: s.heading.clone(), paragraphs: s.paragraphs.clone(), items: s.items.clone() })
+            .collect(),
+        closing: String::new(),
+        signature: vec![],
+        signature_note: String::new(),
+        page_label: d.page_label.clone(),
+    }
+}
+
+/// Renders a [`Document`] as a tagged PDF (PDF/UA-1 where its characters allow, as [`render_pdf`]).
+pub fn render_document_pdf(d: &Document) -> Result<Vec<u8>, LetterError> {
+    typeset(&document_layout(d), d.date, &d.reference)
+}
+
+/// The same document as plain text.
+pub fn render_document_text(d: &Document) -> String {
+    text_of(&document_layout(d))
+}
+
+fn typeset(layout: &Layout, date: chrono::NaiveDate, reference: &str) -> Result<Vec<u8>, LetterError> {
     use chrono::Datelike;
 
-    let layout = wording::layout(letter);
     let today = Datetime::from_ymd(
-        letter.date.year(),
-        u8::try_from(letter.date.month()).map_err(|_| LetterError::Date(letter.date))?,
-        u8::try_from(letter.date.day()).map_err(|_| LetterError::Date(letter.date))?,
+        date.year(),
+        u8::try_from(date.month()).map_err(|_| LetterError::Date(date))?,
+        u8::try_from(date.day()).map_err(|_| LetterError::Date(date))?,
     )
-    .ok_or(LetterError::Date(letter.date))?;
-    let world = LetterWorld::new(serde_json::to_vec(&layout)?, today);
+    .ok_or(LetterError::Date(date))?;
+    let world = LetterWorld::new(serde_json::to_vec(layout)?, today);
 
     let compiled = typst::compile::<PagedDocument>(&world).output;
     // typst memoises across compilations in a process-wide cache; without eviction a long-running
@@ -189,7 +256,7 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
     })?;
     let options = |standards: PdfStandards| PdfOptions {
         // A stable identifier: the same decision gives the same PDF document id.
-        ident: Smart::Custom(letter.reference.clone()),
+        ident: Smart::Custom(reference.to_owned()),
         creator: Smart::Custom(Some("Los".to_owned())),
         timestamp: Some(Timestamp::new_utc(today)),
         standards,
@@ -216,7 +283,10 @@ pub fn render_pdf(letter: &Letter) -> Result<Vec<u8>, LetterError> {
 /// The same letter as plain text: the letterhead, address and facts, then headings (underlined) and
 /// paragraphs separated by blank lines, then the signature.
 pub fn render_text(letter: &Letter) -> String {
-    let l = wording::layout(letter);
+    text_of(&wording::layout(letter))
+}
+
+fn text_of(l: &Layout) -> String {
     let mut out = String::new();
     let mut block = |lines: &[&str]| {
         let lines: Vec<&str> = lines.iter().copied().filter(|s| !s.trim().is_empty()).collect();
@@ -238,16 +308,16 @@ pub fn render_text(letter: &Letter) -> String {
     let underline = |s: &str, c: char| c.to_string().repeat(s.chars().count());
     block(&[&l.title, &underline(&l.title, '=')]);
     for section in &l.sections {
-        block(&[section.heading, &underline(section.heading, '-')]);
+        block(&[&section.heading, &underline(&section.heading, '-')]);
         for paragraph in &section.paragraphs {
             block(&[paragraph]);
         }
         let items: Vec<String> = section.items.iter().map(|i| format!("- {i}")).collect();
         block(&items.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    block(&[l.closing]);
+    block(&[&l.closing]);
     block(&l.signature.iter().map(String::as_str).collect::<Vec<_>>());
-    block(&[l.signature_note]);
+    block(&[&l.signature_note]);
     out
 }
 

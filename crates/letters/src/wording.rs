@@ -258,11 +258,11 @@ pub(crate) fn layout(letter: &Letter) -> Layout {
         "" => letter.child_name.clone(),
         detail => format!("{}, {detail}", letter.child_name.as_str()),
     };
-    let mut sections = vec![Section { heading: "Vedtak", paragraphs: decision(letter), items: vec![] }];
+    let mut sections = vec![Section { heading: "Vedtak".into(), paragraphs: decision(letter), items: vec![] }];
     let reasons = paragraphs(&letter.reasons);
     if !reasons.is_empty() {
         sections.push(Section {
-            heading: pick(lang, "Begrunnelse", "Grunngiving"),
+            heading: pick(lang, "Begrunnelse", "Grunngiving").into(),
             paragraphs: reasons,
             items: vec![],
         });
@@ -270,12 +270,12 @@ pub(crate) fn layout(letter: &Letter) -> Layout {
     let legal_basis = non_empty(&letter.legal_basis);
     if !legal_basis.is_empty() {
         sections.push(Section {
-            heading: "Lovgrunnlag",
+            heading: "Lovgrunnlag".into(),
             paragraphs: vec![pick(lang, "Vedtaket har hjemmel i:", "Vedtaket har heimel i:").to_owned()],
             items: legal_basis,
         });
     }
-    sections.push(Section { heading: "Rett til å klage", paragraphs: complaint(letter), items: vec![] });
+    sections.push(Section { heading: "Rett til å klage".into(), paragraphs: complaint(letter), items: vec![] });
 
     let signature = [letter.signed_by.as_str(), letter.unit.as_str(), letter.municipality.as_str()]
         .into_iter()
@@ -297,19 +297,20 @@ pub(crate) fn layout(letter: &Letter) -> Layout {
         unit_contact: letter.unit_contact.clone(),
         recipients: non_empty(&letter.recipients),
         facts: vec![
-            Fact { label: "Dato", value: long_date(letter.date) },
-            Fact { label: "Vår referanse", value: letter.reference.clone() },
-            Fact { label: pick(lang, "Saken gjelder", "Saka gjeld"), value: child },
+            Fact { label: "Dato".into(), value: long_date(letter.date) },
+            Fact { label: "Vår referanse".into(), value: letter.reference.clone() },
+            Fact { label: pick(lang, "Saken gjelder", "Saka gjeld").into(), value: child },
         ],
         sections,
-        closing: pick(lang, "Med hilsen", "Med helsing"),
+        closing: pick(lang, "Med hilsen", "Med helsing").into(),
         signature,
         signature_note: pick(
             lang,
             "Brevet er godkjent elektronisk og har derfor ingen håndskrevet signatur.",
             "Brevet er godkjent elektronisk og har difor inga handskriven underskrift.",
-        ),
-        page_label: "Side",
+        )
+        .into(),
+        page_label: "Side".into(),
     }
 }
 

@@ -49,11 +49,13 @@ pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
 pub use case::feedback::FeedbackView;
 pub use case::individual_plan::{
-    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpMay, IpParticipantView,
-    IpResponsibilityView, IpStarted, IpSummary, IpVersionView, IpView, NewIpComplaint, NewIpComplaintStep,
-    NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
+    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpGroupCandidate,
+    IpGroupMemberView, IpLate, IpMay, IpParticipantView, IpResponsibilityView, IpStarted, IpSummary, IpVersionView,
+    IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpGroupMember, NewIpNotification, NewIpParticipant,
+    NewIpResponsibility, NewIpSettings, NewIpStart,
 };
 pub use case::intake::{Intake, JoinAnswer, JoinRequestView};
+pub use case::invitations::{Invitation, InvitationBatch, InvitationLine, MeetingForMail};
 pub use case::meetings::{ActionView, MeetingView, MinutesView, NewAction, NewMeetings, PreparationView};
 pub use case::notes::NewNote;
 pub use case::plan::{NewPlanItem, PlanRevision};

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod idempotency;
 pub mod input;
 pub mod login;
+pub mod mail;
 pub mod pages;
 pub mod reminders;
 pub mod scim;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub failures: security::FailureLimiter,
     /// The OpenID providers users log in with (none: only the demo picker, in demo mode).
     pub login: std::sync::Arc<login::Providers>,
+    /// Where e-mail goes (meeting invitations); none when `[mail]` is not configured.
+    pub mail: Option<std::sync::Arc<mail::Mailer>>,
 }
 
 impl AppState {

@@ -13,6 +13,7 @@
 
 pub mod complaint;
 pub mod content;
+pub mod group;
 
 #[cfg(test)]
 mod tests;
@@ -455,6 +456,16 @@ pub enum IpError {
     NotActive,
     #[error("{0}")]
     Content(content::ContentError),
+    #[error("say what the member does in the group, e.g. \"kontaktlærer\" (2 to 120 characters)")]
+    GroupFunction,
+    #[error("an employee sits in the group for a service they work in")]
+    GroupEmployeeService,
+    #[error("the child and the parents with parental responsibility sit in the group for the family")]
+    GroupNotFamily,
+    #[error("already a member of the responsibility group")]
+    GroupAlreadyMember,
+    #[error("not a member of the responsibility group")]
+    GroupNotMember,
 }
 
 impl IpError {
@@ -485,6 +496,11 @@ impl IpError {
             IpError::Complaint(e) => e.code(),
             IpError::NotActive => "ip.not_active",
             IpError::Content(e) => e.code(),
+            IpError::GroupFunction => "ip.group_function",
+            IpError::GroupEmployeeService => "ip.group_employee_service",
+            IpError::GroupNotFamily => "ip.group_not_family",
+            IpError::GroupAlreadyMember => "ip.group_already_member",
+            IpError::GroupNotMember => "ip.group_not_member",
         }
     }
 
@@ -506,6 +522,10 @@ impl IpError {
             IpError::NotificationText => Some("description"),
             IpError::Complaint(e) => e.field(),
             IpError::Content(e) => e.field(),
+            IpError::GroupFunction => Some("function"),
+            IpError::GroupEmployeeService => Some("user_id"),
+            IpError::GroupNotFamily => Some("person_id"),
+            IpError::GroupAlreadyMember | IpError::GroupNotMember => Some("member"),
             IpError::NotActive | IpError::Ended | IpError::NoConsent => None,
         }
     }

@@ -93,7 +93,12 @@ fn meeting_series_and_the_childs_say() {
     assert_eq!(series_starts(at(7, 9), 0, 1).unwrap().len(), 1);
     assert_eq!(series_starts(at(7, 9), 2, 53), Err(PlanningError::SeriesCount));
     let parts = vec!["bv".to_string(), "nav".to_string(), "skole".to_string()];
-    let f = MeetingFacts { participants: &parts, sentence: false, arranged_by_youth_coordinator: false };
+    let f = MeetingFacts {
+        participants: &parts,
+        sentence: false,
+        arranged_by_youth_coordinator: false,
+        plan_open_to_arranger: false,
+    };
     let invited = vec!["bv".to_string(), "skole".to_string()];
     let excluded = vec!["nav".to_string()];
     let m = MeetingRequest {
@@ -120,6 +125,9 @@ fn meeting_series_and_the_childs_say() {
     );
     let uk = MeetingFacts { sentence: true, arranged_by_youth_coordinator: true, ..f.clone() };
     assert!(validate_meeting(&MeetingRequest { kind: MeetingKind::Restorative, ..m.clone() }, &uk).is_ok());
+    let group = MeetingRequest { kind: MeetingKind::ResponsibilityGroup, ..m.clone() };
+    assert_eq!(validate_meeting(&group, &f), Err(PlanningError::ResponsibilityGroupWithoutPlan));
+    assert!(validate_meeting(&group, &MeetingFacts { plan_open_to_arranger: true, ..f.clone() }).is_ok());
     assert_eq!(validate_minutes(at(7, 9), at(7, 8), &invited, &invited, "x"), Err(PlanningError::MinutesBeforeMeeting));
     assert_eq!(
         validate_minutes(at(7, 9), at(7, 11), &invited, &excluded, "x"),

@@ -90,6 +90,8 @@ pub struct MeetingView {
     pub minutes: Option<MinutesView>,
     pub preparation: Vec<PreparationView>,
     pub actions: Vec<ActionView>,
+    /// The e-mail invitations sent for it, newest first.
+    pub invitations: Vec<crate::case::invitations::InvitationLine>,
 }
 
 /// Meetings to set up: one, or a series `every_weeks` apart.
@@ -145,6 +147,11 @@ pub(crate) async fn load_meetings(
         .order_by_asc(meeting_action::Column::DueOn)
         .all(conn)
         .await?;
+    let invitations = meeting_invitation::Entity::find()
+        .filter(meeting_invitation::Column::CaseId.eq(case_id))
+        .order_by_desc(meeting_invitation::Column::SentAt)
+        .all(conn)
+        .await?;
     let today = local_now().date();
     let mut meetings = Vec::new();
     for m in meeting::Entity::find()
@@ -191,6 +198,15 @@ pub(crate) async fn load_meetings(
                 .map(|p| PreparationView { id: p.id.clone(), text: p.text.clone(), done_at: p.done_at })
                 .collect(),
             actions: actions.iter().filter(|a| a.meeting_id == m.id).map(|a| action_view(a, today)).collect(),
+            invitations: invitations
+                .iter()
+                .filter(|i| i.meeting_id == m.id)
+                .map(|i| crate::case::invitations::InvitationLine {
+                    user_id: i.user_id.clone(),
+                    outcome: i.outcome.clone(),
+                    sent_at: i.sent_at,
+                })
+                .collect(),
             id: m.id,
             series_id: m.series_id,
             starts_at: m.starts_at,
@@ -217,7 +233,7 @@ pub(crate) fn action_view(a: &meeting_action::Model, today: NaiveDate) -> Action
 
 /// A meeting of the case, and whether `actor` may change it (write its minutes, cancel it): the meeting is
 /// the arranging service's, so only that service may — the overview category would let every participant.
-async fn meeting_to_change(
+pub(crate) async fn meeting_to_change(
     txn: &impl ConnectionTrait,
     l: &Loaded,
     actor: &User,
@@ -320,10 +336,23 @@ impl Store {
             l.case.participants.iter().filter(|p| p.active_on(today)).map(|p| p.service_id.clone()).collect();
         let sentence =
             sentence::Entity::find().filter(sentence::Column::CaseId.eq(new.case_id.as_str())).one(&txn).await?;
+        let plan_open_to_arranger = if new.kind == MeetingKind::ResponsibilityGroup {
+            match crate::case::individual_plan::open_plan(&txn, &l.child.id).await? {
+                Some(p) => {
+                    let rows = crate::case::individual_plan::rows_of(&txn, p).await?;
+                    rows.responsible().is_some_and(|r| r.service_id == arranging)
+                        || rows.access(l.child.age_on(today))?.contains(&arranging)
+                }
+                None => false,
+            }
+        } else {
+            false
+        };
         let facts = MeetingFacts {
             participants: &participants,
             sentence: sentence.is_some(),
             arranged_by_youth_coordinator: sentence.is_some_and(|s| s.youth_coordinator_service == arranging),
+            plan_open_to_arranger,
         };
         let req = MeetingRequest {
             kind: new.kind,

@@ -18,6 +18,7 @@ pub(crate) mod family;
 pub(crate) mod feedback;
 pub(crate) mod individual_plan;
 pub(crate) mod intake;
+pub(crate) mod invitations;
 pub(crate) mod meetings;
 pub(crate) mod notes;
 pub(crate) mod participants;

@@ -182,3 +182,41 @@ pub mod ip_section {
     }
     entity_boilerplate!();
 }
+
+pub mod ip_group_member {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ip_group_member")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub plan_id: String,
+        pub case_id: String,
+        pub user_id: Option<String>,
+        pub service_id: Option<String>,
+        pub person_id: Option<String>,
+        pub function: String,
+        pub added_by: String,
+        pub added_at: ChronoDateTimeUtc,
+        pub removed_at: Option<ChronoDateTimeUtc>,
+        pub removed_by: Option<String>,
+    }
+    entity_boilerplate!();
+}
+
+pub mod meeting_invitation {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_invitation")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub case_id: String,
+        pub meeting_id: String,
+        pub user_id: String,
+        pub sent_by: String,
+        pub sent_at: ChronoDateTimeUtc,
+        pub outcome: String,
+    }
+    entity_boilerplate!();
+}

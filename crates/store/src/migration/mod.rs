@@ -29,6 +29,7 @@ mod m20261206_000023_child_coordinator;
 mod m20261206_000024_child_coordinator_work;
 mod m20261207_000025_individual_plan;
 mod m20261207_000026_individual_plan_content;
+mod m20261207_000027_responsibility_group;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_child_coordinator_work::Migration),
             Box::new(m20261207_000025_individual_plan::Migration),
             Box::new(m20261207_000026_individual_plan_content::Migration),
+            Box::new(m20261207_000027_responsibility_group::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
         .route("/saker/{id}/moter/{meeting}/avlys", post(cancel_page))
         .route("/saker/{id}/moter/{meeting}/forberedelse/{item}", post(preparation_page))
         .route("/saker/{id}/moter/{meeting}/oppfolging", post(action_page))
+        .route("/saker/{id}/moter/{meeting}/invitasjoner", post(invite_page))
         .route("/saker/{id}/oppfolging/{action}/utfort", post(action_done_page))
 }
 
@@ -40,6 +41,7 @@ pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(set_preparation))
         .routes(routes!(add_meeting_action))
         .routes(routes!(complete_meeting_action))
+        .routes(routes!(invite))
 }
 
 /// A meeting or a series of meetings.
@@ -122,7 +124,12 @@ const MEETING_FORM: &[(&str, &str)] = &[
     ("count", "meeting-count"),
 ];
 
-async fn schedule(st: &AppState, actor: &User, case_id: &str, i: MeetingInput) -> Result<Vec<String>, Rejected> {
+pub(crate) async fn schedule(
+    st: &AppState,
+    actor: &User,
+    case_id: &str,
+    i: MeetingInput,
+) -> Result<Vec<String>, Rejected> {
     let new = i.parse(case_id)?;
     st.store.schedule_meetings(actor, new).await.map_err(|e| Rejected::on(MEETING_FORM, "meeting-invited", e))
 }
@@ -417,6 +424,80 @@ pub async fn complete_meeting_action(
 ) -> Result<Json<Done>, ApiError> {
     st.store.complete_meeting_action(&user, &id, &action, &i.note).await?;
     Ok(Json(Done { id: action, done: true }))
+}
+
+/// One invitation and what came of it: sent (the mail server took it), failed, or no_address (the member
+/// has no e-mail address in Los).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationOutcome {
+    user_id: String,
+    name: String,
+    outcome: String,
+}
+
+/// The invitations of a meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationsSent {
+    invitations: Vec<InvitationOutcome>,
+}
+
+/// Decides who is invited (the store, through the policy and audited), sends the messages after the
+/// transaction, and records what the mail server said.
+/// Invitations are written in bokmål: Los keeps no language per employee, and bokmål is the default.
+async fn send_invitations(st: &AppState, actor: &User, id: &str, meeting: &str) -> Result<InvitationsSent, Rejected> {
+    let element = format!("invite-{meeting}");
+    let Some(mailer) = st.mail.clone() else {
+        let e = los_store::StoreError::Invalid {
+            field: None,
+            code: "meeting.mail_not_configured",
+            message: "Los has no mail server configured ([mail] transport): the invitations cannot be sent".into(),
+        };
+        return Err(Rejected::at(element, e));
+    };
+    let batch = st.store.prepare_meeting_invitations(actor, id, meeting).await.map_err(|e| Rejected::at(element, e))?;
+    let results = mailer.send_invitations(&batch.meeting, &batch.invitations, crate::i18n::Lang::Nb).await;
+    let mut invitations = Vec::new();
+    for inv in batch.invitations {
+        let outcome = match results.iter().find(|(i, _)| *i == inv.id) {
+            Some((_, sent)) => {
+                if let Err(e) = st.store.record_invitation_outcome(&inv.id, *sent).await {
+                    tracing::error!(error = %e, invitation = %inv.id, "recording an invitation's outcome");
+                }
+                if *sent { "sent" } else { "failed" }.to_owned()
+            }
+            None => inv.outcome.clone(),
+        };
+        invitations.push(InvitationOutcome { user_id: inv.user_id, name: inv.name, outcome });
+    }
+    Ok(InvitationsSent { invitations })
+}
+
+/// Nothing: the path names the meeting.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct InviteInput {}
+
+pub async fn invite_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, meeting)): Path<(String, String)>,
+    JsonOrForm(_): JsonOrForm<InviteInput>,
+) -> PageResult {
+    let u = user(&ctx)?;
+    let r = send_invitations(&st, u, &id, &meeting).await;
+    super::individual_plan::after_ip(&st, &ctx, &id, "invitations", r).await
+}
+
+/// E-mails the meeting's invitation, with an iCalendar attachment, to the members of the child's
+/// responsibility group who sit for an invited service (the arranging service; the meeting lies ahead).
+/// The message names the meeting's kind, time and case number and links to Los; nothing about the child.
+#[utoipa::path(post, path = "/cases/{id}/meetings/{meeting}/invitations", params(("id" = String, Path), ("meeting" = String, Path)), request_body = InviteInput, responses((status = 200, body = InvitationsSent)))]
+pub async fn invite(
+    State(st): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, meeting)): Path<(String, String)>,
+    JsonOrForm(_): JsonOrForm<InviteInput>,
+) -> Result<Json<InvitationsSent>, ApiError> {
+    Ok(Json(send_invitations(&st, &user, &id, &meeting).await?))
 }
 
 #[cfg(test)]

@@ -11,10 +11,12 @@
 
 mod complaints;
 mod content;
+pub(crate) mod group;
 mod writes;
 
 pub use complaints::{NewIpComplaint, NewIpComplaintStep};
 pub use content::{IpComparison, IpVersionView};
+pub use group::{IpGroupCandidate, IpGroupMemberView, NewIpGroupMember};
 
 pub use writes::{
     IpStarted, NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
@@ -151,6 +153,20 @@ pub struct IpSummary {
     pub end_reason: Option<String>,
     /// Services of the case with a duty to take part (IP-forskriften § 7 tredje ledd) not yet contacted.
     pub to_contact: Vec<IpParticipantView>,
+    /// The responsibility group: who sits in it and with what function.
+    pub group: Vec<IpGroupMemberView>,
+}
+
+/// A service behind with what it committed to: follow-ups from the responsibility group's meetings past
+/// their due day, and (for readers of the plan) its measures past their end.
+#[derive(Debug, Clone, Serialize)]
+pub struct IpLate {
+    pub service_id: String,
+    pub service_name: String,
+    /// The follow-ups' descriptions.
+    pub actions: Vec<String>,
+    /// The measures' titles.
+    pub measures: Vec<String>,
 }
 
 /// What only the plan's own readers see.
@@ -197,12 +213,23 @@ pub struct IpView {
     pub access_basis: Basis,
     /// The child's age today (who consents and complains follows it).
     pub child_age: u32,
+    /// The child's municipality (its name), for the plan's letterhead.
+    pub municipality: String,
+    /// The child's person id (the child may sit in the responsibility group).
+    pub child_id: String,
     pub child_name: String,
     /// The services taking part in the case today: (id, name). The consent names among them who may read
     /// the plan; the main responsibility goes to one of them.
     pub services: Vec<(String, String)>,
     /// The parents with parental responsibility: (person id, name), who may consent and complain.
     pub parents: Vec<(String, String)>,
+    /// The responsibility group's meetings, oldest first (case meetings of that kind), with attendance,
+    /// minutes (where the reader may see them) and follow-ups.
+    pub meetings: Vec<crate::case::meetings::MeetingView>,
+    /// Who is behind with what they committed to, by service.
+    pub late: Vec<IpLate>,
+    /// Employees who may join the group (for the service with the main responsibility).
+    pub group_candidates: Vec<IpGroupCandidate>,
 }
 
 /// The rows of a plan.
@@ -471,6 +498,7 @@ async fn summary(
         ended_at: rows.plan.ended_at,
         end_reason: rows.plan.end_reason.clone(),
         to_contact,
+        group: group::member_views(conn, l, &group::members(conn, &rows.plan.id).await?).await?,
     })
 }
 
@@ -592,6 +620,37 @@ async fn parents(conn: &impl ConnectionTrait, l: &Loaded) -> Result<Vec<(String,
     Ok(people.into_iter().map(|p| (p.id, format!("{} {}", p.given_name, p.family_name))).collect())
 }
 
+/// Who is behind, by service: open follow-ups of the group's meetings past their due day, and the plan's
+/// overdue measures when the reader sees the plan.
+fn late(view: &IpView) -> Vec<IpLate> {
+    let mut out: Vec<IpLate> = Vec::new();
+    let mut add = |service: &str, action: Option<&str>, measure: Option<&str>| {
+        let i = match out.iter().position(|x| x.service_id == service) {
+            Some(i) => i,
+            None => {
+                let service_name = view
+                    .services
+                    .iter()
+                    .find(|(s, _)| s == service)
+                    .map_or_else(|| service.to_owned(), |(_, n)| n.clone());
+                out.push(IpLate { service_id: service.into(), service_name, actions: vec![], measures: vec![] });
+                out.len() - 1
+            }
+        };
+        out[i].actions.extend(action.map(str::to_owned));
+        out[i].measures.extend(measure.map(str::to_owned));
+    };
+    for a in view.meetings.iter().flat_map(|m| &m.actions).filter(|a| a.overdue) {
+        add(&a.owner_service, Some(&a.description), None);
+    }
+    if let Some(d) = &view.detail {
+        for m in d.content.measures.iter().filter(|m| d.overdue.contains(&m.id)) {
+            add(&m.responsible_service, None, Some(&m.title));
+        }
+    }
+    out
+}
+
 impl Store {
     /// The individual plan of a case, read through the policy and audited.
     pub async fn individual_plan(&self, actor: &User, case_id: &str) -> Result<IpView, StoreError> {
@@ -636,6 +695,13 @@ impl Store {
             may,
             access_basis: basis,
             child_age,
+            municipality: match &decider {
+                Some((_, org)) => {
+                    organisation::Entity::find_by_id(org.clone()).one(&txn).await?.map(|o| o.name).unwrap_or_default()
+                }
+                None => String::new(),
+            },
+            child_id: l.child.id.clone(),
             child_name: l.child.full_name(),
             services: l
                 .case
@@ -645,6 +711,9 @@ impl Store {
                 .map(|p| (p.service_id.clone(), p.service_name.clone()))
                 .collect(),
             parents: parents(&txn, &l).await?,
+            meetings: vec![],
+            late: vec![],
+            group_candidates: vec![],
         };
         if let Some(rows) = &plan {
             view.plan = Some(summary(&txn, &l, rows, &services, child_age).await?);
@@ -660,6 +729,17 @@ impl Store {
                 }
                 los_policy::Decision::Deny(r) => view.detail_denied = Some(r),
             }
+        }
+        if plan.is_some() {
+            view.meetings = crate::case::meetings::load_meetings(&txn, &l, actor, now, &mut entries)
+                .await?
+                .into_iter()
+                .filter(|m| m.kind == los_domain::planning::MeetingKind::ResponsibilityGroup)
+                .collect();
+            view.late = late(&view);
+        }
+        if view.may.manage {
+            view.group_candidates = group::candidates(&txn, &l, now.date_naive()).await?;
         }
         if view.plan.as_ref().is_none_or(|p| p.state == IpState::Ended) {
             let pending = ip_event::Entity::find()

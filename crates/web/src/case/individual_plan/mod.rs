@@ -34,9 +34,10 @@ use crate::input::{JsonOrForm, non_empty};
 use crate::pages::{Base, PageResult, page_err, render};
 
 mod content;
+mod pdf;
 
 pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
-    let r = content::pages(r);
+    let r = pdf::pages(group::pages(content::pages(r)));
     r.route("/saker/{id}/individuell-plan", get(page).post(start_page))
         .route("/saker/{id}/individuell-plan/melding", post(notify_page))
         .route("/saker/{id}/individuell-plan/grunnlag", post(basis_page))
@@ -52,7 +53,7 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    let r = content::api(r);
+    let r = pdf::api(group::api(content::api(r)));
     r.routes(routes!(get_plan, start))
         .routes(routes!(notify))
         .routes(routes!(add_basis))
@@ -526,6 +527,31 @@ impl IpPage {
     fn last_version(&self) -> i32 {
         self.view.detail.as_ref().and_then(|d| d.versions.last()).map_or(0, |v| v.number)
     }
+    fn service_name(&self, id: &str) -> String {
+        self.services.iter().find(|s| s.id == id).map_or_else(|| id.to_owned(), |s| s.name.clone())
+    }
+    fn service_names(&self, ids: &[String]) -> String {
+        ids.iter().map(|s| self.service_name(s)).collect::<Vec<_>>().join(", ")
+    }
+    /// The meeting lies ahead and is not cancelled: invitations can go out.
+    fn invitable(&self, m: &los_store::MeetingView) -> bool {
+        m.cancelled_at.is_none() && m.starts_at > los_store::planning::local_now()
+    }
+    /// How the last round of invitations went: "3 sendt, 1 uten e-postadresse".
+    fn invitation_line(&self, m: &los_store::MeetingView) -> String {
+        let Some(last) = m.invitations.first() else { return String::new() };
+        let round: Vec<_> = m.invitations.iter().filter(|i| i.sent_at == last.sent_at).collect();
+        let count = |o: &str| round.iter().filter(|i| i.outcome == o).count().to_string();
+        self.base.t.with(
+            "ip-invitation-line",
+            &[
+                ("date", last.sent_at.format("%d.%m.%Y").to_string().as_str()),
+                ("sent", count("sent").as_str()),
+                ("failed", count("failed").as_str()),
+                ("missing", count("no_address").as_str()),
+            ],
+        )
+    }
 }
 
 /// Where the page was after a write: a saved confirmation, by action.
@@ -569,7 +595,7 @@ async fn page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<String>, Quer
 }
 
 /// After a form: back to the page with a confirmation, or the page again with the error on its field.
-pub(super) async fn after_ip<T>(st: &AppState, ctx: &Ctx, id: &str, saved: &str, r: Result<T, Rejected>) -> PageResult {
+pub(crate) async fn after_ip<T>(st: &AppState, ctx: &Ctx, id: &str, saved: &str, r: Result<T, Rejected>) -> PageResult {
     match r {
         Ok(_) => Ok(Redirect::to(&page_url(id, saved)).into_response()),
         Err(Rejected { field, error: e @ (StoreError::Invalid { .. } | StoreError::Denied(_)) }) => {
@@ -786,3 +812,6 @@ api_action!(
     #[utoipa::path(post, path = "/cases/{id}/individual-plan/end", params(("id" = String, Path)), request_body = IpReasonInput, responses((status = 201, body = Created)))]
     end, IpReasonInput, end_in
 );
+
+// Declared after the macros above, which it uses.
+mod group;
