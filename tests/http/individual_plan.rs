@@ -640,6 +640,24 @@ async fn ip_content_versions_and_overdue_measures(db: Db) -> anyhow::Result<()> 
         .unwrap()
         .to_owned();
     ensure!(d["overdue"] == json!([health.clone()]), "the health measure is past its end: {}", d["overdue"]);
+    // The overdue measure is a task on the health station's worklist (a count, not the measure's text); child
+    // welfare's own measure is not late, so its worklist has none.
+    let ip_tasks = |v: &Value| -> Vec<Value> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| t["kind"] == "ip_overdue" && t["case_id"] == "sak-adam")
+            .cloned()
+            .collect()
+    };
+    let (_, tasks) = app.api_get(&hs, "/api/v1/me/tasks").await?;
+    let late = ip_tasks(&tasks);
+    ensure!(
+        late.len() == 1 && late[0]["detail"] == "1" && late[0]["service_id"] == "mellomvik-helsestasjon",
+        "{late:?}"
+    );
+    let (_, tasks) = app.api_get(&bv, "/api/v1/me/tasks").await?;
+    ensure!(ip_tasks(&tasks).is_empty(), "{tasks}");
     // The health service keeps its own measure up to date, not child welfare's.
     refused(
         &app,

@@ -43,6 +43,18 @@ pub(super) struct Rows {
     pub meetings: ByCase<meeting::Model>,
     /// The open dispute.
     pub disputes: HashMap<String, dispute::Model>,
+    /// The open individual plan of each case: who holds it and what its latest version says.
+    pub ip: HashMap<String, IpWork>,
+}
+
+/// What the worklist needs of an open individual plan.
+pub(super) struct IpWork {
+    /// The service with the main responsibility.
+    pub responsible: Option<String>,
+    /// The next evaluation the plan names.
+    pub next_evaluation: Option<chrono::NaiveDate>,
+    /// The measures past their end and neither done nor stopped: (responsible service, end).
+    pub overdue: Vec<(String, chrono::NaiveDate)>,
 }
 
 /// The rows of one case in `rows` (none when it has none).
@@ -130,7 +142,19 @@ impl Rows {
             )
             .await?,
         );
-        rows.rights = current_rights(conn, services).await?;
+        let plans = by_case(
+            conn,
+            services,
+            |ids| {
+                ip_plan::Entity::find()
+                    .filter(ip_plan::Column::CaseId.is_in(ids))
+                    .filter(ip_plan::Column::EndedAt.is_null())
+            },
+            |p| &p.case_id,
+        )
+        .await?;
+        rows.rights = current_rights(conn, services, &plans).await?;
+        rows.ip = ip_work(conn, &plans).await?;
         rows.load_meetings(conn, services).await?;
         Ok(rows)
     }
@@ -188,7 +212,11 @@ impl Rows {
 
 /// The current screening of each right in the cases (a screening whose codes Los no longer knows is left
 /// out).
-async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<ByCase<CurrentRight>, StoreError> {
+async fn current_rights(
+    conn: &impl ConnectionTrait,
+    ids: &[String],
+    plans: &ByCase<ip_plan::Model>,
+) -> Result<ByCase<CurrentRight>, StoreError> {
     let rows = by_case(
         conn,
         ids,
@@ -217,17 +245,6 @@ async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<B
         })
         .collect();
     // An open individual plan is the right in place (issue 13: the plan is its own object).
-    let plans = by_case(
-        conn,
-        ids,
-        |ids| {
-            ip_plan::Entity::find()
-                .filter(ip_plan::Column::CaseId.is_in(ids))
-                .filter(ip_plan::Column::EndedAt.is_null())
-        },
-        |p| &p.case_id,
-    )
-    .await?;
     for case_id in plans.keys() {
         let current = out.entry(case_id.clone()).or_default();
         current.retain(|r| r.kind != RightKind::IndividualPlan);
@@ -236,6 +253,63 @@ async fn current_rights(conn: &impl ConnectionTrait, ids: &[String]) -> Result<B
             outcome: ScreeningOutcome::InPlace,
             service_id: None,
         });
+    }
+    Ok(out)
+}
+
+/// The holder and the latest version of each open plan: two queries per `CASES_PER_QUERY` plans (the
+/// latest version picked in SQL, so earlier versions are never read).
+async fn ip_work(
+    conn: &impl ConnectionTrait,
+    plans: &ByCase<ip_plan::Model>,
+) -> Result<HashMap<String, IpWork>, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let plan_ids: Vec<String> = plans.values().flatten().map(|p| p.id.clone()).collect();
+    if plan_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let holders = by_case(
+        conn,
+        &plan_ids,
+        |ids| {
+            ip_responsibility::Entity::find()
+                .filter(ip_responsibility::Column::PlanId.is_in(ids))
+                .filter(ip_responsibility::Column::UntilAt.is_null())
+        },
+        |r| &r.plan_id,
+    )
+    .await?;
+    let latest = by_case(
+        conn,
+        &plan_ids,
+        |ids| {
+            ip_version::Entity::find().filter(ip_version::Column::PlanId.is_in(ids)).filter(Expr::cust(
+                "ip_version.number = (SELECT MAX(v.number) FROM ip_version v WHERE v.plan_id = ip_version.plan_id)",
+            ))
+        },
+        |v| &v.plan_id,
+    )
+    .await?;
+    let today = crate::case::meetings::local_now().date();
+    let mut out = HashMap::new();
+    for p in plans.values().flatten() {
+        let content = match latest.get(&p.id).and_then(|v| v.first()) {
+            Some(v) => serde_json::from_str::<los_domain::individual_plan::content::PlanContent>(&v.content)
+                .map_err(|e| StoreError::Integrity(format!("plan version {}: {e}", v.id)))?,
+            None => Default::default(),
+        };
+        let overdue = los_domain::individual_plan::content::overdue(&content, today)
+            .iter()
+            .filter_map(|m| Some((m.responsible_service.clone(), m.ends_on?)))
+            .collect();
+        out.insert(
+            p.case_id.clone(),
+            IpWork {
+                responsible: holders.get(&p.id).and_then(|h| h.first()).map(|h| h.service_id.clone()),
+                next_evaluation: content.next_evaluation,
+                overdue,
+            },
+        );
     }
     Ok(out)
 }

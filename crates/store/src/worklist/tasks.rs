@@ -55,7 +55,30 @@ pub(super) fn service_tasks(settings: &Settings, rows: &Rows, w: &mut CaseWork<'
     }
     release_task(settings, rows, w)?;
     meeting_tasks(rows, w);
+    ip_tasks(rows, w);
     Ok(())
+}
+
+/// The individual plan's tasks (issue 13: keeping it alive): the evaluation the plan names falls due for the
+/// service with the main responsibility; a service's measures past their end fall to it. The detail is a
+/// count, never the measure's text, since a service responsible for a measure need not be one the consent
+/// lets read the plan.
+fn ip_tasks(rows: &Rows, w: &mut CaseWork<'_>) {
+    let Some(ip) = rows.ip.get(&w.l.case.id) else { return };
+    if let (Some(holder), Some(on)) = (ip.responsible.as_deref(), ip.next_evaluation)
+        && on <= w.today
+        && w.is_mine(holder)
+    {
+        w.on("ip_evaluate", Some(holder), String::new(), on, (w.today - on).num_days());
+    }
+    let mine: Vec<String> = w.mine.clone();
+    for service in mine {
+        let late: Vec<chrono::NaiveDate> =
+            ip.overdue.iter().filter(|(s, _)| *s == service).map(|(_, ends)| *ends).collect();
+        if let Some(oldest) = late.iter().min() {
+            w.on("ip_overdue", Some(&service), late.len().to_string(), *oldest, (w.today - *oldest).num_days());
+        }
+    }
 }
 
 /// A closing another service proposed: the user's service confirms it or continues the cooperation. The

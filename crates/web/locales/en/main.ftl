@@ -990,3 +990,6 @@ invitation-greeting = Hello { $name },
 invitation-intro = You are invited to a { $kind } on { $when } in case { $case }. The calendar invitation is attached.
 invitation-open = See the place, the agenda and who takes part in Los: { $url }
 invitation-privacy = This e-mail contains no information about the child or the family. You see the details when you log in.
+task-ip_evaluate = Evaluate the individual plan with the family
+task-ip_overdue = Measures in the individual plan are overdue
+task-ip_overdue-detail = { $count } measures are past their end date

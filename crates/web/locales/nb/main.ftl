@@ -990,3 +990,6 @@ invitation-greeting = Hei { $name },
 invitation-intro = Du er invitert til { $kind } { $when } i sak { $case }. Kalenderinvitasjonen ligger vedlagt.
 invitation-open = Sted, sakliste og deltakere ser du i Los: { $url }
 invitation-privacy = Denne e-posten inneholder ingen opplysninger om barnet eller familien. Du ser detaljene når du logger inn.
+task-ip_evaluate = Evaluer den individuelle planen med familien
+task-ip_overdue = Tiltak i den individuelle planen er forsinket
+task-ip_overdue-detail = { $count } tiltak har passert sluttdatoen

@@ -990,3 +990,6 @@ invitation-greeting = Hei { $name },
 invitation-intro = Du er invitert til { $kind } { $when } i sak { $case }. Kalenderinvitasjonen ligg ved.
 invitation-open = Stad, sakliste og deltakarar ser du i Los: { $url }
 invitation-privacy = Denne e-posten inneheld ingen opplysningar om barnet eller familien. Du ser detaljane når du loggar inn.
+task-ip_evaluate = Evaluer den individuelle planen med familien
+task-ip_overdue = Tiltak i den individuelle planen er forseinka
+task-ip_overdue-detail = { $count } tiltak har passert sluttdatoen

@@ -266,6 +266,7 @@ impl TasksPage {
             "join_request" => self.service_name(&t.detail),
             "child_coordinator" => self.base.t.get(&format!("cc-prompt-{}", t.detail.replace('_', "-"))),
             "prepare" => self.base.t.with("task-prepare-detail", &[("count", t.detail.as_str())]),
+            "ip_overdue" => self.base.t.with("task-ip_overdue-detail", &[("count", t.detail.as_str())]),
             "screen_rights" => {
                 t.detail.split(',').map(|k| self.base.t.get(&format!("right-{k}"))).collect::<Vec<_>>().join(", ")
             }
@@ -286,13 +287,14 @@ impl TasksPage {
             "confirm_closing" => "#avslutning",
             "join_request" => "#foresporsler",
             "child_coordinator" => "/barnekoordinator",
+            "ip_evaluate" | "ip_overdue" => "/individuell-plan",
             _ => "#samarbeid",
         }
     }
 
     fn age(&self, t: &los_store::Task) -> String {
         let n = t.age_days.abs().to_string();
-        if t.kind == "follow_up" && t.age_days > 0 {
+        if matches!(t.kind, "follow_up" | "ip_evaluate" | "ip_overdue") && t.age_days > 0 {
             self.base.t.with("tasks-overdue", &[("days", n.as_str())])
         } else if t.age_days < 0 {
             self.base.t.with("tasks-in-days", &[("days", n.as_str())])
