@@ -278,6 +278,7 @@ async fn main_pages_have_no_serious_accessibility_violations() -> anyhow::Result
             // The individual plan (issue 13): the holder's page with its forms, the young person's own, the
             // start form where no plan has begun, a participant who sees only the summary.
             ("nav", "/saker/sak-overgang/individuell-plan"),
+            ("nav", "/individuelle-planer"),
             ("jonas", "/saker/sak-overgang/individuell-plan"),
             ("barnevern", "/saker/sak-adam/individuell-plan"),
             ("ot", "/saker/sak-overgang/individuell-plan"),

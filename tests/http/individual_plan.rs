@@ -904,6 +904,18 @@ async fn ip_responsibility_group_meets_and_is_invited_by_email(db: Db) -> anyhow
         late.iter().any(|l| l["service_id"] == "demofylke-ot" && l["actions"] == json!(["Finne skoleplass"])),
         "{late:?}"
     );
+    // The holder's overview of the plans it holds shows OT behind; OT holds none.
+    let (status, held) = app.api_get(&nav, "/api/v1/me/individual-plans").await?;
+    ensure!(status == 200, "{status} {held}");
+    let row = held.as_array().and_then(|a| a.iter().find(|p| p["case_id"] == "sak-overgang")).cloned();
+    ensure!(
+        row.is_some_and(|r| r["behind"]
+            .as_array()
+            .is_some_and(|b| b.iter().any(|x| x["service_id"] == "demofylke-ot" && x["follow_ups"] == 1))),
+        "{held}"
+    );
+    let (_, held) = app.api_get(&ot, "/api/v1/me/individual-plans").await?;
+    ensure!(held == json!([]), "{held}");
     // The page shows the group, the meeting with its invitations and minutes, and who is behind.
     let browser = app.logged_in("nav").await?;
     let html = browser.get(app.url("/saker/sak-overgang/individuell-plan")).send().await?.text().await?;
@@ -918,6 +930,11 @@ async fn ip_responsibility_group_meets_and_is_invited_by_email(db: Db) -> anyhow
     ] {
         ensure!(html.contains(part), "{part} missing on the page");
     }
+    let html = browser.get(app.url("/individuelle-planer")).send().await?.text().await?;
+    ensure!(
+        html.contains("Jonas Dahl") && html.contains("Oppfølgingstjenesten (OT): 0 tiltak, 1 oppfølgingspunkter"),
+        "the overview"
+    );
     // Through the page: the holder removes a member (kept as history) and adds one back with a function.
     let id = members[2]["id"].as_str().unwrap();
     let res = browser

@@ -27,7 +27,7 @@ mod store;
 pub mod timeline;
 mod tokens;
 mod tx;
-mod worklist;
+pub(crate) mod worklist;
 
 pub use admin::employees::NewMembership;
 pub use admin::{AdminOrganisation, Directory, EmployeeAdmin, InitReport, MembershipAdmin, NewService, ServiceAdmin};
@@ -49,10 +49,10 @@ pub use case::coordinator::NewAssignment;
 pub use case::decisions::{ExternalDecisionView, NewExternalDecision};
 pub use case::feedback::FeedbackView;
 pub use case::individual_plan::{
-    IpBasisView, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpGroupCandidate,
-    IpGroupMemberView, IpLate, IpMay, IpParticipantView, IpResponsibilityView, IpStarted, IpSummary, IpVersionView,
-    IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpGroupMember, NewIpNotification, NewIpParticipant,
-    NewIpResponsibility, NewIpSettings, NewIpStart,
+    IpBasisView, IpBehind, IpComparison, IpComplaintView, IpConsentView, IpDetail, IpEventView, IpGroupCandidate,
+    IpGroupMemberView, IpHeld, IpLate, IpMay, IpParticipantView, IpResponsibilityView, IpStarted, IpSummary,
+    IpVersionView, IpView, NewIpComplaint, NewIpComplaintStep, NewIpConsent, NewIpGroupMember, NewIpNotification,
+    NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,
 };
 pub use case::intake::{Intake, JoinAnswer, JoinRequestView};
 pub use case::invitations::{Invitation, InvitationBatch, InvitationLine, MeetingForMail};

@@ -10,7 +10,7 @@
 //! (`allowed_cases`), the rows the tasks need are read for all of them at once (`rows.rs`, a dozen queries),
 //! and each case's tasks are computed from its rows in memory (`tasks.rs`).
 
-mod rows;
+pub(crate) mod rows;
 mod tasks;
 #[cfg(test)]
 mod tests;

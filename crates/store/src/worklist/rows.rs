@@ -48,7 +48,7 @@ pub(super) struct Rows {
 }
 
 /// What the worklist needs of an open individual plan.
-pub(super) struct IpWork {
+pub(crate) struct IpWork {
     /// The service with the main responsibility.
     pub responsible: Option<String>,
     /// The next evaluation the plan names.
@@ -259,7 +259,7 @@ async fn current_rights(
 
 /// The holder and the latest version of each open plan: two queries per `CASES_PER_QUERY` plans (the
 /// latest version picked in SQL, so earlier versions are never read).
-async fn ip_work(
+pub(crate) async fn ip_work(
     conn: &impl ConnectionTrait,
     plans: &ByCase<ip_plan::Model>,
 ) -> Result<HashMap<String, IpWork>, StoreError> {

@@ -12,11 +12,13 @@
 mod complaints;
 mod content;
 pub(crate) mod group;
+mod overview;
 mod writes;
 
 pub use complaints::{NewIpComplaint, NewIpComplaintStep};
 pub use content::{IpComparison, IpVersionView};
 pub use group::{IpGroupCandidate, IpGroupMemberView, NewIpGroupMember};
+pub use overview::{IpBehind, IpHeld};
 
 pub use writes::{
     IpStarted, NewIpConsent, NewIpNotification, NewIpParticipant, NewIpResponsibility, NewIpSettings, NewIpStart,

@@ -34,10 +34,11 @@ use crate::input::{JsonOrForm, non_empty};
 use crate::pages::{Base, PageResult, page_err, render};
 
 mod content;
+mod held;
 mod pdf;
 
 pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
-    let r = pdf::pages(group::pages(content::pages(r)));
+    let r = held::pages(pdf::pages(group::pages(content::pages(r))));
     r.route("/saker/{id}/individuell-plan", get(page).post(start_page))
         .route("/saker/{id}/individuell-plan/melding", post(notify_page))
         .route("/saker/{id}/individuell-plan/grunnlag", post(basis_page))
@@ -53,7 +54,7 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
-    let r = pdf::api(group::api(content::api(r)));
+    let r = held::api(pdf::api(group::api(content::api(r))));
     r.routes(routes!(get_plan, start))
         .routes(routes!(notify))
         .routes(routes!(add_basis))
