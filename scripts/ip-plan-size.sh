@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the individual plan at a large size (issue 13): 50 goals and 200 measures in Adam's plan on the
-# demo, built through the API as a caseworker would, then the plan page and the plan's API read timed.
+# demo, built through the API as a caseworker would, then the plan page, the plan's API read and its PDF timed.
 #
 #   ip-plan-size.sh PATH/TO/los [GOALS] [MEASURES] [ROUNDS]
 #
@@ -58,6 +58,9 @@ measure() {
 page=$(measure -b "$WORK/cookies" "$BASE/saker/sak-adam/individuell-plan")
 bytes=$(wc -c <"$WORK/body")
 api=$(measure -H "Authorization: Bearer $BV" "$PLAN")
+pdf=$(measure -H "Authorization: Bearer $BV" "$PLAN/pdf")
+pdf_bytes=$(wc -c <"$WORK/body")
 echo "plan with $GOALS goals and $MEASURES measures ($((GOALS + MEASURES)) versions) built through the API in ${built} s"
 echo "plan page:  $page ($bytes bytes), $ROUNDS reads"
 echo "plan API:   $api, $ROUNDS reads"
+echo "plan PDF:   $pdf ($pdf_bytes bytes), $ROUNDS renders"
