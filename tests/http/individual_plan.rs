@@ -880,14 +880,23 @@ async fn ip_responsibility_group_meets_and_is_invited_by_email(db: Db) -> anyhow
     // The meeting takes place (moved back in time: the test stands in for the days passing), the minutes
     // name who came, and OT's follow-up is past its day: it shows as OT's on the plan.
     app.sql_exec(&format!("UPDATE meeting SET starts_at = '2026-11-02 09:00:00' WHERE id = '{m}'")).await?;
-    let (status, r) = app
-        .api_post(
-            &nav,
-            &format!("/api/v1/cases/sak-overgang/meetings/{m}/minutes"),
-            json!({"attended": ["nav-stat-mellomvik", "demofylke-ot"], "minutes": "Jonas vil prøve arbeidstrening."}),
-        )
+    // The minutes are written on the plan's page: an empty text is refused on its field, in bokmål.
+    let browser = app.logged_in("nav").await?;
+    let minutes = app.url(&format!("/saker/sak-overgang/individuell-plan/moter/{m}/referat"));
+    let res = browser.post(&minutes).form(&[("attended", "nav-stat-mellomvik"), ("minutes", " ")]).send().await?;
+    ensure!(res.status() == 422, "{}", res.status());
+    ensure!(res.text().await?.contains(&format!("href=\"#minutes-{m}\"")), "the error points at the minutes");
+    let res = browser
+        .post(&minutes)
+        .form(&[
+            ("attended", "nav-stat-mellomvik"),
+            ("attended", "demofylke-ot"),
+            ("minutes", "Jonas vil prøve arbeidstrening."),
+            ("follow_ups", ""),
+        ])
+        .send()
         .await?;
-    ensure!(status == 201, "{status} {r}");
+    ensure!(res.status().is_redirection(), "{}", res.status());
     let (status, r) = app
         .api_post(
             &nav,
@@ -917,7 +926,6 @@ async fn ip_responsibility_group_meets_and_is_invited_by_email(db: Db) -> anyhow
     let (_, held) = app.api_get(&ot, "/api/v1/me/individual-plans").await?;
     ensure!(held == json!([]), "{held}");
     // The page shows the group, the meeting with its invitations and minutes, and who is behind.
-    let browser = app.logged_in("nav").await?;
     let html = browser.get(app.url("/saker/sak-overgang/individuell-plan")).send().await?.text().await?;
     for part in [
         "Ansvarsgruppen",

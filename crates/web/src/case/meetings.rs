@@ -237,7 +237,13 @@ pub struct MinutesInput {
     follow_ups: String,
 }
 
-async fn minutes(st: &AppState, actor: &User, id: &str, meeting: &str, i: MinutesInput) -> Result<String, Rejected> {
+pub(crate) async fn minutes(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    meeting: &str,
+    i: MinutesInput,
+) -> Result<String, Rejected> {
     st.store
         .record_minutes(actor, id, meeting, i.attended, &i.minutes, &i.follow_ups)
         .await
@@ -364,7 +370,13 @@ pub struct ActionInput {
     due_on: String,
 }
 
-async fn action(st: &AppState, actor: &User, id: &str, meeting: &str, i: ActionInput) -> Result<String, Rejected> {
+pub(crate) async fn action(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    meeting: &str,
+    i: ActionInput,
+) -> Result<String, Rejected> {
     let due_on = date(&i.due_on, &format!("action-due-{meeting}"), "meeting.action_due_format")?;
     let new = NewAction { description: i.description, owner_service: i.owner_service, due_on };
     st.store.add_meeting_action(actor, id, meeting, new).await.map_err(|e| {

@@ -27,6 +27,8 @@ pub(super) fn pages(r: Router<AppState>) -> Router<AppState> {
     r.route("/saker/{id}/individuell-plan/gruppe", post(member_page))
         .route("/saker/{id}/individuell-plan/gruppe/{member}/fjern", post(remove_page))
         .route("/saker/{id}/individuell-plan/moter", post(meeting_page))
+        .route("/saker/{id}/individuell-plan/moter/{meeting}/referat", post(minutes_page))
+        .route("/saker/{id}/individuell-plan/moter/{meeting}/oppfolging", post(action_page))
 }
 
 pub(super) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -101,6 +103,31 @@ async fn meeting_in(
 }
 
 page_action!(meeting_page, crate::case::meetings::MeetingInput, meeting_in, "group-meeting");
+
+/// The minutes and the follow-ups of a group meeting, written from the plan's page: the case's inputs and
+/// rules (`case::meetings::{minutes, action}`), back to the plan.
+async fn minutes_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    meeting: &str,
+    i: crate::case::meetings::MinutesInput,
+) -> Result<String, Rejected> {
+    crate::case::meetings::minutes(st, actor, id, meeting, i).await
+}
+
+async fn action_in(
+    st: &AppState,
+    actor: &User,
+    id: &str,
+    meeting: &str,
+    i: crate::case::meetings::ActionInput,
+) -> Result<String, Rejected> {
+    crate::case::meetings::action(st, actor, id, meeting, i).await
+}
+
+page_sub_action!(minutes_page, crate::case::meetings::MinutesInput, minutes_in, "group-minutes");
+page_sub_action!(action_page, crate::case::meetings::ActionInput, action_in, "group-action");
 page_action!(member_page, IpGroupMemberInput, member_in, "group-member");
 page_sub_action!(remove_page, IpNoInput, remove_in, "group-member-removed");
 

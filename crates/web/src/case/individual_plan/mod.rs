@@ -534,6 +534,13 @@ impl IpPage {
     fn service_names(&self, ids: &[String]) -> String {
         ids.iter().map(|s| self.service_name(s)).collect::<Vec<_>>().join(", ")
     }
+    /// The meeting has begun, is not cancelled, and the reader works in the service that arranged it: they
+    /// write its minutes and follow-ups.
+    fn may_record(&self, m: &los_store::MeetingView) -> bool {
+        m.cancelled_at.is_none()
+            && m.starts_at <= los_store::planning::local_now()
+            && self.my_services.iter().any(|s| s == &m.arranged_by_service)
+    }
     /// The meeting lies ahead and is not cancelled: invitations can go out.
     fn invitable(&self, m: &los_store::MeetingView) -> bool {
         m.cancelled_at.is_none() && m.starts_at > los_store::planning::local_now()
