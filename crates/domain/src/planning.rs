@@ -152,6 +152,21 @@ pub fn validate_meeting_ahead(first: NaiveDateTime, now_local: NaiveDateTime) ->
     }
 }
 
+/// Whether a meeting's invitations may go out: it is not cancelled and lies ahead.
+pub fn validate_invitation(
+    starts_at: NaiveDateTime,
+    now_local: NaiveDateTime,
+    cancelled: bool,
+) -> Result<(), PlanningError> {
+    if cancelled {
+        Err(PlanningError::InviteCancelled)
+    } else if starts_at <= now_local {
+        Err(PlanningError::InvitePast)
+    } else {
+        Ok(())
+    }
+}
+
 /// How far ahead a meeting may be set up: five years (a plan's horizon; anything later is a typing error).
 pub const MAX_DAYS_AHEAD: i64 = 5 * 366;
 
@@ -439,6 +454,10 @@ pub enum PlanningError {
         "a responsibility group meets to carry out an individual plan: the child needs a plan that is not ended, and your service needs access to it (IP-forskriften § 9; spec 02 §2)"
     )]
     ResponsibilityGroupWithoutPlan,
+    #[error("the meeting is cancelled")]
+    InviteCancelled,
+    #[error("the meeting has already started")]
+    InvitePast,
     #[error("minutes are written after the meeting has started")]
     MinutesBeforeMeeting,
     #[error("the minutes are empty")]
@@ -490,6 +509,7 @@ impl PlanningError {
             NobodyInvited | NotParticipant(_) | InvitedAgainstChildsWish(_) => "invited",
             Duration => "duration_minutes",
             RestorativeByMediationService | ResponsibilityGroupWithoutPlan => "kind",
+            InviteCancelled | InvitePast => "starts_at",
             MinutesBeforeMeeting | MinutesMissing | MinutesForCancelled => "minutes",
             AttendedNotInvited(_) => "attended",
             CancelReason | AlreadyCancelled | CancelAfterStart => "reason",
@@ -522,6 +542,8 @@ impl PlanningError {
             PlanningError::InvitedAgainstChildsWish(_) => "meeting.excluded_by_child",
             PlanningError::RestorativeByMediationService => "meeting.restorative",
             PlanningError::ResponsibilityGroupWithoutPlan => "meeting.responsibility_group_without_plan",
+            PlanningError::InviteCancelled => "meeting.invite_cancelled",
+            PlanningError::InvitePast => "meeting.invite_past",
             PlanningError::MinutesBeforeMeeting => "meeting.minutes_early",
             PlanningError::MinutesMissing => "meeting.minutes_missing",
             PlanningError::AttendedNotInvited(_) => "meeting.attended_not_invited",

@@ -128,6 +128,9 @@ fn meeting_series_and_the_childs_say() {
     let group = MeetingRequest { kind: MeetingKind::ResponsibilityGroup, ..m.clone() };
     assert_eq!(validate_meeting(&group, &f), Err(PlanningError::ResponsibilityGroupWithoutPlan));
     assert!(validate_meeting(&group, &MeetingFacts { plan_open_to_arranger: true, ..f.clone() }).is_ok());
+    assert_eq!(validate_invitation(at(7, 9), at(7, 9), false), Err(PlanningError::InvitePast));
+    assert_eq!(validate_invitation(at(7, 9), at(7, 8), true), Err(PlanningError::InviteCancelled));
+    assert!(validate_invitation(at(7, 9), at(7, 8), false).is_ok());
     assert_eq!(validate_minutes(at(7, 9), at(7, 8), &invited, &invited, "x"), Err(PlanningError::MinutesBeforeMeeting));
     assert_eq!(
         validate_minutes(at(7, 9), at(7, 11), &invited, &excluded, "x"),

@@ -81,12 +81,7 @@ impl Store {
                 Some(InfoCategory::Overview),
             )
             .await?;
-        if m.cancelled_at.is_some() {
-            return Err(invalid("meeting.invite_cancelled", "the meeting is cancelled"));
-        }
-        if m.starts_at <= local_now() {
-            return Err(invalid("meeting.invite_past", "the meeting has already started"));
-        }
+        los_domain::planning::validate_invitation(m.starts_at, local_now(), m.cancelled_at.is_some())?;
         let invited = split(&m.invited);
         let members = match open_plan(&txn, &l.child.id).await? {
             Some(p) => group::members(&txn, &p.id).await?,

@@ -142,17 +142,7 @@ impl Rows {
             )
             .await?,
         );
-        let plans = by_case(
-            conn,
-            services,
-            |ids| {
-                ip_plan::Entity::find()
-                    .filter(ip_plan::Column::CaseId.is_in(ids))
-                    .filter(ip_plan::Column::EndedAt.is_null())
-            },
-            |p| &p.case_id,
-        )
-        .await?;
+        let plans = open_plans_of(conn, services).await?;
         rows.rights = current_rights(conn, services, &plans).await?;
         rows.ip = ip_work(conn, &plans).await?;
         rows.load_meetings(conn, services).await?;
@@ -255,6 +245,24 @@ async fn current_rights(
         });
     }
     Ok(out)
+}
+
+/// The open individual plan of each case (one at most per child).
+pub(crate) async fn open_plans_of(
+    conn: &impl ConnectionTrait,
+    case_ids: &[String],
+) -> Result<ByCase<ip_plan::Model>, StoreError> {
+    by_case(
+        conn,
+        case_ids,
+        |ids| {
+            ip_plan::Entity::find()
+                .filter(ip_plan::Column::CaseId.is_in(ids))
+                .filter(ip_plan::Column::EndedAt.is_null())
+        },
+        |p| &p.case_id,
+    )
+    .await
 }
 
 /// The holder and the latest version of each open plan: two queries per `CASES_PER_QUERY` plans (the

@@ -51,17 +51,7 @@ impl Store {
         let allowed = self.allowed_cases(&txn, actor, now, "ip_overview", &mut entries).await?;
         let mine: Vec<String> = actor.memberships.iter().filter_map(|m| m.service_id.clone()).collect();
         let ids: Vec<String> = allowed.iter().map(|(l, _)| l.case.id.clone()).collect();
-        let plans = by_case(
-            &txn,
-            &ids,
-            |ids| {
-                ip_plan::Entity::find()
-                    .filter(ip_plan::Column::CaseId.is_in(ids))
-                    .filter(ip_plan::Column::EndedAt.is_null())
-            },
-            |p| &p.case_id,
-        )
-        .await?;
+        let plans = crate::worklist::rows::open_plans_of(&txn, &ids).await?;
         let work = crate::worklist::rows::ip_work(&txn, &plans).await?;
         let held: Vec<String> = work
             .iter()
